@@ -1,0 +1,4 @@
+// Node's import: re-exports the CommonJS entry, so require and import share one instance.
+import api from './node.cjs';
+
+export const { verify, parse, constructEvent, sign, getConnectionId, VesselWebhookError } = api;

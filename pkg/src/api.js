@@ -1,0 +1,193 @@
+// The package's public API, shared by every entry point (node.cjs, node.mjs, workerd.js,
+// browser.js). The entry that imports this module instantiates the wasm before any call.
+import * as wasm from '../dist/vessel_webhooks.js';
+
+/** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
+export class VesselWebhookError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'VesselWebhookError';
+    this.code = code;
+    this.status = wasm.status(code);
+  }
+}
+
+const OPTION_KEYS = new Set(['toleranceSeconds', 'now', 'maxBodyBytes', 'strict']);
+const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+function checkKeys(options, known, what) {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${what}: expected an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new TypeError(`${what}.${key}: unknown option`);
+  }
+}
+
+function readOptions(options) {
+  if (options === undefined) options = {};
+  checkKeys(options, OPTION_KEYS, 'options');
+  const { toleranceSeconds = 300, now = Date.now(), maxBodyBytes, strict = false } = options;
+  if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
+    throw new TypeError('options.toleranceSeconds: expected a number ≥ 0 (Infinity disables)');
+  }
+  const nowMs = now instanceof Date ? now.getTime() : now;
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
+    throw new TypeError('options.now: expected a valid Date or milliseconds since the epoch');
+  }
+  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0)) {
+    throw new TypeError('options.maxBodyBytes: expected a whole number of bytes');
+  }
+  if (typeof strict !== 'boolean') throw new TypeError('options.strict: expected a boolean');
+  return {
+    toleranceSeconds,
+    nowMs,
+    maxBodyBytes: maxBodyBytes ?? wasm.default_max_body_bytes(),
+    strict,
+  };
+}
+
+function readTokens(accessToken) {
+  const tokens = typeof accessToken === 'string' ? [accessToken] : accessToken;
+  if (
+    !Array.isArray(tokens) ||
+    tokens.length === 0 ||
+    !tokens.every((t) => typeof t === 'string' && t !== '')
+  ) {
+    throw new TypeError(
+      'accessToken: expected a non-empty string or a non-empty array of non-empty strings',
+    );
+  }
+  return tokens;
+}
+
+const tag = (value) => Object.prototype.toString.call(value);
+
+/** The body as wasm takes it: a string, a Uint8Array view of the bytes, or a parsed object. */
+function readBody(body) {
+  if (typeof body === 'string') return body;
+  // isView and the tag work across realms (Buffer, jsdom, vm contexts), unlike instanceof.
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (tag(body) === '[object ArrayBuffer]' || tag(body) === '[object SharedArrayBuffer]') {
+    return new Uint8Array(body);
+  }
+  if (body !== null && typeof body === 'object') return body;
+  throw new TypeError(
+    'body: expected the raw body (string, Uint8Array, ArrayBuffer, Buffer) or the parsed JSON object',
+  );
+}
+
+/** A header by its lower-case name from fetch Headers, a Map or a plain object. */
+function readHeader(headers, name) {
+  if (headers === null || typeof headers !== 'object') {
+    throw new TypeError('headers: expected Headers, a Map or an object');
+  }
+  let value;
+  if (headers instanceof Map) {
+    for (const [key, v] of headers) {
+      if (typeof key === 'string' && key.toLowerCase() === name) {
+        value = v;
+        break;
+      }
+    }
+  } else if (typeof headers.get === 'function') {
+    value = headers.get(name);
+  } else {
+    value = headers[name];
+    if (value === undefined) {
+      const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+      if (key !== undefined) value = headers[key];
+    }
+  }
+  // Several values (a repeated header) join as fetch joins them, and then fail the format checks.
+  if (Array.isArray(value)) value = value.every((v) => typeof v === 'string') ? value.join(', ') : undefined;
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+/** Rethrows the coded errors of the wasm core as VesselWebhookError; others pass unchanged. */
+function coded(error) {
+  if (error instanceof Error && wasm.status(error.name) !== undefined) {
+    return new VesselWebhookError(error.name, error.message);
+  }
+  return error;
+}
+
+function authenticate(body, headers, accessToken, options, event) {
+  const input = readBody(body);
+  const tokens = readTokens(accessToken);
+  const o = readOptions(options);
+  const signature = readHeader(headers, 'x-vessel-signature');
+  const timestamp = readHeader(headers, 'x-vessel-timestamp');
+  wasm.authenticate(input, signature, timestamp, tokens, o.toleranceSeconds, o.nowMs, o.maxBodyBytes, o.strict, event);
+  return input;
+}
+
+/** What JSON.parse gives for a checked body (or the object the caller passed). */
+function toEvent(input) {
+  if (typeof input === 'string') return JSON.parse(input);
+  if (input instanceof Uint8Array) return JSON.parse(decoder.decode(input));
+  return input;
+}
+
+/**
+ * Whether `body` is an authentic Vessel delivery: signed by `accessToken` (or one of them),
+ * fresh, and one strict JSON object. Throws only TypeError, for wrong arguments.
+ */
+export function verify(body, headers, accessToken, options) {
+  try {
+    authenticate(body, headers, accessToken, options, false);
+    return true;
+  } catch (error) {
+    if (coded(error) instanceof VesselWebhookError) return false;
+    throw error;
+  }
+}
+
+/** verify + parse: the event of an authentic delivery, or a VesselWebhookError. */
+export function constructEvent(body, headers, accessToken, options) {
+  try {
+    return toEvent(authenticate(body, headers, accessToken, options, true));
+  } catch (error) {
+    throw coded(error);
+  }
+}
+
+/** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
+export function parse(body, options) {
+  const input = readBody(body);
+  const o = readOptions(options);
+  try {
+    wasm.parse(input, o.maxBodyBytes, o.strict);
+  } catch (error) {
+    throw coded(error);
+  }
+  return toEvent(input);
+}
+
+/** The headers Vessel would send with `body`: for tests and local tooling. */
+export function sign(body, accessToken, options = {}) {
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw new TypeError('accessToken: expected a non-empty string');
+  }
+  checkKeys(options, SIGN_OPTION_KEYS, 'options');
+  const { timestamp = Math.floor(Date.now() / 1000), connectionId } = options;
+  const ts = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0 ? String(timestamp) : timestamp;
+  if (typeof ts !== 'string' || !/^[0-9]{1,16}$/.test(ts)) {
+    throw new TypeError('options.timestamp: expected unix time as a whole number or 1 to 16 digits');
+  }
+  if (connectionId !== undefined && (typeof connectionId !== 'string' || connectionId === '')) {
+    throw new TypeError('options.connectionId: expected a non-empty string');
+  }
+  const headers = {
+    'x-vessel-timestamp': ts,
+    'x-vessel-signature': wasm.sign(readBody(body), accessToken, ts),
+  };
+  if (connectionId !== undefined) headers['x-vessel-connection-id'] = connectionId;
+  return headers;
+}
+
+/** The x-vessel-connection-id header, or undefined when absent or empty. */
+export function getConnectionId(headers) {
+  return readHeader(headers, 'x-vessel-connection-id') || undefined;
+}

@@ -1,0 +1,310 @@
+//! The Vessel event envelope: what makes a JSON object an event.
+
+use crate::error::{Error, ErrorCode};
+use crate::json::Value;
+
+/// Defines a string enum with an `Other` variant for values Vessel may add later.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vdoc])* $variant,)*
+            /// A value this version does not know (accepted unless `strict`).
+            Other(String),
+        }
+
+        impl $name {
+            /// Every known value, as Vessel spells it.
+            pub const KNOWN: &'static [&'static str] = &[$($text),*];
+
+            fn from_text(text: &str) -> Self {
+                match text {
+                    $($text => $name::$variant,)*
+                    other => $name::Other(other.to_owned()),
+                }
+            }
+
+            /// The value as Vessel spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other(other) => other,
+                }
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// `data.objectType` of an `OBJECT_CHANGE` event.
+    ObjectType {
+        /// A CRM user account.
+        User = "User",
+        /// A contact.
+        Contact = "Contact",
+        /// An account (company).
+        Account = "Account",
+        /// A deal (opportunity).
+        Deal = "Deal",
+        /// A lead.
+        Lead = "Lead",
+        /// A note.
+        Note = "Note",
+        /// A task.
+        Task = "Task",
+        /// A calendar event.
+        Event = "Event",
+        /// An attendee of a calendar event.
+        EventAttendee = "EventAttendee",
+        /// An email.
+        Email = "Email",
+        /// A call.
+        Call = "Call",
+    }
+}
+
+vocabulary! {
+    /// `data.eventType` of an `OBJECT_CHANGE` event.
+    ChangeType {
+        /// The record was created; `record` is the whole object.
+        Create = "CREATE",
+        /// The record was updated; `record` is the whole object.
+        Update = "UPDATE",
+        /// The record was deleted; `record` holds only `id`, `nativeId` and `connectionId`.
+        Delete = "DELETE",
+    }
+}
+
+vocabulary! {
+    /// `data.status` of a `STATUS_CHANGE` event.
+    ConnectionStatus {
+        /// A connection was linked.
+        NewConnection = "NEW_CONNECTION",
+        /// The first sync finished.
+        InitialSynced = "INITIAL_SYNCED",
+        /// The connection is ready.
+        Ready = "READY",
+    }
+}
+
+/// What happened, by the event's `type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EventKind {
+    /// `type: "OBJECT_CHANGE"`: a CRM record was created, updated or deleted.
+    ObjectChange {
+        /// `data.objectType`.
+        object_type: ObjectType,
+        /// `data.eventType`.
+        event_type: ChangeType,
+        /// `data.record.id`: the Vessel id of the record.
+        record_id: String,
+    },
+    /// `type: "STATUS_CHANGE"`: the connection's status changed.
+    StatusChange {
+        /// `data.status`.
+        status: ConnectionStatus,
+    },
+    /// Another `type` (accepted unless `strict`), so a handler can still answer 2xx.
+    Other {
+        /// The `type` as sent.
+        type_name: String,
+    },
+}
+
+/// A checked Vessel event envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// `eventId`: unique per event and the same on every retry, so use it to de-duplicate.
+    pub event_id: String,
+    /// The event's type and its data.
+    pub kind: EventKind,
+}
+
+/// Text of a string value, decoded from its canonical escaped form for the few fields we read.
+fn text(value: &str) -> String {
+    if !value.contains('\\') {
+        return value.to_owned();
+    }
+    // Canonical escapes are \" \\ \b \f \n \r \t and \uXXXX (controls, lone surrogates).
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                let unit = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+                out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+fn invalid(path: &str, expected: &str, found: Option<&Value<'_>>) -> Error {
+    let found = found.map_or("nothing", Value::kind);
+    Error::new(
+        ErrorCode::InvalidEvent,
+        format!("{path}: expected {expected}, found {found}"),
+    )
+}
+
+fn string_at<'v>(parent: &'v Value<'_>, key: &str, path: &str) -> Result<&'v str, Error> {
+    match parent.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        other => Err(invalid(path, "a string", other)),
+    }
+}
+
+fn object_at<'v, 'a>(parent: &'v Value<'a>, key: &str, path: &str) -> Result<&'v Value<'a>, Error> {
+    match parent.get(key) {
+        Some(v @ Value::Object(_)) => Ok(v),
+        other => Err(invalid(path, "an object", other)),
+    }
+}
+
+fn strict_check(strict: bool, path: &str, other: bool, known: &[&str]) -> Result<(), Error> {
+    if strict && other {
+        return Err(Error::new(
+            ErrorCode::InvalidEvent,
+            format!("{path}: not a known value (strict mode); expected one of {}", known.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
+/// How many container levels [`check`] reads: the event, `data` and `data.record`.
+pub(crate) const LEVELS_READ: usize = 3;
+
+/// Checks that a parsed document is a Vessel event (INVALID_EVENT naming the failing path).
+pub(crate) fn check(doc: &Value<'_>, strict: bool) -> Result<Event, Error> {
+    let event_id = string_at(doc, "eventId", "eventId")?;
+    if event_id.is_empty() {
+        return Err(Error::new(ErrorCode::InvalidEvent, "eventId: expected a non-empty string"));
+    }
+    let type_name = text(string_at(doc, "type", "type")?);
+    let data = object_at(doc, "data", "data")?;
+    let kind = match type_name.as_str() {
+        "OBJECT_CHANGE" => {
+            let object_type = ObjectType::from_text(&text(string_at(data, "objectType", "data.objectType")?));
+            let event_type = ChangeType::from_text(&text(string_at(data, "eventType", "data.eventType")?));
+            let record = object_at(data, "record", "data.record")?;
+            let record_id = text(string_at(record, "id", "data.record.id")?);
+            strict_check(strict, "data.objectType", matches!(object_type, ObjectType::Other(_)), ObjectType::KNOWN)?;
+            strict_check(strict, "data.eventType", matches!(event_type, ChangeType::Other(_)), ChangeType::KNOWN)?;
+            EventKind::ObjectChange {
+                object_type,
+                event_type,
+                record_id,
+            }
+        }
+        "STATUS_CHANGE" => {
+            let status = ConnectionStatus::from_text(&text(string_at(data, "status", "data.status")?));
+            strict_check(strict, "data.status", matches!(status, ConnectionStatus::Other(_)), ConnectionStatus::KNOWN)?;
+            EventKind::StatusChange { status }
+        }
+        _ => {
+            strict_check(strict, "type", true, &["OBJECT_CHANGE", "STATUS_CHANGE"])?;
+            EventKind::Other { type_name }
+        }
+    };
+    Ok(Event {
+        event_id: text(event_id),
+        kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    fn event(json: &str, strict: bool) -> Result<Event, String> {
+        let doc = parse(json.as_bytes(), LEVELS_READ).map_err(|e| e.to_string())?;
+        check(&doc, strict).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn object_change() {
+        let e = event(
+            r#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"DELETE","record":{"id":"v.c.1","nativeId":"1","connectionId":"c"}}}"#,
+            true,
+        )
+        .expect("valid");
+        assert_eq!(e.event_id, "e1");
+        assert_eq!(
+            e.kind,
+            EventKind::ObjectChange {
+                object_type: ObjectType::Contact,
+                event_type: ChangeType::Delete,
+                record_id: "v.c.1".into()
+            }
+        );
+    }
+
+    #[test]
+    fn escaped_values_are_decoded() {
+        let e = event(
+            r#"{"eventId":"a\"b","type":"STATUS\u005fCHANGE","data":{"status":"READY"}}"#,
+            true,
+        )
+        .expect("valid");
+        assert_eq!(e.event_id, "a\"b");
+        assert_eq!(e.kind, EventKind::StatusChange { status: ConnectionStatus::Ready });
+    }
+
+    #[test]
+    fn paths_in_messages() {
+        let cases = [
+            (r#"{"type":"X","data":{}}"#, "eventId: expected a string, found nothing"),
+            (r#"{"eventId":"","type":"X","data":{}}"#, "eventId: expected a non-empty string"),
+            (r#"{"eventId":"e","type":1,"data":{}}"#, "type: expected a string, found a number"),
+            (r#"{"eventId":"e","type":"X","data":[]}"#, "data: expected an object, found an array"),
+            (
+                r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE","record":{"id":7}}}"#,
+                "data.record.id: expected a string, found a number",
+            ),
+            (
+                r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE"}}"#,
+                "data.record: expected an object, found nothing",
+            ),
+            (r#"{"eventId":"e","type":"STATUS_CHANGE","data":{"status":null}}"#, "data.status: expected a string, found null"),
+        ];
+        for (json, message) in cases {
+            let err = event(json, false).expect_err(json);
+            assert_eq!(err, format!("INVALID_EVENT: {message}"), "{json}");
+        }
+    }
+
+    #[test]
+    fn unknown_values_pass_unless_strict() {
+        for json in [
+            r#"{"eventId":"e","type":"NEW_KIND","data":{}}"#,
+            r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Invoice","eventType":"CREATE","record":{"id":"i"}}}"#,
+            r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"MERGE","record":{"id":"i"}}}"#,
+            r#"{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"PAUSED"}}"#,
+        ] {
+            assert!(event(json, false).is_ok(), "{json}");
+            let err = event(json, true).expect_err(json);
+            assert!(err.contains("(strict mode)"), "{err}");
+        }
+    }
+
+    #[test]
+    fn last_duplicate_wins_like_json_parse() {
+        let e = event(r#"{"eventId":1,"eventId":"second","type":"X","data":{}}"#, false).expect("valid");
+        assert_eq!(e.event_id, "second");
+    }
+}

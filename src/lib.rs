@@ -1,0 +1,192 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod event;
+mod json;
+mod signature;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+use std::time::{Duration, SystemTime};
+
+pub use error::{Error, ErrorCode};
+pub use event::{ChangeType, ConnectionStatus, Event, EventKind, ObjectType};
+pub use json::{canonicalize, MAX_DEPTH};
+pub use signature::{sign, AccessToken, SignatureHeaders};
+
+/// The default replay window: 300 seconds either side of now.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
+/// The default body size cap: 4 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
+/// How requests are checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// How far the timestamp may be from now, either way; `None` disables the replay check.
+    pub tolerance: Option<Duration>,
+    /// The largest body accepted, in bytes; longer ones are `BODY_TOO_LARGE` before any work.
+    pub max_body_bytes: usize,
+    /// Reject values of `type`, `objectType`, `eventType` and `status` this version does not know.
+    pub strict: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tolerance: Some(DEFAULT_TOLERANCE),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            strict: false,
+        }
+    }
+}
+
+fn check_size(body: &[u8], options: &Options) -> Result<(), Error> {
+    if body.len() > options.max_body_bytes {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            format!(
+                "body: {} bytes, more than the limit of {}",
+                body.len(),
+                options.max_body_bytes
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Parses a size-checked body as the top-level JSON object of an event.
+fn parse_object(body: &[u8], keep: usize) -> Result<json::Value<'_>, Error> {
+    let doc = json::parse(body, keep)?;
+    if !matches!(doc, json::Value::Object(_)) {
+        return Err(Error::new(
+            ErrorCode::InvalidJson,
+            format!("the top level is {}, expected an object", doc.kind()),
+        ));
+    }
+    Ok(doc)
+}
+
+/// Checks a delivery: size, headers, replay window, signature and strict JSON (checks 1–7 of
+/// the contract), and returns the body parsed down to container level `keep`.
+fn authenticate<'a>(
+    body: &'a [u8],
+    headers: &SignatureHeaders<'_>,
+    tokens: &[AccessToken],
+    options: &Options,
+    now: SystemTime,
+    keep: usize,
+) -> Result<json::Value<'a>, Error> {
+    check_size(body, options)?;
+    let (expected, timestamp) = signature::read_headers(headers)?;
+    signature::check_tolerance(&timestamp, now, options.tolerance)?;
+    // The raw bytes first; the canonical form (what the seed's JSON.stringify signs) only when
+    // they do not match, e.g. after a proxy re-serialised the body.
+    if !signature::signed_by_any(tokens, body, timestamp.text, &expected) {
+        let canonical = canonicalize(body).ok();
+        let signed = canonical.as_deref().is_some_and(|canonical| {
+            signature::signed_by_any(tokens, canonical.as_bytes(), timestamp.text, &expected)
+        });
+        if !signed {
+            return Err(Error::new(
+                ErrorCode::SignatureMismatch,
+                if tokens.len() > 1 {
+                    "x-vessel-signature: no access token signed this body and timestamp"
+                } else {
+                    "x-vessel-signature: the access token did not sign this body and timestamp"
+                },
+            ));
+        }
+    }
+    parse_object(body, keep)
+}
+
+/// Checks that `body` was signed by one of `tokens` at the timestamp in `headers`, within the
+/// replay window around `now`, and is one strict JSON object.
+///
+/// The signature is accepted over the raw body bytes or over their canonical form
+/// ([`canonicalize`]), which is what Vessel's own `JSON.stringify` signs.
+///
+/// # Errors
+/// The first failing check, in this order: `BODY_TOO_LARGE`, `MISSING_HEADER`,
+/// `INVALID_TIMESTAMP`, `MALFORMED_SIGNATURE`, `TIMESTAMP_OUT_OF_TOLERANCE`,
+/// `SIGNATURE_MISMATCH`, `INVALID_JSON`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use vessel_webhooks::{sign, verify, AccessToken, ErrorCode, Options, SignatureHeaders};
+///
+/// let token = AccessToken::new("secret").expect("not empty");
+/// let body = br#"{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY"}}"#;
+/// let signature = sign(body, &token, "1700000000");
+/// let headers = SignatureHeaders { signature: Some(&signature), timestamp: Some("1700000000") };
+/// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_042);
+///
+/// verify(body, &headers, &[token.clone()], &Options::default(), now)?;
+/// let late = now + Duration::from_secs(3600);
+/// let err = verify(body, &headers, &[token], &Options::default(), late).unwrap_err();
+/// assert_eq!(err.code(), ErrorCode::TimestampOutOfTolerance);
+/// # Ok::<(), vessel_webhooks::Error>(())
+/// ```
+pub fn verify(
+    body: &[u8],
+    headers: &SignatureHeaders<'_>,
+    tokens: &[AccessToken],
+    options: &Options,
+    now: SystemTime,
+) -> Result<(), Error> {
+    authenticate(body, headers, tokens, options, now, 1).map(|_| ())
+}
+
+/// [`verify`], then [`parse`]: the checked event of an authentic delivery.
+///
+/// # Errors
+/// The first failing check, as for [`verify`], then `INVALID_EVENT`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use vessel_webhooks::{construct_event, sign, AccessToken, EventKind, Options, SignatureHeaders};
+///
+/// let token = AccessToken::new("secret").expect("not empty");
+/// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE","record":{"id":"v.contact.1"}}}"#;
+/// let signature = sign(body, &token, "1700000000");
+/// let headers = SignatureHeaders { signature: Some(&signature), timestamp: Some("1700000000") };
+/// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+///
+/// let event = construct_event(body, &headers, &[token], &Options::default(), now)?;
+/// assert!(matches!(event.kind, EventKind::ObjectChange { ref record_id, .. } if record_id == "v.contact.1"));
+/// # Ok::<(), vessel_webhooks::Error>(())
+/// ```
+pub fn construct_event(
+    body: &[u8],
+    headers: &SignatureHeaders<'_>,
+    tokens: &[AccessToken],
+    options: &Options,
+    now: SystemTime,
+) -> Result<Event, Error> {
+    let doc = authenticate(body, headers, tokens, options, now, event::LEVELS_READ)?;
+    event::check(&doc, options.strict)
+}
+
+/// Parses a body as a Vessel event without authenticating it: only for bodies already
+/// verified, or for tooling.
+///
+/// # Errors
+/// `BODY_TOO_LARGE`, `INVALID_JSON` or `INVALID_EVENT`, with the failing field path.
+///
+/// ```
+/// use vessel_webhooks::{parse, ConnectionStatus, EventKind, Options};
+/// let event = parse(br#"{"eventId":"e2","type":"STATUS_CHANGE","data":{"status":"READY"}}"#, &Options::default())?;
+/// assert_eq!(event.kind, EventKind::StatusChange { status: ConnectionStatus::Ready });
+///
+/// let err = parse(br#"{"eventId":"e2","type":"STATUS_CHANGE","data":{}}"#, &Options::default()).unwrap_err();
+/// assert_eq!(err.message(), "data.status: expected a string, found nothing");
+/// # Ok::<(), vessel_webhooks::Error>(())
+/// ```
+pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
+    check_size(body, options)?;
+    let doc = parse_object(body, event::LEVELS_READ)?;
+    event::check(&doc, options.strict)
+}

@@ -1,0 +1,239 @@
+//! The signed contract: `x-vessel-signature = sha256_hex(accessToken ‖ body ‖ x-vessel-timestamp)`.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use sha2::{Digest, Sha256};
+use subtle::{Choice, ConstantTimeEq};
+
+use crate::error::{Error, ErrorCode};
+
+/// A connection's Vessel access token: the secret that signs its webhooks.
+///
+/// `Debug` never prints it.
+///
+/// ```
+/// use vessel_webhooks::AccessToken;
+/// let token = AccessToken::new("live-secret").expect("not empty");
+/// assert_eq!(format!("{token:?}"), "AccessToken(<redacted>)");
+/// assert!(AccessToken::new("").is_none());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Wraps a token; `None` when it is empty.
+    pub fn new(token: impl Into<String>) -> Option<Self> {
+        let token = token.into();
+        (!token.is_empty()).then_some(AccessToken(token))
+    }
+
+    /// The token's text: a secret, keep it out of logs.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+/// The two signing headers of a delivery, as received (surrounding whitespace is ignored).
+/// `None` or an empty value means the header is missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignatureHeaders<'a> {
+    /// `x-vessel-signature`: 64 hex digits.
+    pub signature: Option<&'a str>,
+    /// `x-vessel-timestamp`: unix time in seconds (or, from 10¹¹ up, milliseconds).
+    pub timestamp: Option<&'a str>,
+}
+
+/// A checked `x-vessel-timestamp`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timestamp<'a> {
+    /// The digits as received: they are part of the signed message.
+    pub(crate) text: &'a str,
+    pub(crate) time: SystemTime,
+}
+
+/// Below this a timestamp is seconds since the epoch, from here on milliseconds
+/// (10¹¹ seconds is the year 5138; 10¹¹ milliseconds is 1973).
+const MILLISECONDS_FROM: u64 = 100_000_000_000;
+
+/// The header values after the checks that need no secret: MISSING_HEADER,
+/// INVALID_TIMESTAMP, MALFORMED_SIGNATURE, in that order.
+pub(crate) fn read_headers<'a>(
+    headers: &SignatureHeaders<'a>,
+) -> Result<([u8; 32], Timestamp<'a>), Error> {
+    let present = |value: Option<&'a str>| value.map(str::trim).filter(|v| !v.is_empty());
+    let missing = |name: &str| Error::new(ErrorCode::MissingHeader, format!("{name}: missing or empty"));
+    let signature = present(headers.signature).ok_or_else(|| missing("x-vessel-signature"))?;
+    let timestamp = present(headers.timestamp).ok_or_else(|| missing("x-vessel-timestamp"))?;
+    let timestamp = parse_timestamp(timestamp)?;
+    let mut expected = [0u8; 32];
+    if signature.len() != 64 || hex::decode_to_slice(signature, &mut expected).is_err() {
+        return Err(Error::new(
+            ErrorCode::MalformedSignature,
+            "x-vessel-signature: expected exactly 64 hex digits (a SHA-256 digest, no prefix)",
+        ));
+    }
+    Ok((expected, timestamp))
+}
+
+fn parse_timestamp(text: &str) -> Result<Timestamp<'_>, Error> {
+    if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::new(
+            ErrorCode::InvalidTimestamp,
+            "x-vessel-timestamp: expected 1 to 16 digits of unix time",
+        ));
+    }
+    // At most 16 digits: fits in a u64.
+    let n: u64 = text.parse().unwrap_or(u64::MAX);
+    let since_epoch = if n >= MILLISECONDS_FROM {
+        Duration::from_millis(n)
+    } else {
+        Duration::from_secs(n)
+    };
+    Ok(Timestamp {
+        text,
+        time: UNIX_EPOCH + since_epoch,
+    })
+}
+
+/// TIMESTAMP_OUT_OF_TOLERANCE when `timestamp` is more than `tolerance` from `now`, either way.
+/// `None` disables the check.
+pub(crate) fn check_tolerance(
+    timestamp: &Timestamp<'_>,
+    now: SystemTime,
+    tolerance: Option<Duration>,
+) -> Result<(), Error> {
+    let Some(tolerance) = tolerance else {
+        return Ok(());
+    };
+    let (skew, direction) = match now.duration_since(timestamp.time) {
+        Ok(age) => (age, "old"),
+        Err(ahead) => (ahead.duration(), "in the future"),
+    };
+    if skew > tolerance {
+        return Err(Error::new(
+            ErrorCode::TimestampOutOfTolerance,
+            format!(
+                "x-vessel-timestamp: {} seconds {direction}, tolerance is {} seconds",
+                skew.as_secs(),
+                tolerance.as_secs_f64()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn digest(token: &AccessToken, message: &[u8], timestamp: &str) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(token.0.as_bytes())
+        .chain_update(message)
+        .chain_update(timestamp.as_bytes())
+        .finalize()
+        .into()
+}
+
+/// Whether any token signed `message` at `timestamp`. Every token is hashed and compared in
+/// constant time; the loop never exits early.
+pub(crate) fn signed_by_any(
+    tokens: &[AccessToken],
+    message: &[u8],
+    timestamp: &str,
+    expected: &[u8; 32],
+) -> bool {
+    let mut any = Choice::from(0);
+    for token in tokens {
+        any |= digest(token, message, timestamp).ct_eq(expected);
+    }
+    any.into()
+}
+
+/// The `x-vessel-signature` value for `body` at `timestamp`: lower-case hex of
+/// SHA-256(`token` ‖ `body` ‖ `timestamp`).
+///
+/// ```
+/// use vessel_webhooks::{sign, AccessToken};
+/// let token = AccessToken::new("t").expect("not empty");
+/// let signature = sign(br#"{"eventId":"e"}"#, &token, "1700000000");
+/// assert_eq!(signature.len(), 64);
+/// ```
+pub fn sign(body: &[u8], token: &AccessToken, timestamp: &str) -> String {
+    hex::encode(digest(token, body, timestamp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers<'a>(signature: &'a str, timestamp: &'a str) -> SignatureHeaders<'a> {
+        SignatureHeaders {
+            signature: Some(signature),
+            timestamp: Some(timestamp),
+        }
+    }
+
+    const SIG: &str = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+
+    #[test]
+    fn known_answer() {
+        // sha256("abc"), split across token, body and timestamp.
+        let token = AccessToken::new("a").expect("not empty");
+        assert_eq!(
+            sign(b"b", &token, "c"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn header_checks_in_order() {
+        let code = |h: SignatureHeaders<'_>| read_headers(&h).map(|_| ()).map_err(|e| e.code());
+        assert_eq!(code(SignatureHeaders::default()), Err(ErrorCode::MissingHeader));
+        assert_eq!(code(headers(" ", "1")), Err(ErrorCode::MissingHeader));
+        assert_eq!(code(headers("zz", "")), Err(ErrorCode::MissingHeader));
+        assert_eq!(code(headers("zz", "1.5")), Err(ErrorCode::InvalidTimestamp));
+        assert_eq!(code(headers("zz", "-1")), Err(ErrorCode::InvalidTimestamp));
+        assert_eq!(code(headers("zz", "12345678901234567")), Err(ErrorCode::InvalidTimestamp));
+        assert_eq!(code(headers("zz", "1700000000")), Err(ErrorCode::MalformedSignature));
+        assert_eq!(code(headers(&SIG[1..], "1")), Err(ErrorCode::MalformedSignature));
+        let prefixed = format!("sha256={SIG}");
+        assert_eq!(code(headers(&prefixed, "1")), Err(ErrorCode::MalformedSignature));
+        assert_eq!(code(headers(&format!(" {SIG}\t"), " 1 ")), Ok(()));
+    }
+
+    #[test]
+    fn seconds_and_milliseconds() {
+        let at = |t: &str| parse_timestamp(t).expect("digits").time;
+        assert_eq!(at("99999999999"), UNIX_EPOCH + Duration::from_secs(99_999_999_999));
+        assert_eq!(at("100000000000"), UNIX_EPOCH + Duration::from_millis(100_000_000_000));
+        assert_eq!(at("9999999999999999"), UNIX_EPOCH + Duration::from_millis(9_999_999_999_999_999));
+    }
+
+    #[test]
+    fn tolerance_both_ways() {
+        let ts = parse_timestamp("1000").expect("digits");
+        let now = |s| UNIX_EPOCH + Duration::from_secs(s);
+        let tol = Some(Duration::from_secs(300));
+        assert!(check_tolerance(&ts, now(1300), tol).is_ok());
+        assert!(check_tolerance(&ts, now(700), tol).is_ok());
+        assert!(check_tolerance(&ts, now(1301), tol).is_err());
+        let ahead = check_tolerance(&ts, now(699), tol).expect_err("future");
+        assert!(ahead.message().contains("in the future"), "{ahead}");
+        assert!(check_tolerance(&ts, now(u32::MAX.into()), None).is_ok());
+    }
+
+    #[test]
+    fn any_of_several_tokens() {
+        let tokens: Vec<AccessToken> = ["old", "new"].iter().filter_map(|t| AccessToken::new(*t)).collect();
+        let mut expected = [0u8; 32];
+        hex::decode_to_slice(sign(b"{}", &tokens[1], "5"), &mut expected).expect("hex");
+        assert!(signed_by_any(&tokens, b"{}", "5", &expected));
+        assert!(!signed_by_any(&tokens[..1], b"{}", "5", &expected));
+        assert!(!signed_by_any(&tokens, b"{} ", "5", &expected));
+        assert!(!signed_by_any(&[], b"{}", "5", &expected));
+    }
+}
