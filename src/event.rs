@@ -179,7 +179,10 @@ fn strict_check(strict: bool, path: &str, other: bool, known: &[&str]) -> Result
     if strict && other {
         return Err(Error::new(
             ErrorCode::InvalidEvent,
-            format!("{path}: not a known value (strict mode); expected one of {}", known.join(", ")),
+            format!(
+                "{path}: not a known value (strict mode); expected one of {}",
+                known.join(", ")
+            ),
         ));
     }
     Ok(())
@@ -192,18 +195,33 @@ pub(crate) const LEVELS_READ: usize = 3;
 pub(crate) fn check(doc: &Value<'_>, strict: bool) -> Result<Event, Error> {
     let event_id = string_at(doc, "eventId", "eventId")?;
     if event_id.is_empty() {
-        return Err(Error::new(ErrorCode::InvalidEvent, "eventId: expected a non-empty string"));
+        return Err(Error::new(
+            ErrorCode::InvalidEvent,
+            "eventId: expected a non-empty string",
+        ));
     }
     let type_name = text(string_at(doc, "type", "type")?);
     let data = object_at(doc, "data", "data")?;
     let kind = match type_name.as_str() {
         "OBJECT_CHANGE" => {
-            let object_type = ObjectType::from_text(&text(string_at(data, "objectType", "data.objectType")?));
-            let event_type = ChangeType::from_text(&text(string_at(data, "eventType", "data.eventType")?));
+            let object_type =
+                ObjectType::from_text(&text(string_at(data, "objectType", "data.objectType")?));
+            let event_type =
+                ChangeType::from_text(&text(string_at(data, "eventType", "data.eventType")?));
             let record = object_at(data, "record", "data.record")?;
             let record_id = text(string_at(record, "id", "data.record.id")?);
-            strict_check(strict, "data.objectType", matches!(object_type, ObjectType::Other(_)), ObjectType::KNOWN)?;
-            strict_check(strict, "data.eventType", matches!(event_type, ChangeType::Other(_)), ChangeType::KNOWN)?;
+            strict_check(
+                strict,
+                "data.objectType",
+                matches!(object_type, ObjectType::Other(_)),
+                ObjectType::KNOWN,
+            )?;
+            strict_check(
+                strict,
+                "data.eventType",
+                matches!(event_type, ChangeType::Other(_)),
+                ChangeType::KNOWN,
+            )?;
             EventKind::ObjectChange {
                 object_type,
                 event_type,
@@ -211,8 +229,14 @@ pub(crate) fn check(doc: &Value<'_>, strict: bool) -> Result<Event, Error> {
             }
         }
         "STATUS_CHANGE" => {
-            let status = ConnectionStatus::from_text(&text(string_at(data, "status", "data.status")?));
-            strict_check(strict, "data.status", matches!(status, ConnectionStatus::Other(_)), ConnectionStatus::KNOWN)?;
+            let status =
+                ConnectionStatus::from_text(&text(string_at(data, "status", "data.status")?));
+            strict_check(
+                strict,
+                "data.status",
+                matches!(status, ConnectionStatus::Other(_)),
+                ConnectionStatus::KNOWN,
+            )?;
             EventKind::StatusChange { status }
         }
         _ => {
@@ -262,16 +286,33 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(e.event_id, "a\"b");
-        assert_eq!(e.kind, EventKind::StatusChange { status: ConnectionStatus::Ready });
+        assert_eq!(
+            e.kind,
+            EventKind::StatusChange {
+                status: ConnectionStatus::Ready
+            }
+        );
     }
 
     #[test]
     fn paths_in_messages() {
         let cases = [
-            (r#"{"type":"X","data":{}}"#, "eventId: expected a string, found nothing"),
-            (r#"{"eventId":"","type":"X","data":{}}"#, "eventId: expected a non-empty string"),
-            (r#"{"eventId":"e","type":1,"data":{}}"#, "type: expected a string, found a number"),
-            (r#"{"eventId":"e","type":"X","data":[]}"#, "data: expected an object, found an array"),
+            (
+                r#"{"type":"X","data":{}}"#,
+                "eventId: expected a string, found nothing",
+            ),
+            (
+                r#"{"eventId":"","type":"X","data":{}}"#,
+                "eventId: expected a non-empty string",
+            ),
+            (
+                r#"{"eventId":"e","type":1,"data":{}}"#,
+                "type: expected a string, found a number",
+            ),
+            (
+                r#"{"eventId":"e","type":"X","data":[]}"#,
+                "data: expected an object, found an array",
+            ),
             (
                 r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE","record":{"id":7}}}"#,
                 "data.record.id: expected a string, found a number",
@@ -280,7 +321,10 @@ mod tests {
                 r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE"}}"#,
                 "data.record: expected an object, found nothing",
             ),
-            (r#"{"eventId":"e","type":"STATUS_CHANGE","data":{"status":null}}"#, "data.status: expected a string, found null"),
+            (
+                r#"{"eventId":"e","type":"STATUS_CHANGE","data":{"status":null}}"#,
+                "data.status: expected a string, found null",
+            ),
         ];
         for (json, message) in cases {
             let err = event(json, false).expect_err(json);
@@ -304,7 +348,11 @@ mod tests {
 
     #[test]
     fn last_duplicate_wins_like_json_parse() {
-        let e = event(r#"{"eventId":1,"eventId":"second","type":"X","data":{}}"#, false).expect("valid");
+        let e = event(
+            r#"{"eventId":1,"eventId":"second","type":"X","data":{}}"#,
+            false,
+        )
+        .expect("valid");
         assert_eq!(e.event_id, "second");
     }
 }

@@ -141,7 +141,11 @@ pub(crate) fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Err
             }
             out.push('}');
         }
-        Value::Unread => return Err(invalid("internal: a partly parsed document has no canonical form")),
+        Value::Unread => {
+            return Err(invalid(
+                "internal: a partly parsed document has no canonical form",
+            ))
+        }
     }
     Ok(())
 }
@@ -326,7 +330,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(if keep { Value::Object(members) } else { Value::Unread })
+        Ok(if keep {
+            Value::Object(members)
+        } else {
+            Value::Unread
+        })
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, Error> {
@@ -352,7 +360,11 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        Ok(if keep { Value::Array(items) } else { Value::Unread })
+        Ok(if keep {
+            Value::Array(items)
+        } else {
+            Value::Unread
+        })
     }
 
     fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, Error> {
@@ -531,9 +543,15 @@ mod tests {
     fn whitespace_and_escapes() {
         assert_eq!(canon(" {\n\t\"a\" : [ 1 , 2 ] }\r\n"), r#"{"a":[1,2]}"#);
         assert_eq!(canon(r#""\u0041\/\u00e9\u2028""#), "\"A/é\u{2028}\"");
-        assert_eq!(canon(r#""\u0000\u001F\u007f\b\f""#), "\"\\u0000\\u001f\u{7f}\\b\\f\"");
+        assert_eq!(
+            canon(r#""\u0000\u001F\u007f\b\f""#),
+            "\"\\u0000\\u001f\u{7f}\\b\\f\""
+        );
         assert_eq!(canon(r#""\ud83d\ude00""#), "\"😀\"");
-        assert_eq!(canon(r#""\uD800x\uDC00\ud800\u0041""#), r#""\ud800x\udc00\ud800A""#);
+        assert_eq!(
+            canon(r#""\uD800x\uDC00\ud800\u0041""#),
+            r#""\ud800x\udc00\ud800A""#
+        );
         assert_eq!(canon(r#""\"\\""#), r#""\"\\""#);
     }
 
@@ -543,7 +561,10 @@ mod tests {
             canon(r#"{"b":1,"10":2,"a":3,"2":4,"b":5,"01":6,"4294967295":7,"4294967294":8}"#),
             r#"{"2":4,"10":2,"4294967294":8,"b":5,"a":3,"01":6,"4294967295":7}"#
         );
-        assert_eq!(canon(r#"{"__proto__":{"x":1},"\u0031":0}"#), r#"{"1":0,"__proto__":{"x":1}}"#);
+        assert_eq!(
+            canon(r#"{"__proto__":{"x":1},"\u0031":0}"#),
+            r#"{"1":0,"__proto__":{"x":1}}"#
+        );
     }
 
     #[test]
@@ -576,9 +597,31 @@ mod tests {
     #[test]
     fn strictness() {
         for bad in [
-            "", " ", "{", "{]", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "+1", "1e", "NaN", "tru",
-            "\"\t\"", "\"\\x\"", "\"\\u12\"", "{} {}", "\u{feff}{}", "{'a':1}", "[1 2]", "{\"a\" 1}",
-            "\"abc", "nul", "-", "\u{a0}{}",
+            "",
+            " ",
+            "{",
+            "{]",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "NaN",
+            "tru",
+            "\"\t\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "{} {}",
+            "\u{feff}{}",
+            "{'a':1}",
+            "[1 2]",
+            "{\"a\" 1}",
+            "\"abc",
+            "nul",
+            "-",
+            "\u{a0}{}",
         ] {
             let err = canonicalize(bad.as_bytes()).expect_err(bad);
             assert_eq!(err.code(), ErrorCode::InvalidJson, "{bad:?}");
@@ -606,8 +649,14 @@ mod tests {
         let v = parse(br#"{"a":{"b":{"c":1}},"a":{"b":[2]}}"#, 1).expect("valid");
         assert!(matches!(v.get("a"), Some(Value::Unread)));
         let v = parse(br#"{"a":{"b":{"c":1}},"a":{"b":[2]}}"#, 2).expect("valid");
-        assert!(matches!(v.get("a").and_then(|a| a.get("b")), Some(Value::Unread)));
-        assert!(parse(br#"{"a":[1,]}"#, 0).is_err(), "unread parts are still validated");
+        assert!(matches!(
+            v.get("a").and_then(|a| a.get("b")),
+            Some(Value::Unread)
+        ));
+        assert!(
+            parse(br#"{"a":[1,]}"#, 0).is_err(),
+            "unread parts are still validated"
+        );
     }
 
     #[test]

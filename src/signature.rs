@@ -68,7 +68,12 @@ pub(crate) fn read_headers<'a>(
     headers: &SignatureHeaders<'a>,
 ) -> Result<([u8; 32], Timestamp<'a>), Error> {
     let present = |value: Option<&'a str>| value.map(str::trim).filter(|v| !v.is_empty());
-    let missing = |name: &str| Error::new(ErrorCode::MissingHeader, format!("{name}: missing or empty"));
+    let missing = |name: &str| {
+        Error::new(
+            ErrorCode::MissingHeader,
+            format!("{name}: missing or empty"),
+        )
+    };
     let signature = present(headers.signature).ok_or_else(|| missing("x-vessel-signature"))?;
     let timestamp = present(headers.timestamp).ok_or_else(|| missing("x-vessel-timestamp"))?;
     let timestamp = parse_timestamp(timestamp)?;
@@ -192,25 +197,49 @@ mod tests {
     #[test]
     fn header_checks_in_order() {
         let code = |h: SignatureHeaders<'_>| read_headers(&h).map(|_| ()).map_err(|e| e.code());
-        assert_eq!(code(SignatureHeaders::default()), Err(ErrorCode::MissingHeader));
+        assert_eq!(
+            code(SignatureHeaders::default()),
+            Err(ErrorCode::MissingHeader)
+        );
         assert_eq!(code(headers(" ", "1")), Err(ErrorCode::MissingHeader));
         assert_eq!(code(headers("zz", "")), Err(ErrorCode::MissingHeader));
         assert_eq!(code(headers("zz", "1.5")), Err(ErrorCode::InvalidTimestamp));
         assert_eq!(code(headers("zz", "-1")), Err(ErrorCode::InvalidTimestamp));
-        assert_eq!(code(headers("zz", "12345678901234567")), Err(ErrorCode::InvalidTimestamp));
-        assert_eq!(code(headers("zz", "1700000000")), Err(ErrorCode::MalformedSignature));
-        assert_eq!(code(headers(&SIG[1..], "1")), Err(ErrorCode::MalformedSignature));
+        assert_eq!(
+            code(headers("zz", "12345678901234567")),
+            Err(ErrorCode::InvalidTimestamp)
+        );
+        assert_eq!(
+            code(headers("zz", "1700000000")),
+            Err(ErrorCode::MalformedSignature)
+        );
+        assert_eq!(
+            code(headers(&SIG[1..], "1")),
+            Err(ErrorCode::MalformedSignature)
+        );
         let prefixed = format!("sha256={SIG}");
-        assert_eq!(code(headers(&prefixed, "1")), Err(ErrorCode::MalformedSignature));
+        assert_eq!(
+            code(headers(&prefixed, "1")),
+            Err(ErrorCode::MalformedSignature)
+        );
         assert_eq!(code(headers(&format!(" {SIG}\t"), " 1 ")), Ok(()));
     }
 
     #[test]
     fn seconds_and_milliseconds() {
         let at = |t: &str| parse_timestamp(t).expect("digits").time;
-        assert_eq!(at("99999999999"), UNIX_EPOCH + Duration::from_secs(99_999_999_999));
-        assert_eq!(at("100000000000"), UNIX_EPOCH + Duration::from_millis(100_000_000_000));
-        assert_eq!(at("9999999999999999"), UNIX_EPOCH + Duration::from_millis(9_999_999_999_999_999));
+        assert_eq!(
+            at("99999999999"),
+            UNIX_EPOCH + Duration::from_secs(99_999_999_999)
+        );
+        assert_eq!(
+            at("100000000000"),
+            UNIX_EPOCH + Duration::from_millis(100_000_000_000)
+        );
+        assert_eq!(
+            at("9999999999999999"),
+            UNIX_EPOCH + Duration::from_millis(9_999_999_999_999_999)
+        );
     }
 
     #[test]
@@ -228,7 +257,10 @@ mod tests {
 
     #[test]
     fn any_of_several_tokens() {
-        let tokens: Vec<AccessToken> = ["old", "new"].iter().filter_map(|t| AccessToken::new(*t)).collect();
+        let tokens: Vec<AccessToken> = ["old", "new"]
+            .iter()
+            .filter_map(|t| AccessToken::new(*t))
+            .collect();
         let mut expected = [0u8; 32];
         hex::decode_to_slice(sign(b"{}", &tokens[1], "5"), &mut expected).expect("hex");
         assert!(signed_by_any(&tokens, b"{}", "5", &expected));

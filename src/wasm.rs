@@ -38,7 +38,18 @@ fn body_bytes(body: &JsValue, max: usize) -> Result<Vec<u8>, JsValue> {
     let text: JsString = if body.is_string() {
         body.clone().unchecked_into()
     } else if body.is_object() {
-        let text = JSON::stringify(body)?;
+        let text = JSON::stringify(body).map_err(|e| {
+            // V8 runs out of stack on objects nested some thousands deep, which express.json()
+            // builds from a hostile request: a body problem, not a programmer error.
+            if e.is_instance_of::<js_sys::RangeError>() {
+                to_js(Error::new(
+                    ErrorCode::InvalidJson,
+                    "body: the parsed object is nested too deeply for JSON.stringify",
+                ))
+            } else {
+                e
+            }
+        })?;
         if !text.is_string() {
             return Err(js_sys::TypeError::new("body: JSON.stringify gave no text").into());
         }

@@ -68,7 +68,8 @@ const tag = (value) => Object.prototype.toString.call(value);
 function readBody(body) {
   if (typeof body === 'string') return body;
   // isView and the tag work across realms (Buffer, jsdom, vm contexts), unlike instanceof.
-  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  if (ArrayBuffer.isView(body))
+    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   if (tag(body) === '[object ArrayBuffer]' || tag(body) === '[object SharedArrayBuffer]') {
     return new Uint8Array(body);
   }
@@ -101,7 +102,8 @@ function readHeader(headers, name) {
     }
   }
   // Several values (a repeated header) join as fetch joins them, and then fail the format checks.
-  if (Array.isArray(value)) value = value.every((v) => typeof v === 'string') ? value.join(', ') : undefined;
+  if (Array.isArray(value))
+    value = value.every((v) => typeof v === 'string') ? value.join(', ') : undefined;
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
@@ -119,7 +121,17 @@ function authenticate(body, headers, accessToken, options, event) {
   const o = readOptions(options);
   const signature = readHeader(headers, 'x-vessel-signature');
   const timestamp = readHeader(headers, 'x-vessel-timestamp');
-  wasm.authenticate(input, signature, timestamp, tokens, o.toleranceSeconds, o.nowMs, o.maxBodyBytes, o.strict, event);
+  wasm.authenticate(
+    input,
+    signature,
+    timestamp,
+    tokens,
+    o.toleranceSeconds,
+    o.nowMs,
+    o.maxBodyBytes,
+    o.strict,
+    event,
+  );
   return input;
 }
 
@@ -172,9 +184,14 @@ export function sign(body, accessToken, options = {}) {
   }
   checkKeys(options, SIGN_OPTION_KEYS, 'options');
   const { timestamp = Math.floor(Date.now() / 1000), connectionId } = options;
-  const ts = typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0 ? String(timestamp) : timestamp;
+  const ts =
+    typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0
+      ? String(timestamp)
+      : timestamp;
   if (typeof ts !== 'string' || !/^[0-9]{1,16}$/.test(ts)) {
-    throw new TypeError('options.timestamp: expected unix time as a whole number or 1 to 16 digits');
+    throw new TypeError(
+      'options.timestamp: expected unix time as a whole number or 1 to 16 digits',
+    );
   }
   if (connectionId !== undefined && (typeof connectionId !== 'string' || connectionId === '')) {
     throw new TypeError('options.connectionId: expected a non-empty string');

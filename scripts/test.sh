@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one test command (README): sets up a fresh machine and runs every check and test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+
+step "npm ci"
+npm ci --no-audit --no-fund
+step "build pkg/"
+bash scripts/build.sh
+step "format and lints"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+node_modules/.bin/prettier --check .
+step "Rust tests (native)"
+cargo test
+step "JS tests (packed package)"
+bash scripts/test-js.sh

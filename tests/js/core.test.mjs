@@ -1,0 +1,390 @@
+// The core contract through the installed package, by require and by import.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as esm from 'vessel-webhooks';
+
+const cjs = createRequire(import.meta.url)('vessel-webhooks');
+const vectors = (file) =>
+  JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).cases;
+const sha256 = (...parts) =>
+  parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
+
+const bodyBytes = (c) =>
+  c.body !== undefined ? Buffer.from(c.body) : Buffer.from(c.bodyBase64, 'base64');
+const options = (c) => {
+  const o = { ...c.options, now: c.now };
+  if (o.toleranceSeconds === 'Infinity') o.toleranceSeconds = Infinity;
+  return o;
+};
+/** Every form a raw body can take. */
+function bodyForms(c) {
+  const bytes = bodyBytes(c);
+  const padded = new Uint8Array(bytes.length + 2);
+  padded.set(bytes, 2);
+  const forms = {
+    Buffer: bytes,
+    Uint8Array: new Uint8Array(bytes),
+    ArrayBuffer: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    'DataView at an offset': new DataView(padded.buffer, 2, bytes.length),
+  };
+  if (c.body !== undefined) forms.string = c.body;
+  return forms;
+}
+const outcome = (fn) => {
+  try {
+    fn();
+    return 'OK';
+  } catch (error) {
+    assert.ok(error instanceof esm.VesselWebhookError, `not a VesselWebhookError: ${error}`);
+    return error.code;
+  }
+};
+
+for (const [entry, api] of [
+  ['import', esm],
+  ['require', cjs],
+]) {
+  test(`${entry}: signature vectors, every body form`, () => {
+    const cases = vectors('signatures.json');
+    assert.ok(cases.length > 50);
+    for (const c of cases) {
+      for (const [form, body] of Object.entries(bodyForms(c))) {
+        const what = `${c.name} (${form})`;
+        assert.equal(api.verify(body, c.headers, c.accessToken, options(c)), c.expect.verify, what);
+        assert.equal(
+          outcome(() => api.constructEvent(body, c.headers, c.accessToken, options(c))),
+          c.expect.constructEvent,
+          what,
+        );
+      }
+    }
+  });
+
+  test(`${entry}: constructEvent returns exactly what JSON.parse returns`, () => {
+    for (const c of vectors('signatures.json').filter((c) => c.expect.constructEvent === 'OK')) {
+      for (const [form, body] of Object.entries(bodyForms(c))) {
+        const event = api.constructEvent(body, c.headers, c.accessToken, options(c));
+        const expected = JSON.parse(bodyBytes(c).toString());
+        assert.deepEqual(event, expected, `${c.name} (${form})`);
+        assert.deepEqual(Object.keys(event), Object.keys(expected), `${c.name}: key order`);
+      }
+    }
+  });
+
+  test(`${entry}: an already-parsed object is verified as the seed does, by JSON.stringify`, () => {
+    for (const c of vectors('signatures.json').filter((c) => c.expect.constructEvent === 'OK')) {
+      const object = JSON.parse(bodyBytes(c).toString());
+      assert.equal(
+        api.constructEvent(object, c.headers, c.accessToken, options(c)),
+        object,
+        c.name,
+      );
+    }
+    const c = vectors('signatures.json').find((c) => c.name === 'valid STATUS_CHANGE');
+    const tampered = { ...JSON.parse(c.body), eventId: 'other' };
+    assert.equal(api.verify(tampered, c.headers, c.accessToken, options(c)), false);
+    assert.equal(api.verify([1, 2], c.headers, c.accessToken, options(c)), false);
+  });
+
+  test(`${entry}: parse vectors`, () => {
+    for (const c of vectors('events.json')) {
+      for (const body of [c.body, Buffer.from(c.body)]) {
+        assert.equal(
+          outcome(() => api.parse(body, c.options)),
+          c.expect,
+          c.name,
+        );
+      }
+      if (c.expect === 'OK') assert.deepEqual(api.parse(c.body), JSON.parse(c.body), c.name);
+    }
+  });
+}
+
+test('errors carry name, code, status and a message naming the path', () => {
+  const error = (() => {
+    try {
+      esm.parse(
+        '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":{"id":1}}}',
+      );
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(
+    error instanceof Error &&
+      error instanceof esm.VesselWebhookError &&
+      error instanceof cjs.VesselWebhookError,
+  );
+  assert.equal(error.name, 'VesselWebhookError');
+  assert.equal(error.code, 'INVALID_EVENT');
+  assert.equal(error.status, 400);
+  assert.equal(error.message, 'data.record.id: expected a string, found a number');
+  const statuses = {};
+  for (const c of vectors('signatures.json')) {
+    try {
+      esm.constructEvent(bodyBytes(c), c.headers, c.accessToken, options(c));
+    } catch (e) {
+      statuses[e.code] = e.status;
+    }
+  }
+  assert.deepEqual(statuses, {
+    BODY_TOO_LARGE: 413,
+    MISSING_HEADER: 401,
+    INVALID_TIMESTAMP: 401,
+    MALFORMED_SIGNATURE: 401,
+    TIMESTAMP_OUT_OF_TOLERANCE: 401,
+    SIGNATURE_MISMATCH: 401,
+    INVALID_JSON: 400,
+    INVALID_EVENT: 400,
+  });
+});
+
+test('no error message or property contains the access token or the body', () => {
+  for (const c of vectors('signatures.json').filter((c) => c.expect.constructEvent !== 'OK')) {
+    try {
+      esm.constructEvent(bodyBytes(c), c.headers, c.accessToken, options(c));
+    } catch (e) {
+      const seen = `${e.message} ${e.stack} ${JSON.stringify(e)} ${String(e)}`;
+      for (const token of [c.accessToken].flat())
+        assert.ok(!seen.includes(token), `${c.name}: token leaked`);
+      assert.ok(!seen.includes('bluecross'), `${c.name}: body leaked`);
+    }
+  }
+});
+
+test('header shapes: fetch Headers, Map, any case, one-element arrays', () => {
+  const c = vectors('signatures.json').find((c) => c.name === 'valid, compact body signed as sent');
+  const sig = c.headers['x-vessel-signature'];
+  const ts = c.headers['x-vessel-timestamp'];
+  const ok = (headers) => esm.verify(c.body, headers, c.accessToken, options(c));
+  assert.equal(ok(new Headers({ 'X-Vessel-Signature': sig, 'X-Vessel-Timestamp': ts })), true);
+  assert.equal(
+    ok(
+      new Map([
+        ['X-VESSEL-SIGNATURE', sig],
+        ['x-vessel-timestamp', ts],
+      ]),
+    ),
+    true,
+  );
+  assert.equal(ok({ 'X-Vessel-Signature': sig, 'x-vessel-TIMESTAMP': ts }), true);
+  assert.equal(ok({ 'x-vessel-signature': [sig], 'x-vessel-timestamp': [ts] }), true);
+  // A repeated header is ambiguous: never accepted.
+  const h = new Headers({ 'x-vessel-timestamp': ts });
+  h.append('x-vessel-signature', sig);
+  h.append('x-vessel-signature', sig);
+  assert.equal(ok(h), false);
+  assert.equal(ok({ 'x-vessel-signature': [sig, sig], 'x-vessel-timestamp': ts }), false);
+  assert.equal(ok({ 'x-vessel-signature': 42, 'x-vessel-timestamp': ts }), false);
+  assert.equal(ok({}), false);
+  assert.equal(esm.getConnectionId({ 'X-Vessel-Connection-Id': ' conn_1 ' }), 'conn_1');
+  assert.equal(esm.getConnectionId(new Headers({ 'x-vessel-connection-id': 'c' })), 'c');
+  assert.equal(esm.getConnectionId(new Map()), undefined);
+  assert.equal(esm.getConnectionId({ 'x-vessel-connection-id': '' }), undefined);
+});
+
+test('programmer errors are TypeErrors; request problems are not', () => {
+  const c = vectors('signatures.json').find((c) => c.name === 'valid STATUS_CHANGE');
+  const bad = [
+    () => esm.verify(c.body, c.headers),
+    () => esm.verify(c.body, c.headers, ''),
+    () => esm.verify(c.body, c.headers, []),
+    () => esm.verify(c.body, c.headers, ['a', 1]),
+    () => esm.verify(c.body, c.headers, ['a', '']),
+    () => esm.verify(42, c.headers, 't'),
+    () => esm.verify(null, c.headers, 't'),
+    () => esm.verify(undefined, c.headers, 't'),
+    () => esm.verify(c.body, undefined, 't'),
+    () => esm.verify(c.body, c.headers, 't', { toleranceSeconds: -1 }),
+    () => esm.verify(c.body, c.headers, 't', { toleranceSeconds: NaN }),
+    () => esm.verify(c.body, c.headers, 't', { toleranceSeconds: '300' }),
+    () => esm.verify(c.body, c.headers, 't', { now: new Date('nope') }),
+    () => esm.verify(c.body, c.headers, 't', { now: '2024-01-01' }),
+    () => esm.verify(c.body, c.headers, 't', { maxBodyBytes: 1.5 }),
+    () => esm.verify(c.body, c.headers, 't', { strict: 'yes' }),
+    () => esm.verify(c.body, c.headers, 't', { tolerance: 300 }),
+    () => esm.verify(c.body, c.headers, 't', 300),
+    () => esm.parse(c.body, { maxBodyBytes: -1 }),
+    () => esm.constructEvent(c.body, c.headers, undefined),
+    () => esm.sign(c.body, ''),
+    () => esm.sign(c.body, 't', { timestamp: 'soon' }),
+    () => esm.sign(c.body, 't', { timestamp: 1.5 }),
+    () => esm.sign(c.body, 't', { connectionId: '' }),
+    () => esm.sign(c.body, 't', { at: 1 }),
+  ];
+  for (const call of bad) assert.throws(call, TypeError, String(call));
+  const circular = {};
+  circular.self = circular;
+  assert.throws(() => esm.verify(circular, c.headers, 't'), TypeError);
+  assert.equal(esm.verify(c.body, c.headers, 'another token'), false);
+});
+
+test('options: now as a Date, defaults from the clock, Infinity tolerance', () => {
+  const body = '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY"}}';
+  const fresh = esm.sign(body, 't');
+  assert.equal(esm.verify(body, fresh, 't'), true);
+  const old = esm.sign(body, 't', { timestamp: 1700000000 });
+  assert.equal(esm.verify(body, old, 't'), false);
+  assert.equal(esm.verify(body, old, 't', { now: new Date(1700000000000) }), true);
+  assert.equal(esm.verify(body, old, 't', { toleranceSeconds: Infinity }), true);
+  assert.equal(
+    esm.verify(body, old, 't', { toleranceSeconds: undefined, now: 1700000000000 }),
+    true,
+  );
+});
+
+test('sign: the seed formula over the bytes given, JSON.stringify for objects', () => {
+  const event = { eventId: 'e', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const text = JSON.stringify(event);
+  const headers = esm.sign(event, 'tok', { timestamp: 1700000000, connectionId: 'conn' });
+  assert.deepEqual(headers, {
+    'x-vessel-timestamp': '1700000000',
+    'x-vessel-signature': sha256('tok', text, '1700000000'),
+    'x-vessel-connection-id': 'conn',
+  });
+  assert.deepEqual(esm.sign(Buffer.from(text), 'tok', { timestamp: '1700000000' }), {
+    'x-vessel-timestamp': '1700000000',
+    'x-vessel-signature': sha256('tok', text, '1700000000'),
+  });
+  const now = Math.floor(Date.now() / 1000);
+  assert.ok(Math.abs(Number(esm.sign(text, 'tok')['x-vessel-timestamp']) - now) <= 1);
+});
+
+test('hostile input: 100 000 levels of nesting, huge bodies; the module keeps working', () => {
+  const c = vectors('signatures.json').find((c) => c.name === 'valid STATUS_CHANGE');
+  const deep = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  assert.equal(
+    outcome(() => esm.parse(deep)),
+    'INVALID_JSON',
+  );
+  const signed = esm.sign(deep, 't', { timestamp: c.headers['x-vessel-timestamp'] });
+  assert.equal(
+    outcome(() => esm.constructEvent(deep, signed, 't', options(c))),
+    'INVALID_JSON',
+  );
+  const deepObject = JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`);
+  assert.equal(
+    outcome(() => esm.parse(deepObject)),
+    'INVALID_JSON',
+  );
+  const huge = 'x'.repeat(64 * 1024 * 1024);
+  assert.equal(
+    outcome(() => esm.parse(huge)),
+    'BODY_TOO_LARGE',
+  );
+  assert.equal(
+    esm.verify(new Uint8Array(5 * 1024 * 1024), c.headers, c.accessToken, options(c)),
+    false,
+  );
+  assert.equal(esm.verify(c.body, c.headers, c.accessToken, options(c)), true);
+});
+
+test('__proto__ stays an own property; Object.prototype is untouched', () => {
+  const c = vectors('signatures.json').find((c) => c.name === '__proto__ key signed and kept');
+  const event = esm.constructEvent(c.body, c.headers, c.accessToken, options(c));
+  assert.ok(Object.hasOwn(event, '__proto__'));
+  assert.deepEqual(event['__proto__'], { polluted: true });
+  assert.equal(Object.getPrototypeOf(event), Object.prototype);
+  assert.equal({}.polluted, undefined);
+});
+
+// Random JSON written in random non-canonical ways: the canonical form in Rust must equal V8's
+// JSON.stringify(JSON.parse(text)), observed through verify() of a body signed the seed's way.
+function random(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+function writer(rand) {
+  const pick = (items) => items[Math.floor(rand() * items.length)];
+  const ws = () => pick(['', '', ' ', '\n  ', '\t', '\r\n']);
+  const char = () =>
+    pick([
+      () => String.fromCharCode(32 + Math.floor(rand() * 95)),
+      () => String.fromCharCode(Math.floor(rand() * 0x20)),
+      () => String.fromCharCode(0xd800 + Math.floor(rand() * 0x800)),
+      () => String.fromCodePoint(0x80 + Math.floor(rand() * 0x10ff00)),
+      () => pick(['"', '\\', '/', '\u2028', '\u007f', 'é', '😀']),
+    ])();
+  const str = () => Array.from({ length: Math.floor(rand() * 6) }, char).join('');
+  const writeString = (s) => {
+    let out = '"';
+    for (let i = 0; i < s.length; i++) {
+      const unit = s.charCodeAt(i);
+      const next = s.charCodeAt(i + 1);
+      if (unit >= 0xd800 && unit < 0xdc00 && next >= 0xdc00 && next < 0xe000 && rand() < 0.5) {
+        out += s.slice(i, i + 2); // a pair, literally
+        i++;
+      } else if ((unit >= 0xd800 && unit < 0xe000) || unit < 0x20 || rand() < 0.2) {
+        const hex = unit.toString(16).padStart(4, '0');
+        out += `\\u${rand() < 0.5 ? hex : hex.toUpperCase()}`;
+      } else if (s[i] === '"' || s[i] === '\\') out += `\\${s[i]}`;
+      else if (s[i] === '/' && rand() < 0.5) out += '\\/';
+      else out += s[i];
+    }
+    return `${out}"`;
+  };
+  const number = () => {
+    const n = pick([
+      () => Math.floor(rand() * 1000) - 500,
+      () => rand() * 10 ** Math.floor(rand() * 40 - 20),
+      () => -rand() * 1e-300,
+      () => Number.MAX_SAFE_INTEGER + Math.floor(rand() * 10),
+    ])();
+    return pick([
+      () => String(n),
+      () => (Number.isInteger(n) && Math.abs(n) < 1e15 ? `${n}.0` : String(n)),
+      () => n.toExponential().replace('e+', pick(['e', 'E+', 'e+'])),
+      () => (Number.isInteger(n) ? `${n}0e-1` : n.toPrecision(17)),
+      () => pick(['-0', '1e400', '-1e400', '5e-324', '12345678901234567890', '0.1e1', '1E-7']),
+    ])();
+  };
+  const key = () =>
+    pick([
+      str,
+      () => String(Math.floor(rand() * 20)),
+      () => pick(['__proto__', '01', '4294967295', 'a']),
+    ])();
+  const value = (depth) => {
+    const kind = depth > 3 ? Math.floor(rand() * 4) : Math.floor(rand() * 6);
+    if (kind === 0) return pick(['true', 'false', 'null']);
+    if (kind === 1) return number();
+    if (kind === 2 || kind === 3) return writeString(str());
+    const n = Math.floor(rand() * 5);
+    if (kind === 4)
+      return `[${ws()}${Array.from({ length: n }, () => value(depth + 1)).join(`${ws()},${ws()}`)}${ws()}]`;
+    const members = Array.from(
+      { length: n },
+      () => `${writeString(key())}${ws()}:${ws()}${value(depth + 1)}`,
+    );
+    return `{${ws()}${members.join(`${ws()},${ws()}`)}${ws()}}`;
+  };
+  return () =>
+    `${ws()}{${ws()}"eventId":"e","data":${value(1)},${writeString(key())}:${value(1)}${ws()}}${ws()}`;
+}
+
+test('canonical form equals V8 on 3 000 generated documents', () => {
+  const doc = writer(random(20261128));
+  const now = 1700000000000;
+  let differences = 0;
+  for (let i = 0; i < 3000; i++) {
+    const text = doc();
+    const headers = {
+      'x-vessel-signature': sha256('t', JSON.stringify(JSON.parse(text)), '1700000000'),
+      'x-vessel-timestamp': '1700000000',
+    };
+    if (!esm.verify(text, headers, 't', { now })) {
+      differences++;
+      if (differences < 5) console.error('canonical form differs for', JSON.stringify(text));
+    }
+  }
+  assert.equal(differences, 0);
+});

@@ -1,0 +1,414 @@
+// Writes the known-answer vectors in tests/vectors/*.json, which the Rust and the JS tests read.
+// Signatures come from node:crypto and canonical forms from V8's JSON, independently of the
+// code under test. `node tests/vectors/generate.mjs --check` fails when a file is stale.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const TOKEN = 'tok_live_5f2c';
+const OTHER_TOKEN = 'tok_live_other';
+const TS = '1700000000';
+const NOW = 1700000000000 + 42000; // ms, 42 s after TS
+
+const hash = (...parts) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+const canonical = (text) => JSON.stringify(JSON.parse(text));
+
+const contact = {
+  eventId: 'evt_01H8Z',
+  type: 'OBJECT_CHANGE',
+  data: {
+    objectType: 'Contact',
+    eventType: 'CREATE',
+    record: {
+      id: 'v.contact.e5f32d4fd2115220bd20a2ccf81210ec',
+      nativeId: '23',
+      firstName: 'Tom',
+      email: 'tom@bluecross.com',
+      additional: { score: 1.5, tags: ['a', 'b'] },
+    },
+  },
+};
+const compact = JSON.stringify(contact);
+const status = '{"eventId":"evt_2","type":"STATUS_CHANGE","data":{"status":"READY"}}';
+
+// SHA-256 length extension (for the forgery case): continue hashing from a digest.
+const K = Uint32Array.from(
+  Array.from({ length: 64 }, (_, i) => {
+    let n = 2;
+    for (let found = -1; ; n++) {
+      let prime = true;
+      for (let d = 2; d * d <= n; d++) if (n % d === 0) prime = false;
+      if (prime && ++found === i) break;
+    }
+    return Math.floor((Math.cbrt(n) % 1) * 2 ** 32);
+  }),
+);
+function compress(state, block) {
+  const w = new Uint32Array(64);
+  for (let i = 0; i < 16; i++) w[i] = block.readUInt32BE(i * 4);
+  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
+  for (let i = 16; i < 64; i++) {
+    const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+    const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+  }
+  let [a, b, c, d, e, f, g, h] = state;
+  for (let i = 0; i < 64; i++) {
+    const t1 =
+      (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) >>> 0;
+    const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+    [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) >>> 0, c, b, a, (t1 + t2) >>> 0];
+  }
+  return state.map((v, i) => (v + [a, b, c, d, e, f, g, h][i]) >>> 0);
+}
+const padding = (length) => {
+  const zeros = (55 - length) & 63;
+  const pad = Buffer.alloc(1 + zeros + 8);
+  pad[0] = 0x80;
+  pad.writeBigUInt64BE(BigInt(length) * 8n, 1 + zeros);
+  return pad;
+};
+/** Given sha256(token ‖ body ‖ ts) and only the lengths, forges body′ and ts′ that verify. */
+function lengthExtension(body, signature) {
+  const signedLength = TOKEN.length + body.length + TS.length;
+  const glue = Buffer.concat([body, Buffer.from(TS), padding(signedLength)]);
+  const suffix = Buffer.from(',"admin":true}');
+  const forgedTs = '1700000001';
+  const tail = Buffer.concat([suffix, Buffer.from(forgedTs)]);
+  const total = signedLength + padding(signedLength).length + tail.length;
+  let state = Array.from({ length: 8 }, (_, i) =>
+    Buffer.from(signature, 'hex').readUInt32BE(i * 4),
+  );
+  const rest = Buffer.concat([tail, padding(total)]);
+  for (let i = 0; i < rest.length; i += 64) state = compress(state, rest.subarray(i, i + 64));
+  return {
+    body: Buffer.concat([glue, suffix]),
+    timestamp: forgedTs,
+    signature: state.map((v) => v.toString(16).padStart(8, '0')).join(''),
+  };
+}
+
+const cases = [];
+/** A delivery case: the body is signed as `signed` (default: the raw body) unless headers say. */
+function delivery(
+  name,
+  body,
+  expect,
+  { signed = body, token = TOKEN, ts = TS, headers, now = NOW, options, accessToken } = {},
+) {
+  const raw = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const c = { name };
+  if (Buffer.isBuffer(body) && Buffer.from(body.toString('utf8')).compare(body) !== 0)
+    c.bodyBase64 = body.toString('base64');
+  else c.body = raw.toString('utf8');
+  c.headers = headers ?? {
+    'x-vessel-signature': hash(token, signed, ts),
+    'x-vessel-timestamp': ts,
+  };
+  c.accessToken = accessToken ?? TOKEN;
+  c.now = now;
+  if (options) c.options = options;
+  c.expect = expect;
+  cases.push(c);
+}
+const OK = { verify: true, constructEvent: 'OK' };
+const fails = (code) => ({ verify: code === 'INVALID_EVENT', constructEvent: code });
+
+delivery('valid, compact body signed as sent', compact, OK);
+delivery('valid STATUS_CHANGE', status, OK);
+delivery('timestamp in milliseconds', compact, OK, { ts: '1700000000000' });
+delivery('signature in upper-case hex', compact, OK, {
+  headers: {
+    'x-vessel-signature': hash(TOKEN, compact, TS).toUpperCase(),
+    'x-vessel-timestamp': TS,
+  },
+});
+delivery('header values with surrounding whitespace', compact, OK, {
+  headers: {
+    'x-vessel-signature': ` ${hash(TOKEN, compact, TS)}\t`,
+    'x-vessel-timestamp': ` ${TS} `,
+  },
+});
+delivery('rotated tokens: the second one signed', compact, OK, {
+  accessToken: [OTHER_TOKEN, TOKEN],
+});
+delivery('pretty-printed body, seed signed JSON.stringify', JSON.stringify(contact, null, 2), OK, {
+  signed: compact,
+});
+const escaped =
+  '{"eventId":"evt_\\u0033","type":"STATUS\\u005fCHANGE","data":{"status":"READY","url":"https:\\/\\/x.test\\/a","name":"Jos\\u00e9 \\ud83d\\ude00"}}';
+delivery('\\u escapes and \\/ re-serialised by a proxy', escaped, OK, {
+  signed: canonical(escaped),
+});
+const numbers =
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY","n":[1.0,1E+2,-0,1e400,5e-324,12345678901234567890,0.1e1]}}';
+delivery('number spellings: 1.0, 1E+2, -0, 1e400, 5e-324, 20 digits', numbers, OK, {
+  signed: canonical(numbers),
+});
+const keys =
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY","b":1,"10":2,"a":3,"2":4,"4294967295":5,"01":6}}';
+delivery('integer-like keys signed in V8 order', keys, OK, { signed: canonical(keys) });
+const dup =
+  '{"eventId":"first","type":"STATUS_CHANGE","data":{"status":"READY"},"eventId":"second"}';
+delivery('duplicate keys: first position, last value', dup, OK, { signed: canonical(dup) });
+const lone =
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY","s":"\\ud800 \\uDC00 \\u001F"}}';
+delivery('lone surrogates and controls as JSON.stringify escapes them', lone, OK, {
+  signed: canonical(lone),
+});
+delivery(
+  '__proto__ key signed and kept',
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY"},"__proto__":{"polluted":true}}',
+  OK,
+);
+
+delivery('wrong access token', compact, fails('SIGNATURE_MISMATCH'), { token: OTHER_TOKEN });
+delivery('token of another connection among several', compact, fails('SIGNATURE_MISMATCH'), {
+  token: OTHER_TOKEN,
+  accessToken: [TOKEN, 'tok_third'],
+});
+delivery(
+  'one byte of the body changed',
+  compact.replace('Tom', 'Tim'),
+  fails('SIGNATURE_MISMATCH'),
+  { signed: compact },
+);
+delivery('timestamp changed', compact, fails('SIGNATURE_MISMATCH'), {
+  headers: { 'x-vessel-signature': hash(TOKEN, compact, TS), 'x-vessel-timestamp': '1700000001' },
+});
+delivery('signature over the body without the timestamp', compact, fails('SIGNATURE_MISMATCH'), {
+  headers: { 'x-vessel-signature': hash(TOKEN, compact), 'x-vessel-timestamp': TS },
+});
+delivery('not JSON, signature does not match', 'hello', fails('SIGNATURE_MISMATCH'), {
+  signed: 'other',
+});
+
+delivery('signature header missing', compact, fails('MISSING_HEADER'), {
+  headers: { 'x-vessel-timestamp': TS },
+});
+delivery('timestamp header missing', compact, fails('MISSING_HEADER'), {
+  headers: { 'x-vessel-signature': hash(TOKEN, compact, TS) },
+});
+delivery('signature header empty', compact, fails('MISSING_HEADER'), {
+  headers: { 'x-vessel-signature': '  ', 'x-vessel-timestamp': TS },
+});
+for (const ts of ['17e8', '1700000000.5', '-1700000000', '12345678901234567', '0x10', '１７']) {
+  delivery(
+    `timestamp ${JSON.stringify(ts)} is not 1-16 digits`,
+    compact,
+    fails('INVALID_TIMESTAMP'),
+    { ts },
+  );
+}
+delivery('timestamp checked before the signature format', compact, fails('INVALID_TIMESTAMP'), {
+  headers: { 'x-vessel-signature': 'nope', 'x-vessel-timestamp': 'nope' },
+});
+const good = hash(TOKEN, compact, TS);
+for (const [what, sig] of [
+  ['63 hex digits', good.slice(1)],
+  ['65 hex digits', good + '0'],
+  ['a sha256= prefix', `sha256=${good}`],
+  ['base64', Buffer.from(good, 'hex').toString('base64')],
+  ['a non-hex character', good.slice(1) + 'g'],
+]) {
+  delivery(`signature with ${what}`, compact, fails('MALFORMED_SIGNATURE'), {
+    headers: { 'x-vessel-signature': sig, 'x-vessel-timestamp': TS },
+  });
+}
+delivery('replayed an hour later', compact, fails('TIMESTAMP_OUT_OF_TOLERANCE'), {
+  now: NOW + 3600_000,
+});
+delivery('301 s old', compact, fails('TIMESTAMP_OUT_OF_TOLERANCE'), { now: 1700000301000 });
+delivery('exactly 300 s old', compact, OK, { now: 1700000300000 });
+delivery('301 s in the future', compact, fails('TIMESTAMP_OUT_OF_TOLERANCE'), {
+  now: 1699999699000,
+});
+delivery('an hour old with toleranceSeconds 3600', compact, OK, {
+  now: 1700003600000,
+  options: { toleranceSeconds: 3600 },
+});
+delivery('a year old with the check disabled', compact, OK, {
+  now: 1731536000000,
+  options: { toleranceSeconds: 'Infinity' },
+});
+delivery('milliseconds timestamp two hours old', compact, fails('TIMESTAMP_OUT_OF_TOLERANCE'), {
+  ts: '1699992800000',
+});
+delivery(
+  'replayed with a forged signature: the stale timestamp is reported first',
+  compact,
+  fails('TIMESTAMP_OUT_OF_TOLERANCE'),
+  {
+    token: OTHER_TOKEN,
+    now: NOW + 3600_000,
+  },
+);
+
+delivery('body over maxBodyBytes', compact, fails('BODY_TOO_LARGE'), {
+  options: { maxBodyBytes: 100 },
+});
+delivery('size is checked before the headers', compact, fails('BODY_TOO_LARGE'), {
+  headers: {},
+  options: { maxBodyBytes: 100 },
+});
+delivery('body of exactly maxBodyBytes', compact, OK, {
+  options: { maxBodyBytes: Buffer.byteLength(compact) },
+});
+
+delivery('signed, but the top level is an array', '[1,2]', fails('INVALID_JSON'));
+delivery('signed, but text follows the JSON', `${status} x`, fails('INVALID_JSON'));
+delivery(
+  'signed, but a trailing comma',
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY"},}',
+  fails('INVALID_JSON'),
+);
+delivery(
+  'signed, but invalid UTF-8',
+  Buffer.concat([Buffer.from('{"eventId":"'), Buffer.from([0xff]), Buffer.from('"}')]),
+  fails('INVALID_JSON'),
+);
+delivery('signed, but a byte-order mark', `\ufeff${status}`, fails('INVALID_JSON'));
+delivery(
+  'signed, but nested 300 deep',
+  `{"eventId":"e","x":${'['.repeat(299)}${']'.repeat(299)}}`,
+  fails('INVALID_JSON'),
+);
+const forged = lengthExtension(Buffer.from(status), hash(TOKEN, status, TS));
+delivery('SHA-256 length extension of a real delivery', forged.body, fails('INVALID_JSON'), {
+  headers: { 'x-vessel-signature': forged.signature, 'x-vessel-timestamp': forged.timestamp },
+  now: 1700000001000,
+});
+
+delivery('signed JSON object that is not an event', '{"hello":"world"}', fails('INVALID_EVENT'));
+delivery(
+  'record without an id',
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"UPDATE","record":{}}}',
+  fails('INVALID_EVENT'),
+);
+const unknown =
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Invoice","eventType":"CREATE","record":{"id":"i"}}}';
+delivery('unknown objectType passes by default', unknown, OK);
+delivery('unknown objectType rejected when strict', unknown, fails('INVALID_EVENT'), {
+  options: { strict: true },
+});
+
+const events = [];
+function event(name, body, expect, options) {
+  events.push(options ? { name, body, options, expect } : { name, body, expect });
+}
+event('OBJECT_CHANGE', compact, 'OK');
+event('STATUS_CHANGE', status, 'OK');
+event(
+  'DELETE with only ids',
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Note","eventType":"DELETE","record":{"id":"v.note.1","nativeId":"9","connectionId":"c"}}}',
+  'OK',
+);
+event('unknown type', '{"eventId":"e","type":"SOMETHING_NEW","data":{"x":1}}', 'OK');
+event(
+  'unknown type, strict',
+  '{"eventId":"e","type":"SOMETHING_NEW","data":{"x":1}}',
+  'INVALID_EVENT',
+  { strict: true },
+);
+event(
+  'unknown status, strict',
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"PAUSED"}}',
+  'INVALID_EVENT',
+  { strict: true },
+);
+event(
+  'unknown eventType, strict',
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"MERGE","record":{"id":"d"}}}',
+  'INVALID_EVENT',
+  { strict: true },
+);
+event('eventId missing', '{"type":"STATUS_CHANGE","data":{"status":"READY"}}', 'INVALID_EVENT');
+event(
+  'eventId empty',
+  '{"eventId":"","type":"STATUS_CHANGE","data":{"status":"READY"}}',
+  'INVALID_EVENT',
+);
+event(
+  'eventId a number',
+  '{"eventId":7,"type":"STATUS_CHANGE","data":{"status":"READY"}}',
+  'INVALID_EVENT',
+);
+event('data an array', '{"eventId":"e","type":"STATUS_CHANGE","data":[]}', 'INVALID_EVENT');
+event('status missing', '{"eventId":"e","type":"STATUS_CHANGE","data":{}}', 'INVALID_EVENT');
+event(
+  'record.id a number',
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":{"id":1}}}',
+  'INVALID_EVENT',
+);
+event(
+  'record null',
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":null}}',
+  'INVALID_EVENT',
+);
+event(
+  'objectType missing',
+  '{"eventId":"e","type":"OBJECT_CHANGE","data":{"eventType":"CREATE","record":{"id":"d"}}}',
+  'INVALID_EVENT',
+);
+event(
+  'last duplicate wins',
+  '{"eventId":1,"type":"STATUS_CHANGE","data":{"status":"READY"},"eventId":"e"}',
+  'OK',
+);
+event(
+  'last duplicate wins, the other way',
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY"},"eventId":1}',
+  'INVALID_EVENT',
+);
+event('not JSON', 'eventId=e', 'INVALID_JSON');
+event('a JSON string', '"hello"', 'INVALID_JSON');
+event('empty body', '', 'INVALID_JSON');
+event('too large', compact, 'BODY_TOO_LARGE', { maxBodyBytes: 10 });
+
+const canonicalInputs = [
+  ' { "b" : 1 , "a" : [ true , false , null ] } ',
+  '{"2":1,"1":2,"b":3,"a":4,"-1":5,"1.5":6,"01":7,"4294967294":8,"4294967295":9,"99999999999":10}',
+  '{"a":1,"b":2,"a":3}',
+  '{"\\u0061":1,"a":2}',
+  '"\\u0000\\u0007\\b\\t\\n\\u000b\\f\\r\\u001f\\u007f\\u2028\\u2029\\"\\\\\\/"',
+  '"\\ud800\\udbff\\udc00\\udfff\\ud83d\\ude00\\uDBFF\\uDFFF"',
+  '"é😀 literal ✓"',
+  '[0,-0,0.0,-0.0,1.0,1e0,1E+2,1e-2,1e21,1e-7,123e-20,1e400,-1e400,5e-324,2.5e-324,1.7976931348623157e308]',
+  '[12345678901234567890,9007199254740993,0.1,0.2,0.30000000000000004,100,1e2,123456789012345678901234]',
+  '[1.5e300,-2.5e-300,4.35,0.000001,0.0000001,999999999999999999999,1e20,1.23456789e-6]',
+  '{"__proto__":{"x":1},"constructor":2}',
+  '[[],{},[{}],{"a":[]}]',
+];
+const canonicalCases = canonicalInputs.map((input) => ({ input, output: canonical(input) }));
+
+const files = {
+  'signatures.json': {
+    description:
+      'Deliveries: body (UTF-8 text) or bodyBase64 (other bytes), headers, accessToken, now (ms since the epoch), options (toleranceSeconds "Infinity" disables), and the expected result of verify and constructEvent (OK or the error code).',
+    cases,
+  },
+  'events.json': {
+    description: 'parse(body, options): OK or the error code.',
+    cases: events,
+  },
+  'canonical.json': {
+    description: "canonicalize(input) must equal V8's JSON.stringify(JSON.parse(input)).",
+    cases: canonicalCases,
+  },
+};
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const [file, content] of Object.entries(files)) {
+  const path = new URL(file, import.meta.url);
+  const text = `${JSON.stringify(content, null, 2)}\n`;
+  if (!check) writeFileSync(path, text);
+  else if (readFileSync(path, 'utf8') !== text) {
+    console.error(`tests/vectors/${file} is stale: run node tests/vectors/generate.mjs`);
+    stale++;
+  }
+}
+process.exitCode = stale ? 1 : 0;
