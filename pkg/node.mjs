@@ -1,4 +1,12 @@
 // Node's import: re-exports the CommonJS entry, so require and import share one instance.
 import api from './node.cjs';
 
-export const { verify, parse, constructEvent, sign, getConnectionId, VesselWebhookError } = api;
+export const {
+  verify,
+  parse,
+  constructEvent,
+  verifyRequest,
+  sign,
+  getConnectionId,
+  VesselWebhookError,
+} = api;

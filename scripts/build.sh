@@ -3,7 +3,8 @@
 #   1. cargo: the crate as one .wasm (release profile in Cargo.toml)
 #   2. wasm-bindgen --target web: ESM glue with initSync, used by every entry point
 #   3. wasm-opt (npm binaryen) for speed and size
-#   4. esbuild: the ESM API and glue as one CommonJS file for Node's require
+#   4. esbuild: the ESM API and glue as one CommonJS file for Node's require, and the same for
+#      the Express middleware
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/toolchain.sh
@@ -15,7 +16,11 @@ wasm-bindgen --target web --no-typescript --out-dir pkg/dist \
 # The features rustc enables by default for wasm32-unknown-unknown (all in V8, SpiderMonkey, JSC).
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-bulk-memory-opt --enable-sign-ext \
   --enable-mutable-globals --enable-nontrapping-float-to-int --enable-reference-types \
-  --enable-multivalue pkg/dist/vessel_webhooks_bg.wasm -o pkg/dist/vessel_webhooks_bg.wasm
+  --enable-multivalue --enable-simd pkg/dist/vessel_webhooks_bg.wasm -o pkg/dist/vessel_webhooks_bg.wasm
 node_modules/.bin/esbuild pkg/src/node.js --bundle --format=cjs --platform=neutral \
   --log-level=warning --log-override:empty-import-meta=silent --outfile=pkg/dist/api.cjs
+# vessel-webhooks/express for require; it imports the package by name, kept external, so that it
+# shares node.cjs's wasm instance.
+node_modules/.bin/esbuild pkg/src/express.js --bundle --format=cjs --platform=node \
+  --external:vessel-webhooks --log-level=warning --outfile=pkg/dist/express.cjs
 echo "pkg/dist: $(wc -c < pkg/dist/vessel_webhooks_bg.wasm) bytes of wasm, $(gzip -9c pkg/dist/vessel_webhooks_bg.wasm | wc -c) gzipped"

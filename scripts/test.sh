@@ -17,3 +17,6 @@ step "Rust tests (native)"
 cargo test
 step "JS tests (packed package)"
 bash scripts/test-js.sh
+step "types (generated models up to date; tests/types against the packed package)"
+node scripts/gen-types.mjs --check
+node_modules/.bin/tsc -p target/js-app/tests/types

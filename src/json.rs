@@ -154,23 +154,29 @@ pub(crate) fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Err
 /// duplicates folded (first position, last value). Sorting keeps this O(n log n) for hostile
 /// objects with many keys.
 fn object_order<'v, 'a>(members: &'v [(Cow<'a, str>, Value<'a>)]) -> Vec<(&'v str, &'v Value<'a>)> {
-    let mut by_key: Vec<usize> = (0..members.len()).collect();
-    // Stable: equal keys stay in document order.
-    by_key.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
-    // (array index or None, first position, position of the value)
-    let mut folded: Vec<(Option<u32>, usize, usize)> = Vec::with_capacity(members.len());
-    for group in by_key.chunk_by(|&a, &b| members[a].0 == members[b].0) {
-        if let (Some(&first), Some(&last)) = (group.first(), group.last()) {
-            folded.push((array_index(&members[first].0), first, last));
-        }
-    }
-    folded.sort_by_key(|&(index, first, _)| match index {
+    // (key, position, value) sorted by key, then position: equal keys stay in document order.
+    let mut by_key: Vec<(&str, usize, &Value<'a>)> = members
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| (&**k, i, v))
+        .collect();
+    by_key.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    // (array index or None, first position, key, last value)
+    let mut folded: Vec<(Option<u32>, usize, &str, &Value<'a>)> = by_key
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|group| {
+            let &(key, first, _) = group.first()?;
+            let &(_, _, value) = group.last()?;
+            Some((array_index(key), first, key, value))
+        })
+        .collect();
+    folded.sort_unstable_by_key(|&(index, first, _, _)| match index {
         Some(i) => (0, u64::from(i)),
         None => (1, first as u64),
     });
     folded
         .into_iter()
-        .map(|(_, first, last)| (&*members[first].0, &members[last].1))
+        .map(|(_, _, key, value)| (key, value))
         .collect()
 }
 
@@ -181,7 +187,7 @@ fn array_index(key: &str) -> Option<u32> {
     if b.is_empty() || b.len() > 10 || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    if b.len() > 1 && b[0] == b'0' {
+    if b.len() > 1 && b.first() == Some(&b'0') {
         return None;
     }
     key.parse::<u32>().ok().filter(|&n| n < u32::MAX)
@@ -221,8 +227,10 @@ pub(crate) fn write_js_number(x: f64, out: &mut String) {
     if k <= n && n <= 21 {
         out.push_str(&digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
-    } else if 0 < n && n <= 21 {
-        let (int, frac) = digits.split_at(n as usize);
+    } else if let Some((int, frac)) = digits
+        .split_at_checked(n as usize)
+        .filter(|_| 0 < n && n <= 21)
+    {
         out.push_str(int);
         out.push('.');
         out.push_str(frac);
@@ -231,7 +239,7 @@ pub(crate) fn write_js_number(x: f64, out: &mut String) {
         out.extend(std::iter::repeat_n('0', (-n) as usize));
         out.push_str(&digits);
     } else {
-        let (first, rest) = digits.split_at(1);
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
@@ -367,8 +375,22 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Whether the unread input starts with `prefix`.
+    fn at(&self, prefix: &[u8]) -> bool {
+        self.bytes
+            .get(self.pos..)
+            .is_some_and(|rest| rest.starts_with(prefix))
+    }
+
+    /// The input from `start` to the current position (both at ASCII bytes).
+    fn since(&self, start: usize) -> Result<&'a str, Error> {
+        self.text
+            .get(start..self.pos)
+            .ok_or_else(|| self.fail("internal: not a character boundary"))
+    }
+
     fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, Error> {
-        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+        if self.at(word.as_bytes()) {
             self.pos += word.len();
             Ok(value)
         } else {
@@ -412,7 +434,7 @@ impl<'a> Parser<'a> {
                 return Err(self.fail("expected a digit in the exponent"));
             }
         }
-        Ok(&self.text[start..self.pos])
+        self.since(start)
     }
 
     fn hex4(&mut self) -> Result<u16, Error> {
@@ -436,31 +458,17 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, Error> {
         self.pos += 1;
         let start = self.pos;
-        loop {
-            match self.peek() {
-                Some(b'"') => {
-                    let s = &self.text[start..self.pos];
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(0..=0x1f) => return Err(self.fail("control character in a string")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.fail("unterminated string")),
-            }
+        self.plain_run()?;
+        if self.peek() == Some(b'"') {
+            let s = self.since(start)?;
+            self.pos += 1;
+            return Ok(Cow::Borrowed(s));
         }
-        let mut out = String::from(&self.text[start..self.pos]);
+        let mut out = String::from(self.since(start)?);
         loop {
             let run = self.pos;
-            loop {
-                match self.peek() {
-                    Some(b'"' | b'\\') => break,
-                    Some(0..=0x1f) => return Err(self.fail("control character in a string")),
-                    Some(_) => self.pos += 1,
-                    None => return Err(self.fail("unterminated string")),
-                }
-            }
-            out.push_str(&self.text[run..self.pos]);
+            self.plain_run()?;
+            out.push_str(self.since(run)?);
             if self.peek() == Some(b'"') {
                 self.pos += 1;
                 return Ok(Cow::Owned(out));
@@ -489,10 +497,45 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Moves to the next `"` or `\\` of a string, eight bytes at a time (SWAR): strings are most
+    /// of a body's bytes.
+    fn plain_run(&mut self) -> Result<(), Error> {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let mut i = self.pos;
+        while let Some(chunk) = self
+            .bytes
+            .get(i..i + 8)
+            .and_then(|c| <[u8; 8]>::try_from(c).ok())
+        {
+            let w = u64::from_le_bytes(chunk);
+            let quote = w ^ (ONES * u64::from(b'"'));
+            let backslash = w ^ (ONES * u64::from(b'\\'));
+            // High bit set in the lowest byte that is 0 (resp. below 0x20); higher bytes may be
+            // false positives, so only the lowest is used.
+            let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+            let stop = (zero(quote) | zero(backslash) | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH;
+            if stop != 0 {
+                i += (stop.trailing_zeros() / 8) as usize;
+                break;
+            }
+            i += 8;
+        }
+        self.pos = i;
+        loop {
+            match self.peek() {
+                Some(b'"' | b'\\') => return Ok(()),
+                Some(0..=0x1f) => return Err(self.fail("control character in a string")),
+                Some(_) => self.pos += 1,
+                None => return Err(self.fail("unterminated string")),
+            }
+        }
+    }
+
     /// Writes the canonical form of the code unit `unit` from a `\u` escape, pairing a high
     /// surrogate with a following `\u` low surrogate.
     fn unicode_escape(&mut self, unit: u16, out: &mut String) -> Result<(), Error> {
-        if (0xD800..0xDC00).contains(&unit) && self.bytes[self.pos..].starts_with(b"\\u") {
+        if (0xD800..0xDC00).contains(&unit) && self.at(b"\\u") {
             let save = self.pos;
             self.pos += 2;
             let low = self.hex4()?;
@@ -657,6 +700,22 @@ mod tests {
             parse(br#"{"a":[1,]}"#, 0).is_err(),
             "unread parts are still validated"
         );
+    }
+
+    #[test]
+    fn specials_at_every_offset_of_the_word_scan() {
+        for n in 0..20 {
+            let plain = "é".repeat(n / 2) + &"a".repeat(n % 2);
+            assert_eq!(canon(&format!("\"{plain}\"")), format!("\"{plain}\""));
+            assert_eq!(
+                canon(&format!("\"{plain}\\n{plain}\"")),
+                format!("\"{plain}\\n{plain}\"")
+            );
+            let control = format!("\"{plain}\u{1f}\"");
+            assert!(canonicalize(control.as_bytes()).is_err(), "{control:?}");
+            let unterminated = format!("\"{plain}");
+            assert!(canonicalize(unterminated.as_bytes()).is_err());
+        }
     }
 
     #[test]

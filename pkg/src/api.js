@@ -10,10 +10,19 @@ export class VesselWebhookError extends Error {
     this.code = code;
     this.status = wasm.status(code);
   }
+
+  /** The answer to send: this status and `{ "error": code }`, never the body or a secret. */
+  toResponse() {
+    return new Response(JSON.stringify({ error: this.code }), {
+      status: this.status,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
 }
 
 const OPTION_KEYS = new Set(['toleranceSeconds', 'now', 'maxBodyBytes', 'strict']);
 const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
+const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function checkKeys(options, known, what) {
@@ -65,8 +74,10 @@ function readTokens(accessToken) {
 const tag = (value) => Object.prototype.toString.call(value);
 
 /** The body as wasm takes it: a string, a Uint8Array view of the bytes, or a parsed object. */
-function readBody(body) {
-  if (typeof body === 'string') return body;
+function readBody(body, maxBodyBytes = Infinity) {
+  // Strings cross as UTF-8 bytes: the native TextEncoder is far faster than the glue's copy.
+  // One longer than the cap in UTF-16 units is longer in bytes too: wasm refuses it uncopied.
+  if (typeof body === 'string') return body.length > maxBodyBytes ? body : encoder.encode(body);
   // isView and the tag work across realms (Buffer, jsdom, vm contexts), unlike instanceof.
   if (ArrayBuffer.isView(body))
     return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
@@ -116,9 +127,9 @@ function coded(error) {
 }
 
 function authenticate(body, headers, accessToken, options, event) {
-  const input = readBody(body);
-  const tokens = readTokens(accessToken);
   const o = readOptions(options);
+  const input = readBody(body, o.maxBodyBytes);
+  const tokens = readTokens(accessToken);
   const signature = readHeader(headers, 'x-vessel-signature');
   const timestamp = readHeader(headers, 'x-vessel-timestamp');
   wasm.authenticate(
@@ -136,10 +147,10 @@ function authenticate(body, headers, accessToken, options, event) {
 }
 
 /** What JSON.parse gives for a checked body (or the object the caller passed). */
-function toEvent(input) {
-  if (typeof input === 'string') return JSON.parse(input);
+function toEvent(body, input) {
+  if (typeof body === 'string') return JSON.parse(body);
   if (input instanceof Uint8Array) return JSON.parse(decoder.decode(input));
-  return input;
+  return body;
 }
 
 /**
@@ -159,7 +170,7 @@ export function verify(body, headers, accessToken, options) {
 /** verify + parse: the event of an authentic delivery, or a VesselWebhookError. */
 export function constructEvent(body, headers, accessToken, options) {
   try {
-    return toEvent(authenticate(body, headers, accessToken, options, true));
+    return toEvent(body, authenticate(body, headers, accessToken, options, true));
   } catch (error) {
     throw coded(error);
   }
@@ -167,14 +178,14 @@ export function constructEvent(body, headers, accessToken, options) {
 
 /** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
 export function parse(body, options) {
-  const input = readBody(body);
   const o = readOptions(options);
+  const input = readBody(body, o.maxBodyBytes);
   try {
     wasm.parse(input, o.maxBodyBytes, o.strict);
   } catch (error) {
     throw coded(error);
   }
-  return toEvent(input);
+  return toEvent(body, input);
 }
 
 /** The headers Vessel would send with `body`: for tests and local tooling. */
@@ -207,4 +218,87 @@ export function sign(body, accessToken, options = {}) {
 /** The x-vessel-connection-id header, or undefined when absent or empty. */
 export function getConnectionId(headers) {
   return readHeader(headers, 'x-vessel-connection-id') || undefined;
+}
+
+function tooLarge(what, maxBodyBytes) {
+  return new VesselWebhookError(
+    'BODY_TOO_LARGE',
+    `${what}: more than the limit of ${maxBodyBytes} bytes`,
+  );
+}
+
+/**
+ * The bytes of a Fetch API body, at most `maxBodyBytes` of them: a larger Content-Length is
+ * refused before reading, and a stream is cancelled as soon as it crosses the limit (a chunked
+ * body has no Content-Length), so an oversized body is never held whole.
+ */
+async function readRequestBody(request, maxBodyBytes) {
+  if (Number(readHeader(request.headers, 'content-length')) > maxBodyBytes) {
+    throw tooLarge('content-length', maxBodyBytes);
+  }
+  const chunks = [];
+  let length = 0;
+  if (request.body !== null) {
+    const reader = request.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      length += read.value.byteLength;
+      if (length > maxBodyBytes) {
+        await reader.cancel();
+        throw tooLarge('body', maxBodyBytes);
+      }
+      chunks.push(read.value);
+    }
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/**
+ * The access token(s) for a request: `accessTokenOrResolver` itself, or what the resolver gives
+ * for its x-vessel-connection-id. No token (no header, or the resolver gave undefined or null)
+ * is SIGNATURE_MISMATCH, as for a wrong token; the resolver is not called without the header.
+ */
+async function resolveTokens(accessTokenOrResolver, request) {
+  if (typeof accessTokenOrResolver !== 'function') return accessTokenOrResolver;
+  const connectionId = getConnectionId(request.headers);
+  const tokens =
+    connectionId === undefined ? undefined : await accessTokenOrResolver(connectionId, request);
+  if (tokens === undefined || tokens === null) {
+    throw new VesselWebhookError(
+      'SIGNATURE_MISMATCH',
+      connectionId === undefined
+        ? 'x-vessel-connection-id: absent, so no access token was looked up'
+        : 'x-vessel-connection-id: no access token was found for this connection',
+    );
+  }
+  return tokens;
+}
+
+/**
+ * constructEvent for a Fetch API Request (Workers, Deno, Bun, Next.js route handlers), or any
+ * object with its `headers` and `body` stream (the Express middleware passes one): reads the body
+ * once, as bytes, and checks it with the access token(s) or with those that
+ * `resolver(connectionId, request)` gives. Rejects with VesselWebhookError (`error.toResponse()`
+ * is the answer to send), or TypeError for wrong arguments; a resolver's own error passes as is.
+ */
+export async function verifyRequest(request, accessTokenOrResolver, options) {
+  if (
+    request === null ||
+    typeof request !== 'object' ||
+    !('headers' in request && 'body' in request)
+  ) {
+    throw new TypeError('request: expected a Fetch API Request');
+  }
+  if (request.bodyUsed) throw new TypeError('request: the body was already read');
+  // Wrong arguments fail before the body is consumed.
+  if (typeof accessTokenOrResolver !== 'function') readTokens(accessTokenOrResolver);
+  const { maxBodyBytes } = readOptions(options);
+  const body = await readRequestBody(request, maxBodyBytes);
+  const tokens = await resolveTokens(accessTokenOrResolver, request);
+  return constructEvent(body, request.headers, tokens, options);
 }

@@ -1,0 +1,99 @@
+// `npm run bench`: the packed package against the seed's own code and against the fastest
+// SHA-256 a user could paste instead, on realistic 2 KB, 64 KB and 1 MB events, in one run.
+// Results are ratios to the seed reference (higher is faster); record them in BENCHMARKS.md.
+import { createHash, webcrypto } from 'node:crypto';
+import { Bench } from 'tinybench';
+import { createSHA256 } from 'hash-wasm';
+import { constructEvent, parse, sign, verify } from 'vessel-webhooks';
+
+const TOKEN = 'tok_live_5f2c8d0e9a7b';
+
+/** A Contact UPDATE whose record carries `additional` CRM fields and notes up to `size` bytes. */
+function event(size) {
+  const record = {
+    id: 'v.contact.e5f32d4fd2115220bd20a2ccf81210ec',
+    nativeId: '23',
+    email: 'tom@bluecross.com',
+    firstName: 'Tom',
+    lastName: 'Smith',
+    jobTitle: 'Director of Operations',
+    createdTime: '2019-08-24T14:15:22Z',
+    modifiedTime: '2023-08-24T14:15:22Z',
+    associations: { accountIds: ['v.account.0dcb45e051315a6ea63b0f16e73689d9'], dealIds: [] },
+    additional: { notes: [] },
+  };
+  const wrap = () =>
+    JSON.stringify({
+      eventId: 'evt_01H8ZQ3V8M4',
+      type: 'OBJECT_CHANGE',
+      data: { objectType: 'Contact', eventType: 'UPDATE', record },
+    });
+  for (let i = 0; wrap().length < size; i++) {
+    record.additional.notes.push({
+      id: `note_${i}`,
+      body: `Call about renewal #${i}: pricing for 2024, "enterprise" tier — follow up\nwith José.`,
+      score: i * 0.75,
+      done: i % 3 === 0,
+      at: '2023-08-24T14:15:22.000Z',
+    });
+  }
+  return wrap();
+}
+
+/** What Vessel's documentation tells receivers to write. */
+function seed(body, headers) {
+  const parsed = JSON.parse(body);
+  const signature = `${TOKEN}${JSON.stringify(parsed)}${headers['x-vessel-timestamp']}`;
+  if (createHash('sha256').update(signature).digest('hex') !== headers['x-vessel-signature']) {
+    throw new Error('Unable to validate signature');
+  }
+  return parsed;
+}
+
+const hashWasm = await createSHA256();
+const rows = [];
+for (const [label, size] of [
+  ['2 KB', 2 * 1024],
+  ['64 KB', 64 * 1024],
+  ['1 MB', 1024 * 1024],
+]) {
+  const body = event(size);
+  const bytes = Buffer.from(body);
+  const headers = sign(body, TOKEN);
+  const bench = new Bench({ time: size > 100_000 ? 2000 : 1000, warmup: true });
+  bench
+    .add('seed reference: parse + stringify + createHash + !==', () => seed(body, headers))
+    .add('constructEvent(string)', () => constructEvent(body, headers, TOKEN))
+    .add('constructEvent(Buffer)', () => constructEvent(bytes, headers, TOKEN))
+    .add('verify(string)', () => verify(body, headers, TOKEN))
+    .add('verify(Buffer)', () => verify(bytes, headers, TOKEN))
+    .add('parse(string), no authentication', () => parse(body))
+    .add('sign(Buffer): SHA-256 inside the wasm', () => sign(bytes, TOKEN, { timestamp: 1 }))
+    .add('hash-wasm SHA-256', () => hashWasm.init().update(bytes).digest('hex'))
+    .add('WebCrypto digest (async)', () => webcrypto.subtle.digest('SHA-256', bytes))
+    .add('createHash over the raw body (native)', () =>
+      createHash('sha256').update(bytes).digest('hex'),
+    );
+  await bench.run();
+  const mean = (name) => bench.tasks.find((t) => t.name === name).result.latency.mean * 1000;
+  const seedUs = mean(bench.tasks[0].name);
+  for (const task of bench.tasks) {
+    const us = task.result.latency.mean * 1000;
+    rows.push({
+      size: label,
+      what: task.name,
+      'µs/call': us.toFixed(1),
+      'vs seed': (seedUs / us).toFixed(2),
+    });
+  }
+  rows.push({
+    size: label,
+    what: 'SHA-256 in wasm vs hash-wasm (throughput ratio)',
+    'µs/call': '',
+    'vs seed': (mean('hash-wasm SHA-256') / mean('sign(Buffer): SHA-256 inside the wasm')).toFixed(
+      2,
+    ),
+  });
+}
+console.table(rows);
+console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

@@ -1,0 +1,57 @@
+// Writes the fuzz targets' seed corpora from the known-answer vectors in tests/vectors/*.json:
+//   node fuzz/seeds.mjs <directory>   → <directory>/{verify,parse,canonicalize}/<n>
+// Bodies seed parse and canonicalize as they are; each delivery seeds verify in the input format
+// described in fuzz_targets/verify.rs.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = process.argv[2];
+if (!out) throw new Error('usage: node fuzz/seeds.mjs <directory>');
+const vectors = (file) =>
+  JSON.parse(readFileSync(new URL(`../tests/vectors/${file}`, import.meta.url), 'utf8')).cases;
+const bodyOf = (c) =>
+  c.body !== undefined ? Buffer.from(c.body) : Buffer.from(c.bodyBase64, 'base64');
+
+const deliveries = vectors('signatures.json');
+const bodies = [
+  ...deliveries.map(bodyOf),
+  ...vectors('events.json').map(bodyOf),
+  ...vectors('canonical.json').map((c) => Buffer.from(c.input)),
+];
+
+/** One length byte and the text's UTF-8 bytes (the vectors' header values are short). */
+const field = (text = '') => {
+  const bytes = Buffer.from(text);
+  if (bytes.length > 255) throw new Error(`field longer than 255 bytes: ${text}`);
+  return Buffer.concat([Buffer.from([bytes.length]), bytes]);
+};
+function verifyInput(c) {
+  const body = bodyOf(c);
+  const { strict, toleranceSeconds = 300, maxBodyBytes } = c.options ?? {};
+  const signature = c.headers['x-vessel-signature'];
+  const timestamp = c.headers['x-vessel-timestamp'];
+  const flags =
+    (strict ? 1 : 0) |
+    (toleranceSeconds === 'Infinity' ? 2 : 0) |
+    (signature === undefined ? 4 : 0) |
+    (timestamp === undefined ? 8 : 0) |
+    (maxBodyBytes < body.length ? 64 : 0);
+  const head = Buffer.alloc(13);
+  head[0] = flags;
+  head.writeBigUInt64LE(BigInt(c.now), 1);
+  head.writeUInt32LE(toleranceSeconds === 'Infinity' ? 0 : toleranceSeconds, 9);
+  const tokens = [c.accessToken].flat().join('\n');
+  return Buffer.concat([head, field(signature), field(timestamp), field(tokens), body]);
+}
+
+const corpora = {
+  verify: deliveries.map(verifyInput),
+  parse: bodies,
+  canonicalize: bodies,
+};
+for (const [target, inputs] of Object.entries(corpora)) {
+  const dir = join(out, target);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  inputs.forEach((input, i) => writeFileSync(join(dir, String(i)), input));
+}

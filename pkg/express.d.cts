@@ -1,0 +1,79 @@
+// Types of `vessel-webhooks/express` (CommonJS-format, re-exported for import by express.d.ts).
+// They need Node's types (@types/node, which @types/express brings) and nothing from Express: the
+// middleware takes any IncomingMessage and ServerResponse.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AccessToken, VesselEvent, VerifyOptions } from './index.cjs';
+
+/** Where the middleware finds the access token: fixed, or looked up per connection. */
+export type VesselWebhookTokenOptions<Req extends IncomingMessage = IncomingMessage> =
+  | {
+      /** The access token of the connection, or several to try. */
+      accessToken: AccessToken;
+      getAccessToken?: never;
+    }
+  | {
+      accessToken?: never;
+      /**
+       * The access token(s) of the connection the request's x-vessel-connection-id names (only
+       * called when it has one); undefined or null for an unknown connection (answered 401). An
+       * error it throws or rejects with goes to `next(error)` (Express answers 500, so Vessel
+       * retries later).
+       */
+      getAccessToken(
+        connectionId: string,
+        req: Req,
+      ): AccessToken | undefined | null | PromiseLike<AccessToken | undefined | null>;
+    };
+
+/** Options of {@link vesselWebhook}: the token, and the checks of `verify`. */
+export type VesselWebhookOptions<Req extends IncomingMessage = IncomingMessage> =
+  VesselWebhookTokenOptions<Req> &
+    Pick<VerifyOptions, 'toleranceSeconds' | 'maxBodyBytes' | 'strict'>;
+
+/** A request that passed {@link vesselWebhook}: its authenticated event is `req.vesselEvent`. */
+export type VesselRequest<Req extends IncomingMessage = IncomingMessage> = Req & {
+  vesselEvent: VesselEvent;
+};
+
+/** Express (or Connect-style) middleware, as {@link vesselWebhook} returns it. */
+export type VesselWebhookMiddleware<Req extends IncomingMessage = IncomingMessage> = (
+  req: Req,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => Promise<void>;
+
+/**
+ * Middleware that authenticates Vessel deliveries. It reads the raw body itself, or uses what a
+ * body parser left (express.raw, express.text or express.json). On success it sets
+ * `req.vesselEvent` and calls `next()`; on failure it answers the error's status (401, 400 or 413)
+ * with `{ "error": CODE }`. `Req` is the request type `getAccessToken` receives (e.g.
+ * `express.Request`).
+ *
+ * @throws TypeError at once for wrong options (neither or both of accessToken and getAccessToken,
+ * an empty token, an unknown option).
+ * @example
+ * app.post('/webhooks/vessel', vesselWebhook({ getAccessToken: (id) => tokens.get(id) }), (req, res) => {
+ *   const event = req.vesselEvent!; // set by vesselWebhook
+ *   if (event.type === 'OBJECT_CHANGE' && event.data.objectType === 'Contact') {
+ *     if (event.data.eventType !== 'DELETE') console.log(event.data.record.email);
+ *   }
+ *   res.sendStatus(204);
+ * });
+ */
+export declare function vesselWebhook<Req extends IncomingMessage = IncomingMessage>(
+  options: VesselWebhookOptions<Req>,
+): VesselWebhookMiddleware<Req>;
+
+declare global {
+  // Express's Request extends this interface (declaration merging), so with @types/express
+  // `req.vesselEvent` is typed in every handler; without Express's types it merges with nothing.
+  namespace Express {
+    interface Request {
+      /**
+       * The authenticated Vessel event, set by `vesselWebhook` from `vessel-webhooks/express`;
+       * undefined on routes it does not guard.
+       */
+      vesselEvent?: VesselEvent;
+    }
+  }
+}

@@ -1,0 +1,313 @@
+// Types of the main entry, `vessel-webhooks` (every condition: Node require and import, Workers,
+// browsers). CommonJS-format declarations, so that require resolves them under every TypeScript
+// module setting; index.d.ts re-exports them for import. The record models are generated from
+// Vessel's schemas into models.d.cts.
+import type { ConnectionStatus, ObjectType, ObjectTypeRecords } from './models.cjs';
+
+export * from './models.cjs';
+
+/** `data.eventType` of an OBJECT_CHANGE event. */
+export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE';
+
+/** The `record` of a DELETE event, whatever the object type: only its ids. */
+export interface DeletedRecord {
+  /** Unique Vessel id of the deleted record. */
+  id: string;
+  /** Id of the deleted record in the connected CRM. */
+  nativeId: string;
+  /** The Vessel connection the record belonged to. */
+  connectionId: string;
+}
+
+/**
+ * `data` of an OBJECT_CHANGE event: one member per object type and change type, so checking
+ * `objectType` and `eventType` narrows `record` — to the object type's model for CREATE and
+ * UPDATE, to {@link DeletedRecord} for DELETE (checking `eventType === 'DELETE'` alone is enough).
+ * The parameters pick members: `ObjectChange<'Contact' | 'Lead', 'DELETE'>`.
+ */
+export type ObjectChange<T extends ObjectType = ObjectType, C extends ChangeType = ChangeType> = {
+  [O in T]: {
+    [E in C]: {
+      /** Which kind of CRM record changed. */
+      objectType: O;
+      /** Whether the record was created, updated or deleted. */
+      eventType: E;
+      /** The whole record for CREATE and UPDATE; its ids only for DELETE. */
+      record: E extends 'DELETE' ? DeletedRecord : ObjectTypeRecords[O];
+    };
+  }[C];
+}[T];
+
+/**
+ * A CRM record was created, updated or deleted. The parameters narrow it, e.g. a handler of new
+ * contacts takes `ObjectChangeEvent<'Contact', 'CREATE'>`.
+ */
+export interface ObjectChangeEvent<
+  T extends ObjectType = ObjectType,
+  C extends ChangeType = ChangeType,
+> {
+  /** Unique per event and the same on every retry: use it to de-duplicate. */
+  eventId: string;
+  type: 'OBJECT_CHANGE';
+  data: ObjectChange<T, C>;
+}
+
+/** The connection's status changed: it was linked, finished its first sync, or is ready. */
+export interface StatusChangeEvent<S extends ConnectionStatus = ConnectionStatus> {
+  /** Unique per event and the same on every retry: use it to de-duplicate. */
+  eventId: string;
+  type: 'STATUS_CHANGE';
+  data: {
+    /** The connection's new status. */
+    status: S;
+  };
+}
+
+/**
+ * A Vessel webhook event of a kind this version of the package knows, narrowing on `type`, then
+ * on `data.objectType` and `data.eventType`.
+ *
+ * **Unknown kinds.** By default (`strict: false`) the runtime also accepts an event whose `type`,
+ * `objectType`, `eventType` or `status` it does not know, so that a handler can still answer 2xx
+ * to a kind Vessel adds later (Vessel retries until it gets one). Such an event is not part of
+ * this union: a member typed `type: string` would absorb every `=== 'OBJECT_CHANGE'` check and
+ * spoil the narrowing of the known kinds, and TypeScript cannot express "any string but these".
+ * So an unknown kind reaches the `default` branch of a `switch` on `type` (or on `objectType`,
+ * `eventType`, `status`), where TypeScript types it `never`: answer 2xx there and do not throw.
+ * Read it there as {@link UnknownVesselEvent} (`event as UnknownVesselEvent`) to log it. With
+ * `strict: true` the runtime rejects unknown kinds (INVALID_EVENT), and this type is exact.
+ *
+ * @example
+ * switch (event.type) {
+ *   case 'OBJECT_CHANGE':
+ *     if (event.data.eventType === 'DELETE') await remove(event.data.record.id);
+ *     else if (event.data.objectType === 'Contact') await upsert(event.data.record.email);
+ *     break;
+ *   case 'STATUS_CHANGE':
+ *     console.log(event.data.status); // 'NEW_CONNECTION' | 'INITIAL_SYNCED' | 'READY'
+ *     break;
+ *   default:
+ *     console.log('unknown event', (event as UnknownVesselEvent).type);
+ * }
+ */
+export type VesselEvent = ObjectChangeEvent | StatusChangeEvent;
+
+/**
+ * The shape every event the runtime accepts has, known or not: what an event of a kind this
+ * version does not know (see {@link VesselEvent}) can be read as.
+ */
+export interface UnknownVesselEvent {
+  /** Unique per event and the same on every retry: use it to de-duplicate. */
+  eventId: string;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The stable code of a {@link VesselWebhookError}: which check failed, in check order.
+ * - `BODY_TOO_LARGE` (413): the raw body is longer than `maxBodyBytes`.
+ * - `MISSING_HEADER` (401): x-vessel-signature or x-vessel-timestamp is absent or empty.
+ * - `INVALID_TIMESTAMP` (401): the timestamp is not 1–16 digits.
+ * - `MALFORMED_SIGNATURE` (401): the signature is not 64 hex digits.
+ * - `TIMESTAMP_OUT_OF_TOLERANCE` (401): the timestamp is further from now than `toleranceSeconds`.
+ * - `SIGNATURE_MISMATCH` (401): no access token signed the body (or none was found for the
+ *   connection).
+ * - `INVALID_JSON` (400): the body is not one strict JSON document with an object at the top.
+ * - `INVALID_EVENT` (400): the JSON is not a Vessel event.
+ */
+export type VesselWebhookErrorCode =
+  | 'BODY_TOO_LARGE'
+  | 'MISSING_HEADER'
+  | 'INVALID_TIMESTAMP'
+  | 'MALFORMED_SIGNATURE'
+  | 'TIMESTAMP_OUT_OF_TOLERANCE'
+  | 'SIGNATURE_MISMATCH'
+  | 'INVALID_JSON'
+  | 'INVALID_EVENT';
+
+/**
+ * Why a webhook request was refused: `code` is stable, `status` is the HTTP answer to give.
+ * Messages name what failed and never contain the body or an access token.
+ *
+ * @example
+ * try {
+ *   event = constructEvent(body, request.headers, token);
+ * } catch (error) {
+ *   if (error instanceof VesselWebhookError) return error.toResponse();
+ *   throw error;
+ * }
+ */
+export declare class VesselWebhookError extends Error {
+  constructor(code: VesselWebhookErrorCode, message: string);
+  name: 'VesselWebhookError';
+  /** Which check failed. */
+  code: VesselWebhookErrorCode;
+  /** The HTTP status to answer with: 413 for BODY_TOO_LARGE, 400 for INVALID_*, else 401. */
+  status: 400 | 401 | 413;
+  /** The answer to send: a JSON Response `{ "error": code }` with this status. */
+  toResponse(): Response;
+}
+
+/**
+ * A delivery's body: the raw bytes as received (a string, Uint8Array, Node Buffer, ArrayBuffer or
+ * another ArrayBufferView), or the object a JSON body parser already made of them. Raw bytes are
+ * best: an object is checked as `JSON.stringify` prints it, which matches what Vessel signs.
+ */
+export type WebhookBody = string | Uint8Array | ArrayBuffer | ArrayBufferView | object;
+
+/**
+ * Request headers: fetch `Headers` (or anything with a `get(name)`), a `Map`, or a plain object
+ * such as Node's `req.headers`. Names are case-insensitive; an array of one string counts as it.
+ */
+export type WebhookHeaders =
+  | { get(name: string): string | null | undefined }
+  | ReadonlyMap<string, string | readonly string[] | undefined>
+  | { readonly [name: string]: string | readonly string[] | undefined };
+
+/** The access token of the connection, or several to try (rotation, several tenants). */
+export type AccessToken = string | readonly string[];
+
+/** Options of verify, parse, constructEvent and verifyRequest. */
+export interface VerifyOptions {
+  /**
+   * How far (in seconds) the x-vessel-timestamp may be from now, either way. Default 300;
+   * `Infinity` disables the check.
+   */
+  toleranceSeconds?: number;
+  /** The current time, for tests: a Date or milliseconds since the epoch. Default `Date.now()`. */
+  now?: Date | number;
+  /** The largest body accepted, in bytes (BODY_TOO_LARGE beyond). Default 4 MiB or more. */
+  maxBodyBytes?: number;
+  /**
+   * Reject events whose `type`, `objectType`, `eventType` or `status` this version does not know
+   * (INVALID_EVENT) instead of accepting them. Default false; see {@link VesselEvent}.
+   */
+  strict?: boolean;
+}
+
+/** Options of {@link sign}. */
+export interface SignOptions {
+  /** Unix time of the signature: seconds (a number or its digits). Default now. */
+  timestamp?: number | string;
+  /** Adds the x-vessel-connection-id header. */
+  connectionId?: string;
+}
+
+/** The headers Vessel sends with a delivery, as {@link sign} makes them. */
+export type SignedHeaders = {
+  'x-vessel-timestamp': string;
+  'x-vessel-signature': string;
+  'x-vessel-connection-id'?: string;
+};
+
+/**
+ * Gives the access token(s) of a connection, by its x-vessel-connection-id (only called when the
+ * request has one); undefined or null when the connection is unknown.
+ */
+export type AccessTokenResolver = (
+  connectionId: string,
+  request: Request,
+) => AccessToken | undefined | null | PromiseLike<AccessToken | undefined | null>;
+
+/**
+ * Whether `body` is an authentic Vessel delivery: signed with `accessToken` (or one of them),
+ * with a timestamp within `toleranceSeconds` of now, and one strict JSON object. False for any
+ * problem with the request; use {@link constructEvent} to learn which.
+ *
+ * @throws TypeError for wrong arguments only (a missing or empty token, a body or an option of the
+ * wrong type).
+ * @example
+ * if (!verify(req.body, req.headers, accessToken)) return res.sendStatus(401);
+ */
+export declare function verify(
+  body: WebhookBody,
+  headers: WebhookHeaders,
+  accessToken: AccessToken,
+  options?: VerifyOptions,
+): boolean;
+
+/**
+ * The event in `body`, checked to be a Vessel event but not authenticated: for bodies already
+ * verified, or tests. Returns what `JSON.parse` gives (or the object passed).
+ *
+ * @throws VesselWebhookError BODY_TOO_LARGE, INVALID_JSON or INVALID_EVENT; TypeError for wrong
+ * arguments.
+ * @example
+ * const event = parse('{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY"}}');
+ */
+export declare function parse(body: WebhookBody, options?: VerifyOptions): VesselEvent;
+
+/**
+ * Authenticates a delivery and returns its event: {@link verify} and {@link parse} in one call.
+ *
+ * @throws VesselWebhookError with the code of the first check that failed (its `status` is the
+ * HTTP answer); TypeError for wrong arguments.
+ * @example
+ * const token = await env.TOKENS.get(getConnectionId(request.headers) ?? '');
+ * if (!token) return new Response('unknown connection', { status: 401 });
+ * const event = constructEvent(await request.text(), request.headers, token);
+ */
+export declare function constructEvent(
+  body: WebhookBody,
+  headers: WebhookHeaders,
+  accessToken: AccessToken,
+  options?: VerifyOptions,
+): VesselEvent;
+
+/**
+ * {@link constructEvent} for a Fetch API `Request` (Workers, Deno, Bun, Next.js route handlers):
+ * reads the body once, as bytes (a Content-Length above `maxBodyBytes` is refused unread), and
+ * checks it with the access token(s) given, or with those the resolver gives for the request's
+ * x-vessel-connection-id. No header, or a resolver giving undefined or null, is
+ * SIGNATURE_MISMATCH.
+ *
+ * @throws (rejects with) VesselWebhookError — `error.toResponse()` is the answer to send;
+ * TypeError for wrong arguments or a body already read; a resolver's own error as is.
+ * @example
+ * export default {
+ *   async fetch(request: Request, env: Env): Promise<Response> {
+ *     try {
+ *       const event = await verifyRequest(request, (id) => env.TOKENS.get(id));
+ *       return new Response(null, { status: 204 });
+ *     } catch (error) {
+ *       if (error instanceof VesselWebhookError) return error.toResponse();
+ *       throw error;
+ *     }
+ *   },
+ * };
+ */
+export declare function verifyRequest(
+  request: Request,
+  accessTokenOrResolver: AccessToken | AccessTokenResolver,
+  options?: VerifyOptions,
+): Promise<VesselEvent>;
+
+/**
+ * The headers Vessel would send with `body` (an object body is signed as `JSON.stringify` prints
+ * it): for tests and local tooling. With `connectionId`, x-vessel-connection-id is among them.
+ *
+ * @throws TypeError for a missing or empty token or wrong options.
+ * @example
+ * const body = JSON.stringify(event);
+ * const res = await fetch(url, { method: 'POST', body, headers: sign(body, accessToken) });
+ */
+export declare function sign(
+  body: WebhookBody,
+  accessToken: string,
+  options: SignOptions & { connectionId: string },
+): SignedHeaders & { 'x-vessel-connection-id': string };
+/** The headers Vessel would send with `body`, without x-vessel-connection-id (see above). */
+export declare function sign(
+  body: WebhookBody,
+  accessToken: string,
+  options?: SignOptions,
+): SignedHeaders;
+
+/**
+ * The x-vessel-connection-id header: which connection (and so which access token) a delivery is
+ * for. Undefined when absent or empty.
+ *
+ * @example
+ * const token = await tokens.get(getConnectionId(req.headers));
+ */
+export declare function getConnectionId(headers: WebhookHeaders): string | undefined;

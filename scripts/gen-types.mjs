@@ -1,0 +1,356 @@
+// Generates the package's record models and sample events from Vessel's CRM schemas:
+//   pkg/models.d.cts    every schema as a TypeScript interface, the object types, the statuses
+//   pkg/src/samples.js  sample events (ESM) built from the schema examples
+//   pkg/samples.cjs     the same samples for require
+//   pkg/samples.d.cts   their types (samples.d.ts re-exports them for import)
+// The declarations are CommonJS-format (.d.cts), as index.d.cts is (it says why).
+// The outputs are tracked in git; re-run after changing the schema file or this script.
+//   node scripts/gen-types.mjs           writes the outputs
+//   node scripts/gen-types.mjs --check   exits 1 when a checked-in output differs (test command)
+// The schema file is ../shared/vessel/crm-schemas.json beside the repo, or $VESSEL_SCHEMAS.
+// Generation is deterministic: the same schema file, script and Prettier config give the same bytes.
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const schemaPath = process.env.VESSEL_SCHEMAS
+  ? resolve(process.env.VESSEL_SCHEMAS)
+  : resolve(repo, '../shared/vessel/crm-schemas.json');
+
+/**
+ * The `data.objectType` values of OBJECT_CHANGE events, in the order of `ObjectType::KNOWN` in
+ * src/event.rs (keep the two lists equal). Vessel's webhook page lists all but Call; Call is a
+ * CRM record like the others (contacts, deals … carry `callIds`), so its changes are typed too.
+ */
+const OBJECT_TYPES = [
+  'User',
+  'Contact',
+  'Account',
+  'Deal',
+  'Lead',
+  'Note',
+  'Task',
+  'Event',
+  'EventAttendee',
+  'Email',
+  'Call',
+];
+
+/**
+ * Fields the samples need that Vessel's examples lack: Call has no example at all, and the
+ * EventAttendee example has no `nativeId`, which its schema requires. The Call id is the one the
+ * Contact, Account and Deal examples list in `callIds`.
+ */
+const EXAMPLE_PATCHES = {
+  Call: {
+    id: 'v.call.1222707bbc415ee4806400e2daa25ffa',
+    nativeId: '52',
+    subject: 'Renewal call',
+    direction: 'outbound',
+    description: 'Went over the renewal terms with Tom.',
+    date: '2019-08-24T14:15:22Z',
+    duration: 600,
+    createdTime: '2019-08-24T14:15:22Z',
+    modifiedTime: '2019-08-24T14:15:22Z',
+    associations: {
+      accountIds: ['v.account.0dcb45e051315a6ea63b0f16e73689d9'],
+      contactIds: ['v.contact.e5f32d4fd2115220bd20a2ccf81210ec'],
+      dealIds: ['v.deal.497fb529e6805351b5dc8057c74a4a52'],
+      leadIds: [],
+      ownerUserId: 'v.user.56f653659ea9524b9e0fb0ba67e6f8a0',
+    },
+    additional: {},
+  },
+  EventAttendee: { nativeId: '87' },
+};
+
+const CHANGES = [
+  ['CREATE', 'created'],
+  ['UPDATE', 'updated'],
+  ['DELETE', 'deleted'],
+];
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const TIMESTAMP_NAME = /^date$|(Time|Date)$/;
+
+function refName(ref) {
+  return ref.slice(ref.lastIndexOf('/') + 1);
+}
+
+/** A JSDoc comment of `paragraphs` (on one line when it is one line), or nothing. */
+function jsdoc(paragraphs, indent) {
+  const lines = paragraphs
+    .join('\n\n')
+    .trim()
+    .split('\n')
+    .map((line) => line.trimEnd().replaceAll('*/', '*\\/'));
+  if (lines[0] === '') return '';
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
+  const body = lines.map((line) => `${indent} *${line ? ` ${line}` : ''}`);
+  return `${indent}/**\n${body.join('\n')}\n${indent} */\n`;
+}
+
+/** What the schema's JSDoc says about one property. */
+function propertyDoc(name, prop) {
+  const lines = prop.description ? [prop.description] : [];
+  if (prop.type === 'string' && TIMESTAMP_NAME.test(name)) {
+    lines.push('An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.');
+  }
+  if (prop.format === 'email') lines.push('An email address.');
+  if (prop.type === 'integer') lines.push('A whole number.');
+  return lines;
+}
+
+function tsType(prop, indent) {
+  if (prop.$ref) return refName(prop.$ref);
+  if (prop.enum) return prop.enum.map((value) => JSON.stringify(value)).join(' | ');
+  switch (prop.type) {
+    case 'string':
+      return 'string';
+    case 'integer':
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'array': {
+      const item = tsType(prop.items, indent);
+      return item.includes('|') ? `(${item})[]` : `${item}[]`;
+    }
+    case 'object':
+      return prop.properties
+        ? `{\n${members(prop, `${indent}  `)}${indent}}`
+        : 'Record<string, unknown>';
+  }
+  throw new Error(`${schemaPath}: no TypeScript type for ${JSON.stringify(prop)}`);
+}
+
+/**
+ * The members of an object schema: required ones plain, the others optional and nullable
+ * (Vessel marks nothing nullable, yet its examples hold nulls). A required name the schema
+ * does not define (User's `associations`) has no type to give and is left out.
+ */
+function members(schema, indent) {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties)
+    .map(([name, prop]) => {
+      const key = IDENTIFIER.test(name) ? name : JSON.stringify(name);
+      const type = tsType(prop, indent);
+      const field = required.has(name) ? `${key}: ${type}` : `${key}?: ${type} | null`;
+      return `${jsdoc(propertyDoc(name, prop), indent)}${indent}${field};\n`;
+    })
+    .join('');
+}
+
+function modelDoc(name, schema) {
+  const lines = [schema.description ?? `A ${name} record.`];
+  if (OBJECT_TYPES.includes(name)) {
+    lines.push(
+      `The \`record\` of OBJECT_CHANGE events of \`objectType: '${name}'\`, CREATE and UPDATE.`,
+    );
+  }
+  return jsdoc(lines, '');
+}
+
+function modelsSource(schemas, statuses, source) {
+  const models = Object.entries(schemas).map(
+    ([name, schema]) =>
+      `${modelDoc(name, schema)}export interface ${name} {\n${members(schema, '  ')}}\n`,
+  );
+  // Every OBJECT_CHANGE record has a string id (the runtime checks it), even where the schema
+  // does not require one.
+  const records = OBJECT_TYPES.map((name) =>
+    schemas[name].required?.includes('id')
+      ? `  ${name}: ${name};\n`
+      : `  ${name}: ${name} & { id: string };\n`,
+  );
+  return [
+    `// Generated by scripts/gen-types.mjs from Vessel's CRM schemas — do not edit.\n`,
+    `// Source: ${source}\n\n`,
+    models.join('\n'),
+    `\n/** \`data.objectType\` of an OBJECT_CHANGE event: the CRM objects Vessel reports changes of. */\n`,
+    `export type ObjectType = ${OBJECT_TYPES.map((name) => `'${name}'`).join(' | ')};\n\n`,
+    `/** The \`record\` model of each object type, for CREATE and UPDATE events. */\n`,
+    `export interface ObjectTypeRecords {\n${records.join('')}}\n\n`,
+    `/** \`data.status\` of a STATUS_CHANGE event: the new status of the connection. */\n`,
+    `export type ConnectionStatus = ${statuses.map((status) => JSON.stringify(status)).join(' | ')};\n`,
+  ].join('');
+}
+
+/** `value` shaped by `schema`: object keys in schema order, keys it does not define dropped. */
+function conform(value, schema, schemas, dropped, path) {
+  if (schema.$ref) return conform(value, schemas[refName(schema.$ref)], schemas, dropped, path);
+  if (schema.type === 'array' && Array.isArray(value)) {
+    return value.map((item, i) => conform(item, schema.items, schemas, dropped, `${path}[${i}]`));
+  }
+  if (!schema.properties || value === null || typeof value !== 'object') return value;
+  for (const key of Object.keys(value)) {
+    if (!(key in schema.properties)) dropped.push(`${path}.${key}`);
+  }
+  return Object.fromEntries(
+    Object.entries(schema.properties)
+      .filter(([key]) => key in value)
+      .map(([key, prop]) => [key, conform(value[key], prop, schemas, dropped, `${path}.${key}`)]),
+  );
+}
+
+/** Where `value` breaks `schema` (the types models.d.ts gives it), as messages. */
+function problems(value, schema, schemas, path) {
+  if (schema.$ref) return problems(value, schemas[refName(schema.$ref)], schemas, path);
+  const found = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  const expected =
+    { string: 'string', integer: 'number', number: 'number', boolean: 'boolean' }[schema.type] ??
+    schema.type;
+  if (found !== expected) return [`${path}: expected ${schema.type}, found ${found}`];
+  if (schema.enum && !schema.enum.includes(value))
+    return [`${path}: ${JSON.stringify(value)} is not in the enum`];
+  if (schema.type === 'integer' && !Number.isInteger(value))
+    return [`${path}: expected an integer`];
+  if (schema.type === 'array')
+    return value.flatMap((item, i) => problems(item, schema.items, schemas, `${path}[${i}]`));
+  if (schema.type !== 'object' || !schema.properties) return [];
+  const missing = (schema.required ?? [])
+    .filter((key) => key in schema.properties && !(key in value))
+    .map((key) => `${path}.${key}: required, missing`);
+  const wrong = Object.entries(value)
+    .filter(([key, field]) => !(field === null && !schema.required?.includes(key)))
+    .flatMap(([key, field]) => problems(field, schema.properties[key], schemas, `${path}.${key}`));
+  return [...missing, ...wrong];
+}
+
+const lowerFirst = (name) => name[0].toLowerCase() + name.slice(1);
+
+/** The sample events, their types and the notes on what the examples needed. */
+function buildSamples(schemas, statuses) {
+  const connectionId = schemas.Connection?.examples?.[0]?.connectionId;
+  if (typeof connectionId !== 'string')
+    throw new Error(`${schemaPath}: no Connection example with a connectionId`);
+  const notes = [];
+  const samples = [];
+  for (const objectType of OBJECT_TYPES) {
+    const schema = schemas[objectType];
+    const example = { ...schema.examples?.[0], ...EXAMPLE_PATCHES[objectType] };
+    const dropped = [];
+    const record = conform(example, schema, schemas, dropped, objectType);
+    const wrong = problems(record, schema, schemas, objectType);
+    if (wrong.length)
+      throw new Error(`the ${objectType} example does not fit its model:\n  ${wrong.join('\n  ')}`);
+    if (dropped.length)
+      notes.push(`dropped from the examples (not in the schema): ${dropped.join(', ')}`);
+    for (const [eventType, past] of CHANGES) {
+      const name = `${lowerFirst(objectType)}.${past}`;
+      const deleted = { id: record.id, nativeId: record.nativeId, connectionId };
+      samples.push({
+        name,
+        type: `ObjectChangeEvent<'${objectType}', '${eventType}'>`,
+        event: {
+          eventId: `sample.${name}`,
+          type: 'OBJECT_CHANGE',
+          data: { objectType, eventType, record: eventType === 'DELETE' ? deleted : record },
+        },
+      });
+    }
+  }
+  for (const status of statuses) {
+    const name = `status.${status.toLowerCase()}`;
+    samples.push({
+      name,
+      type: `StatusChangeEvent<'${status}'>`,
+      event: { eventId: `sample.${name}`, type: 'STATUS_CHANGE', data: { status } },
+    });
+  }
+  return { samples, notes };
+}
+
+const SAMPLES_DOC = `/**
+ * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
+ * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
+ * one STATUS_CHANGE per status. Named \`<objectType>.created|updated|deleted\` (object type in
+ * lowerCamelCase, e.g. \`eventAttendee.deleted\`) and \`status.new_connection|initial_synced|ready\`.
+ * The objects are shared: use \`sample(name)\` for a copy to change.
+ */`;
+
+const SAMPLE_DOC = `/**
+ * A fresh copy of the sample event called \`name\`. Throws RangeError for an unknown name.
+ * @example
+ * const event = sample('contact.created');
+ * const body = JSON.stringify(event);
+ * const headers = sign(body, accessToken);
+ */`;
+
+const SAMPLE_BODY = `{
+  const found = samples.find((s) => s.name === name);
+  if (found === undefined) throw new RangeError(\`no sample named \${JSON.stringify(name)}\`);
+  return structuredClone(found.event);
+}`;
+
+function samplesSources(samples, source) {
+  const header = `// Generated by scripts/gen-types.mjs from Vessel's CRM schemas — do not edit.\n// Source: ${source}\n`;
+  const data = JSON.stringify(samples.map(({ name, event }) => ({ name, event })));
+  const esm = `${header}\n${SAMPLES_DOC}\nexport const samples = ${data};\n\n${SAMPLE_DOC}\nexport function sample(name) ${SAMPLE_BODY}\n`;
+  const cjs = `${header}'use strict';\n\n${SAMPLES_DOC}\nconst samples = ${data};\n\n${SAMPLE_DOC}\nfunction sample(name) ${SAMPLE_BODY}\n\nmodule.exports = { samples, sample };\n`;
+  const dts = [
+    header,
+    `import type { ObjectChangeEvent, StatusChangeEvent } from './index.cjs';\n\n`,
+    `/** The sample events by name, each with its exact type. */\n`,
+    `export interface SampleEvents {\n`,
+    ...samples.map(({ name, type }) => `  '${name}': ${type};\n`),
+    `}\n\n`,
+    `/** The name of a sample event. */\n`,
+    `export type SampleName = keyof SampleEvents;\n\n`,
+    `/** One entry of \`samples\`. */\n`,
+    `export type Sample = { [N in SampleName]: { name: N; event: SampleEvents[N] } }[SampleName];\n\n`,
+    `${SAMPLES_DOC}\nexport declare const samples: readonly Sample[];\n\n`,
+    `${SAMPLE_DOC}\nexport declare function sample<N extends SampleName>(name: N): SampleEvents[N];\n`,
+  ].join('');
+  return { esm, cjs, dts };
+}
+
+async function main() {
+  const check = process.argv.includes('--check');
+  let file;
+  try {
+    file = JSON.parse(await readFile(schemaPath, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `cannot read Vessel's schemas (set VESSEL_SCHEMAS to their path): ${error.message}`,
+    );
+  }
+  const { schemas, source } = file;
+  const missing = OBJECT_TYPES.filter((name) => !schemas[name]);
+  if (missing.length) throw new Error(`${schemaPath}: no schema for ${missing.join(', ')}`);
+  const statuses = schemas.Connection?.properties?.status?.enum;
+  if (!Array.isArray(statuses)) throw new Error(`${schemaPath}: no enum for Connection.status`);
+
+  const { samples, notes } = buildSamples(schemas, statuses);
+  const { esm, cjs, dts } = samplesSources(samples, source);
+  const outputs = {
+    'pkg/models.d.cts': modelsSource(schemas, statuses, source),
+    'pkg/src/samples.js': esm,
+    'pkg/samples.cjs': cjs,
+    'pkg/samples.d.cts': dts,
+  };
+
+  const stale = [];
+  for (const [path, text] of Object.entries(outputs)) {
+    const filepath = join(repo, path);
+    const options = { ...(await prettier.resolveConfig(filepath)), filepath };
+    const formatted = await prettier.format(text, options);
+    const current = await readFile(filepath, 'utf8').catch(() => null);
+    if (current === formatted) continue;
+    if (check) stale.push(path);
+    else await writeFile(filepath, formatted);
+  }
+  if (check && stale.length) {
+    console.error(`stale generated files: ${stale.join(', ')}\nrun: node scripts/gen-types.mjs`);
+    process.exitCode = 1;
+  } else if (!check) {
+    for (const note of notes) console.log(`note: ${note}`);
+    console.log(
+      `generated from ${relative(process.cwd(), schemaPath)}: ${Object.keys(outputs).join(', ')}`,
+    );
+  }
+}
+
+await main();

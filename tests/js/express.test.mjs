@@ -1,0 +1,289 @@
+// vessel-webhooks/express in a real Express 5 server on 127.0.0.1, called with Node's fetch (and
+// node:http where a body must stay unfinished), including examples/express-app.mjs as the README
+// shows it. Every refusal must be exactly {"error":CODE}: no token, no body.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import http from 'node:http';
+import express from 'express';
+import { sign } from 'vessel-webhooks';
+import { vesselWebhook } from 'vessel-webhooks/express';
+import { createApp } from '../../examples/express-app.mjs';
+
+const tokens = new Map([
+  ['conn_a', 'tok_a_7f3e9c1d'],
+  ['conn_b', 'tok_b_52aa0e4b'],
+]);
+const lookup = (connectionId) => tokens.get(connectionId);
+const event = {
+  eventId: 'evt_1',
+  type: 'OBJECT_CHANGE',
+  data: {
+    objectType: 'Contact',
+    eventType: 'CREATE',
+    record: { id: 'v.contact.1', firstName: 'Zoë', email: 'zoe@example.com' },
+  },
+};
+const body = JSON.stringify(event);
+
+/** Serves `app` on an ephemeral port for the test `t`; resolves to the webhook URL. */
+async function serve(t, app, path = '/hook') {
+  app.set('env', 'test'); // Express's error handler then answers without logging
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return `http://127.0.0.1:${server.address().port}${path}`;
+}
+
+/** An app with `parsers` before the middleware; the handler answers the event it was given. */
+function appWith(options, ...parsers) {
+  const app = express();
+  app.post('/hook', ...parsers, vesselWebhook(options), (req, res) => res.json(req.vesselEvent));
+  return app;
+}
+
+async function post(url, payload, headers, contentType = 'application/json') {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...headers },
+    body: payload,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A refusal is exactly `{"error":CODE}`: no token, no body, no message. */
+function assertRefused(response, status, code) {
+  assert.equal(response.status, status);
+  assert.equal(response.text, JSON.stringify({ error: code }));
+}
+
+const signedBy = (connectionId, payload = body, timestamp = undefined) =>
+  sign(payload, tokens.get(connectionId), { connectionId, timestamp });
+
+test('examples/express-app.mjs: a token per connection', async (t) => {
+  const url = await serve(t, createApp(lookup), '/webhooks/vessel');
+  assert.deepEqual(await post(url, body, signedBy('conn_a')), {
+    status: 200,
+    text: JSON.stringify({ received: 'evt_1' }),
+  });
+  const pretty = JSON.stringify(event, null, 2); // re-serialised by a proxy: same JSON, signed
+  assert.equal((await post(url, pretty, signedBy('conn_a'))).status, 200);
+
+  const forged = body.replace('Zoë', 'Eve');
+  assertRefused(await post(url, forged, signedBy('conn_a')), 401, 'SIGNATURE_MISMATCH');
+  const otherToken = sign(body, tokens.get('conn_b'), { connectionId: 'conn_a' });
+  assertRefused(await post(url, body, otherToken), 401, 'SIGNATURE_MISMATCH');
+  const unknown = sign(body, tokens.get('conn_a'), { connectionId: 'conn_zzz' });
+  assertRefused(await post(url, body, unknown), 401, 'SIGNATURE_MISMATCH');
+  const { 'x-vessel-connection-id': _, ...noConnection } = signedBy('conn_a');
+  assertRefused(await post(url, body, noConnection), 401, 'SIGNATURE_MISMATCH');
+  const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+  const replayed = await post(url, body, signedBy('conn_a', body, hourAgo));
+  assertRefused(replayed, 401, 'TIMESTAMP_OUT_OF_TOLERANCE');
+  const { 'x-vessel-signature': __, ...unsigned } = signedBy('conn_a');
+  assertRefused(await post(url, body, unsigned), 401, 'MISSING_HEADER');
+});
+
+test('a resolver that throws is a 500 (Vessel retries), a promise and a list are awaited', async (t) => {
+  const failing = createApp(() => {
+    throw new Error('database unreachable');
+  });
+  const url = await serve(t, failing, '/webhooks/vessel');
+  const response = await post(url, body, signedBy('conn_a'));
+  assert.equal(response.status, 500);
+  assert(!response.text.includes(tokens.get('conn_a')) && !response.text.includes('Zoë'));
+
+  const seen = [];
+  const rotating = appWith({
+    getAccessToken: async (connectionId, req) => {
+      seen.push([connectionId, req.path]);
+      return ['tok_retired', tokens.get(connectionId)];
+    },
+  });
+  const url2 = await serve(t, rotating);
+  assert.equal((await post(url2, body, signedBy('conn_b'))).status, 200);
+  assert.deepEqual(seen, [['conn_b', '/hook']]);
+});
+
+test('no body parser: the raw bytes, read by the middleware', async (t) => {
+  const url = await serve(t, appWith({ accessToken: tokens.get('conn_a') }));
+  // Bytes only the raw path accepts: not what JSON.stringify would give for any object.
+  const raw = `{ "eventId": "evt_1" , "type": "STATUS_CHANGE", "data": {"status": "READY"} }`;
+  const response = await post(url, raw, sign(raw, tokens.get('conn_a')));
+  assert.equal(response.status, 200);
+  assert.deepEqual(JSON.parse(response.text), JSON.parse(raw));
+  assertRefused(
+    await post(url, raw, sign(`${raw} `, tokens.get('conn_a'))),
+    401,
+    'SIGNATURE_MISMATCH',
+  );
+});
+
+test('after express.json(), express.raw() and express.text()', async (t) => {
+  const parsers = [express.json(), express.raw({ type: '*/*' }), express.text({ type: '*/*' })];
+  for (const parser of parsers) {
+    const url = await serve(t, appWith({ getAccessToken: lookup }, parser));
+    const response = await post(url, body, signedBy('conn_a'));
+    assert.deepEqual(
+      { status: response.status, event: JSON.parse(response.text) },
+      {
+        status: 200,
+        event,
+      },
+    );
+    const pretty = JSON.stringify(event, null, 2); // re-serialised by a proxy: same JSON, signed
+    assert.equal((await post(url, pretty, signedBy('conn_a'))).status, 200);
+    const forged = body.replace('Zoë', 'Eve');
+    assertRefused(await post(url, forged, signedBy('conn_a')), 401, 'SIGNATURE_MISMATCH');
+  }
+});
+
+test('a parser placeholder, a form parser, a body read by something else', async (t) => {
+  // Express 4's body-parser sets req.body = {} for a content type it skips, reading nothing:
+  // the stream is verified.
+  const placeholder = (req, res, next) => {
+    req.body = {};
+    next();
+  };
+  const url = await serve(t, appWith({ getAccessToken: lookup }, placeholder));
+  assert.equal((await post(url, body, signedBy('conn_a'))).status, 200);
+
+  // express.urlencoded() made an object of a form: never what Vessel signed.
+  const form = 'eventId=evt_1&type=STATUS_CHANGE';
+  const url2 = await serve(t, appWith({ getAccessToken: lookup }, express.urlencoded()));
+  const formResponse = await post(
+    url2,
+    form,
+    signedBy('conn_a', form),
+    'application/x-www-form-urlencoded',
+  );
+  assertRefused(formResponse, 401, 'SIGNATURE_MISMATCH');
+
+  // Read and dropped: nothing is left to verify, a mistake of the app, so next(error) and 500.
+  const drain = async (req, res, next) => {
+    for await (const _ of req);
+    next();
+  };
+  const errors = [];
+  const app = appWith({ getAccessToken: lookup }, drain);
+  app.use((error, req, res, next) => {
+    errors.push(error.message);
+    res.sendStatus(500);
+  });
+  const url3 = await serve(t, app);
+  assert.equal((await post(url3, body, signedBy('conn_a'))).status, 500);
+  assert.match(errors[0], /^vesselWebhook: the request body was read before/);
+});
+
+/** Sends `chunk` of a body that never ends and resolves to the answer: only an early one comes. */
+function postUnfinished(url, headers, chunk) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (part) => (text += part));
+      response.on('end', () => {
+        request.destroy();
+        resolve({ status: response.statusCode, text });
+      });
+    });
+    request.on('error', reject);
+    request.write(chunk);
+  });
+}
+
+// A middleware that waited for the whole body would never answer: the timeout ends such a run.
+test(
+  'too large: 413 from Content-Length or as soon as a chunked body crosses the cap',
+  { timeout: 30_000 },
+  async (t) => {
+    const url = await serve(t, appWith({ getAccessToken: lookup, maxBodyBytes: 1024 }));
+    const big = JSON.stringify({ ...event, padding: 'x'.repeat(2000) });
+    assertRefused(await post(url, big, signedBy('conn_a', big)), 413, 'BODY_TOO_LARGE');
+    const headers = { ...signedBy('conn_a'), 'content-type': 'application/json' };
+    const claimed = await postUnfinished(url, { ...headers, 'content-length': '10000000' }, '{');
+    assertRefused(claimed, 413, 'BODY_TOO_LARGE');
+    const chunked = await postUnfinished(url, headers, big);
+    assertRefused(chunked, 413, 'BODY_TOO_LARGE');
+    // The default cap, 4 MiB, holds for a stream too.
+    const url2 = await serve(t, appWith({ getAccessToken: lookup }));
+    const huge = await postUnfinished(url2, headers, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
+    assertRefused(huge, 413, 'BODY_TOO_LARGE');
+  },
+);
+
+test(
+  'after a 413 the rest of the body is drained, and the connection serves on',
+  { timeout: 30_000 },
+  async (t) => {
+    const url = await serve(t, appWith({ getAccessToken: lookup, maxBodyBytes: 1024 }));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    t.after(() => agent.destroy());
+    const sockets = new Set();
+    const send = (payload, headers) =>
+      new Promise((resolve, reject) => {
+        const request = http.request(url, { method: 'POST', agent, headers }, (response) => {
+          sockets.add(request.socket);
+          response.resume();
+          response.on('end', () => resolve(response.statusCode));
+        });
+        request.on('error', reject);
+        request.end(payload);
+      });
+    const big = Buffer.alloc(256 * 1024, 0x20);
+    assert.equal(await send(big, { 'transfer-encoding': 'chunked' }), 413);
+    assert.equal(await send(body, signedBy('conn_a')), 200);
+    assert.equal(sockets.size, 1);
+  },
+);
+
+test('options are checked when the middleware is made', () => {
+  const wrong = [
+    undefined,
+    {},
+    { accessToken: 'a', getAccessToken: lookup },
+    { accessToken: '' },
+    { accessToken: null },
+    { accessToken: [] },
+    { getAccessToken: 'tok' },
+    { accessToken: 'a', toleranceSeconds: -1 },
+    { accessToken: 'a', maxBodyBytes: 1.5 },
+    { accessToken: 'a', strict: 'yes' },
+    { accessToken: 'a', now: Date.now() },
+  ];
+  for (const options of wrong) assert.throws(() => vesselWebhook(options), TypeError);
+  assert.equal(typeof vesselWebhook({ getAccessToken: lookup, strict: true }), 'function');
+});
+
+test('require("vessel-webhooks/express") works the same', async (t) => {
+  const cjs = createRequire(import.meta.url)('vessel-webhooks/express');
+  const app = express();
+  app.post('/hook', cjs.vesselWebhook({ getAccessToken: lookup }), (req, res) =>
+    res.json(req.vesselEvent),
+  );
+  const url = await serve(t, app);
+  assert.equal((await post(url, body, signedBy('conn_b'))).status, 200);
+  assertRefused(await post(url, body, signedBy('conn_b', '{}')), 401, 'SIGNATURE_MISMATCH');
+});
+
+test('node examples/express-app.mjs serves on its own', async (t) => {
+  const child = spawn(process.execPath, ['examples/express-app.mjs'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      VESSEL_ACCESS_TOKENS: JSON.stringify({ conn_a: tokens.get('conn_a') }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => child.kill());
+  child.stdout.setEncoding('utf8');
+  const [line] = await once(child.stdout, 'data');
+  const url = line.match(/http:\/\/127\.0\.0\.1:\d+\/webhooks\/vessel/)[0];
+  assert.equal((await post(url, body, signedBy('conn_a'))).status, 200);
+  assertRefused(await post(url, body, signedBy('conn_b')), 401, 'SIGNATURE_MISMATCH');
+});

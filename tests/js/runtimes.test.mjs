@@ -1,0 +1,47 @@
+// tests/runtimes/check.mjs in Deno and Bun (both installed from npm as dev dependencies) and in
+// Node: each imports the installed package, and all must print the same verdicts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const script = 'tests/runtimes/check.mjs';
+const event = { eventId: 'evt_r1', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+const mismatch = {
+  code: 'SIGNATURE_MISMATCH',
+  status: 401,
+  body: { error: 'SIGNATURE_MISMATCH' },
+};
+const expected = {
+  verify: [true, false],
+  constructEvent: { value: event },
+  constructEventForged: mismatch,
+  verifyRequest: { value: event },
+  verifyRequestForged: mismatch,
+  verifyRequestUnknown: mismatch,
+};
+
+async function run(command, args, env = {}) {
+  const { stdout } = await promisify(execFile)(command, args, {
+    env: { ...process.env, ...env },
+  });
+  assert.deepEqual(JSON.parse(stdout), expected);
+}
+
+test('Node', () => run(process.execPath, [script]));
+
+test('Deno', async (t) => {
+  // Deno's caches go to a temporary folder; no lockfile, no update check (it would go online).
+  const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
+  t.after(() => rm(denoDir, { recursive: true, force: true }));
+  const deno = require.resolve('deno/bin.cjs');
+  const args = [deno, 'run', '--no-lock', '--allow-read', script];
+  await run(process.execPath, args, { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' });
+});
+
+test('Bun', () => run(require.resolve('bun/bin/bun.exe'), ['--no-install', script]));

@@ -1,0 +1,146 @@
+// verifyRequest with Node's own Fetch API Request: how the body is read, how the token is
+// resolved, and what the errors carry.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sign, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+
+const token = 'tok_fetch_0a9b37';
+const event = {
+  eventId: 'evt_f1',
+  type: 'OBJECT_CHANGE',
+  data: { objectType: 'Note', eventType: 'DELETE', record: { id: 'v.note.7', body: 'Ça va ✓' } },
+};
+const body = JSON.stringify(event);
+const headers = sign(body, token, { connectionId: 'conn_f' });
+const request = (payload = body, extra = {}) =>
+  new Request('http://localhost/hook', {
+    method: 'POST',
+    headers: { ...headers, ...extra },
+    body: payload,
+    duplex: 'half',
+  });
+
+/** Rejects with a VesselWebhookError of this code (and never shows the token). */
+async function rejectsWith(promise, code, message = /./) {
+  await assert.rejects(promise, (error) => {
+    assert(error instanceof VesselWebhookError);
+    assert.equal(error.code, code);
+    assert.match(error.message, message);
+    assert(!error.message.includes(token));
+    return true;
+  });
+}
+
+/** A stream that gives `chunk` on each read, `count` times, then never ends. */
+function endless(chunk, count) {
+  const stream = { reads: 0, cancelled: false };
+  stream.body = new ReadableStream(
+    {
+      pull(controller) {
+        stream.reads += 1;
+        if (stream.reads <= count) controller.enqueue(chunk);
+        else return new Promise(() => {});
+      },
+      cancel() {
+        stream.cancelled = true;
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return stream;
+}
+
+test('the event of a signed request, with a token, a list or a resolver', async () => {
+  assert.deepEqual(await verifyRequest(request(), token), event);
+  assert.deepEqual(await verifyRequest(request(), ['tok_old', token]), event);
+  const calls = [];
+  const resolver = async (connectionId, req) => {
+    calls.push([connectionId, req.url]);
+    return token;
+  };
+  assert.deepEqual(await verifyRequest(request(new TextEncoder().encode(body)), resolver), event);
+  assert.deepEqual(calls, [['conn_f', 'http://localhost/hook']]);
+});
+
+test('refusals carry the code and become a JSON response', async () => {
+  await rejectsWith(verifyRequest(request(body.replace('✓', '✗')), token), 'SIGNATURE_MISMATCH');
+  await rejectsWith(
+    verifyRequest(request(), token, { now: Date.now() + 3_600_000 }),
+    'TIMESTAMP_OUT_OF_TOLERANCE',
+  );
+  const error = await verifyRequest(request(), 'tok_other').catch((e) => e);
+  const response = error.toResponse();
+  assert.equal(response.status, 401);
+  assert.equal(response.headers.get('content-type'), 'application/json');
+  assert.deepEqual(await response.json(), { error: 'SIGNATURE_MISMATCH' });
+});
+
+test('an unknown connection is SIGNATURE_MISMATCH; a failing resolver’s error passes', async () => {
+  const noToken = /no access token was found for this connection/;
+  await rejectsWith(
+    verifyRequest(request(), () => null),
+    'SIGNATURE_MISMATCH',
+    noToken,
+  );
+  let called = false;
+  const resolver = () => {
+    called = true;
+    return token;
+  };
+  const anonymous = request(body, { 'x-vessel-connection-id': '' });
+  await rejectsWith(verifyRequest(anonymous, resolver), 'SIGNATURE_MISMATCH', /absent/);
+  assert.equal(called, false);
+  const down = new Error('KV unavailable');
+  await assert.rejects(
+    verifyRequest(request(), () => Promise.reject(down)),
+    (error) => error === down,
+  );
+});
+
+test('a Content-Length over the cap is refused before any byte is read', async () => {
+  const stream = endless(new Uint8Array(16), 1);
+  const req = request(stream.body, { 'content-length': '2048' });
+  let resolved = false;
+  const resolver = () => (resolved = true);
+  await rejectsWith(verifyRequest(req, resolver, { maxBodyBytes: 1024 }), 'BODY_TOO_LARGE');
+  assert.deepEqual({ reads: stream.reads, resolved }, { reads: 0, resolved: false });
+});
+
+// Buffering the whole stream would wait forever: the timeout ends such a run.
+test(
+  'a stream without Content-Length is cancelled once it crosses the cap',
+  { timeout: 30_000 },
+  async () => {
+    const stream = endless(new Uint8Array(512), 3);
+    await rejectsWith(
+      verifyRequest(request(stream.body), token, { maxBodyBytes: 1024 }),
+      'BODY_TOO_LARGE',
+    );
+    assert.deepEqual(
+      { reads: stream.reads, cancelled: stream.cancelled },
+      { reads: 3, cancelled: true },
+    );
+  },
+);
+
+test('the body is read once; wrong arguments throw TypeError before reading it', async () => {
+  const req = request();
+  await verifyRequest(req, token);
+  assert.equal(req.bodyUsed, true);
+  await assert.rejects(verifyRequest(req, token), TypeError);
+  const fresh = request();
+  for (const args of [
+    [{}, token],
+    [fresh, ''],
+    [fresh, 42],
+    [fresh, token, { maxBodyBytes: -1 }],
+    [fresh, token, { unknown: true }],
+  ]) {
+    await assert.rejects(verifyRequest(...args), TypeError);
+  }
+  assert.equal(fresh.bodyUsed, false);
+  await assert.rejects(
+    verifyRequest(fresh, () => 42),
+    TypeError,
+  );
+});

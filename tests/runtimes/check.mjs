@@ -1,0 +1,38 @@
+// Run by tests/js/runtimes.test.mjs in Deno, Bun and Node from the installed package: checks a
+// signed and a forged event through verify, constructEvent and verifyRequest, and prints what
+// each gave as one JSON line.
+import { constructEvent, sign, verify, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+
+const token = 'tok_runtime_4be1';
+const body = JSON.stringify({
+  eventId: 'evt_r1',
+  type: 'STATUS_CHANGE',
+  data: { status: 'READY' },
+});
+const forged = body.replace('READY', 'INITIAL_SYNCED');
+const headers = sign(body, token, { connectionId: 'conn_r' });
+
+const request = (payload) =>
+  new Request('https://example.com/webhooks/vessel', { method: 'POST', headers, body: payload });
+/** The code and status of what `run` threw or rejected with, or its result. */
+async function outcome(run) {
+  try {
+    return { value: await run() };
+  } catch (error) {
+    if (!(error instanceof VesselWebhookError)) throw error;
+    const response = error.toResponse();
+    return { code: error.code, status: response.status, body: await response.json() };
+  }
+}
+const lookup = (connectionId) => (connectionId === 'conn_r' ? token : undefined);
+
+console.log(
+  JSON.stringify({
+    verify: [verify(body, headers, token), verify(forged, headers, token)],
+    constructEvent: await outcome(() => constructEvent(body, new Headers(headers), token)),
+    constructEventForged: await outcome(() => constructEvent(forged, headers, token)),
+    verifyRequest: await outcome(() => verifyRequest(request(body), lookup)),
+    verifyRequestForged: await outcome(() => verifyRequest(request(forged), token)),
+    verifyRequestUnknown: await outcome(() => verifyRequest(request(body), () => undefined)),
+  }),
+);

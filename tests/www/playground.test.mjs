@@ -1,0 +1,226 @@
+// The playground (www/) as a person uses it: Debian's Chromium, headless, opens the page from
+// scripts/www.mjs serving the package installed from the packed tarball (scripts/install-app.sh
+// first), fills in the fields, clicks Verify and Sign and reads what the page shows.
+// Screenshots go to www/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const repo = join(import.meta.dirname, '../..');
+const app = createRequire(join(repo, 'target/js-app/package.json'));
+const { sign, verify } = app('vessel-webhooks');
+const { sample, samples } = app('vessel-webhooks/samples');
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'tok_test_7c41e9b2';
+const screenshots = join(repo, 'www/screenshots');
+
+let server;
+let origin;
+let userDataDir;
+let context;
+let page;
+const requests = [];
+const problems = [];
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    execFileSync('bash', ['-c', 'apt-get update && apt-get install -y chromium'], {
+      stdio: ['ignore', process.stderr, process.stderr],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  }
+  const packageDir = dirname(app.resolve('vessel-webhooks/package.json'));
+  server = spawn(process.execPath, [join(repo, 'scripts/www.mjs')], {
+    env: { ...process.env, PORT: '0', PACKAGE_DIR: packageDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: server.stdout })) {
+    origin = /http:\/\/127\.0\.0\.1:[0-9]+/.exec(line)?.[0];
+    if (origin) break;
+  }
+  assert.ok(origin, 'scripts/www.mjs printed its address');
+
+  await mkdir(screenshots, { recursive: true });
+  userDataDir = await mkdtemp(join(tmpdir(), 'vessel-www-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+    viewport: { width: 1400, height: 900 },
+    colorScheme: 'light',
+  });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  context.on('request', (request) => requests.push(request.url()));
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${origin}/`);
+  await page.locator('#loading').waitFor({ state: 'detached' });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+});
+
+const verifyPanel = () => page.getByRole('region', { name: 'Verify a delivery' });
+const signPanel = () => page.getByRole('region', { name: 'Sign a delivery' });
+const verification = () => page.getByRole('status', { name: 'Verification result' });
+
+/** Fills in the Verify form, clicks Verify and returns the text of the result. */
+async function verifyOnPage({ body, timestamp, signature, token = TOKEN }) {
+  const panel = verifyPanel();
+  await panel.getByLabel('Body').fill(body);
+  await panel.getByLabel('x-vessel-timestamp').fill(timestamp);
+  await panel.getByLabel('x-vessel-signature').fill(signature);
+  await panel.getByLabel('Access token').fill(token);
+  await panel.getByRole('button', { name: 'Verify', exact: true }).click();
+  return verification().innerText();
+}
+
+function signed(body, options) {
+  const headers = sign(body, TOKEN, options);
+  return {
+    body,
+    timestamp: headers['x-vessel-timestamp'],
+    signature: headers['x-vessel-signature'],
+  };
+}
+
+const badges = () => verification().locator('.badge').allInnerTexts();
+
+test('the sample list has every sample of vessel-webhooks/samples', async () => {
+  const options = await verifyPanel().getByLabel('Sample').locator('option').allInnerTexts();
+  assert.deepEqual(
+    options.slice(1),
+    samples.map((s) => s.name),
+  );
+});
+
+test('a signed delivery passes, with its badges and the event as a tree', async () => {
+  const event = sample('deal.updated');
+  const text = await verifyOnPage(signed(JSON.stringify(event)));
+  assert.match(text, /✓ Verified/);
+  assert.match(text, /matches the body exactly as pasted/);
+  assert.deepEqual(await badges(), ['OBJECT_CHANGE', 'Deal', 'UPDATE']);
+  assert.match(text, new RegExp(`id: "${event.data.record.id}"`));
+  await page.screenshot({ path: join(screenshots, 'verified.png'), fullPage: true });
+});
+
+test('picking a sample fills in a delivery that verifies', async () => {
+  await verifyPanel().getByLabel('Sample').selectOption('status.ready');
+  const panel = verifyPanel();
+  const body = await panel.getByLabel('Body').inputValue();
+  const headers = {
+    'x-vessel-timestamp': await panel.getByLabel('x-vessel-timestamp').inputValue(),
+    'x-vessel-signature': await panel.getByLabel('x-vessel-signature').inputValue(),
+  };
+  assert.deepEqual(JSON.parse(body), sample('status.ready'));
+  assert.ok(verify(body, headers, await panel.getByLabel('Access token').inputValue()));
+  await panel.getByRole('button', { name: 'Verify', exact: true }).click();
+  assert.deepEqual(await badges(), ['STATUS_CHANGE', 'READY']);
+});
+
+test('a forged event is rejected with SIGNATURE_MISMATCH and a reason', async () => {
+  const genuine = signed(JSON.stringify(sample('contact.created')));
+  const forged = sample('contact.created');
+  forged.data.record.email = 'attacker@example.com';
+  const text = await verifyOnPage({ ...genuine, body: JSON.stringify(forged) });
+  assert.match(text, /✗ Rejected: SIGNATURE_MISMATCH \(answer 401\)/);
+  assert.match(text, /a forged or tampered event looks exactly like this/);
+  assert.match(text, /Its content, not authenticated/);
+  await page.screenshot({ path: join(screenshots, 'forged.png'), fullPage: true });
+});
+
+test('a pretty-printed body with the compact signature passes and was re-serialised', async () => {
+  const event = sample('task.created');
+  const delivery = signed(JSON.stringify(event));
+  const text = await verifyOnPage({ ...delivery, body: JSON.stringify(event, null, 2) });
+  assert.match(text, /✓ Verified/);
+  assert.match(text, /The body was re-serialised after signing/);
+  assert.deepEqual(await badges(), ['OBJECT_CHANGE', 'Task', 'CREATE']);
+});
+
+test('a two-hour-old timestamp in milliseconds is explained', async () => {
+  const twoHoursAgo = String(Date.now() - 2 * 3600 * 1000);
+  const delivery = signed(JSON.stringify(sample('lead.deleted')), { timestamp: twoHoursAgo });
+  const text = await verifyOnPage(delivery);
+  assert.match(text, /✗ Rejected: TIMESTAMP_OUT_OF_TOLERANCE/);
+  assert.match(text, /The timestamp looks like milliseconds, 2 hours old/);
+  assert.match(text, /The signature itself is valid: only the age fails/);
+});
+
+test('a sha256= prefix on the signature is explained', async () => {
+  const delivery = signed(JSON.stringify(sample('email.deleted')));
+  const text = await verifyOnPage({ ...delivery, signature: `sha256=${delivery.signature}` });
+  assert.match(text, /✗ Rejected: MALFORMED_SIGNATURE/);
+  assert.match(text, /The signature has a sha256= prefix/);
+  assert.match(text, /Without the prefix, it verifies/);
+});
+
+test('Sign gives headers that verify in Node and a curl command that sends them', async () => {
+  const event = sample('note.created');
+  event.data.record.content = "Tom's notes:\nrenewal on 'Friday'";
+  const body = JSON.stringify(event, null, 2);
+  const panel = signPanel();
+  await panel.getByLabel('Body').fill(body);
+  await panel.getByLabel('Access token').fill(TOKEN);
+  await panel.getByLabel('Connection id').fill('conn_42');
+  await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+
+  const result = page.getByRole('status', { name: 'Signing result' });
+  const headers = Object.fromEntries(
+    (await result.getByLabel('Headers').innerText()).split('\n').map((line) => line.split(': ')),
+  );
+  assert.equal(headers['x-vessel-connection-id'], 'conn_42');
+  assert.ok(verify(body, headers, TOKEN));
+
+  // The command as a shell splits it, with a stand-in for curl that prints its arguments.
+  const command = await result.getByLabel('curl command').innerText();
+  const stub = 'curl() { printf "%s\\0" "$@"; }\n';
+  const argv = execFileSync('bash', ['-c', stub + command], { encoding: 'utf8' });
+  assert.deepEqual(argv.split('\0').slice(0, -1), [
+    'http://127.0.0.1:3000/webhooks/vessel',
+    '-H',
+    'content-type: application/json',
+    ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+    '--data-binary',
+    body,
+  ]);
+
+  await result.getByRole('button', { name: 'Copy the curl command' }).click();
+  await result.getByRole('button', { name: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), command);
+
+  await result.getByRole('button', { name: 'Copy to Verify' }).click();
+  await verifyPanel().getByRole('button', { name: 'Verify', exact: true }).click();
+  assert.match(await verification().innerText(), /✓ Verified/);
+  assert.deepEqual(await badges(), ['OBJECT_CHANGE', 'Note', 'CREATE']);
+  await page.screenshot({ path: join(screenshots, 'playground.png'), fullPage: true });
+});
+
+test('no console errors, and no request to any other host than the local server', () => {
+  assert.deepEqual(problems, []);
+  assert.ok(requests.includes(`${origin}/vessel-webhooks/dist/vessel_webhooks_bg.wasm`));
+  assert.deepEqual(
+    requests.filter((url) => !url.startsWith(`${origin}/`)),
+    [],
+  );
+});

@@ -1,0 +1,395 @@
+// The playground. It uses only the package's public API (resolved by the import map in
+// index.html) and builds the page from DOM nodes and textContent, so pasted text never becomes
+// markup. Explanations come from asking the same API about variants of the delivery.
+import { constructEvent, parse, sign, verify, VesselWebhookError } from 'vessel-webhooks';
+import { sample, samples } from 'vessel-webhooks/samples';
+
+/** A made-up token for the samples, filled in when the token field is empty. */
+const DEMO_TOKEN = 'tok_demo_5f2c0a9e';
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, props, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
+const list = (items) =>
+  el('ul', { className: 'reasons' }, ...items.map((text) => el('li', { textContent: text })));
+
+function tokenOrDemo(input) {
+  if (input.value === '') input.value = DEMO_TOKEN;
+  return input.value;
+}
+
+// --- reading a delivery -------------------------------------------------------------------
+
+function readDelivery() {
+  return {
+    body: $('verify-body').value,
+    headers: {
+      'x-vessel-timestamp': $('verify-timestamp').value,
+      'x-vessel-signature': $('verify-signature').value,
+    },
+    token: $('verify-token').value,
+  };
+}
+
+const withHeader = (delivery, name, value) => ({
+  ...delivery,
+  headers: { ...delivery.headers, [name]: value },
+});
+
+const verifies = ({ body, headers, token }, options) => verify(body, headers, token, options);
+
+/** The signature the delivery's token gives `text` with the delivery's timestamp. */
+const signatureOf = (text, { headers, token }) =>
+  sign(text, token, { timestamp: headers['x-vessel-timestamp'].trim() })['x-vessel-signature'];
+
+const sentSignature = ({ headers }) => headers['x-vessel-signature'].trim().toLowerCase();
+
+/** How old the timestamp is, read as the package reads it (10¹¹ and more: milliseconds). */
+function age(timestamp) {
+  const value = Number(timestamp.trim());
+  const milliseconds = value >= 1e11;
+  return { milliseconds, seconds: Date.now() / 1000 - (milliseconds ? value / 1000 : value) };
+}
+
+function duration(seconds) {
+  const units = [
+    ['day', 86400],
+    ['hour', 3600],
+    ['minute', 60],
+    ['second', 1],
+  ];
+  const [unit, size] = units.find(([, size]) => Math.abs(seconds) >= size) ?? units[3];
+  const n = Math.round(Math.abs(seconds) / size);
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+const when = ({ seconds }) =>
+  seconds >= 0 ? `${duration(seconds)} old` : `${duration(seconds)} in the future`;
+
+// --- why a delivery fails -----------------------------------------------------------------
+
+function timestampProblem({ headers }) {
+  const timestamp = headers['x-vessel-timestamp'].trim();
+  if (/^[0-9]+\.[0-9]*$/.test(timestamp)) {
+    return 'The timestamp has a fractional part: Vessel sends whole unix time, digits only.';
+  }
+  if (/^[0-9]{17,}$/.test(timestamp)) return 'The timestamp has more than 16 digits.';
+  if (!Number.isNaN(Date.parse(timestamp))) {
+    return `The timestamp looks like a date: the header carries unix time in digits, such as ${Math.floor(Date.now() / 1000)}.`;
+  }
+  return 'The timestamp must be unix time in digits only (seconds, or milliseconds).';
+}
+
+function signatureProblems(delivery) {
+  const signature = delivery.headers['x-vessel-signature'].trim();
+  if (/^sha256=/i.test(signature)) {
+    const bare = withHeader(delivery, 'x-vessel-signature', signature.slice('sha256='.length));
+    return [
+      'The signature has a sha256= prefix (the style of other providers): Vessel sends only the 64 hex digits.',
+      verifies(bare)
+        ? 'Without the prefix, it verifies.'
+        : 'Without the prefix, it still does not match.',
+    ];
+  }
+  const notHex = /[^0-9a-f]/i.test(signature) ? ', and some are not hex digits' : '';
+  return [
+    `The signature has ${signature.length} characters${notHex}: a SHA-256 signature is exactly 64 hex digits (0–9, a–f).`,
+  ];
+}
+
+function staleness(delivery) {
+  const timestamp = age(delivery.headers['x-vessel-timestamp']);
+  const unit = timestamp.milliseconds ? 'looks like milliseconds,' : 'is';
+  return [
+    `The timestamp ${unit} ${when(timestamp)}: deliveries are accepted up to 5 minutes either way.`,
+    verifies(delivery, { toleranceSeconds: Infinity })
+      ? 'The signature itself is valid: only the age fails. A replayed delivery, a retry held back for long, or a clock that is off looks like this.'
+      : 'The signature does not match either: with a fresh timestamp this would still be SIGNATURE_MISMATCH.',
+  ];
+}
+
+function mismatch(delivery) {
+  const signature = sentSignature(delivery);
+  if (signatureOf(JSON.stringify(delivery.body), delivery) === signature) {
+    return [
+      'The signature is over the body as a JSON string (in quotes, escaped): the sender called JSON.stringify on text that was already JSON.',
+    ];
+  }
+  const trimmed = delivery.token.trim();
+  if (trimmed !== delivery.token && trimmed !== '' && verifies({ ...delivery, token: trimmed })) {
+    return ['The access token has spaces or a line break around it: trimmed, it verifies.'];
+  }
+  return [
+    'This access token did not sign this body with this timestamp — neither the text as pasted nor its compact JSON form.',
+    'Something changed after signing (one character of the body or the timestamp is enough: a forged or tampered event looks exactly like this), or this is not the token of the connection that sent it.',
+  ];
+}
+
+const explain = {
+  BODY_TOO_LARGE: () => [
+    'The body is larger than the 4 MiB limit, so it was refused before any hashing.',
+  ],
+  MISSING_HEADER: ({ headers }) =>
+    Object.entries(headers)
+      .filter(([, value]) => value.trim() === '')
+      .map(([name]) => `The ${name} header is empty: paste its value from the request.`),
+  INVALID_TIMESTAMP: (delivery) => [timestampProblem(delivery)],
+  MALFORMED_SIGNATURE: signatureProblems,
+  TIMESTAMP_OUT_OF_TOLERANCE: staleness,
+  SIGNATURE_MISMATCH: mismatch,
+  INVALID_JSON: () => [
+    'The signature is valid, but the body is not one strict JSON object, so it cannot be an event.',
+  ],
+  INVALID_EVENT: () => [
+    'The signature is valid and the body is JSON, but not in the shape of a Vessel event: the message names the first wrong field.',
+  ],
+};
+
+// --- what a valid delivery tells -----------------------------------------------------------
+
+function notes(delivery) {
+  const timestamp = age(delivery.headers['x-vessel-timestamp']);
+  const result = [
+    `Signed by this access token; the timestamp is ${when(timestamp)}${timestamp.milliseconds ? ' (in milliseconds)' : ''}.`,
+    signatureOf(delivery.body, delivery) === sentSignature(delivery)
+      ? 'The signature matches the body exactly as pasted.'
+      : 'The body was re-serialised after signing: the signature matches its compact JSON form, not the text as pasted (pretty-printed, re-escaped or reordered on the way). This package checks that form too; code that hashes the raw text would reject it.',
+  ];
+  try {
+    parse(delivery.body, { strict: true });
+  } catch (error) {
+    result.push(
+      `Accepted, but not known to this version (strict mode rejects it): ${error.message}`,
+    );
+  }
+  return result;
+}
+
+// --- showing an event ---------------------------------------------------------------------
+
+function tree(value) {
+  const items = Object.entries(value).map(([key, item]) => {
+    const name = el('span', { className: 'key', textContent: key });
+    if (item !== null && typeof item === 'object' && Object.keys(item).length > 0) {
+      const size = Array.isArray(item) ? `[${item.length}]` : `{${Object.keys(item).length}}`;
+      const summary = el(
+        'summary',
+        {},
+        name,
+        ' ',
+        el('span', { className: 'size', textContent: size }),
+      );
+      return el('li', {}, el('details', { open: true }, summary, tree(item)));
+    }
+    const kind = item === null ? 'null' : typeof item;
+    return el(
+      'li',
+      {},
+      name,
+      ': ',
+      el('span', { className: `value ${kind}`, textContent: JSON.stringify(item) }),
+    );
+  });
+  return el('ul', { className: 'tree' }, ...items);
+}
+
+function eventView(event) {
+  const values =
+    event.type === 'OBJECT_CHANGE'
+      ? [event.type, event.data.objectType, event.data.eventType]
+      : [event.type, event.data.status];
+  const badges = values.map((value) => {
+    const badge = el('span', { className: 'badge', textContent: value });
+    badge.dataset.value = value;
+    return badge;
+  });
+  return el(
+    'div',
+    { className: 'event' },
+    el('p', { className: 'badges' }, ...badges, el('code', { textContent: event.eventId })),
+    tree(event),
+  );
+}
+
+// --- Verify -------------------------------------------------------------------------------
+
+function verdict(delivery) {
+  if (delivery.token === '') {
+    return [
+      'problem',
+      el('p', {
+        className: 'verdict',
+        textContent: 'Enter the access token of the connection that sent this delivery.',
+      }),
+    ];
+  }
+  try {
+    const event = constructEvent(delivery.body, delivery.headers, delivery.token);
+    return [
+      'pass',
+      el('p', { className: 'verdict', textContent: '✓ Verified: an authentic Vessel event' }),
+      list(notes(delivery)),
+      eventView(event),
+    ];
+  } catch (error) {
+    if (!(error instanceof VesselWebhookError)) throw error;
+    const nodes = [
+      el(
+        'p',
+        { className: 'verdict' },
+        '✗ Rejected: ',
+        el('code', { textContent: error.code }),
+        el('span', { className: 'status', textContent: ` (answer ${error.status})` }),
+      ),
+      el('p', { className: 'message' }, el('code', { textContent: error.message })),
+      list(explain[error.code](delivery)),
+    ];
+    try {
+      nodes.push(
+        el('h3', { textContent: 'Its content, not authenticated' }),
+        eventView(parse(delivery.body)),
+      );
+    } catch {
+      // Not an event: there is nothing more to show.
+    }
+    return ['fail', ...nodes];
+  }
+}
+
+function showVerdict() {
+  const [kind, ...nodes] = verdict(readDelivery());
+  $('verify-result').className = `result ${kind}`;
+  $('verify-result').replaceChildren(...nodes);
+}
+
+$('verify-sample').addEventListener('change', (e) => {
+  if (e.target.value === '') return;
+  const body = JSON.stringify(sample(e.target.value));
+  const headers = sign(body, tokenOrDemo($('verify-token')));
+  $('verify-body').value = body;
+  $('verify-timestamp').value = headers['x-vessel-timestamp'];
+  $('verify-signature').value = headers['x-vessel-signature'];
+  $('verify-result').replaceChildren();
+});
+
+$('verify').addEventListener('submit', (e) => {
+  e.preventDefault();
+  showVerdict();
+});
+
+// --- Sign ---------------------------------------------------------------------------------
+
+/** One word for a POSIX shell: single-quoted, each ' written as '\''. */
+const quote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+function curl(url, headers, body) {
+  const lines = [
+    `curl ${quote(url)}`,
+    `-H ${quote('content-type: application/json')}`,
+    ...Object.entries(headers).map(([name, value]) => `-H ${quote(`${name}: ${value}`)}`),
+    `--data-binary ${quote(body)}`,
+  ];
+  return lines.join(' \\\n  ');
+}
+
+function signed() {
+  const body = $('sign-body').value;
+  const token = $('sign-token').value;
+  const options = {};
+  if ($('sign-timestamp').value.trim() !== '') options.timestamp = $('sign-timestamp').value.trim();
+  if ($('sign-connection').value.trim() !== '') {
+    options.connectionId = $('sign-connection').value.trim();
+  }
+  let headers;
+  try {
+    headers = sign(body, token, options);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return [
+      'problem',
+      el('p', { className: 'verdict', textContent: `Cannot sign: ${error.message}` }),
+    ];
+  }
+  const command = curl($('sign-url').value, headers, body);
+  const copy = el('button', { type: 'button', textContent: 'Copy the curl command' });
+  copy.addEventListener('click', () =>
+    navigator.clipboard.writeText(command).then(
+      () => (copy.textContent = 'Copied'),
+      () => (copy.textContent = 'Cannot copy here: select the text'),
+    ),
+  );
+  const toVerify = el('button', { type: 'button', textContent: 'Copy to Verify' });
+  toVerify.addEventListener('click', () => {
+    $('verify-body').value = body;
+    $('verify-timestamp').value = headers['x-vessel-timestamp'];
+    $('verify-signature').value = headers['x-vessel-signature'];
+    $('verify-token').value = token;
+    $('verify-result').replaceChildren();
+    $('verify-body').focus();
+  });
+  const nodes = [
+    el('p', { className: 'verdict', textContent: 'Signed: the headers Vessel would send' }),
+    el('pre', {
+      ariaLabel: 'Headers',
+      textContent: Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n'),
+    }),
+    el('h3', { textContent: 'Replay it with curl' }),
+    el('pre', { ariaLabel: 'curl command', textContent: command }),
+    el('p', { className: 'actions' }, copy, toVerify),
+  ];
+  try {
+    parse(body);
+  } catch (error) {
+    if (!(error instanceof VesselWebhookError)) throw error;
+    nodes.splice(
+      1,
+      0,
+      list([
+        `This body is not a Vessel event, so a receiver rejects it after the signature check: ${error.code} — ${error.message}`,
+      ]),
+    );
+  }
+  return ['pass', ...nodes];
+}
+
+$('sign-sample').addEventListener('change', (e) => {
+  if (e.target.value === '') return;
+  $('sign-body').value = JSON.stringify(sample(e.target.value));
+  tokenOrDemo($('sign-token'));
+  $('sign-result').replaceChildren();
+});
+
+$('sign').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const [kind, ...nodes] = signed();
+  $('sign-result').className = `result ${kind}`;
+  $('sign-result').replaceChildren(...nodes);
+});
+
+// --- set up -------------------------------------------------------------------------------
+
+for (const select of document.querySelectorAll('select.samples')) {
+  const groups = new Map();
+  for (const { name, event } of samples) {
+    const label = event.type === 'OBJECT_CHANGE' ? event.data.objectType : 'Status changes';
+    if (!groups.has(label)) groups.set(label, el('optgroup', { label }));
+    groups.get(label).append(el('option', { value: name, textContent: name }));
+  }
+  select.append(...groups.values());
+}
+
+for (const box of document.querySelectorAll('input.reveal')) {
+  box.addEventListener('change', () => {
+    $(`${box.form.id}-token`).type = box.checked ? 'text' : 'password';
+  });
+}
+
+for (const button of document.querySelectorAll('button[type="submit"]')) button.disabled = false;
+$('loading').remove();
