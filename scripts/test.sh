@@ -15,8 +15,13 @@ cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 node_modules/.bin/prettier --check .
 step "Rust tests (native)"
 cargo test
+step "fuzz smoke (20 s per target)"
+cargo fmt --check --manifest-path fuzz/Cargo.toml
+bash scripts/fuzz.sh 20
 step "JS tests (packed package)"
 bash scripts/test-js.sh
 step "types (generated models up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
 node_modules/.bin/tsc -p target/js-app/tests/types
+step "www in Chromium"
+node --test tests/www/

@@ -205,8 +205,15 @@ fn write_number(raw: &str, out: &mut String) {
     write_js_number(raw.parse::<f64>().unwrap_or(f64::NAN), out);
 }
 
+/// `x` as JavaScript prints it (for messages).
+pub(crate) fn js_number(x: f64) -> String {
+    let mut out = String::new();
+    write_js_number(x, &mut out);
+    out
+}
+
 /// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: non-finite → `null`, −0 → `0`.
-pub(crate) fn write_js_number(x: f64, out: &mut String) {
+fn write_js_number(x: f64, out: &mut String) {
     if !x.is_finite() {
         out.push_str("null");
         return;
@@ -218,12 +225,8 @@ pub(crate) fn write_js_number(x: f64, out: &mut String) {
     if x < 0.0 {
         out.push('-');
     }
-    // `{:e}` prints the shortest digits that round-trip, closest to x: "d.ddde-7".
-    let sci = format!("{:e}", x.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let digits: String = mantissa.chars().filter(|&c| c != '.').collect();
+    let (digits, n) = shortest_digits(x.abs());
     let k = digits.len() as i32;
-    let n = exp.parse::<i32>().unwrap_or(0) + 1;
     if k <= n && n <= 21 {
         out.push_str(&digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
@@ -247,6 +250,24 @@ pub(crate) fn write_js_number(x: f64, out: &mut String) {
         }
         let _ = write!(out, "e{}{}", if n > 0 { '+' } else { '-' }, (n - 1).abs());
     }
+}
+
+/// The shortest decimal digits that round-trip to `x` (finite, > 0), closest to it, without
+/// leading or trailing zeros, and `n` such that x = 0.digits × 10ⁿ. Ryū computes them; its
+/// own notation ("1.5e-7", "123.0", "0.001") is only read back here.
+fn shortest_digits(x: f64) -> (String, i32) {
+    let mut buffer = ryu::Buffer::new();
+    let text = buffer.format_finite(x);
+    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
+    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
+    let all: String = mantissa.chars().filter(|&c| c != '.').collect();
+    let trimmed = all.trim_start_matches('0');
+    let leading = (all.len() - trimmed.len()) as i32;
+    let digits = trimmed.trim_end_matches('0').to_owned();
+    (
+        digits,
+        int_len as i32 + exp.parse::<i32>().unwrap_or(0) - leading,
+    )
 }
 
 fn invalid(message: impl Into<String>) -> Error {

@@ -127,7 +127,7 @@ pub(crate) fn check_tolerance(
             format!(
                 "x-vessel-timestamp: {} seconds {direction}, tolerance is {} seconds",
                 skew.as_secs(),
-                tolerance.as_secs_f64()
+                crate::json::js_number(tolerance.as_secs_f64())
             ),
         ));
     }
@@ -253,6 +253,12 @@ mod tests {
         let ahead = check_tolerance(&ts, now(699), tol).expect_err("future");
         assert!(ahead.message().contains("in the future"), "{ahead}");
         assert!(check_tolerance(&ts, now(u32::MAX.into()), None).is_ok());
+        let half = check_tolerance(&ts, now(1001), Some(Duration::from_millis(500)))
+            .expect_err("a second is more than half of one");
+        assert_eq!(
+            half.message(),
+            "x-vessel-timestamp: 1 seconds old, tolerance is 0.5 seconds"
+        );
     }
 
     #[test]

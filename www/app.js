@@ -329,6 +329,7 @@ function signed() {
     $('verify-timestamp').value = headers['x-vessel-timestamp'];
     $('verify-signature').value = headers['x-vessel-signature'];
     $('verify-token').value = token;
+    $('verify-sample').value = '';
     $('verify-result').replaceChildren();
     $('verify-body').focus();
   });
@@ -383,6 +384,11 @@ for (const select of document.querySelectorAll('select.samples')) {
     groups.get(label).append(el('option', { value: name, textContent: name }));
   }
   select.append(...groups.values());
+}
+
+// The sample list shows a sample only while the body is that sample.
+for (const form of document.forms) {
+  $(`${form.id}-body`).addEventListener('input', () => ($(`${form.id}-sample`).value = ''));
 }
 
 for (const box of document.querySelectorAll('input.reveal')) {

@@ -148,6 +148,13 @@ const numbers =
 delivery('number spellings: 1.0, 1E+2, -0, 1e400, 5e-324, 20 digits', numbers, OK, {
   signed: canonical(numbers),
 });
+// Found by the differential test: a double exactly halfway between two shortest decimal
+// spellings prints with the even last digit (ECMA-262 Number::toString), not rounded up.
+const ties =
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY","n":[956422123359516.2,33577697863802.312,1586776998290197.323157]}}';
+delivery('numbers halfway between two shortest spellings print the even one', ties, OK, {
+  signed: canonical(ties),
+});
 const keys =
   '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY","b":1,"10":2,"a":3,"2":4,"4294967295":5,"01":6}}';
 delivery('integer-like keys signed in V8 order', keys, OK, { signed: canonical(keys) });
@@ -379,6 +386,7 @@ const canonicalInputs = [
   '[0,-0,0.0,-0.0,1.0,1e0,1E+2,1e-2,1e21,1e-7,123e-20,1e400,-1e400,5e-324,2.5e-324,1.7976931348623157e308]',
   '[12345678901234567890,9007199254740993,0.1,0.2,0.30000000000000004,100,1e2,123456789012345678901234]',
   '[1.5e300,-2.5e-300,4.35,0.000001,0.0000001,999999999999999999999,1e20,1.23456789e-6]',
+  '[956422123359516.2,728407898219302.2,33577697863802.312,76269908761605.62,1586776998290197.323157]',
   '{"__proto__":{"x":1},"constructor":2}',
   '[[],{},[{}],{"a":[]}]',
 ];

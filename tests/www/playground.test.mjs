@@ -60,7 +60,8 @@ before(async () => {
       '--disable-component-update',
       '--no-first-run',
     ],
-    viewport: { width: 1400, height: 900 },
+    viewport: { width: 1200, height: 900 },
+    deviceScaleFactor: 2,
     colorScheme: 'light',
   });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
@@ -177,8 +178,8 @@ test('a sha256= prefix on the signature is explained', async () => {
 
 test('Sign gives headers that verify in Node and a curl command that sends them', async () => {
   const event = sample('note.created');
-  event.data.record.content = "Tom's notes:\nrenewal on 'Friday'";
-  const body = JSON.stringify(event, null, 2);
+  event.data.record.content = "Tom's notes: renewal on 'Friday'";
+  const body = JSON.stringify(event);
   const panel = signPanel();
   await panel.getByLabel('Body').fill(body);
   await panel.getByLabel('Access token').fill(TOKEN);

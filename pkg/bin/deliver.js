@@ -1,0 +1,98 @@
+// Delivery as Vessel's docs imply it, for `serve` and `trigger` alike: POST the event as JSON with
+// x-vessel-timestamp, x-vessel-signature and x-vessel-connection-id, and retry until a 2xx.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sign } from 'vessel-webhooks';
+
+/**
+ * Short enough to watch locally: 1 attempt + 3 retries, 0.5 s, 1 s and 2 s apart, each given 5 s
+ * to answer. Vessel's own numbers are not published.
+ */
+export const DEFAULTS = { retries: 3, backoffMs: 500, timeoutMs: 5000 };
+
+/** Whether `url` is an absolute http: or https: URL, one that deliver() can POST to. */
+export function isHttpUrl(url) {
+  try {
+    return /^https?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** The wait after failed attempt `attempt` (1, 2, …): `backoffMs`, doubling each time. */
+const backoff = (attempt, backoffMs) => backoffMs * 2 ** (attempt - 1);
+
+/** What went wrong when there was no HTTP answer: a timeout, or the network error's code. */
+function failure(error, timeoutMs) {
+  if (error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  return error.cause?.code ?? error.cause?.message ?? error.message;
+}
+
+/**
+ * POSTs `event` to `url` until the receiver answers 2xx, at most `retries` + 1 times. The body
+ * is the same bytes every time (so the eventId is too); each attempt is signed anew with a fresh
+ * timestamp, as a real sender does, so a late retry is not refused as a replay. Anything but a
+ * 2xx is a failure: an error status, a redirect (not followed), no answer (including the whole
+ * body) within `timeoutMs`, or a network error. `onAttempt(record)` is called after each attempt
+ * with `{ eventId, attempt, status | error, latencyMs, outcome, retryInMs? }`, where `outcome` is
+ * 'delivered', 'retrying' or 'failed' (the last attempt, not a 2xx). Resolves to whether the
+ * event was delivered.
+ */
+export async function deliver(
+  { url, event, accessToken, connectionId, retries, backoffMs, timeoutMs },
+  onAttempt,
+) {
+  const body = JSON.stringify(event);
+  for (let attempt = 1; ; attempt++) {
+    const headers = {
+      'content-type': 'application/json',
+      ...sign(body, accessToken, { connectionId }),
+    };
+    const record = { eventId: event.eventId, attempt };
+    const started = performance.now();
+    try {
+      const signal = AbortSignal.timeout(timeoutMs);
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal,
+        redirect: 'manual',
+      });
+      await response.arrayBuffer();
+      record.status = response.status;
+    } catch (error) {
+      record.error = failure(error, timeoutMs);
+    }
+    record.latencyMs = Math.round(performance.now() - started);
+    const delivered = record.status >= 200 && record.status < 300;
+    if (delivered || attempt > retries) {
+      record.outcome = delivered ? 'delivered' : 'failed';
+      onAttempt(record);
+      return delivered;
+    }
+    record.outcome = 'retrying';
+    record.retryInMs = backoff(attempt, backoffMs);
+    onAttempt(record);
+    await sleep(record.retryInMs);
+  }
+}
+
+/** One line for an attempt record, as both commands print it. */
+export function describeAttempt({
+  eventId,
+  attempt,
+  status,
+  error,
+  latencyMs,
+  outcome,
+  retryInMs,
+}) {
+  const result = status === undefined ? error : `HTTP ${status}`;
+  const next =
+    outcome === 'retrying'
+      ? `retrying in ${retryInMs} ms`
+      : outcome === 'failed'
+        ? `failed, giving up after ${attempt} attempt${attempt === 1 ? '' : 's'}`
+        : 'delivered';
+  return `${eventId} attempt ${attempt}: ${result} in ${latencyMs} ms, ${next}`;
+}

@@ -1,0 +1,55 @@
+// The events the local Vessel sends, built from the package's sample models
+// (vessel-webhooks/samples), and the connectionId it gives an access token.
+import { createHash, randomUUID } from 'node:crypto';
+import { samples, sample } from 'vessel-webhooks/samples';
+
+/** The friendly name of a sample: its own name, with the status spelt as Vessel sends it. */
+const friendly = ({ name, event }) =>
+  event.type === 'STATUS_CHANGE' ? `status.${event.data.status}` : name;
+
+/** Every name `buildEvent` takes: `contact.created` … `call.deleted`, `status.READY` … */
+export const eventNames = samples.map(friendly);
+
+// Names match case-insensitively: `status.ready`, `status.READY` and `Contact.Created` all work.
+const sampleByName = new Map(samples.map((s) => [friendly(s).toLowerCase(), s.name]));
+
+/**
+ * A new event of kind `name` for `connectionId`, with a fresh eventId (`evt_<uuid>`): the
+ * sample's record with `record`'s fields laid over it (a shallow merge), and a DELETE record's
+ * `connectionId` set to the connection's, as Vessel's docs describe it. Throws RangeError for an
+ * unknown name (its message lists the valid ones) and TypeError for a record that is not a plain
+ * object or is given to a STATUS_CHANGE.
+ */
+export function buildEvent(name, connectionId, record) {
+  const sampleName = typeof name === 'string' ? sampleByName.get(name.toLowerCase()) : undefined;
+  if (sampleName === undefined) {
+    throw new RangeError(
+      `unknown event ${JSON.stringify(name)}; valid events: ${eventNames.join(', ')}`,
+    );
+  }
+  const event = sample(sampleName);
+  event.eventId = `evt_${randomUUID()}`;
+  if (event.type === 'STATUS_CHANGE') {
+    if (record !== undefined) throw new TypeError('record: a STATUS_CHANGE event has no record');
+    return event;
+  }
+  if (record !== undefined) {
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new TypeError('record: expected an object of fields');
+    }
+    // Spread defines own properties, so even a `__proto__` field is sent as a field.
+    event.data.record = { ...event.data.record, ...record };
+  }
+  if ('connectionId' in event.data.record) event.data.record.connectionId = connectionId;
+  return event;
+}
+
+/**
+ * The connectionId for an access token, derived from it: the same token gets the same id in every
+ * run of `serve` and in `trigger` (when --connection is not given), so a receiver's table of
+ * connectionId → token stays valid across restarts. Only a local stand-in for Vessel's ids.
+ */
+export function connectionIdFor(accessToken) {
+  const digest = createHash('sha256').update(`vessel-webhooks local connection\0${accessToken}`);
+  return `conn_${digest.digest('hex').slice(0, 24)}`;
+}

@@ -1,0 +1,431 @@
+// The local Vessel (pkg/bin/): `vessel-webhooks serve` and `vessel-webhooks trigger`, run from the
+// installed package as npx runs them, against Express receivers using vessel-webhooks/express.
+// Ephemeral ports on 127.0.0.1 only; waits are bounded loops, never timed assertions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import express from 'express';
+import { sign } from 'vessel-webhooks';
+import { vesselWebhook } from 'vessel-webhooks/express';
+
+const bin = fileURLToPath(new URL('../../node_modules/.bin/vessel-webhooks', import.meta.url));
+
+/** Runs `vessel-webhooks ...args` to its end: its exit code and output. */
+async function run(...args) {
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'close');
+  return { code, stdout, stderr };
+}
+
+/** Starts `vessel-webhooks serve --port 0 ...args` for the test `t`; resolves to its base URL. */
+async function startVessel(t, ...args) {
+  const child = spawn(bin, ['serve', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => child.kill());
+  let output = ''; // read to the end, so the pipe never fills
+  child.stdout.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const listening = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
+      if (listening) resolve(listening[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
+
+/** A JSON request to the local Vessel: its status and parsed answer. */
+async function call(base, method, path, body) {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { 'content-type': 'application/json', 'vessel-api-token': 'any' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** The attempts for `eventId` once the last one is final (delivered or failed). */
+async function deliveriesOf(base, eventId) {
+  for (let i = 0; i < 500; i++) {
+    const { deliveries } = (await call(base, 'GET', `/_local/deliveries?eventId=${eventId}`)).body;
+    if (deliveries.length > 0 && deliveries.at(-1).outcome !== 'retrying') return deliveries;
+    await sleep(20);
+  }
+  throw new Error(`${eventId}: no final delivery attempt`);
+}
+
+/**
+ * An Express receiver for the test `t` that authenticates with vessel-webhooks/express and the
+ * access token `tokens` maps each connectionId to. Authentic events are kept in `accepted` and
+ * answered with the next of `statuses` (200 once none is left; null: never answered); `answers`
+ * has every status sent.
+ */
+async function startReceiver(t, tokens, statuses = []) {
+  const receiver = { accepted: [], answers: [], connectionIds: [], statuses };
+  const app = express();
+  app.use((req, res, next) => {
+    res.on('finish', () => receiver.answers.push(res.statusCode));
+    next();
+  });
+  const getAccessToken = (connectionId) => {
+    receiver.connectionIds.push(connectionId);
+    return tokens.get(connectionId);
+  };
+  app.post('/hook', vesselWebhook({ getAccessToken }), (req, res) => {
+    receiver.accepted.push(req.vesselEvent);
+    const status = statuses.length > 0 ? statuses.shift() : 200;
+    if (status !== null) res.sendStatus(status);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  receiver.url = `http://127.0.0.1:${server.address().port}/hook`;
+  return receiver;
+}
+
+/** Links `accessToken` (or a new token) on the local Vessel: `{ accessToken, connectionId }`. */
+async function link(base, accessToken) {
+  const { status, body } = await call(base, 'POST', '/_local/connections', { accessToken });
+  assert(status === 200 || status === 201, `linking: ${status}`);
+  return body;
+}
+
+async function createWebhook(base, accessToken, webhookUrl) {
+  const created = await call(base, 'POST', '/connection/webhook', {
+    accessToken,
+    webhook: { webhookUrl },
+  });
+  assert.equal(created.status, 200);
+  return created.body.webhook;
+}
+
+/** Triggers `event` (202) and resolves to the event sent and its final delivery attempts. */
+async function triggered(base, params) {
+  const { status, body } = await call(base, 'POST', '/_local/trigger', params);
+  assert.equal(status, 202, JSON.stringify(body));
+  return { event: body.event, deliveries: await deliveriesOf(base, body.eventId) };
+}
+
+/** The attempt lines a command printed, with the latency as N. */
+const attemptsOf = (stdout) =>
+  stdout.match(/^evt_\S+ attempt .*$/gm).map((line) => line.replace(/ in \d+ ms/, ' in N ms'));
+
+const refusal = (status, error) => ({ status, body: { error } });
+const codeOf = ({ status, body }) => ({ status, body: { error: body.error } });
+
+test('link an account, then POST /connection/webhook: the management API', async (t) => {
+  const base = await startVessel(t);
+  const { accessToken, connectionId } = await link(base);
+  assert.match(connectionId, /^conn_[0-9a-f]{24}$/);
+  assert.deepEqual(await call(base, 'POST', '/_local/connections', { accessToken }), {
+    status: 200,
+    body: { accessToken, connectionId },
+  });
+
+  const webhookUrl = 'https://example.com/webhooks/vessel';
+  const webhook = await createWebhook(base, accessToken, webhookUrl);
+  assert.deepEqual(Object.keys(webhook), [
+    'webhookId',
+    'connectionId',
+    'webhookUrl',
+    'createdTime',
+  ]);
+  assert.equal(webhook.connectionId, connectionId);
+  assert.equal(webhook.webhookUrl, webhookUrl);
+  assert.equal(new Date(webhook.createdTime).toISOString(), webhook.createdTime);
+
+  const query = `accessToken=${accessToken}&webhookId=${webhook.webhookId}`;
+  for (const path of ['/connection/webhook', '/webhook']) {
+    assert.deepEqual(await call(base, 'GET', `${path}?${query}`), {
+      status: 200,
+      body: { webhook },
+    });
+    const again = await call(base, 'POST', path, { accessToken, webhook: { webhookUrl } });
+    assert.deepEqual(codeOf(again), refusal(409, 'WEBHOOK_EXISTS'));
+  }
+
+  const unknown = `accessToken=tok_unknown&webhookId=${webhook.webhookId}`;
+  const unknownGet = await call(base, 'GET', `/connection/webhook?${unknown}`);
+  assert.deepEqual(codeOf(unknownGet), refusal(401, 'UNKNOWN_ACCESS_TOKEN'));
+  assert.equal(typeof unknownGet.body.message, 'string');
+  const unknownPost = { accessToken: 'tok_unknown', webhook: { webhookUrl } };
+  assert.deepEqual(
+    codeOf(await call(base, 'POST', '/connection/webhook', unknownPost)),
+    refusal(401, 'UNKNOWN_ACCESS_TOKEN'),
+  );
+  const other = await link(base);
+  for (const params of [
+    { accessToken, webhookId: 'wh_unknown' },
+    { accessToken: other.accessToken, webhookId: webhook.webhookId },
+  ]) {
+    const search = new URLSearchParams(params);
+    const got = await call(base, 'GET', `/connection/webhook?${search}`);
+    assert.deepEqual(codeOf(got), refusal(404, 'WEBHOOK_NOT_FOUND'));
+    const deleted = await call(base, 'DELETE', '/connection/webhook', params);
+    assert.deepEqual(codeOf(deleted), refusal(404, 'WEBHOOK_NOT_FOUND'));
+  }
+  const invalid = [
+    { accessToken, webhook: { webhookUrl: 'ftp://example.com/hook' } },
+    { accessToken, webhook: {} },
+    { webhook: { webhookUrl } },
+  ];
+  for (const body of invalid) {
+    const answer = await call(base, 'POST', '/connection/webhook', body);
+    assert.deepEqual(codeOf(answer), refusal(400, 'INVALID_REQUEST'));
+  }
+  assert.deepEqual(
+    codeOf(await call(base, 'PUT', '/webhook', {})),
+    refusal(405, 'METHOD_NOT_ALLOWED'),
+  );
+  assert.deepEqual(codeOf(await call(base, 'GET', '/connections')), refusal(404, 'NOT_FOUND'));
+
+  const removed = { accessToken, webhookId: webhook.webhookId };
+  assert.deepEqual(await call(base, 'DELETE', '/webhook', removed), { status: 200, body: {} });
+  const gone = await call(base, 'GET', `/connection/webhook?${query}`);
+  assert.deepEqual(codeOf(gone), refusal(404, 'WEBHOOK_NOT_FOUND'));
+  const replacement = await createWebhook(base, accessToken, webhookUrl);
+  assert.notEqual(replacement.webhookId, webhook.webhookId);
+});
+
+test('a receiver answering 2xx gets each event once, signed for its connection', async (t) => {
+  const base = await startVessel(t, '--token', 'tok_a', '--backoff', '10');
+  const { connectionId } = await link(base, 'tok_a'); // linked at start: the same connection
+  const receiver = await startReceiver(t, new Map([[connectionId, 'tok_a']]), [204]);
+  await createWebhook(base, 'tok_a', receiver.url);
+
+  const created = await triggered(base, {
+    accessToken: 'tok_a',
+    event: 'contact.created',
+    record: { firstName: 'Ann' },
+  });
+  assert.equal(created.event.data.objectType, 'Contact');
+  assert.equal(created.event.data.eventType, 'CREATE');
+  assert.equal(created.event.data.record.firstName, 'Ann');
+  assert.equal(created.event.data.record.lastName, 'Smith'); // the sample's other fields
+  assert.equal(created.deliveries.length, 1);
+  const [attempt] = created.deliveries;
+  assert.equal(typeof attempt.latencyMs, 'number');
+  assert.deepEqual(
+    { ...attempt, latencyMs: 0 },
+    {
+      eventId: created.event.eventId,
+      attempt: 1,
+      status: 204,
+      latencyMs: 0,
+      outcome: 'delivered',
+      connectionId,
+      webhookUrl: receiver.url,
+    },
+  );
+  assert.deepEqual(receiver.accepted, [created.event]);
+  assert.deepEqual(receiver.connectionIds, [connectionId]);
+
+  const ready = await triggered(base, { connectionId, event: 'status.READY' });
+  assert.deepEqual(ready.event.data, { status: 'READY' });
+  const deleted = await triggered(base, { connectionId, event: 'deal.deleted' });
+  assert.equal(deleted.event.data.record.connectionId, connectionId);
+  assert.deepEqual(receiver.accepted, [created.event, ready.event, deleted.event]);
+  assert.equal(new Set(receiver.accepted.map((e) => e.eventId)).size, 3);
+
+  const unknown = await call(base, 'POST', '/_local/trigger', {
+    accessToken: 'tok_a',
+    event: 'contact.archived',
+  });
+  assert.deepEqual(codeOf(unknown), refusal(400, 'UNKNOWN_EVENT'));
+  assert(unknown.body.events.includes('contact.created'));
+  assert(unknown.body.events.includes('status.READY'));
+  const { accessToken } = await link(base);
+  const noWebhook = await call(base, 'POST', '/_local/trigger', {
+    accessToken,
+    event: 'deal.created',
+  });
+  assert.deepEqual(codeOf(noWebhook), refusal(409, 'NO_WEBHOOK'));
+  assert.deepEqual(receiver.answers, [204, 200, 200]);
+});
+
+test('retries: fails twice then 2xx is three attempts of one eventId; never 2xx gives up', async (t) => {
+  const base = await startVessel(t, '--token', 'tok_a', '--retries', '2', '--backoff', '10');
+  const { connectionId } = await link(base, 'tok_a');
+  const tokens = new Map([[connectionId, 'tok_a']]);
+  const flaky = await startReceiver(t, tokens, [500, 503]);
+  const { webhookId } = await createWebhook(base, 'tok_a', flaky.url);
+
+  const { event, deliveries } = await triggered(base, { connectionId, event: 'contact.updated' });
+  const summary = (d) => [d.eventId, d.attempt, d.status, d.outcome, d.retryInMs];
+  assert.deepEqual(deliveries.map(summary), [
+    [event.eventId, 1, 500, 'retrying', 10],
+    [event.eventId, 2, 503, 'retrying', 20],
+    [event.eventId, 3, 200, 'delivered', undefined],
+  ]);
+  assert.deepEqual(flaky.accepted, [event, event, event]);
+
+  // One failure more than the retries allow: three attempts, and the event is given up.
+  const down = await startReceiver(t, tokens, [500, 500, 500]);
+  await call(base, 'DELETE', '/connection/webhook', { accessToken: 'tok_a', webhookId });
+  await createWebhook(base, 'tok_a', down.url);
+  const lost = await triggered(base, { connectionId, event: 'status.ready' });
+  assert.deepEqual(lost.deliveries.map(summary), [
+    [lost.event.eventId, 1, 500, 'retrying', 10],
+    [lost.event.eventId, 2, 500, 'retrying', 20],
+    [lost.event.eventId, 3, 500, 'failed', undefined],
+  ]);
+  assert.deepEqual(down.answers, [500, 500, 500]);
+});
+
+test('retries: no answer within --timeout is a failed attempt', async (t) => {
+  const settings = ['--timeout', '300', '--retries', '5', '--backoff', '10'];
+  const base = await startVessel(t, '--token', 'tok_a', ...settings);
+  const { connectionId } = await link(base, 'tok_a');
+  const receiver = await startReceiver(t, new Map([[connectionId, 'tok_a']]), [null]);
+  await createWebhook(base, 'tok_a', receiver.url);
+  const { event, deliveries } = await triggered(base, { connectionId, event: 'lead.created' });
+  assert.equal(deliveries[0].error, 'no answer within 300 ms');
+  assert.equal(deliveries[0].status, undefined);
+  assert.equal(deliveries.at(-1).outcome, 'delivered');
+  assert(deliveries.every((d) => d.eventId === event.eventId));
+  assert.deepEqual(receiver.accepted.slice(0, 2), [event, event]);
+});
+
+test('a receiver that verifies accepts every simulated delivery and no forgery', async (t) => {
+  const base = await startVessel(t, '--token', 'tok_a', '--token', 'tok_b', '--backoff', '10');
+  const a = await link(base, 'tok_a');
+  const b = await link(base, 'tok_b');
+  // The receiver knows tok_a's connection, and a wrong token for tok_b's.
+  const tokens = new Map([
+    [a.connectionId, 'tok_a'],
+    [b.connectionId, 'tok_b_wrong'],
+  ]);
+  const receiver = await startReceiver(t, tokens);
+  await createWebhook(base, 'tok_a', receiver.url);
+  const sent = [];
+  for (const event of ['contact.created', 'deal.updated', 'task.deleted', 'status.READY']) {
+    const { event: body, deliveries } = await triggered(base, { accessToken: 'tok_a', event });
+    assert.deepEqual(
+      deliveries.map((d) => d.status),
+      [200],
+    );
+    sent.push(body);
+  }
+
+  // Forgeries sent straight to the receiver: none is accepted.
+  const forged = { ...sent[0], eventId: 'evt_forged' };
+  const forgedBody = JSON.stringify(forged);
+  const headers = (body, token) => ({
+    'content-type': 'application/json',
+    ...sign(body, token, { connectionId: a.connectionId }),
+  });
+  const attempts = [
+    [forgedBody, headers(forgedBody, 'tok_guessed')],
+    [forgedBody, headers(JSON.stringify(sent[0]), 'tok_a')], // a real signature, another body
+    [forgedBody, { 'content-type': 'application/json', 'x-vessel-connection-id': a.connectionId }],
+  ];
+  for (const [body, forgedHeaders] of attempts) {
+    const response = await fetch(receiver.url, { method: 'POST', headers: forgedHeaders, body });
+    assert.equal(response.status, 401);
+  }
+
+  // tok_b's deliveries are signed with tok_b, which this receiver does not have: all refused.
+  await createWebhook(base, 'tok_b', receiver.url);
+  const refused = await triggered(base, { accessToken: 'tok_b', event: 'contact.created' });
+  assert.deepEqual(
+    refused.deliveries.map((d) => [d.status, d.outcome]),
+    [
+      [401, 'retrying'],
+      [401, 'retrying'],
+      [401, 'retrying'],
+      [401, 'failed'],
+    ],
+  );
+  assert.deepEqual(receiver.accepted, sent);
+});
+
+test('trigger: one signed event straight to a receiver, retried, with its exit status', async (t) => {
+  const receiver = await startReceiver(t, { get: () => 'tok_t' }); // for every connection
+  const trigger = (...args) => run('trigger', ...args, '--url', receiver.url, '--backoff', '10');
+
+  const sent = await trigger('contact.created', '--token', 'tok_t', '--connection', 'conn_t');
+  assert.equal(sent.code, 0, sent.stderr);
+  const [event] = receiver.accepted;
+  assert.equal(event.data.objectType, 'Contact');
+  assert.equal(event.data.eventType, 'CREATE');
+  assert.deepEqual(receiver.connectionIds, ['conn_t']);
+  assert.deepEqual(attemptsOf(sent.stdout), [
+    `${event.eventId} attempt 1: HTTP 200 in N ms, delivered`,
+  ]);
+
+  // Without --connection: the connectionId serve gives the same token.
+  const base = await startVessel(t);
+  const { connectionId } = await link(base, 'tok_t');
+  const record = JSON.stringify({ firstName: 'Ann' });
+  assert.equal((await trigger('Contact.Updated', '--token', 'tok_t', '--record', record)).code, 0);
+  assert.equal(receiver.connectionIds.at(-1), connectionId);
+  assert.equal(receiver.accepted.at(-1).data.record.firstName, 'Ann');
+  assert.equal(receiver.accepted.at(-1).data.eventType, 'UPDATE');
+
+  // Fails twice, then 2xx: three attempts of one eventId, exit 0.
+  receiver.accepted.length = 0;
+  receiver.statuses.push(500, 502);
+  const retried = await trigger('status.ready', '--token', 'tok_t', '--retries', '2');
+  assert.equal(retried.code, 0, retried.stderr);
+  const { eventId } = receiver.accepted[0];
+  assert.deepEqual(
+    receiver.accepted.map((e) => [e.eventId, e.data]),
+    [
+      [eventId, { status: 'READY' }],
+      [eventId, { status: 'READY' }],
+      [eventId, { status: 'READY' }],
+    ],
+  );
+  assert.deepEqual(attemptsOf(retried.stdout), [
+    `${eventId} attempt 1: HTTP 500 in N ms, retrying in 10 ms`,
+    `${eventId} attempt 2: HTTP 502 in N ms, retrying in 20 ms`,
+    `${eventId} attempt 3: HTTP 200 in N ms, delivered`,
+  ]);
+
+  // Never 2xx: exit 1. A wrong token is refused by the receiver every time.
+  receiver.statuses.push(500, 500);
+  const failed = await trigger('deal.created', '--token', 'tok_t', '--retries', '1');
+  assert.equal(failed.code, 1);
+  assert.match(
+    failed.stdout,
+    /attempt 2: HTTP 500 in \d+ ms, failed, giving up after 2 attempts$/m,
+  );
+  const forged = await trigger('deal.created', '--token', 'tok_guessed', '--retries', '0');
+  assert.equal(forged.code, 1);
+  assert.match(forged.stdout, /attempt 1: HTTP 401 in \d+ ms, failed/);
+  const closed = http.createServer().listen(0, '127.0.0.1');
+  await once(closed, 'listening');
+  const nobody = `http://127.0.0.1:${closed.address().port}/hook`;
+  closed.close();
+  const unreachable = await run('trigger', 'deal.created', '--token', 't', '--url', nobody);
+  assert.equal(unreachable.code, 1);
+  assert.match(unreachable.stdout, /attempt 4: ECONNREFUSED in \d+ ms, failed/);
+
+  // Usage errors: exit 2, and an unknown event lists the valid ones.
+  const unknown = await trigger('contact.archived', '--token', 'tok_t');
+  assert.equal(unknown.code, 2);
+  for (const name of ['contact.created', 'contact.deleted', 'deal.created', 'status.READY']) {
+    assert(unknown.stderr.includes(name), name);
+  }
+  assert.equal((await run('trigger', 'contact.created', '--token', 'tok_t')).code, 2);
+  assert.equal((await trigger('contact.created')).code, 2);
+  assert.equal((await trigger('contact.created', '--token', 't', '--retries', 'two')).code, 2);
+  assert.equal((await run('launch')).code, 2);
+  const help = await run('--help');
+  assert.equal(help.code, 0);
+  for (const text of ['vessel-webhooks serve', 'vessel-webhooks trigger', '/connection/webhook']) {
+    assert(help.stdout.includes(text), text);
+  }
+});
