@@ -12,4 +12,4 @@ tarball=$(cd "$repo/pkg" && npm pack --silent --pack-destination "$app")
 cd "$app"
 echo '{ "name": "js-app", "private": true, "type": "module" }' > package.json
 npm install --silent --no-audit --no-fund --no-save "./$tarball"
-cp -r "$repo/tests" "$repo/examples" "$repo/bench" .
+cp -r "$repo/tests" "$repo/examples" "$repo/bench" "$repo/README.md" .

@@ -409,7 +409,8 @@ test('trigger: one signed event straight to a receiver, retried, with its exit s
   await once(closed, 'listening');
   const nobody = `http://127.0.0.1:${closed.address().port}/hook`;
   closed.close();
-  const unreachable = await run('trigger', 'deal.created', '--token', 't', '--url', nobody);
+  const toNobody = ['deal.created', '--token', 't', '--url', nobody, '--backoff', '10'];
+  const unreachable = await run('trigger', ...toNobody);
   assert.equal(unreachable.code, 1);
   assert.match(unreachable.stdout, /attempt 4: ECONNREFUSED in \d+ ms, failed/);
 
