@@ -112,7 +112,7 @@ pub(crate) fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Err
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(raw) => write_number(raw, out),
+        Value::Number(raw) => crate::number::write_canonical(raw, out),
         Value::String(s) => {
             out.push('"');
             out.push_str(s);
@@ -191,83 +191,6 @@ fn array_index(key: &str) -> Option<u32> {
         return None;
     }
     key.parse::<u32>().ok().filter(|&n| n < u32::MAX)
-}
-
-/// Prints a JSON number (valid grammar) as `JSON.stringify(Number(raw))` does.
-fn write_number(raw: &str, out: &mut String) {
-    // Integers of up to 15 digits are exact in an f64 and JavaScript prints them as written.
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    if digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && raw != "-0" {
-        out.push_str(raw);
-        return;
-    }
-    // The grammar was checked, so this parse succeeds; Rust rounds to nearest like JS.
-    write_js_number(raw.parse::<f64>().unwrap_or(f64::NAN), out);
-}
-
-/// `x` as JavaScript prints it (for messages).
-pub(crate) fn js_number(x: f64) -> String {
-    let mut out = String::new();
-    write_js_number(x, &mut out);
-    out
-}
-
-/// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: non-finite → `null`, −0 → `0`.
-fn write_js_number(x: f64, out: &mut String) {
-    if !x.is_finite() {
-        out.push_str("null");
-        return;
-    }
-    if x == 0.0 {
-        out.push('0');
-        return;
-    }
-    if x < 0.0 {
-        out.push('-');
-    }
-    let (digits, n) = shortest_digits(x.abs());
-    let k = digits.len() as i32;
-    if k <= n && n <= 21 {
-        out.push_str(&digits);
-        out.extend(std::iter::repeat_n('0', (n - k) as usize));
-    } else if let Some((int, frac)) = digits
-        .split_at_checked(n as usize)
-        .filter(|_| 0 < n && n <= 21)
-    {
-        out.push_str(int);
-        out.push('.');
-        out.push_str(frac);
-    } else if -6 < n && n <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
-    } else {
-        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
-        out.push_str(first);
-        if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
-        }
-        let _ = write!(out, "e{}{}", if n > 0 { '+' } else { '-' }, (n - 1).abs());
-    }
-}
-
-/// The shortest decimal digits that round-trip to `x` (finite, > 0), closest to it, without
-/// leading or trailing zeros, and `n` such that x = 0.digits × 10ⁿ. Ryū computes them; its
-/// own notation ("1.5e-7", "123.0", "0.001") is only read back here.
-fn shortest_digits(x: f64) -> (String, i32) {
-    let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(x);
-    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
-    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
-    let all: String = mantissa.chars().filter(|&c| c != '.').collect();
-    let trimmed = all.trim_start_matches('0');
-    let leading = (all.len() - trimmed.len()) as i32;
-    let digits = trimmed.trim_end_matches('0').to_owned();
-    (
-        digits,
-        int_len as i32 + exp.parse::<i32>().unwrap_or(0) - leading,
-    )
 }
 
 fn invalid(message: impl Into<String>) -> Error {

@@ -23,6 +23,7 @@
 mod error;
 mod event;
 mod json;
+mod number;
 mod signature;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

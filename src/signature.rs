@@ -127,7 +127,7 @@ pub(crate) fn check_tolerance(
             format!(
                 "x-vessel-timestamp: {} seconds {direction}, tolerance is {} seconds",
                 skew.as_secs(),
-                crate::json::js_number(tolerance.as_secs_f64())
+                crate::number::to_js_string(tolerance.as_secs_f64())
             ),
         ));
     }

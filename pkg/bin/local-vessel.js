@@ -32,8 +32,9 @@ class ApiError extends Error {
 const invalid = (message) => new ApiError(400, 'INVALID_REQUEST', message);
 
 function nonEmptyString(value, name) {
-  if (typeof value !== 'string' || value === '')
+  if (typeof value !== 'string' || value === '') {
     throw invalid(`${name}: expected a non-empty string`);
+  }
   return value;
 }
 

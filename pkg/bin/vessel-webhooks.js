@@ -163,7 +163,7 @@ async function trigger(args) {
     { url: values.url, event, accessToken: values.token, connectionId, ...settings },
     (attempt) => console.log(describeAttempt(attempt)),
   );
-  
+  if (!delivered) process.exitCode = 1;
 }
 
 const [command, ...args] = process.argv.slice(2);
