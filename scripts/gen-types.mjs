@@ -66,6 +66,13 @@ const EXAMPLE_PATCHES = {
   EventAttendee: { nativeId: '87' },
 };
 
+/**
+ * Required fields whose description says they can be null: present, but possibly null (the
+ * schema marks nothing nullable). EventAttendee: "if this Attendee is not associated with a CRM
+ * object, this id is null and the `email` field will be present".
+ */
+const REQUIRED_NULLABLE = new Set(['EventAttendee.associations.associationId']);
+
 const CHANGES = [
   ['CREATE', 'created'],
   ['UPDATE', 'updated'],
@@ -103,7 +110,7 @@ function propertyDoc(name, prop) {
   return lines;
 }
 
-function tsType(prop, indent) {
+function tsType(prop, indent, path) {
   if (prop.$ref) return refName(prop.$ref);
   if (prop.enum) return prop.enum.map((value) => JSON.stringify(value)).join(' | ');
   switch (prop.type) {
@@ -115,12 +122,12 @@ function tsType(prop, indent) {
     case 'boolean':
       return 'boolean';
     case 'array': {
-      const item = tsType(prop.items, indent);
+      const item = tsType(prop.items, indent, `${path}[]`);
       return item.includes('|') ? `(${item})[]` : `${item}[]`;
     }
     case 'object':
       return prop.properties
-        ? `{\n${members(prop, `${indent}  `)}${indent}}`
+        ? `{\n${members(prop, `${indent}  `, path)}${indent}}`
         : 'Record<string, unknown>';
   }
   throw new Error(`${schemaPath}: no TypeScript type for ${JSON.stringify(prop)}`);
@@ -130,14 +137,19 @@ function tsType(prop, indent) {
  * The members of an object schema: required ones plain, the others optional and nullable
  * (Vessel marks nothing nullable, yet its examples hold nulls). A required name the schema
  * does not define (User's `associations`) has no type to give and is left out.
+ * `path` is the schema path of the object, e.g. `EventAttendee.associations`.
  */
-function members(schema, indent) {
+function members(schema, indent, path) {
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties)
     .map(([name, prop]) => {
       const key = IDENTIFIER.test(name) ? name : JSON.stringify(name);
-      const type = tsType(prop, indent);
-      const field = required.has(name) ? `${key}: ${type}` : `${key}?: ${type} | null`;
+      const type = tsType(prop, indent, `${path}.${name}`);
+      const field = !required.has(name)
+        ? `${key}?: ${type} | null`
+        : REQUIRED_NULLABLE.has(`${path}.${name}`)
+          ? `${key}: ${type} | null`
+          : `${key}: ${type}`;
       return `${jsdoc(propertyDoc(name, prop), indent)}${indent}${field};\n`;
     })
     .join('');
@@ -156,7 +168,7 @@ function modelDoc(name, schema) {
 function modelsSource(schemas, statuses, source) {
   const models = Object.entries(schemas).map(
     ([name, schema]) =>
-      `${modelDoc(name, schema)}export interface ${name} {\n${members(schema, '  ')}}\n`,
+      `${modelDoc(name, schema)}export interface ${name} {\n${members(schema, '  ', name)}}\n`,
   );
   // Every OBJECT_CHANGE record has a string id (the runtime checks it), even where the schema
   // does not require one.
