@@ -143,17 +143,26 @@ fn digest(token: &AccessToken, message: &[u8], timestamp: &str) -> [u8; 32] {
         .into()
 }
 
-/// Whether any token signed `message` at `timestamp`. Every token is hashed and compared in
-/// constant time; the loop never exits early.
+/// Whether any token signed `message` at `timestamp`.
 pub(crate) fn signed_by_any(
     tokens: &[AccessToken],
     message: &[u8],
     timestamp: &str,
     expected: &[u8; 32],
 ) -> bool {
+    matches_any(tokens, expected, |token| digest(token, message, timestamp))
+}
+
+/// Every token is hashed and its digest compared in constant time (`subtle`); the loop never
+/// exits early, so the time taken does not tell which token, or how much of a digest, matched.
+fn matches_any(
+    tokens: &[AccessToken],
+    expected: &[u8; 32],
+    mut digest_of: impl FnMut(&AccessToken) -> [u8; 32],
+) -> bool {
     let mut any = Choice::from(0);
     for token in tokens {
-        any |= digest(token, message, timestamp).ct_eq(expected);
+        any |= digest_of(token).ct_eq(expected);
     }
     any.into()
 }
@@ -259,6 +268,30 @@ mod tests {
             half.message(),
             "x-vessel-timestamp: 1 seconds old, tolerance is 0.5 seconds"
         );
+    }
+
+    /// Observes the comparison: whichever token matches (first, last, none), every token's digest
+    /// is computed and compared.
+    #[test]
+    fn no_early_exit_across_tokens() {
+        let tokens: Vec<AccessToken> = ["a", "b", "c", "d"]
+            .iter()
+            .filter_map(|t| AccessToken::new(*t))
+            .collect();
+        let digest_of = |t: &AccessToken| digest(t, b"{}", "1");
+        for (expected, matched) in [
+            (digest_of(&tokens[0]), true),
+            (digest_of(&tokens[3]), true),
+            ([7u8; 32], false),
+        ] {
+            let mut seen = Vec::new();
+            let result = matches_any(&tokens, &expected, |t| {
+                seen.push(t.expose().to_owned());
+                digest_of(t)
+            });
+            assert_eq!(result, matched);
+            assert_eq!(seen, ["a", "b", "c", "d"]);
+        }
     }
 
     #[test]

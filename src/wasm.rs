@@ -47,7 +47,12 @@ fn body_bytes(body: &JsValue, max: usize) -> Result<Vec<u8>, JsValue> {
                     "body: the parsed object is nested too deeply for JSON.stringify",
                 ))
             } else {
-                e
+                // A circular object or a BigInt: a programmer error. V8's own message quotes the
+                // object's keys, which are the body's text, so it is not passed on.
+                js_sys::TypeError::new(
+                    "body: JSON.stringify failed (a circular structure, a BigInt or a throwing toJSON)",
+                )
+                .into()
             }
         })?;
         if !text.is_string() {
