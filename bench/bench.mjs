@@ -5,6 +5,7 @@ import { createHash, webcrypto } from 'node:crypto';
 import { Bench } from 'tinybench';
 import { createSHA256 } from 'hash-wasm';
 import { constructEvent, parse, sign, verify } from 'vessel-webhooks';
+import { measureCompile, measureWorkerd } from './workerd.mjs';
 
 const TOKEN = 'tok_live_5f2c8d0e9a7b';
 
@@ -96,4 +97,8 @@ for (const [label, size] of [
   });
 }
 console.table(rows);
+const { perEventUs } = await measureWorkerd(event(2 * 1024));
+const { compileMs, bytes } = measureCompile();
+console.log(`workerd (miniflare): constructEvent of a 2 KB event: ${perEventUs.toFixed(1)} µs`);
+console.log(`cold start: compiling the ${bytes}-byte .wasm: ${compileMs.toFixed(2)} ms`);
 console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

@@ -409,7 +409,7 @@ export interface EventAttendee {
   associations: {
     eventId: string;
     /** The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present */
-    associationId: string;
+    associationId: string | null;
   };
   /** Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM */
   additional?: Record<string, unknown> | null;

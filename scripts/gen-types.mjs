@@ -3,12 +3,16 @@
 //   pkg/src/samples.js  sample events (ESM) built from the schema examples
 //   pkg/samples.cjs     the same samples for require
 //   pkg/samples.d.cts   their types (samples.d.ts re-exports them for import)
+//   src/models.rs       the same models as serde types for the Rust crate, and its Record enum
+//   tests/vectors/samples.json  the samples as data, for the Rust tests
 // The declarations are CommonJS-format (.d.cts), as index.d.cts is (it says why).
 // The outputs are tracked in git; re-run after changing the schema file or this script.
 //   node scripts/gen-types.mjs           writes the outputs
 //   node scripts/gen-types.mjs --check   exits 1 when a checked-in output differs (test command)
 // The schema file is ../shared/vessel/crm-schemas.json beside the repo, or $VESSEL_SCHEMAS.
-// Generation is deterministic: the same schema file, script and Prettier config give the same bytes.
+// Generation is deterministic: the same schema file, script, Prettier config and rustfmt give the
+// same bytes (rustfmt comes with the Rust toolchain).
+import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -319,6 +323,320 @@ function samplesSources(samples, source) {
   return { esm, cjs, dts };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Rust: src/models.rs, the same models as serde types (see the module doc it writes).
+
+const RUST_KEYWORDS = new Set(
+  (
+    'as async await break const continue crate dyn else enum extern false fn for gen if impl in ' +
+    'let loop match mod move mut pub ref return self static struct super trait true type unsafe ' +
+    'use where while abstract become box do final macro override priv try typeof unsized virtual yield'
+  ).split(' '),
+);
+/** Names the generated Deserialize code uses for its own locals, so no field may take them. */
+const RUST_RESERVED = new Set(['extra', 'map', 'key', 'value']);
+
+const pascal = (name) => name[0].toUpperCase() + name.slice(1);
+const snake = (name) =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+/** A Rust variant name for an enum value: `inbound` → `Inbound`, `NEW_CONNECTION` → `NewConnection`. */
+const variantName = (value) =>
+  value
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .map(pascal)
+    .join('');
+
+/** `///` lines of `paragraphs`. */
+function rustDoc(paragraphs, indent) {
+  const lines = paragraphs.join('\n\n').trim().split('\n');
+  return lines
+    .map((line) => `${indent}///${line.trimEnd() ? ` ${line.trimEnd()}` : ''}\n`)
+    .join('');
+}
+
+/** Collects the Rust items (structs, enums) of the models, nested ones included. */
+class RustModels {
+  constructor(schemas, statuses) {
+    this.schemas = schemas;
+    this.statuses = statuses;
+    this.items = [];
+    this.names = new Set();
+  }
+
+  claim(name, path) {
+    if (this.names.has(name)) throw new Error(`${path}: a second Rust item named ${name}`);
+    this.names.add(name);
+  }
+
+  /** The Rust type of a schema property at `path` (`Owner.field`), declaring what it needs. */
+  type(prop, owner, field, path) {
+    if (prop.$ref) return refName(prop.$ref);
+    if (prop.enum) {
+      if (prop.type !== 'string') throw new Error(`${path}: an enum of ${prop.type}`);
+      if (JSON.stringify(prop.enum) === JSON.stringify(this.statuses)) return 'ConnectionStatus';
+      const name = `${owner}${pascal(field)}`;
+      this.enumItem(name, prop.enum, `\`${field}\` of ${this.link(owner)}.`, path);
+      return name;
+    }
+    switch (prop.type) {
+      case 'string':
+        return 'String';
+      case 'integer':
+        return 'i64';
+      case 'number':
+        return 'f64';
+      case 'boolean':
+        return 'bool';
+      case 'array':
+        return `Vec<${this.type(prop.items, owner, field, `${path}[]`)}>`;
+      case 'object':
+        if (!prop.properties) return 'Map<String, Value>';
+        {
+          const name = `${owner}${pascal(field)}`;
+          this.struct(name, prop, [`\`${field}\` of ${this.link(owner)}.`], path, {});
+          return name;
+        }
+    }
+    throw new Error(`${schemaPath}: no Rust type for ${path}: ${JSON.stringify(prop)}`);
+  }
+
+  link(name) {
+    return this.schemas[name] || this.names.has(name) ? `[\`${name}\`]` : `\`${name}\``;
+  }
+
+  enumItem(name, values, doc, path) {
+    this.claim(name, path);
+    const variants = values.map(
+      (value) =>
+        `    /// \`${JSON.stringify(value)}\`.\n    ${variantName(value)} = ${JSON.stringify(value)},\n`,
+    );
+    this.items.push(
+      `vocabulary! {\n${rustDoc([doc], '    ')}    ${name} {\n${variants.join('')}    }\n}\n`,
+    );
+  }
+
+  /**
+   * A struct for an object schema, with a Deserialize impl that keeps unknown members in
+   * `extra` and lets the last of duplicate members win (JSON.parse), and `Serialize` derived.
+   * `requireId`: `id` is required even where the schema does not say so (every webhook record
+   * has one: the core checks it).
+   */
+  struct(name, schema, doc, path, { requireId = false }) {
+    this.claim(name, path);
+    const required = new Set(schema.required ?? []);
+    if (requireId) required.add('id');
+    const fields = Object.entries(schema.properties).map(([json, prop]) => {
+      const plain = snake(json);
+      if (RUST_RESERVED.has(plain) || ['self', 'super', 'crate', 'Self'].includes(plain))
+        throw new Error(`${path}.${json}: no Rust field name for it`);
+      const ident = RUST_KEYWORDS.has(plain) ? `r#${plain}` : plain;
+      const fieldPath = `${path}.${json}`;
+      const inner = this.type(prop, name, json, fieldPath);
+      const presence = !required.has(json)
+        ? 'optional'
+        : REQUIRED_NULLABLE.has(fieldPath)
+          ? 'nullable'
+          : 'required';
+      const type = presence === 'required' ? inner : `Option<${inner}>`;
+      const lines = propertyDoc(json, prop);
+      if (!lines.length) lines.push(`\`${json}\`.`);
+      if (presence === 'nullable') lines.push('Required, but may be null (`None`).');
+      if (requireId && json === 'id' && !schema.required?.includes('id'))
+        lines.push('Always present in a webhook record.');
+      return { json, plain, ident, type, presence, doc: lines };
+    });
+    const attrs = ({ json, plain, presence }) => {
+      const parts = [];
+      if (json !== plain) parts.push(`rename = ${JSON.stringify(json)}`);
+      if (presence === 'optional') parts.push('skip_serializing_if = "Option::is_none"');
+      return parts.length ? `    #[serde(${parts.join(', ')})]\n` : '';
+    };
+    const declared = fields
+      .map((f) => `${rustDoc(f.doc, '    ')}${attrs(f)}    pub ${f.ident}: ${f.type},\n`)
+      .join('');
+    const extraDoc =
+      'Members the model does not define, as sent (serialized back after the others), so nothing\n' +
+      'is lost.';
+    const lets = fields.map((f) => `let mut ${f.ident} = None;`).join('\n');
+    const arms = fields
+      .map((f) =>
+        f.presence === 'optional'
+          ? `${JSON.stringify(f.json)} => ${f.ident} = map.next_value()?,`
+          : `${JSON.stringify(f.json)} => ${f.ident} = Some(map.next_value()?),`,
+      )
+      .join('\n');
+    const inits = fields
+      .map((f) =>
+        f.presence === 'optional'
+          ? `${f.ident},`
+          : `${f.ident}: ${f.ident}.ok_or_else(|| de::Error::missing_field(${JSON.stringify(f.json)}))?,`,
+      )
+      .join('\n');
+    const names = fields.map((f) => JSON.stringify(f.json)).join(', ');
+    this.items.push(
+      `${rustDoc(doc, '')}#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ${name} {
+${declared}${rustDoc([extraDoc], '    ')}    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for ${name} {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> de::Visitor<'de> for FieldsVisitor {
+            type Value = ${name};
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(${JSON.stringify(`an object (${name})`)})
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<${name}, A::Error> {
+                ${lets}
+                let mut extra = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        ${arms}
+                        _ => {
+                            let value = map.next_value()?;
+                            extra.insert(key, value);
+                        }
+                    }
+                }
+                Ok(${name} {
+                    ${inits}
+                    extra,
+                })
+            }
+        }
+        deserializer.deserialize_struct(${JSON.stringify(name)}, &[${names}], FieldsVisitor)
+    }
+}
+`,
+    );
+  }
+}
+
+const DELETED_SCHEMA = {
+  required: ['id', 'nativeId', 'connectionId'],
+  properties: {
+    id: { type: 'string', description: 'Unique Vessel Id.' },
+    nativeId: { type: 'string', description: 'Id of the object in the connected CRM.' },
+    connectionId: { type: 'string', description: 'The Vessel connection the record belonged to.' },
+  },
+};
+
+function rustModelsSource(schemas, statuses, source) {
+  const models = new RustModels(schemas, statuses);
+  for (const [name, schema] of Object.entries(schemas)) {
+    const doc = [schema.description ?? `A ${name} record.`];
+    if (OBJECT_TYPES.includes(name)) {
+      doc.push(
+        `The \`record\` of OBJECT_CHANGE events of \`objectType: "${name}"\`, CREATE and UPDATE: ` +
+          `[\`Record::${name}\`].`,
+      );
+    }
+    models.struct(name, schema, doc, name, { requireId: OBJECT_TYPES.includes(name) });
+  }
+  models.struct(
+    'DeletedRecord',
+    DELETED_SCHEMA,
+    ['The `record` of a DELETE event, whatever the object type: only its ids.'],
+    'DeletedRecord',
+    {},
+  );
+  const variants = OBJECT_TYPES.map(
+    (name) => `    /// \`objectType: "${name}"\`, CREATE or UPDATE.\n    ${name}(${name}),\n`,
+  ).join('');
+  const arms = OBJECT_TYPES.map(
+    (name) =>
+      `(ChangeType::Create | ChangeType::Update, ObjectType::${name}) => Record::${name}(${name}::deserialize(deserializer)?),`,
+  ).join('\n');
+  return `// Generated by scripts/gen-types.mjs from Vessel's CRM schemas — do not edit.
+// Source: ${source}
+
+//! Vessel's CRM record models as serde types, generated from Vessel's schemas (the same models
+//! as the npm package's \`models.d.cts\`), and [\`Record\`], the record of an OBJECT_CHANGE event by
+//! object type ([\`crate::Event::record\`]).
+//!
+//! - A field the schema requires is a plain value; every other field is an \`Option\`, \`None\`
+//!   when absent or null (Vessel marks nothing nullable, yet its examples hold nulls).
+//! - Timestamps are ISO-8601 strings, kept as \`String\`; \`additional\` (the CRM's untransformed
+//!   fields) is a JSON object.
+//! - Members a model does not define are kept in its \`extra\`, and serialized back, so nothing is
+//!   lost. Of duplicate members the last wins, as with \`JSON.parse\`.
+//! - String enums have an \`Other\` variant for values Vessel may add later.
+
+use std::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+use crate::event::vocabulary;
+use crate::{ChangeType, ConnectionStatus, ObjectType};
+
+${models.items.join('\n')}
+/// The \`record\` of an OBJECT_CHANGE event, by object type ([\`crate::Event::record\`]).
+/// Serializes as the record itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+// The variants are the records themselves, read once per event: boxing them would only make
+// matching clumsier.
+#[allow(clippy::large_enum_variant)]
+pub enum Record {
+${variants}    /// \`eventType: "DELETE"\`, whatever the object type: only the record's ids.
+    Deleted(DeletedRecord),
+    /// An object type or change type this version does not know (accepted unless \`strict\`): the
+    /// record as sent.
+    Other(Value),
+}
+
+impl Record {
+    /// The record of an OBJECT_CHANGE event of \`object_type\` and \`change_type\`.
+    pub(crate) fn from_deserializer<'de, D: Deserializer<'de>>(
+        object_type: &ObjectType,
+        change_type: &ChangeType,
+        deserializer: D,
+    ) -> Result<Record, D::Error> {
+        Ok(match (change_type, object_type) {
+            (ChangeType::Delete, _) => Record::Deleted(DeletedRecord::deserialize(deserializer)?),
+            ${arms}
+            _ => Record::Other(Value::deserialize(deserializer)?),
+        })
+    }
+}
+`;
+}
+
+/** The samples for the Rust tests (tests/vectors/*.json are not Prettier-formatted). */
+function samplesJson(samples, source) {
+  const description =
+    "Sample events built from the examples in Vessel's CRM schemas, the same as pkg/src/samples.js. " +
+    `Generated by scripts/gen-types.mjs from ${source} — do not edit.`;
+  const data = { description, samples: samples.map(({ name, event }) => ({ name, event })) };
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/** `text` as checked in: rustfmt for Rust, as is for the JSON vectors, Prettier for the rest. */
+async function format(filepath, text) {
+  if (filepath.endsWith('.rs')) {
+    const result = spawnSync('rustfmt', ['--edition', '2021', '--emit', 'stdout', '--quiet'], {
+      cwd: repo,
+      input: text,
+      encoding: 'utf8',
+    });
+    if (result.error) throw new Error(`rustfmt (needed for ${filepath}): ${result.error.message}`);
+    if (result.status !== 0) throw new Error(`rustfmt failed on ${filepath}:\n${result.stderr}`);
+    return result.stdout;
+  }
+  if (filepath.endsWith('.json')) return text;
+  const options = { ...(await prettier.resolveConfig(filepath)), filepath };
+  return prettier.format(text, options);
+}
+
 async function main() {
   const check = process.argv.includes('--check');
   let file;
@@ -342,13 +660,14 @@ async function main() {
     'pkg/src/samples.js': esm,
     'pkg/samples.cjs': cjs,
     'pkg/samples.d.cts': dts,
+    'src/models.rs': rustModelsSource(schemas, statuses, source),
+    'tests/vectors/samples.json': samplesJson(samples, source),
   };
 
   const stale = [];
   for (const [path, text] of Object.entries(outputs)) {
     const filepath = join(repo, path);
-    const options = { ...(await prettier.resolveConfig(filepath)), filepath };
-    const formatted = await prettier.format(text, options);
+    const formatted = await format(filepath, text);
     const current = await readFile(filepath, 'utf8').catch(() => null);
     if (current === formatted) continue;
     if (check) stale.push(path);

@@ -1,5 +1,9 @@
 //! The Vessel event envelope: what makes a JSON object an event.
 
+use std::fmt;
+#[cfg(feature = "models")]
+use std::sync::Arc;
+
 use crate::error::{Error, ErrorCode};
 use crate::json::Value;
 
@@ -33,8 +37,36 @@ macro_rules! vocabulary {
                 }
             }
         }
+
+        /// As the string Vessel sends.
+        #[cfg(feature = "models")]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        /// From the string Vessel sends; an unknown one is `Other`.
+        #[cfg(feature = "models")]
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct TextVisitor;
+                impl ::serde::de::Visitor<'_> for TextVisitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        Ok($name::from_text(text))
+                    }
+                }
+                deserializer.deserialize_str(TextVisitor)
+            }
+        }
     };
 }
+#[cfg(feature = "models")]
+pub(crate) use vocabulary;
 
 vocabulary! {
     /// `data.objectType` of an `OBJECT_CHANGE` event.
@@ -114,12 +146,142 @@ pub enum EventKind {
 }
 
 /// A checked Vessel event envelope.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// With the `models` feature (on by default), an `OBJECT_CHANGE` event also keeps the body, so
+/// that [`Event::record`] and [`Event::record_as`] can read `data.record` when asked; nothing is
+/// deserialized before that.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Event {
     /// `eventId`: unique per event and the same on every retry, so use it to de-duplicate.
     pub event_id: String,
     /// The event's type and its data.
     pub kind: EventKind,
+    /// The body of an OBJECT_CHANGE event (feature `models`), for record access.
+    body: KeptBody,
+}
+
+/// What an [`Event`] keeps of its body: the text with the `models` feature, nothing without (the
+/// wasm build, where it would only cost code and a copy).
+#[cfg(feature = "models")]
+type KeptBody = Option<Arc<str>>;
+#[cfg(not(feature = "models"))]
+type KeptBody = ();
+
+/// Leaves the body out: it can be megabytes, and it is the sender's data.
+impl fmt::Debug for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Event")
+            .field("event_id", &self.event_id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an event keeps of `body` (its text, already checked to be UTF-8 JSON): the text of an
+/// OBJECT_CHANGE event with the `models` feature, for record access.
+#[cfg(feature = "models")]
+fn kept_body(kind: &EventKind, body: &[u8]) -> KeptBody {
+    match kind {
+        EventKind::ObjectChange { .. } => std::str::from_utf8(body).ok().map(Arc::from),
+        _ => None,
+    }
+}
+
+#[cfg(not(feature = "models"))]
+fn kept_body(_: &EventKind, _: &[u8]) -> KeptBody {}
+
+#[cfg(feature = "models")]
+impl Event {
+    /// The record of an OBJECT_CHANGE event, typed by `data.objectType` and `data.eventType`:
+    /// [`Record::Contact`](crate::models::Record::Contact) for a Contact's CREATE or UPDATE …,
+    /// [`Record::Deleted`](crate::models::Record::Deleted) (its ids only) for any DELETE, and
+    /// [`Record::Other`](crate::models::Record::Other) (the JSON as sent) for an object type or
+    /// change type this version does not know. Read on each call; nothing is cached.
+    ///
+    /// # Errors
+    /// `INVALID_EVENT` naming the path when the record does not fit its model (e.g.
+    /// `data.record.createdTime: required, found nothing`), when a string in it holds a lone
+    /// UTF-16 surrogate (valid JSON that a Rust string cannot hold), or when the event is not an
+    /// OBJECT_CHANGE. Messages never contain text of the body.
+    ///
+    /// ```
+    /// use vessel_webhooks::{models::Record, parse, Options};
+    ///
+    /// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"DELETE","record":{"id":"v.deal.1","nativeId":"7","connectionId":"c1"}}}"#;
+    /// let event = parse(body, &Options::default())?;
+    /// match event.record()? {
+    ///     Record::Deleted(deleted) => assert_eq!(deleted.native_id, "7"),
+    ///     Record::Contact(contact) => println!("contact {}", contact.id),
+    ///     other => println!("{other:?}"),
+    /// }
+    /// # Ok::<(), vessel_webhooks::Error>(())
+    /// ```
+    pub fn record(&self) -> Result<crate::models::Record, Error> {
+        let EventKind::ObjectChange {
+            object_type,
+            event_type,
+            ..
+        } = &self.kind
+        else {
+            return Err(not_an_object_change());
+        };
+        let value = self.record_value()?;
+        crate::record::read(&value, |deserializer| {
+            crate::models::Record::from_deserializer(object_type, event_type, deserializer)
+        })
+    }
+
+    /// The record of an OBJECT_CHANGE event as any type `T` that serde can deserialize: one of
+    /// [`models`](crate::models) (`record_as::<Contact>()`), your own struct, or
+    /// [`serde_json::Value`].
+    ///
+    /// JSON.parse's reading applies: of duplicate members the last wins (the generated models
+    /// take it; a `#[derive(Deserialize)]` struct of your own refuses duplicates of its fields),
+    /// and `1.0` or `1e3` is an integer.
+    ///
+    /// # Errors
+    /// As for [`Event::record`]: `INVALID_EVENT` naming the path, e.g.
+    /// `data.record.firstName: expected a string, found a number`.
+    ///
+    /// ```
+    /// use vessel_webhooks::{models::Contact, parse, ErrorCode, Options};
+    ///
+    /// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"UPDATE","record":{"id":"v.contact.1","nativeId":"23","firstName":"Tom","createdTime":"2019-08-24T14:15:22Z","modifiedTime":"2019-08-24T14:15:22Z","associations":{"accountIds":[],"dealIds":[],"leadIds":[],"noteIds":[],"taskIds":[],"eventIds":[],"eventAttendeeIds":[],"emailIds":[],"callIds":[],"ownerUserId":"v.user.1"},"crmScore":7}}}"#;
+    /// let event = parse(body, &Options::default())?;
+    /// let contact = event.record_as::<Contact>()?;
+    /// assert_eq!(contact.first_name.as_deref(), Some("Tom"));
+    /// assert_eq!(contact.extra["crmScore"], 7); // members the model does not define are kept
+    ///
+    /// let err = event.record_as::<vessel_webhooks::models::Deal>().unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidEvent);
+    /// assert_eq!(err.message(), "data.record.associations.contactIds: required, found nothing");
+    /// # Ok::<(), vessel_webhooks::Error>(())
+    /// ```
+    pub fn record_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        if !matches!(self.kind, EventKind::ObjectChange { .. }) {
+            return Err(not_an_object_change());
+        }
+        let value = self.record_value()?;
+        crate::record::read(&value, T::deserialize)
+    }
+
+    fn record_value(&self) -> Result<serde_json::Value, Error> {
+        match &self.body {
+            Some(body) => crate::record::record_value(body),
+            None => Err(Error::new(
+                ErrorCode::InvalidEvent,
+                "data.record: the body of this event was not kept",
+            )),
+        }
+    }
+}
+
+#[cfg(feature = "models")]
+fn not_an_object_change() -> Error {
+    Error::new(
+        ErrorCode::InvalidEvent,
+        "data.record: only OBJECT_CHANGE events have a record",
+    )
 }
 
 /// Text of a string value, decoded from its canonical escaped form for the few fields we read.
@@ -191,8 +353,9 @@ fn strict_check(strict: bool, path: &str, other: bool, known: &[&str]) -> Result
 /// How many container levels [`check`] reads: the event, `data` and `data.record`.
 pub(crate) const LEVELS_READ: usize = 3;
 
-/// Checks that a parsed document is a Vessel event (INVALID_EVENT naming the failing path).
-pub(crate) fn check(doc: &Value<'_>, strict: bool) -> Result<Event, Error> {
+/// Checks that a parsed document is a Vessel event (INVALID_EVENT naming the failing path);
+/// `body` is the text it was parsed from.
+pub(crate) fn check(doc: &Value<'_>, body: &[u8], strict: bool) -> Result<Event, Error> {
     let event_id = string_at(doc, "eventId", "eventId")?;
     if event_id.is_empty() {
         return Err(Error::new(
@@ -246,6 +409,7 @@ pub(crate) fn check(doc: &Value<'_>, strict: bool) -> Result<Event, Error> {
     };
     Ok(Event {
         event_id: text(event_id),
+        body: kept_body(&kind, body),
         kind,
     })
 }
@@ -257,7 +421,7 @@ mod tests {
 
     fn event(json: &str, strict: bool) -> Result<Event, String> {
         let doc = parse(json.as_bytes(), LEVELS_READ).map_err(|e| e.to_string())?;
-        check(&doc, strict).map_err(|e| e.to_string())
+        check(&doc, json.as_bytes(), strict).map_err(|e| e.to_string())
     }
 
     #[test]

@@ -23,7 +23,11 @@
 mod error;
 mod event;
 mod json;
+#[cfg(feature = "models")]
+pub mod models;
 mod number;
+#[cfg(feature = "models")]
+mod record;
 mod signature;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -33,6 +37,8 @@ use std::time::{Duration, SystemTime};
 pub use error::{Error, ErrorCode};
 pub use event::{ChangeType, ConnectionStatus, Event, EventKind, ObjectType};
 pub use json::{canonicalize, MAX_DEPTH};
+#[cfg(feature = "models")]
+pub use models::Record;
 pub use signature::{sign, AccessToken, SignatureHeaders};
 
 /// The default replay window: 300 seconds either side of now.
@@ -186,7 +192,7 @@ pub fn construct_event(
     now: SystemTime,
 ) -> Result<Event, Error> {
     let doc = authenticate(body, headers, tokens, options, now, event::LEVELS_READ)?;
-    event::check(&doc, options.strict)
+    event::check(&doc, body, options.strict)
 }
 
 /// Parses a body as a Vessel event without authenticating it: only for bodies already
@@ -207,5 +213,5 @@ pub fn construct_event(
 pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
     check_size(body, options)?;
     let doc = parse_object(body, event::LEVELS_READ)?;
-    event::check(&doc, options.strict)
+    event::check(&doc, body, options.strict)
 }

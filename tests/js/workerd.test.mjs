@@ -3,54 +3,20 @@
 // through miniflare, with the access tokens in a KV namespace.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { Miniflare } from 'miniflare';
+import { readdir } from 'node:fs/promises';
 import { sign } from 'vessel-webhooks';
+import { startWorker } from './workerd-harness.mjs';
 
 const tokens = { conn_a: 'tok_a_9d0c51e2', conn_b: 'tok_b_c3f1a807' };
-const compatibilityDate = '2026-04-01';
-let dir;
+let worker;
 let mf;
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'vessel-worker-'));
-  const config = {
-    name: 'vessel-webhooks-example',
-    main: resolve('examples/worker.js'),
-    compatibility_date: compatibilityDate,
-    kv_namespaces: [{ binding: 'VESSEL_TOKENS', id: '0'.repeat(32) }],
-  };
-  await writeFile(join(dir, 'wrangler.json'), JSON.stringify(config));
-  const wrangler = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
-  const args = ['deploy', '--dry-run', '--outdir', join(dir, 'out'), '--config', 'wrangler.json'];
-  // HOME and XDG_CONFIG_HOME keep wrangler's state in the temporary folder.
-  const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: dir, WRANGLER_SEND_METRICS: 'false' };
-  await promisify(execFile)(process.execPath, [wrangler, ...args], { cwd: dir, env });
-
-  mf = new Miniflare({
-    modules: true,
-    scriptPath: join(dir, 'out', 'worker.js'),
-    modulesRoot: join(dir, 'out'),
-    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-    compatibilityDate,
-    kvNamespaces: ['VESSEL_TOKENS'],
-  });
-  const kv = await mf.getKVNamespace('VESSEL_TOKENS');
-  for (const [connectionId, token] of Object.entries(tokens)) await kv.put(connectionId, token);
+  worker = await startWorker('examples/worker.js', { VESSEL_TOKENS: tokens });
+  ({ mf } = worker);
 });
 
-after(async () => {
-  try {
-    await mf?.dispose();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+after(() => worker?.dispose());
 
 const event = {
   eventId: 'evt_w1',
@@ -75,7 +41,7 @@ async function post(payload, headers) {
 const refused = (status, code) => ({ status, type: 'application/json', json: { error: code } });
 
 test('wrangler bundles the workerd entry, with the .wasm as a module of its own', async () => {
-  const files = await readdir(join(dir, 'out'));
+  const files = await readdir(worker.outDir);
   assert(
     files.some((file) => file.endsWith('vessel_webhooks_bg.wasm')),
     files.join(', '),

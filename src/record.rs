@@ -1,0 +1,553 @@
+//! Typed access to an event's record (feature "models"): `data.record` is read out of the body
+//! kept in the [`Event`](crate::Event) with `serde_json`, then deserialized through
+//! [`ValueDeserializer`], which tracks the field path and words every error without the body's
+//! text, so record access fails with a coded `INVALID_EVENT` that names the path.
+
+use std::cell::Cell;
+use std::fmt;
+
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{
+    self, DeserializeSeed, EnumAccess, Expected, IgnoredAny, IntoDeserializer, MapAccess,
+    SeqAccess, Unexpected, VariantAccess, Visitor,
+};
+use serde_json::Value;
+
+use crate::error::{Error, ErrorCode};
+
+/// Where the record is, at the front of every path.
+const RECORD: &str = "data.record";
+
+fn invalid_event(message: String) -> Error {
+    Error::new(ErrorCode::InvalidEvent, message)
+}
+
+/// `data.record` of a body the core accepted as an event, as `JSON.parse` sees it (the last of
+/// duplicate members wins). Only the record becomes a [`Value`]; the rest is skipped.
+///
+/// # Errors
+/// `INVALID_EVENT` when serde_json cannot read it: a string with a lone UTF-16 surrogate
+/// (`"\ud800"`, valid JSON that a Rust string cannot hold) or nesting deeper than serde_json's
+/// limit of 128 levels.
+pub(crate) fn record_value(body: &str) -> Result<Value, Error> {
+    let in_record = Cell::new(false);
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    let found = Member {
+        name: "data",
+        inner: Some("record"),
+        in_record: &in_record,
+    }
+    .deserialize(&mut deserializer);
+    match found {
+        Ok(Some(record)) => Ok(record),
+        // The core checked that the body has one; only a caller's mistake gets here.
+        Ok(None) => Err(invalid_event(format!(
+            "{RECORD}: expected an object, found nothing"
+        ))),
+        Err(error) => {
+            // The core accepted the body as JSON, so serde_json refuses something JSON.parse reads:
+            // a lone surrogate escape, nesting past its limit, or a number beyond f64 (Infinity).
+            let place = if in_record.get() { RECORD } else { "body" };
+            let text = error.to_string();
+            let what = if text.contains("surrogate") || text.contains("hex escape") {
+                "holds a lone UTF-16 surrogate escape (\\uD800–\\uDFFF), which a Rust string cannot hold"
+            } else if text.contains("recursion limit") {
+                "is nested deeper than the 128 levels serde_json reads"
+            } else {
+                "cannot be read as Rust data"
+            };
+            Err(invalid_event(format!("{place}: {what} ({text})")))
+        }
+    }
+}
+
+/// Seeks member `name` of an object (the last one, as `JSON.parse` does), then member `inner` of
+/// that one, and so on; the innermost member becomes a [`Value`]. Other members are skipped
+/// without building anything.
+#[derive(Clone, Copy)]
+struct Member<'c> {
+    name: &'static str,
+    inner: Option<&'static str>,
+    in_record: &'c Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for Member<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Member<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(wanted) = map.next_key_seed(KeyIs(self.name))? {
+            if !wanted {
+                map.next_value::<IgnoredAny>()?;
+            } else if let Some(inner) = self.inner {
+                found = map.next_value_seed(Member {
+                    name: inner,
+                    inner: None,
+                    in_record: self.in_record,
+                })?;
+            } else {
+                // Left set when reading the record fails: the error is the record's.
+                self.in_record.set(true);
+                found = Some(map.next_value::<Value>()?);
+                self.in_record.set(false);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Whether a key is `self.0`.
+struct KeyIs(&'static str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs {
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIs {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
+/// Deserializes `T` from the record: `INVALID_EVENT` naming the path, e.g.
+/// `data.record.associations.dealIds[2]: expected a string, found a number`.
+pub(crate) fn read<'a, T>(
+    record: &'a Value,
+    deserialize: impl FnOnce(ValueDeserializer<'a>) -> Result<T, PathError>,
+) -> Result<T, Error> {
+    deserialize(ValueDeserializer(record))
+        .map_err(|error| invalid_event(format!("{RECORD}{error}")))
+}
+
+/// One step of a path.
+#[derive(Debug, Clone, Copy)]
+enum Segment {
+    /// A member the target type names (so not text of the body).
+    Field(&'static str),
+    /// A member the target type does not name, e.g. a map key: shown as `*`.
+    Key,
+    /// An array element.
+    Index(usize),
+}
+
+/// A deserialization error: the path (innermost step first) and a message that holds no text of
+/// the body. Displays as `.path.to[3]: message`.
+#[derive(Debug)]
+pub(crate) struct PathError {
+    path: Vec<Segment>,
+    message: String,
+}
+
+impl PathError {
+    fn new(message: String) -> Self {
+        PathError {
+            path: Vec::new(),
+            message,
+        }
+    }
+
+    fn within(mut self, segment: Segment) -> Self {
+        self.path.push(segment);
+        self
+    }
+}
+
+impl fmt::Display for PathError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for segment in self.path.iter().rev() {
+            match segment {
+                Segment::Field(name) => write!(f, ".{name}")?,
+                Segment::Key => f.write_str(".*")?,
+                Segment::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for PathError {}
+
+/// The kind of a value, never the value.
+fn found(unexpected: &Unexpected<'_>) -> &'static str {
+    match unexpected {
+        Unexpected::Bool(_) => "a boolean",
+        Unexpected::Unsigned(_) | Unexpected::Signed(_) => "a number",
+        Unexpected::Float(_) => "a number with a fraction",
+        Unexpected::Char(_) | Unexpected::Str(_) => "a string",
+        Unexpected::Bytes(_) => "bytes",
+        Unexpected::Unit => "null",
+        Unexpected::Seq => "an array",
+        Unexpected::Map => "an object",
+        _ => "another kind of value",
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// What a visitor expects, in JSON's words rather than Rust's.
+fn expected(expected: &dyn Expected) -> String {
+    let text = expected.to_string();
+    match text.as_str() {
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "an integer".to_owned(),
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "an integer ≥ 0".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a sequence" => "an array".to_owned(),
+        "a map" => "an object".to_owned(),
+        _ => text,
+    }
+}
+
+fn one_of(names: &[&str]) -> String {
+    let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    format!("one of {}", names.join(", "))
+}
+
+impl de::Error for PathError {
+    /// A message of the target type's own code (serde's are static, e.g. for untagged enums).
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        PathError::new(message.to_string())
+    }
+
+    fn invalid_type(unexpected: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        PathError::new(format!(
+            "expected {}, found {}",
+            expected(exp),
+            found(&unexpected)
+        ))
+    }
+
+    fn invalid_value(unexpected: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        PathError::new(format!(
+            "expected {}, found {} that does not fit",
+            expected(exp),
+            found(&unexpected)
+        ))
+    }
+
+    fn invalid_length(len: usize, exp: &dyn Expected) -> Self {
+        PathError::new(format!("expected {}, found {len} elements", expected(exp)))
+    }
+
+    fn unknown_variant(_variant: &str, names: &'static [&'static str]) -> Self {
+        PathError::new(format!("expected {}, found another string", one_of(names)))
+    }
+
+    fn unknown_field(_field: &str, names: &'static [&'static str]) -> Self {
+        PathError::new(format!(
+            "a member the type does not allow (it allows {})",
+            one_of(names)
+        ))
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        PathError::new("required, found nothing".to_owned()).within(Segment::Field(field))
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        PathError::new("a duplicate member".to_owned()).within(Segment::Field(field))
+    }
+}
+
+/// A serde `Deserializer` over a borrowed [`Value`] that tracks the path and never puts the
+/// value's text in an error. Numbers are JSON.parse's: `1.0` and `1e3` are integers.
+pub(crate) struct ValueDeserializer<'de>(&'de Value);
+
+/// The largest integer an f64 holds exactly.
+const F64_EXACT: f64 = 9_007_199_254_740_992.0;
+
+impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
+    type Error = PathError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    visitor.visit_u64(u)
+                } else if let Some(i) = n.as_i64() {
+                    visitor.visit_i64(i)
+                } else {
+                    let x = n.as_f64().unwrap_or(f64::NAN);
+                    // A whole number written with a fraction or exponent (`1.0`, `1e3`) is the
+                    // same number to JSON.parse: give it to integer fields as one.
+                    if x.fract() == 0.0 && x.abs() <= F64_EXACT {
+                        #[allow(clippy::cast_possible_truncation)]
+                        let i = x as i64;
+                        if i >= 0 {
+                            visitor.visit_u64(i.unsigned_abs())
+                        } else {
+                            visitor.visit_i64(i)
+                        }
+                    } else {
+                        visitor.visit_f64(x)
+                    }
+                }
+            }
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => {
+                let mut seq = Elements {
+                    items: items.iter().enumerate(),
+                };
+                let value = visitor.visit_seq(&mut seq)?;
+                match seq.items.len() {
+                    0 => Ok(value),
+                    _ => Err(de::Error::invalid_length(items.len(), &"fewer elements")),
+                }
+            }
+            Value::Object(members) => self.members(members, &[], visitor),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::Object(members) => self.members(members, fields, visitor),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        match self.0 {
+            Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
+            Value::Object(members) if members.len() == 1 => match members.iter().next() {
+                Some((name, value)) => visitor.visit_enum(Variant {
+                    name,
+                    value,
+                    variants,
+                }),
+                None => Err(PathError::new("expected a variant".to_owned())),
+            },
+            other => Err(PathError::new(format!(
+                "expected a string or an object with one member, found {}",
+                kind(other)
+            ))),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, PathError> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit
+        unit_struct seq tuple tuple_struct map identifier
+    }
+}
+
+impl<'de> ValueDeserializer<'de> {
+    /// Visits an object's members; a member named in `fields` is a path step by that name.
+    fn members<V: Visitor<'de>>(
+        self,
+        members: &'de serde_json::Map<String, Value>,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        let mut map = Members {
+            members: members.iter(),
+            fields,
+            pending: None,
+        };
+        let value = visitor.visit_map(&mut map)?;
+        match map.members.len() {
+            0 => Ok(value),
+            _ => Err(de::Error::invalid_length(members.len(), &"fewer members")),
+        }
+    }
+}
+
+/// The path step of a member name: its static name when `names` has it, else [`Segment::Key`].
+fn segment(name: &str, names: &'static [&'static str]) -> Segment {
+    names
+        .iter()
+        .find(|known| **known == name)
+        .map_or(Segment::Key, |known| Segment::Field(known))
+}
+
+struct Elements<'de> {
+    items: std::iter::Enumerate<std::slice::Iter<'de, Value>>,
+}
+
+impl<'de> SeqAccess<'de> for Elements<'de> {
+    type Error = PathError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, PathError> {
+        match self.items.next() {
+            Some((i, item)) => seed
+                .deserialize(ValueDeserializer(item))
+                .map(Some)
+                .map_err(|e| e.within(Segment::Index(i))),
+            None => Ok(None),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.items.len())
+    }
+}
+
+struct Members<'de> {
+    members: serde_json::map::Iter<'de>,
+    fields: &'static [&'static str],
+    pending: Option<(Segment, &'de Value)>,
+}
+
+impl<'de> MapAccess<'de> for Members<'de> {
+    type Error = PathError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, PathError> {
+        match self.members.next() {
+            Some((name, value)) => {
+                self.pending = Some((segment(name, self.fields), value));
+                seed.deserialize(BorrowedStrDeserializer::new(name))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, PathError> {
+        match self.pending.take() {
+            Some((step, value)) => seed
+                .deserialize(ValueDeserializer(value))
+                .map_err(|e| e.within(step)),
+            None => Err(PathError::new("a value without a member name".to_owned())),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
+    }
+}
+
+/// An externally tagged enum variant with content: `{"Name": content}`.
+struct Variant<'de> {
+    name: &'de str,
+    value: &'de Value,
+    variants: &'static [&'static str],
+}
+
+impl<'de> EnumAccess<'de> for Variant<'de> {
+    type Error = PathError;
+    type Variant = VariantContent<'de>;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, VariantContent<'de>), PathError> {
+        let step = segment(self.name, self.variants);
+        let variant = seed.deserialize(BorrowedStrDeserializer::new(self.name))?;
+        Ok((
+            variant,
+            VariantContent {
+                value: self.value,
+                step,
+            },
+        ))
+    }
+}
+
+struct VariantContent<'de> {
+    value: &'de Value,
+    step: Segment,
+}
+
+impl<'de> VariantAccess<'de> for VariantContent<'de> {
+    type Error = PathError;
+
+    fn unit_variant(self) -> Result<(), PathError> {
+        match self.value {
+            Value::Null => Ok(()),
+            other => Err(
+                PathError::new(format!("expected null, found {}", kind(other))).within(self.step),
+            ),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, PathError> {
+        seed.deserialize(ValueDeserializer(self.value))
+            .map_err(|e| e.within(self.step))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        de::Deserializer::deserialize_seq(ValueDeserializer(self.value), visitor)
+            .map_err(|e| e.within(self.step))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, PathError> {
+        de::Deserializer::deserialize_struct(ValueDeserializer(self.value), "", fields, visitor)
+            .map_err(|e| e.within(self.step))
+    }
+}

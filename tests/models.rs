@@ -1,0 +1,379 @@
+//! The generated record models (src/models.rs) and record access (`Event::record`,
+//! `record_as`), over the sample events in tests/vectors/samples.json (written by
+//! scripts/gen-types.mjs from the same schemas).
+#![cfg(feature = "models")]
+
+use serde_json::{json, Value};
+use vessel_webhooks::models::{
+    Account, Call, CallDirection, Contact, Deal, DeletedRecord, Email, EventAttendee, Lead, Note,
+    Record, Task, User,
+};
+use vessel_webhooks::{parse, ErrorCode, Event, Options};
+
+fn samples() -> Vec<(String, Value)> {
+    let path = format!("{}/tests/vectors/samples.json", env!("CARGO_MANIFEST_DIR"));
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    file["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap().to_owned(), s["event"].clone()))
+        .collect()
+}
+
+fn event(body: &Value) -> Event {
+    parse(body.to_string().as_bytes(), &Options::default()).unwrap()
+}
+
+/// The model a sample's record must read as, serialized back.
+fn typed(record: &Record) -> (&'static str, Value) {
+    let value = serde_json::to_value(record).unwrap();
+    let variant = match record {
+        Record::User(_) => "User",
+        Record::Contact(_) => "Contact",
+        Record::Account(_) => "Account",
+        Record::Deal(_) => "Deal",
+        Record::Lead(_) => "Lead",
+        Record::Note(_) => "Note",
+        Record::Task(_) => "Task",
+        Record::Event(_) => "Event",
+        Record::EventAttendee(_) => "EventAttendee",
+        Record::Email(_) => "Email",
+        Record::Call(_) => "Call",
+        Record::Deleted(_) => "Deleted",
+        Record::Other(_) => "Other",
+        _ => "unknown variant",
+    };
+    (variant, value)
+}
+
+/// JSON as a JS reader sees it, for comparing: members that are null left out (a `None` is not
+/// serialized) and every number an f64 (`10000000` and `10000000.0` are one number).
+fn js_view(value: &Value) -> Value {
+    match value {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), js_view(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(js_view).collect()),
+        Value::Number(n) => json!(n.as_f64().unwrap()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn every_sample_reads_as_its_model_and_round_trips() {
+    let samples = samples();
+    assert_eq!(samples.len(), 11 * 3 + 3, "samples.json");
+    for (name, body) in &samples {
+        let event = event(body);
+        if body["type"] == "STATUS_CHANGE" {
+            let err = event.record().unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidEvent, "{name}");
+            continue;
+        }
+        let record = event.record().unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (variant, back) = typed(&record);
+        let expected = if body["data"]["eventType"] == "DELETE" {
+            "Deleted"
+        } else {
+            body["data"]["objectType"].as_str().unwrap()
+        };
+        assert_eq!(variant, expected, "{name}");
+        // Everything sent comes back (a null member reads as None and is left out).
+        assert_eq!(js_view(&back), js_view(&body["data"]["record"]), "{name}");
+        // And record_as gives the same as record().
+        let again: Value = event.record_as().unwrap();
+        assert_eq!(again, body["data"]["record"], "{name}");
+    }
+}
+
+#[test]
+fn record_as_each_model() {
+    let by_name = |n: &str| {
+        let (_, body) = samples().into_iter().find(|(name, _)| name == n).unwrap();
+        event(&body)
+    };
+    let contact: Contact = by_name("contact.created").record_as().unwrap();
+    assert_eq!(contact.first_name.as_deref(), Some("Tom"));
+    assert!(contact.associations.call_ids.len() <= 10);
+    let _: User = by_name("user.updated").record_as().unwrap();
+    let _: Account = by_name("account.created").record_as().unwrap();
+    let deal: Deal = by_name("deal.created").record_as().unwrap();
+    assert!(!deal.name.is_empty());
+    let _: Lead = by_name("lead.created").record_as().unwrap();
+    let _: Note = by_name("note.created").record_as().unwrap();
+    let _: Task = by_name("task.created").record_as().unwrap();
+    let _: vessel_webhooks::models::Event = by_name("event.created").record_as().unwrap();
+    let _: EventAttendee = by_name("eventAttendee.created").record_as().unwrap();
+    let _: Email = by_name("email.created").record_as().unwrap();
+    let call: Call = by_name("call.created").record_as().unwrap();
+    assert_eq!(call.direction, Some(CallDirection::Outbound));
+    assert_eq!(call.duration, Some(600));
+    let deleted: DeletedRecord = by_name("contact.deleted").record_as().unwrap();
+    assert!(deleted.id.starts_with("v.contact."));
+    assert!(deleted.extra.is_empty());
+}
+
+fn object_change(object_type: &str, event_type: &str, record: Value) -> Event {
+    event(&json!({
+        "eventId": "e1",
+        "type": "OBJECT_CHANGE",
+        "data": { "objectType": object_type, "eventType": event_type, "record": record },
+    }))
+}
+
+fn contact_record() -> Value {
+    json!({
+        "id": "v.contact.1",
+        "nativeId": "23",
+        "firstName": "Tom",
+        "lastName": null,
+        "createdTime": "2019-08-24T14:15:22Z",
+        "modifiedTime": "2019-08-24T14:15:22Z",
+        "associations": {
+            "accountIds": [], "dealIds": ["v.deal.1"], "leadIds": [], "noteIds": [], "taskIds": [],
+            "eventIds": [], "eventAttendeeIds": [], "emailIds": [], "callIds": [],
+            "ownerUserId": "v.user.1", "teamId": "t9"
+        },
+        "additional": { "score": 1.5 },
+        "crmScore": 7,
+        "tags": ["a", { "b": null }]
+    })
+}
+
+#[test]
+fn unknown_members_are_kept_and_serialized_back() {
+    let event = object_change("Contact", "UPDATE", contact_record());
+    let Record::Contact(contact) = event.record().unwrap() else {
+        panic!("not a Contact")
+    };
+    assert_eq!(contact.last_name, None);
+    assert_eq!(contact.extra["crmScore"], 7);
+    assert_eq!(contact.extra["tags"], json!(["a", { "b": null }]));
+    assert_eq!(contact.associations.extra["teamId"], "t9");
+    assert_eq!(contact.additional.as_ref().unwrap()["score"], 1.5);
+    let back = serde_json::to_value(&contact).unwrap();
+    let mut expected = contact_record();
+    expected.as_object_mut().unwrap().remove("lastName"); // null: None, not serialized
+    assert_eq!(back, expected);
+    // Read back from its own serialization: the same model.
+    let again: Contact = serde_json::from_value(back).unwrap();
+    assert_eq!(again, contact);
+}
+
+#[test]
+fn deleted_records_have_their_ids_only() {
+    let record = json!({ "id": "v.deal.1", "nativeId": "7", "connectionId": "c1" });
+    for object_type in ["Deal", "Contact", "Invoice"] {
+        let event = object_change(object_type, "DELETE", record.clone());
+        assert_eq!(
+            event.record().unwrap(),
+            Record::Deleted(DeletedRecord {
+                id: "v.deal.1".into(),
+                native_id: "7".into(),
+                connection_id: "c1".into(),
+                extra: Default::default(),
+            }),
+            "{object_type}"
+        );
+    }
+    let err = object_change(
+        "Deal",
+        "DELETE",
+        json!({ "id": "v.deal.1", "nativeId": "7" }),
+    )
+    .record()
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "INVALID_EVENT: data.record.connectionId: required, found nothing"
+    );
+}
+
+#[test]
+fn unknown_kinds_are_other() {
+    let record = json!({ "id": "i1", "total": 3 });
+    for (object_type, event_type) in [("Invoice", "CREATE"), ("Deal", "MERGE")] {
+        let event = object_change(object_type, event_type, record.clone());
+        assert_eq!(event.record().unwrap(), Record::Other(record.clone()));
+    }
+}
+
+#[test]
+fn wrong_types_name_the_path_and_never_the_value() {
+    let cases = [
+        (
+            json!({ "firstName": 7 }),
+            "data.record.firstName: expected a string, found a number",
+        ),
+        (
+            json!({ "associations": { "dealIds": ["v.deal.1", "secret text", false] } }),
+            "data.record.associations.dealIds[2]: expected a string, found a boolean",
+        ),
+        (
+            json!({ "associations": "secret text" }),
+            "data.record.associations: expected an object (ContactAssociations), found a string",
+        ),
+        (
+            json!({ "nativeId": null }),
+            "data.record.nativeId: expected a string, found null",
+        ),
+        (
+            json!({ "additional": ["secret text"] }),
+            "data.record.additional: expected an object, found an array",
+        ),
+    ];
+    for (patch, message) in cases {
+        let mut record = contact_record();
+        for (k, v) in patch.as_object().unwrap() {
+            record[k] = v.clone();
+        }
+        let err = object_change("Contact", "CREATE", record)
+            .record()
+            .unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidEvent);
+        assert_eq!(err.message(), message);
+        assert!(!err.message().contains("secret"));
+    }
+
+    let mut record = contact_record();
+    record.as_object_mut().unwrap().remove("createdTime");
+    let err = object_change("Contact", "CREATE", record)
+        .record()
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "data.record.createdTime: required, found nothing"
+    );
+}
+
+#[test]
+fn numbers_and_enums() {
+    let call = |patch: Value| {
+        let mut record = json!({ "id": "v.call.1" });
+        for (k, v) in patch.as_object().unwrap() {
+            record[k] = v.clone();
+        }
+        object_change("Call", "CREATE", record).record_as::<Call>()
+    };
+    // JSON.parse's numbers: 600.0 and 6e2 are the integer 600.
+    assert_eq!(
+        call(json!({ "duration": 600.0 })).unwrap().duration,
+        Some(600)
+    );
+    let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Call","eventType":"CREATE","record":{"id":"v.call.1","duration":6e2}}}"#;
+    let event = parse(body, &Options::default()).unwrap();
+    assert_eq!(event.record_as::<Call>().unwrap().duration, Some(600));
+    assert_eq!(
+        call(json!({ "duration": 1.5 })).unwrap_err().message(),
+        "data.record.duration: expected an integer, found a number with a fraction"
+    );
+    // A direction Vessel may add later is kept, not refused.
+    let other = call(json!({ "direction": "transferred" })).unwrap();
+    assert_eq!(
+        other.direction,
+        Some(CallDirection::Other("transferred".into()))
+    );
+    assert_eq!(
+        serde_json::to_value(&other).unwrap()["direction"],
+        "transferred"
+    );
+}
+
+#[test]
+fn duplicate_members_last_wins_like_json_parse() {
+    let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Call","eventType":"CREATE","record":{"id":"x"}},"data":{"objectType":"Call","eventType":"CREATE","record":{"id":"v.call.1","subject":1,"subject":"second","x":1,"x":2,"id":"v.call.2"}}}"#;
+    let event = parse(body, &Options::default()).unwrap();
+    let call = event.record_as::<Call>().unwrap();
+    assert_eq!(call.id, "v.call.2");
+    assert_eq!(call.subject.as_deref(), Some("second"));
+    assert_eq!(call.extra["x"], 2);
+}
+
+#[test]
+fn lone_surrogates_give_a_coded_error() {
+    let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE","record":{"id":"v.contact.1","firstName":"secret\ud800"}}}"#;
+    // The core accepts it (JSON.parse does) …
+    let event = parse(body, &Options::default()).unwrap();
+    // … record access refuses it with a code, not a panic.
+    for err in [
+        event.record().unwrap_err(),
+        event.record_as::<Value>().unwrap_err(),
+    ] {
+        assert_eq!(err.code(), ErrorCode::InvalidEvent);
+        assert!(
+            err.message()
+                .starts_with("data.record: holds a lone UTF-16 surrogate escape"),
+            "{err}"
+        );
+        assert!(!err.message().contains("secret"), "{err}");
+    }
+    // Outside the record, a lone surrogate does not matter.
+    let body = br#"{"eventId":"e\udfff","type":"OBJECT_CHANGE","data":{"objectType":"Call","eventType":"CREATE","note":"\ud800","record":{"id":"v.call.1"}}}"#;
+    let event = parse(body, &Options::default()).unwrap();
+    assert_eq!(event.record_as::<Call>().unwrap().id, "v.call.1");
+}
+
+#[test]
+fn deep_records_give_a_coded_error() {
+    let deep = format!(
+        r#"{{"eventId":"e","type":"OBJECT_CHANGE","data":{{"objectType":"Contact","eventType":"CREATE","record":{{"id":"v.contact.1","x":{}1{}}}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let event = parse(deep.as_bytes(), &Options::default()).unwrap();
+    let err = event.record().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidEvent);
+    assert!(err.message().starts_with("data.record: "), "{err}");
+}
+
+#[test]
+fn numbers_beyond_f64_give_a_coded_error() {
+    // JSON.parse reads 1e400 as Infinity; serde_json refuses it.
+    let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":{"id":"v.deal.1","amount":1e400}}}"#;
+    let event = parse(body, &Options::default()).unwrap();
+    let err = event.record().unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidEvent);
+    assert!(err.message().starts_with("data.record: "), "{err}");
+}
+
+#[test]
+fn status_change_has_no_record() {
+    let event =
+        event(&json!({ "eventId": "e", "type": "STATUS_CHANGE", "data": { "status": "READY" } }));
+    assert_eq!(
+        event.record_as::<Value>().unwrap_err().message(),
+        "data.record: only OBJECT_CHANGE events have a record"
+    );
+}
+
+#[test]
+fn debug_leaves_the_body_out() {
+    let event = object_change("Contact", "CREATE", contact_record());
+    let debug = format!("{event:?}");
+    assert!(
+        debug.contains("v.contact.1") && !debug.contains("crmScore"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn own_types_get_paths_too() {
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Mine {
+        id: String,
+        #[serde(rename = "nativeId")]
+        native_id: u32,
+    }
+    let err = object_change("Contact", "CREATE", json!({ "id": "a", "nativeId": "23" }))
+        .record_as::<Mine>()
+        .unwrap_err();
+    assert_eq!(
+        err.message(),
+        "data.record.nativeId: expected an integer ≥ 0, found a string"
+    );
+}
