@@ -339,13 +339,12 @@ fn object_at<'v, 'a>(parent: &'v Value<'a>, key: &str, path: &str) -> Result<&'v
 
 fn strict_check(strict: bool, path: &str, other: bool, known: &[&str]) -> Result<(), Error> {
     if strict && other {
-        return Err(Error::new(
-            ErrorCode::InvalidEvent,
-            format!(
-                "{path}: not a known value (strict mode); expected one of {}",
-                known.join(", ")
-            ),
-        ));
+        let mut message = format!("{path}: not a known value (strict mode); expected one of ");
+        for (i, value) in known.iter().enumerate() {
+            message.push_str(if i == 0 { "" } else { ", " });
+            message.push_str(value);
+        }
+        return Err(Error::new(ErrorCode::InvalidEvent, message));
     }
     Ok(())
 }

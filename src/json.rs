@@ -76,7 +76,7 @@ pub(crate) fn parse(bytes: &[u8], keep: usize) -> Result<Value<'_>, Error> {
         pos: 0,
         keep,
     };
-    let value = p.value(0)?;
+    let value = p.value::<true>(0)?;
     p.ws();
     if p.pos != bytes.len() {
         return Err(p.fail("unexpected data after the JSON document"));
@@ -154,29 +154,29 @@ pub(crate) fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Err
 /// duplicates folded (first position, last value). Sorting keeps this O(n log n) for hostile
 /// objects with many keys.
 fn object_order<'v, 'a>(members: &'v [(Cow<'a, str>, Value<'a>)]) -> Vec<(&'v str, &'v Value<'a>)> {
-    // (key, position, value) sorted by key, then position: equal keys stay in document order.
-    let mut by_key: Vec<(&str, usize, &Value<'a>)> = members
+    // Both sorts below use one element type and its natural order, so the wasm holds one copy of
+    // the sort code. First by key, then position: equal keys stay in document order.
+    let mut order: Vec<(u64, &str, usize)> = members
         .iter()
         .enumerate()
-        .map(|(i, (k, v))| (&**k, i, v))
+        .map(|(i, (k, _))| (0, &**k, i))
         .collect();
-    by_key.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    // (array index or None, first position, key, last value)
-    let mut folded: Vec<(Option<u32>, usize, &str, &Value<'a>)> = by_key
-        .chunk_by(|a, b| a.0 == b.0)
+    order.sort_unstable();
+    // Each key once, at its first position, with the position of its last value; then array
+    // indices ascending before the other keys in first-seen order.
+    let mut folded: Vec<(u64, &str, usize)> = order
+        .chunk_by(|a, b| a.1 == b.1)
         .filter_map(|group| {
-            let &(key, first, _) = group.first()?;
-            let &(_, _, value) = group.last()?;
-            Some((array_index(key), first, key, value))
+            let &(_, key, first) = group.first()?;
+            let &(_, _, last) = group.last()?;
+            let rank = array_index(key).map_or((1 << 32) + first as u64, u64::from);
+            Some((rank, key, last))
         })
         .collect();
-    folded.sort_unstable_by_key(|&(index, first, _, _)| match index {
-        Some(i) => (0, u64::from(i)),
-        None => (1, first as u64),
-    });
+    folded.sort_unstable();
     folded
         .into_iter()
-        .map(|(_, _, key, value)| (key, value))
+        .filter_map(|(_, key, last)| members.get(last).map(|(_, value)| (key, value)))
         .collect()
 }
 
@@ -229,13 +229,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A value at container nesting level `depth` (the top value is level 0).
-    fn value(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+    /// A value at container nesting level `depth` (the top value is level 0). Without `BUILD`
+    /// it is only validated: no allocation, strings not decoded (returned as `Unread` or empty).
+    fn value<const BUILD: bool>(&mut self, depth: usize) -> Result<Value<'a>, Error> {
         self.ws();
         match self.peek() {
-            Some(b'{') => self.object(depth + 1),
-            Some(b'[') => self.array(depth + 1),
-            Some(b'"') => self.string().map(Value::String),
+            Some(b'{') => self.object::<BUILD>(depth + 1),
+            Some(b'[') => self.array::<BUILD>(depth + 1),
+            Some(b'"') => self.string::<BUILD>().map(Value::String),
             Some(b't') => self.literal("true", Value::Bool(true)),
             Some(b'f') => self.literal("false", Value::Bool(false)),
             Some(b'n') => self.literal("null", Value::Null),
@@ -245,16 +246,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn enter(&mut self, depth: usize) -> Result<bool, Error> {
+    /// Steps into a container at level `depth`; whether its contents are kept.
+    fn enter<const BUILD: bool>(&mut self, depth: usize) -> Result<bool, Error> {
         if depth > MAX_DEPTH {
             return Err(self.fail(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         self.pos += 1;
-        Ok(depth <= self.keep)
+        Ok(BUILD && depth <= self.keep)
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        let keep = self.enter(depth)?;
+    fn object<const BUILD: bool>(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+        let keep = self.enter::<BUILD>(depth)?;
         let mut members = Vec::new();
         self.ws();
         if self.peek() == Some(b'}') {
@@ -265,11 +267,14 @@ impl<'a> Parser<'a> {
                 if self.peek() != Some(b'"') {
                     return Err(self.fail("expected a string key"));
                 }
-                let key = self.string()?;
-                self.expect(b':', "expected ':'")?;
-                let value = self.value(depth)?;
                 if keep {
-                    members.push((key, value));
+                    let key = self.string::<true>()?;
+                    self.expect(b':', "expected ':'")?;
+                    members.push((key, self.value::<true>(depth)?));
+                } else {
+                    self.string::<false>()?;
+                    self.expect(b':', "expected ':'")?;
+                    self.value::<false>(depth)?;
                 }
                 self.ws();
                 match self.peek() {
@@ -289,17 +294,18 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        let keep = self.enter(depth)?;
+    fn array<const BUILD: bool>(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+        let keep = self.enter::<BUILD>(depth)?;
         let mut items = Vec::new();
         self.ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
         } else {
             loop {
-                let item = self.value(depth)?;
                 if keep {
-                    items.push(item);
+                    items.push(self.value::<true>(depth)?);
+                } else {
+                    self.value::<false>(depth)?;
                 }
                 self.ws();
                 match self.peek() {
@@ -399,7 +405,7 @@ impl<'a> Parser<'a> {
     /// A string at its opening quote, returned in canonical escaped form. Text without
     /// backslashes is already canonical (it cannot hold quotes, controls or surrogates) and is
     /// borrowed.
-    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+    fn string<const BUILD: bool>(&mut self) -> Result<Cow<'a, str>, Error> {
         self.pos += 1;
         let start = self.pos;
         self.plain_run()?;
@@ -407,6 +413,10 @@ impl<'a> Parser<'a> {
             let s = self.since(start)?;
             self.pos += 1;
             return Ok(Cow::Borrowed(s));
+        }
+        if !BUILD {
+            self.skip_escapes()?;
+            return Ok(Cow::Borrowed(""));
         }
         let mut out = String::from(self.since(start)?);
         loop {
@@ -439,6 +449,25 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+    }
+
+    /// The rest of a string from its first backslash, validated without decoding.
+    fn skip_escapes(&mut self) -> Result<(), Error> {
+        while self.peek() == Some(b'\\') {
+            self.pos += 1;
+            match self.peek() {
+                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
+                Some(b'u') => {
+                    self.pos += 1;
+                    self.hex4()?;
+                }
+                _ => return Err(self.fail("invalid escape")),
+            }
+            self.plain_run()?;
+        }
+        // plain_run stops only at a backslash or the closing quote.
+        self.pos += 1;
+        Ok(())
     }
 
     /// Moves to the next `"` or `\\` of a string, eight bytes at a time (SWAR): strings are most
@@ -640,10 +669,20 @@ mod tests {
             v.get("a").and_then(|a| a.get("b")),
             Some(Value::Unread)
         ));
-        assert!(
-            parse(br#"{"a":[1,]}"#, 0).is_err(),
-            "unread parts are still validated"
-        );
+        for unread in [
+            r#"{"a":[1,]}"#,
+            r#"{"a":{"b":"\x"}}"#,
+            r#"{"a":{"b":"\u12"}}"#,
+            "{\"a\":{\"b\":\"\\n\u{1}\"}}",
+            r#"{"a":{"b":"\"}}"#,
+            r#"{"a":{"b":01}}"#,
+        ] {
+            assert!(
+                parse(unread.as_bytes(), 1).is_err(),
+                "unread parts are still validated: {unread}"
+            );
+        }
+        assert!(parse(br#"{"a":{"b":"\"\\\/\b\f\n\r\t\u00e9"}}"#, 1).is_ok());
     }
 
     #[test]

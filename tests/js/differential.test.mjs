@@ -68,6 +68,7 @@ test(`${COUNT} random documents: V8's canonical form verifies, constructEvent is
     '5e-324',
     '12345678901234567890',
     'random digits',
+    'halfway between two doubles',
   ]) {
     assert.ok(features.get(feature) > COUNT / 10, `${feature}: ${features.get(feature)} times`);
   }

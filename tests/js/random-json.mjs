@@ -80,6 +80,18 @@ export function writer(rand, note = () => {}) {
     return `${out}"`;
   };
 
+  const bits = new BigUint64Array(1);
+  /** The exact decimal halfway between a random double and the next one up (ties to even). */
+  const halfway = () => {
+    bits[0] =
+      (BigInt(Math.floor(rand() * 0x7ff00000)) << 32n) | BigInt(Math.floor(rand() * 2 ** 32));
+    const exponent = Number(bits[0] >> 52n);
+    const fraction = bits[0] & ((1n << 52n) - 1n);
+    const mantissa = exponent ? fraction | (1n << 52n) : fraction;
+    const power = (exponent ? exponent - 1075 : -1074) - 1;
+    const odd = 2n * mantissa + 1n; // halfway = odd × 2^power
+    return power >= 0 ? String(odd << BigInt(power)) : `${odd * 5n ** BigInt(-power)}e-${-power}`;
+  };
   const digits = (n) => Array.from({ length: n }, () => Math.floor(rand() * 10)).join('');
   const spellings = {
     integer: () => String(Math.floor(rand() * 1000) - 500),
@@ -107,6 +119,7 @@ export function writer(rand, note = () => {}) {
         '100000000000000000000',
         '1000000000000000000000',
       ]),
+    'halfway between two doubles': () => `${pick(['', '-'])}${halfway()}`,
     'random digits': () => {
       const int = chance(0.3)
         ? '0'
