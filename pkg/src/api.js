@@ -73,16 +73,40 @@ function readTokens(accessToken) {
 
 const tag = (value) => Object.prototype.toString.call(value);
 
-/** The body as wasm takes it: a string, a Uint8Array view of the bytes, or a parsed object. */
-function readBody(body, maxBodyBytes = Infinity) {
-  // Strings cross as UTF-8 bytes: the native TextEncoder is far faster than the glue's copy.
-  // One longer than the cap in UTF-16 units is longer in bytes too: wasm refuses it uncopied.
-  if (typeof body === 'string') return body.length > maxBodyBytes ? body : encoder.encode(body);
+/** A binary body as a Uint8Array over the same bytes, or undefined for other bodies. */
+function bytesOf(body) {
   // isView and the tag work across realms (Buffer, jsdom, vm contexts), unlike instanceof.
   if (ArrayBuffer.isView(body))
     return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   if (tag(body) === '[object ArrayBuffer]' || tag(body) === '[object SharedArrayBuffer]') {
     return new Uint8Array(body);
+  }
+  return undefined;
+}
+
+let memory;
+/** A view of `length` bytes of the wasm input buffer, where the next raw body is written. */
+function inputView(length) {
+  const address = wasm.input(length); // may grow the memory: take its buffer afterwards
+  return new Uint8Array((memory ??= wasm.instance_memory()).buffer, address, length);
+}
+
+/**
+ * The body as wasm takes it. A raw body is written straight into wasm memory (TextEncoder's
+ * encodeInto for a string, one copy for bytes) and passed as its length in bytes; one longer
+ * than `maxBodyBytes` is not copied, only its length is passed (a string longer than the cap in
+ * UTF-16 units is longer in bytes too), and wasm refuses it. A parsed object passes as is: wasm
+ * calls JSON.stringify on it.
+ */
+function readBody(body, maxBodyBytes = Infinity) {
+  if (typeof body === 'string') {
+    if (body.length > maxBodyBytes) return body.length;
+    return encoder.encodeInto(body, inputView(body.length * 3)).written;
+  }
+  const bytes = bytesOf(body);
+  if (bytes !== undefined) {
+    if (bytes.length <= maxBodyBytes) inputView(bytes.length).set(bytes);
+    return bytes.length;
   }
   if (body !== null && typeof body === 'object') return body;
   throw new TypeError(
@@ -128,12 +152,12 @@ function coded(error) {
 
 function authenticate(body, headers, accessToken, options, event) {
   const o = readOptions(options);
-  const input = readBody(body, o.maxBodyBytes);
   const tokens = readTokens(accessToken);
   const signature = readHeader(headers, 'x-vessel-signature');
   const timestamp = readHeader(headers, 'x-vessel-timestamp');
+  // Last before the call: reading headers may run the caller's code, which may call us.
   wasm.authenticate(
-    input,
+    readBody(body, o.maxBodyBytes),
     signature,
     timestamp,
     tokens,
@@ -143,14 +167,13 @@ function authenticate(body, headers, accessToken, options, event) {
     o.strict,
     event,
   );
-  return input;
 }
 
 /** What JSON.parse gives for a checked body (or the object the caller passed). */
-function toEvent(body, input) {
+function toEvent(body) {
   if (typeof body === 'string') return JSON.parse(body);
-  if (input instanceof Uint8Array) return JSON.parse(decoder.decode(input));
-  return body;
+  const bytes = bytesOf(body);
+  return bytes === undefined ? body : JSON.parse(decoder.decode(bytes));
 }
 
 /**
@@ -170,7 +193,8 @@ export function verify(body, headers, accessToken, options) {
 /** verify + parse: the event of an authentic delivery, or a VesselWebhookError. */
 export function constructEvent(body, headers, accessToken, options) {
   try {
-    return toEvent(body, authenticate(body, headers, accessToken, options, true));
+    authenticate(body, headers, accessToken, options, true);
+    return toEvent(body);
   } catch (error) {
     throw coded(error);
   }
@@ -179,13 +203,12 @@ export function constructEvent(body, headers, accessToken, options) {
 /** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
 export function parse(body, options) {
   const o = readOptions(options);
-  const input = readBody(body, o.maxBodyBytes);
   try {
-    wasm.parse(input, o.maxBodyBytes, o.strict);
+    wasm.parse(readBody(body, o.maxBodyBytes), o.maxBodyBytes, o.strict);
   } catch (error) {
     throw coded(error);
   }
-  return toEvent(body, input);
+  return toEvent(body);
 }
 
 /** The headers Vessel would send with `body`: for tests and local tooling. */
