@@ -11,6 +11,7 @@ bash scripts/build.sh
 step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 node_modules/.bin/prettier --check .
 step "Rust tests (native)"
