@@ -116,9 +116,9 @@ function readBody(body, maxBodyBytes = Infinity) {
 
 /** A header by its lower-case name from fetch Headers, a Map or a plain object. */
 function readHeader(headers, name) {
-  if (headers === null || typeof headers !== 'object') {
-    throw new TypeError('headers: expected Headers, a Map or an object');
-  }
+  // No headers object is a request without the headers (MISSING_HEADER), not a TypeError: the
+  // contract keeps TypeError for the token, the body and the options.
+  if (headers === null || typeof headers !== 'object') return undefined;
   let value;
   if (headers instanceof Map) {
     for (const [key, v] of headers) {
