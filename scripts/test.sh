@@ -14,8 +14,9 @@ cargo clippy --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 node_modules/.bin/prettier --check .
-step "Rust tests (native)"
+step "Rust tests (native; with and without the models feature)"
 cargo test
+cargo test --no-default-features --quiet
 step "fuzz smoke (20 s per target)"
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 bash scripts/fuzz.sh 20
