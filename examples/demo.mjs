@@ -1,22 +1,10 @@
 // A tour of the package: sign an event as Vessel does, verify it, and watch forgeries fail.
 import { constructEvent, sign, verify, VesselWebhookError } from 'vessel-webhooks';
+import { sample } from 'vessel-webhooks/samples';
 
 const accessToken = 'tok_demo_3c1e';
-const body = JSON.stringify({
-  eventId: 'evt_demo_1',
-  type: 'OBJECT_CHANGE',
-  data: {
-    objectType: 'Contact',
-    eventType: 'CREATE',
-    record: {
-      id: 'v.contact.e5f32d4fd2115220bd20a2ccf81210ec',
-      nativeId: '23',
-      firstName: 'Tom',
-      lastName: 'Smith',
-      email: 'tom@bluecross.com',
-    },
-  },
-});
+// A Contact CREATE as Vessel sends it, built from Vessel's own schema example.
+const body = JSON.stringify(sample('contact.created'));
 const headers = sign(body, accessToken, { connectionId: 'conn_demo' });
 console.log('Vessel sends these headers:', headers);
 

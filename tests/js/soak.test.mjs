@@ -4,7 +4,7 @@
 // first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { bodyBytes, options, outcome, vectors } from './vectors.mjs';
 
 const CALLS = 1_000_000;
 const MiB = 1024 * 1024;
@@ -22,28 +22,10 @@ WebAssembly.Instance = new Proxy(Instance, {
 const api = await import('vessel-webhooks');
 WebAssembly.Instance = Instance;
 
-const vectors = (file) =>
-  JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).cases;
-const bytes = (c) =>
-  c.body !== undefined ? Buffer.from(c.body) : Buffer.from(c.bodyBase64, 'base64');
-const options = (c) => {
-  const o = { ...c.options, now: c.now };
-  if (o.toleranceSeconds === 'Infinity') o.toleranceSeconds = Infinity;
-  return o;
-};
-const outcome = (call) => {
-  try {
-    call();
-    return 'OK';
-  } catch (error) {
-    return error.code;
-  }
-};
-
 /** Every vector as a call and its expected answer, with the body as a string and as bytes. */
 const calls = [];
 for (const c of vectors('signatures.json')) {
-  for (const body of c.body === undefined ? [bytes(c)] : [c.body, bytes(c)]) {
+  for (const body of c.body === undefined ? [bodyBytes(c)] : [c.body, bodyBytes(c)]) {
     const o = options(c);
     calls.push([() => api.verify(body, c.headers, c.accessToken, o), c.expect.verify]);
     calls.push([
