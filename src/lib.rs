@@ -40,6 +40,7 @@ pub use json::{canonicalize, MAX_DEPTH};
 #[cfg(feature = "models")]
 pub use models::Record;
 pub use signature::{sign, AccessToken, SignatureHeaders};
+use signature::{Digester, Sha2};
 
 /// The default replay window: 300 seconds either side of now.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -103,16 +104,23 @@ fn authenticate<'a>(
     options: &Options,
     now: SystemTime,
     keep: usize,
+    digester: &mut impl Digester,
 ) -> Result<json::Value<'a>, Error> {
     check_size(body, options)?;
     let (expected, timestamp) = signature::read_headers(headers)?;
     signature::check_tolerance(&timestamp, now, options.tolerance)?;
     // The raw bytes first; the canonical form (what the seed's JSON.stringify signs) only when
     // they do not match, e.g. after a proxy re-serialised the body.
-    if !signature::signed_by_any(tokens, body, timestamp.text, &expected) {
+    if !signature::signed_by_any(tokens, body, timestamp.text, &expected, digester) {
         let canonical = canonicalize(body).ok();
         let signed = canonical.as_deref().is_some_and(|canonical| {
-            signature::signed_by_any(tokens, canonical.as_bytes(), timestamp.text, &expected)
+            signature::signed_by_any(
+                tokens,
+                canonical.as_bytes(),
+                timestamp.text,
+                &expected,
+                digester,
+            )
         });
         if !signed {
             return Err(Error::new(
@@ -162,7 +170,19 @@ pub fn verify(
     options: &Options,
     now: SystemTime,
 ) -> Result<(), Error> {
-    authenticate(body, headers, tokens, options, now, 1).map(|_| ())
+    verify_with(&mut Sha2, body, headers, tokens, options, now)
+}
+
+/// [`verify`] with the given SHA-256.
+pub(crate) fn verify_with(
+    digester: &mut impl Digester,
+    body: &[u8],
+    headers: &SignatureHeaders<'_>,
+    tokens: &[AccessToken],
+    options: &Options,
+    now: SystemTime,
+) -> Result<(), Error> {
+    authenticate(body, headers, tokens, options, now, 1, digester).map(|_| ())
 }
 
 /// [`verify`], then [`parse`]: the checked event of an authentic delivery.
@@ -191,7 +211,27 @@ pub fn construct_event(
     options: &Options,
     now: SystemTime,
 ) -> Result<Event, Error> {
-    let doc = authenticate(body, headers, tokens, options, now, event::LEVELS_READ)?;
+    construct_event_with(&mut Sha2, body, headers, tokens, options, now)
+}
+
+/// [`construct_event`] with the given SHA-256.
+pub(crate) fn construct_event_with(
+    digester: &mut impl Digester,
+    body: &[u8],
+    headers: &SignatureHeaders<'_>,
+    tokens: &[AccessToken],
+    options: &Options,
+    now: SystemTime,
+) -> Result<Event, Error> {
+    let doc = authenticate(
+        body,
+        headers,
+        tokens,
+        options,
+        now,
+        event::LEVELS_READ,
+        digester,
+    )?;
     event::check(&doc, body, options.strict)
 }
 
