@@ -64,19 +64,12 @@ impl<'a> Value<'a> {
 /// # Errors
 /// `INVALID_JSON`, with the byte offset of the first problem.
 pub(crate) fn parse(bytes: &[u8], keep: usize) -> Result<Value<'_>, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        invalid(format!(
-            "the body is not valid UTF-8 (at byte {})",
-            e.valid_up_to()
-        ))
-    })?;
     let mut p = Parser {
-        text,
         bytes,
         pos: 0,
         keep,
     };
-    let value = p.value::<true>(0)?;
+    let value = p.value(0)?;
     p.ws();
     if p.pos != bytes.len() {
         return Err(p.fail("unexpected data after the JSON document"));
@@ -197,8 +190,260 @@ fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorCode::InvalidJson, message)
 }
 
+fn fail(pos: usize, what: &str) -> Error {
+    invalid(format!("{what} at byte {pos}"))
+}
+
+// The grammar, one scanner per token. Each takes the input and the position of the token's
+// first byte and returns the position after it; the parser below and its container skipper
+// share them.
+
+/// The first position at or after `i` that is not JSON whitespace.
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// The first position at or after `i` that is not a decimal digit.
+fn skip_digits(b: &[u8], mut i: usize) -> usize {
+    while let Some(b'0'..=b'9') = b.get(i) {
+        i += 1;
+    }
+    i
+}
+
+/// `word` (`true`, `false`, `null`) at `i`.
+fn scan_literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Error> {
+    match b.get(i..i + word.len()) {
+        Some(w) if w == word => Ok(i + word.len()),
+        _ => Err(fail(i, "expected a JSON value")),
+    }
+}
+
+/// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` at `i`.
+fn scan_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    i = match b.get(i) {
+        Some(b'0') => i + 1,
+        Some(b'1'..=b'9') => skip_digits(b, i + 1),
+        _ => return Err(fail(i, "expected a digit")),
+    };
+    if b.get(i) == Some(&b'.') {
+        let end = skip_digits(b, i + 1);
+        if end == i + 1 {
+            return Err(fail(end, "expected a digit after '.'"));
+        }
+        i = end;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = b.get(i) {
+            i += 1;
+        }
+        let end = skip_digits(b, i);
+        if end == i {
+            return Err(fail(end, "expected a digit in the exponent"));
+        }
+        i = end;
+    }
+    Ok(i)
+}
+
+/// The string whose opening quote is at `i`: the position after its closing quote, and whether
+/// it holds escapes. Checks escapes, control characters and UTF-8 (the parser never checks the
+/// whole body up front: outside strings the grammar admits only ASCII).
+fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
+    let mut escaped = false;
+    i += 1;
+    loop {
+        i = plain_run(b, i);
+        match b.get(i) {
+            Some(b'"') => return Ok((i + 1, escaped)),
+            Some(b'\\') => {
+                escaped = true;
+                i = scan_escape(b, i)?;
+            }
+            Some(0x80..) => i = scan_utf8(b, i)?,
+            Some(_) => return Err(fail(i, "control character in a string")),
+            None => return Err(fail(i, "unterminated string")),
+        }
+    }
+}
+
+/// The first position at or after `i` holding `"`, `\`, a control character or a non-ASCII
+/// byte, eight bytes at a time (SWAR): strings are most of a body's bytes.
+fn plain_run(b: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let w = u64::from_le_bytes(chunk);
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        // High bit set in the lowest byte that is 0 (resp. below 0x20, or non-ASCII); higher
+        // bytes may be false positives (borrows), so only the lowest is used.
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+        let stop = (zero(quote) | zero(backslash) | w.wrapping_sub(ONES * 0x20) | w) & HIGH;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The escape whose backslash is at `i`.
+fn scan_escape(b: &[u8], i: usize) -> Result<usize, Error> {
+    match b.get(i + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
+        Some(b'u') => hex4(b, i + 2).map(|_| i + 6),
+        _ => Err(fail(i + 1, "invalid escape")),
+    }
+}
+
+/// The code unit of the four hex digits at `i`.
+fn hex4(b: &[u8], i: usize) -> Result<u16, Error> {
+    let quad = b
+        .get(i..i + 4)
+        .filter(|q| q.iter().all(u8::is_ascii_hexdigit))
+        .ok_or_else(|| fail(i, "expected four hex digits after \\u"))?;
+    let mut unit = 0u16;
+    for &c in quad {
+        // is_ascii_hexdigit was checked, so to_digit succeeds.
+        unit = unit << 4 | (c as char).to_digit(16).unwrap_or(0) as u16;
+    }
+    Ok(unit)
+}
+
+/// The UTF-8 sequence of one character at `i` (a non-ASCII lead byte): the shortest form of a
+/// scalar value, as `std::str::from_utf8` accepts it.
+fn scan_utf8(b: &[u8], i: usize) -> Result<usize, Error> {
+    let cont = |k: usize, range: std::ops::RangeInclusive<u8>| {
+        b.get(i + k).is_some_and(|c| range.contains(c))
+    };
+    let len = match b.get(i) {
+        Some(0xC2..=0xDF) if cont(1, 0x80..=0xBF) => 2,
+        Some(0xE0) if cont(1, 0xA0..=0xBF) && cont(2, 0x80..=0xBF) => 3,
+        Some(0xE1..=0xEC | 0xEE..=0xEF) if cont(1, 0x80..=0xBF) && cont(2, 0x80..=0xBF) => 3,
+        Some(0xED) if cont(1, 0x80..=0x9F) && cont(2, 0x80..=0xBF) => 3,
+        Some(0xF0) if cont(1, 0x90..=0xBF) && cont(2, 0x80..=0xBF) && cont(3, 0x80..=0xBF) => 4,
+        Some(0xF1..=0xF3)
+            if cont(1, 0x80..=0xBF) && cont(2, 0x80..=0xBF) && cont(3, 0x80..=0xBF) =>
+        {
+            4
+        }
+        Some(0xF4) if cont(1, 0x80..=0x8F) && cont(2, 0x80..=0xBF) && cont(3, 0x80..=0xBF) => 4,
+        _ => return Err(fail(i, "the body is not valid UTF-8")),
+    };
+    Ok(i + len)
+}
+
+/// One bit per container nesting level (0 ..= MAX_DEPTH): set for an object, clear for an array.
+struct Levels([u64; MAX_DEPTH / 64 + 1]);
+
+impl Levels {
+    fn set(&mut self, level: usize, object: bool) {
+        if let Some(word) = self.0.get_mut(level / 64) {
+            let bit = 1u64 << (level % 64);
+            *word = if object { *word | bit } else { *word & !bit };
+        }
+    }
+
+    fn is_object(&self, level: usize) -> bool {
+        self.0
+            .get(level / 64)
+            .is_some_and(|word| word >> (level % 64) & 1 == 1)
+    }
+}
+
+/// Validates the container whose opening bracket is at `start`, at nesting level `depth`,
+/// without building or decoding anything; returns the position after it. A loop over an
+/// explicit stack of levels instead of recursion: most of a body's bytes are below the levels an
+/// event is read at, and this is where they are checked.
+fn skip_container(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
+    let outside = depth - 1;
+    let mut level = outside;
+    let mut levels = Levels([0; MAX_DEPTH / 64 + 1]);
+    let mut i = start;
+    'value: loop {
+        // At a value, whitespace skipped.
+        match b.get(i) {
+            Some(&open @ (b'{' | b'[')) => {
+                level += 1;
+                if level > MAX_DEPTH {
+                    return Err(fail(i, &format!("nesting deeper than {MAX_DEPTH} levels")));
+                }
+                levels.set(level, open == b'{');
+                i = skip_ws(b, i + 1);
+                // `}` is `{` + 2 and `]` is `[` + 2.
+                if b.get(i) == Some(&(open + 2)) {
+                    i += 1;
+                    level -= 1;
+                } else {
+                    if open == b'{' {
+                        i = scan_key(b, i)?;
+                    }
+                    continue 'value;
+                }
+            }
+            Some(b'"') => i = scan_string(b, i)?.0,
+            Some(b't') => i = scan_literal(b, i, b"true")?,
+            Some(b'f') => i = scan_literal(b, i, b"false")?,
+            Some(b'n') => i = scan_literal(b, i, b"null")?,
+            Some(b'-' | b'0'..=b'9') => i = scan_number(b, i)?,
+            Some(_) => return Err(fail(i, "expected a JSON value")),
+            None => return Err(fail(i, "unexpected end of the body")),
+        }
+        // After a value: the next one in its container, or the container's end.
+        loop {
+            if level == outside {
+                return Ok(i);
+            }
+            i = skip_ws(b, i);
+            let object = levels.is_object(level);
+            match b.get(i) {
+                Some(b',') => {
+                    i = skip_ws(b, i + 1);
+                    if object {
+                        i = scan_key(b, i)?;
+                    }
+                    continue 'value;
+                }
+                Some(b'}') if object => {}
+                Some(b']') if !object => {}
+                _ if object => return Err(fail(i, "expected ',' or '}'")),
+                _ => return Err(fail(i, "expected ',' or ']'")),
+            }
+            i += 1;
+            level -= 1;
+        }
+    }
+}
+
+/// An object member's key and colon at `i`: the position of its value, whitespace skipped.
+fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
+    if b.get(i) != Some(&b'"') {
+        return Err(fail(i, "expected a string key"));
+    }
+    let i = skip_ws(b, scan_string(b, i)?.0);
+    if b.get(i) != Some(&b':') {
+        return Err(fail(i, "expected ':'"));
+    }
+    Ok(skip_ws(b, i + 1))
+}
+
+/// Builds the values down to nesting level `keep`; containers below it are validated by
+/// [`skip_container`] and kept as [`Value::Unread`].
 struct Parser<'a> {
-    text: &'a str,
     bytes: &'a [u8],
     pos: usize,
     keep: usize,
@@ -206,7 +451,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn fail(&self, what: &str) -> Error {
-        invalid(format!("{what} at byte {}", self.pos))
+        fail(self.pos, what)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -214,223 +459,150 @@ impl<'a> Parser<'a> {
     }
 
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        self.pos = skip_ws(self.bytes, self.pos);
     }
 
-    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Error> {
-        self.ws();
-        if self.peek() == Some(byte) {
-            self.pos += 1;
-            Ok(())
-        } else {
-            Err(self.fail(what))
-        }
+    /// The checked input from `start` to `end`.
+    fn text(&self, start: usize, end: usize) -> Result<&'a str, Error> {
+        self.bytes
+            .get(start..end)
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .ok_or_else(|| fail(start, "internal: not checked text"))
     }
 
-    /// A value at container nesting level `depth` (the top value is level 0). Without `BUILD`
-    /// it is only validated: no allocation, strings not decoded (returned as `Unread` or empty).
-    fn value<const BUILD: bool>(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+    /// Moves to `end`, the position after a scanned token.
+    fn scanned(&mut self, end: Result<usize, Error>) -> Result<(), Error> {
+        self.pos = end?;
+        Ok(())
+    }
+
+    /// A value at container nesting level `depth` (the top value is level 0).
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, Error> {
         self.ws();
+        let b = self.bytes;
         match self.peek() {
-            Some(b'{') => self.object::<BUILD>(depth + 1),
-            Some(b'[') => self.array::<BUILD>(depth + 1),
-            Some(b'"') => self.string::<BUILD>().map(Value::String),
-            Some(b't') => self.literal("true", Value::Bool(true)),
-            Some(b'f') => self.literal("false", Value::Bool(false)),
-            Some(b'n') => self.literal("null", Value::Null),
-            Some(b'-' | b'0'..=b'9') => self.number().map(Value::Number),
+            Some(b'{') => self.object(depth + 1),
+            Some(b'[') => self.array(depth + 1),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b't') => self
+                .scanned(scan_literal(b, self.pos, b"true"))
+                .map(|()| Value::Bool(true)),
+            Some(b'f') => self
+                .scanned(scan_literal(b, self.pos, b"false"))
+                .map(|()| Value::Bool(false)),
+            Some(b'n') => self
+                .scanned(scan_literal(b, self.pos, b"null"))
+                .map(|()| Value::Null),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.pos;
+                self.scanned(scan_number(b, start))?;
+                self.text(start, self.pos).map(Value::Number)
+            }
             Some(_) => Err(self.fail("expected a JSON value")),
             None => Err(self.fail("unexpected end of the body")),
         }
     }
 
-    /// Steps into a container at level `depth`; whether its contents are kept.
-    fn enter<const BUILD: bool>(&mut self, depth: usize) -> Result<bool, Error> {
+    /// Steps into a container at level `depth`: `false` when it is below the kept levels, and
+    /// was skipped.
+    fn enter(&mut self, depth: usize) -> Result<bool, Error> {
         if depth > MAX_DEPTH {
             return Err(self.fail(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
+        if depth > self.keep {
+            self.pos = skip_container(self.bytes, self.pos, depth)?;
+            return Ok(false);
+        }
         self.pos += 1;
-        Ok(BUILD && depth <= self.keep)
+        Ok(true)
     }
 
-    fn object<const BUILD: bool>(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        let keep = self.enter::<BUILD>(depth)?;
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+        if !self.enter(depth)? {
+            return Ok(Value::Unread);
+        }
         let mut members = Vec::new();
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-        } else {
-            loop {
-                self.ws();
-                if self.peek() != Some(b'"') {
-                    return Err(self.fail("expected a string key"));
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.peek() != Some(b'"') {
+                return Err(self.fail("expected a string key"));
+            }
+            let key = self.string()?;
+            self.ws();
+            if self.peek() != Some(b':') {
+                return Err(self.fail("expected ':'"));
+            }
+            self.pos += 1;
+            members.push((key, self.value(depth)?));
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(members));
                 }
-                if keep {
-                    let key = self.string::<true>()?;
-                    self.expect(b':', "expected ':'")?;
-                    members.push((key, self.value::<true>(depth)?));
-                } else {
-                    self.string::<false>()?;
-                    self.expect(b':', "expected ':'")?;
-                    self.value::<false>(depth)?;
-                }
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.fail("expected ',' or '}'")),
-                }
+                _ => return Err(self.fail("expected ',' or '}'")),
             }
         }
-        Ok(if keep {
-            Value::Object(members)
-        } else {
-            Value::Unread
-        })
     }
 
-    fn array<const BUILD: bool>(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        let keep = self.enter::<BUILD>(depth)?;
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+        if !self.enter(depth)? {
+            return Ok(Value::Unread);
+        }
         let mut items = Vec::new();
         self.ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
-        } else {
-            loop {
-                if keep {
-                    items.push(self.value::<true>(depth)?);
-                } else {
-                    self.value::<false>(depth)?;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
                 }
-                self.ws();
-                match self.peek() {
-                    Some(b',') => self.pos += 1,
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    _ => return Err(self.fail("expected ',' or ']'")),
-                }
+                _ => return Err(self.fail("expected ',' or ']'")),
             }
         }
-        Ok(if keep {
-            Value::Array(items)
-        } else {
-            Value::Unread
-        })
-    }
-
-    /// Whether the unread input starts with `prefix`.
-    fn at(&self, prefix: &[u8]) -> bool {
-        self.bytes
-            .get(self.pos..)
-            .is_some_and(|rest| rest.starts_with(prefix))
-    }
-
-    /// The input from `start` to the current position (both at ASCII bytes).
-    fn since(&self, start: usize) -> Result<&'a str, Error> {
-        self.text
-            .get(start..self.pos)
-            .ok_or_else(|| self.fail("internal: not a character boundary"))
-    }
-
-    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, Error> {
-        if self.at(word.as_bytes()) {
-            self.pos += word.len();
-            Ok(value)
-        } else {
-            Err(self.fail("expected a JSON value"))
-        }
-    }
-
-    fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
-        self.pos - start
-    }
-
-    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, returned as written.
-    fn number(&mut self) -> Result<&'a str, Error> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
-        }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => {
-                self.digits();
-            }
-            _ => return Err(self.fail("expected a digit")),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if self.digits() == 0 {
-                return Err(self.fail("expected a digit after '.'"));
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if self.digits() == 0 {
-                return Err(self.fail("expected a digit in the exponent"));
-            }
-        }
-        self.since(start)
-    }
-
-    fn hex4(&mut self) -> Result<u16, Error> {
-        let quad = self
-            .bytes
-            .get(self.pos..self.pos + 4)
-            .filter(|q| q.iter().all(u8::is_ascii_hexdigit))
-            .ok_or_else(|| self.fail("expected four hex digits after \\u"))?;
-        let mut unit = 0u16;
-        for &b in quad {
-            // is_ascii_hexdigit was checked, so to_digit succeeds.
-            unit = unit << 4 | (b as char).to_digit(16).unwrap_or(0) as u16;
-        }
-        self.pos += 4;
-        Ok(unit)
     }
 
     /// A string at its opening quote, returned in canonical escaped form. Text without
     /// backslashes is already canonical (it cannot hold quotes, controls or surrogates) and is
     /// borrowed.
-    fn string<const BUILD: bool>(&mut self) -> Result<Cow<'a, str>, Error> {
-        self.pos += 1;
-        let start = self.pos;
-        self.plain_run()?;
-        if self.peek() == Some(b'"') {
-            let s = self.since(start)?;
-            self.pos += 1;
-            return Ok(Cow::Borrowed(s));
+    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+        let open = self.pos;
+        let (end, escaped) = scan_string(self.bytes, open)?;
+        let close = end - 1;
+        self.pos = end;
+        if !escaped {
+            return self.text(open + 1, close).map(Cow::Borrowed);
         }
-        if !BUILD {
-            self.skip_escapes()?;
-            return Ok(Cow::Borrowed(""));
-        }
-        let mut out = String::from(self.since(start)?);
+        // Checked text: decode its escapes.
+        let mut out = String::with_capacity(close - open);
+        self.pos = open + 1;
         loop {
             let run = self.pos;
-            self.plain_run()?;
-            out.push_str(self.since(run)?);
-            if self.peek() == Some(b'"') {
-                self.pos += 1;
+            self.pos = self
+                .bytes
+                .get(run..close)
+                .and_then(|t| t.iter().position(|&c| c == b'\\'))
+                .map_or(close, |k| run + k);
+            out.push_str(self.text(run, self.pos)?);
+            if self.pos >= close {
+                self.pos = end;
                 return Ok(Cow::Owned(out));
             }
-            self.pos += 1;
-            let escape = self.peek();
-            self.pos += 1;
-            match escape {
+            self.pos += 2;
+            match self.bytes.get(self.pos - 1) {
                 Some(b'"') => out.push_str("\\\""),
                 Some(b'\\') => out.push_str("\\\\"),
                 Some(b'/') => out.push('/'),
@@ -439,68 +611,11 @@ impl<'a> Parser<'a> {
                 Some(b'n') => out.push_str("\\n"),
                 Some(b'r') => out.push_str("\\r"),
                 Some(b't') => out.push_str("\\t"),
-                Some(b'u') => {
-                    let unit = self.hex4()?;
+                _ => {
+                    let unit = hex4(self.bytes, self.pos)?;
+                    self.pos += 4;
                     self.unicode_escape(unit, &mut out)?;
                 }
-                _ => {
-                    self.pos -= 1;
-                    return Err(self.fail("invalid escape"));
-                }
-            }
-        }
-    }
-
-    /// The rest of a string from its first backslash, validated without decoding.
-    fn skip_escapes(&mut self) -> Result<(), Error> {
-        while self.peek() == Some(b'\\') {
-            self.pos += 1;
-            match self.peek() {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 1,
-                Some(b'u') => {
-                    self.pos += 1;
-                    self.hex4()?;
-                }
-                _ => return Err(self.fail("invalid escape")),
-            }
-            self.plain_run()?;
-        }
-        // plain_run stops only at a backslash or the closing quote.
-        self.pos += 1;
-        Ok(())
-    }
-
-    /// Moves to the next `"` or `\\` of a string, eight bytes at a time (SWAR): strings are most
-    /// of a body's bytes.
-    fn plain_run(&mut self) -> Result<(), Error> {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        let mut i = self.pos;
-        while let Some(chunk) = self
-            .bytes
-            .get(i..i + 8)
-            .and_then(|c| <[u8; 8]>::try_from(c).ok())
-        {
-            let w = u64::from_le_bytes(chunk);
-            let quote = w ^ (ONES * u64::from(b'"'));
-            let backslash = w ^ (ONES * u64::from(b'\\'));
-            // High bit set in the lowest byte that is 0 (resp. below 0x20); higher bytes may be
-            // false positives, so only the lowest is used.
-            let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-            let stop = (zero(quote) | zero(backslash) | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH;
-            if stop != 0 {
-                i += (stop.trailing_zeros() / 8) as usize;
-                break;
-            }
-            i += 8;
-        }
-        self.pos = i;
-        loop {
-            match self.peek() {
-                Some(b'"' | b'\\') => return Ok(()),
-                Some(0..=0x1f) => return Err(self.fail("control character in a string")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.fail("unterminated string")),
             }
         }
     }
@@ -508,16 +623,16 @@ impl<'a> Parser<'a> {
     /// Writes the canonical form of the code unit `unit` from a `\u` escape, pairing a high
     /// surrogate with a following `\u` low surrogate.
     fn unicode_escape(&mut self, unit: u16, out: &mut String) -> Result<(), Error> {
-        if (0xD800..0xDC00).contains(&unit) && self.at(b"\\u") {
-            let save = self.pos;
-            self.pos += 2;
-            let low = self.hex4()?;
+        if (0xD800..0xDC00).contains(&unit)
+            && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
+        {
+            let low = hex4(self.bytes, self.pos + 2)?;
             if (0xDC00..0xE000).contains(&low) {
+                self.pos += 6;
                 let c = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
                 out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
                 return Ok(());
             }
-            self.pos = save;
         }
         match char::from_u32(u32::from(unit)) {
             // A lone surrogate: JSON.stringify escapes it, lower-case.
