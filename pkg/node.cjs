@@ -16,10 +16,12 @@ const sha256 =
   typeof crypto.hash === 'function'
     ? (bytes) => crypto.hash('sha256', bytes, 'buffer') // Node ≥ 20.12: one call, no Hash object
     : (bytes) => crypto.createHash('sha256').update(bytes).digest();
+let bytes = new Uint8Array(memory.buffer);
 use_native_sha256({
   sha256(address, length, out) {
-    const { buffer } = memory;
-    new Uint8Array(buffer, out, 32).set(sha256(new Uint8Array(buffer, address, length)));
+    // A grown memory detaches the old buffer (its views become empty): take the new one.
+    if (bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
+    bytes.set(sha256(bytes.subarray(address, address + length)), out);
   },
 });
 

@@ -67,7 +67,12 @@ impl ErrorCode {
     /// assert_eq!(ErrorCode::from_code("invalid_json"), None);
     /// ```
     pub fn from_code(code: &str) -> Option<ErrorCode> {
-        ErrorCode::ALL.into_iter().find(|c| c.as_str() == code)
+        // Not inlined into the loop: eight unrolled inline comparisons cost 2.5 KB of wasm.
+        #[inline(never)]
+        fn same(a: &str, b: &str) -> bool {
+            a == b
+        }
+        ErrorCode::ALL.into_iter().find(|c| same(c.as_str(), code))
     }
 
     /// The HTTP status a receiver should answer with: 413, 401 or 400.

@@ -131,12 +131,8 @@ pub(crate) fn parse(raw: &str) -> f64 {
         Some(rest) => (true, rest),
         None => (false, raw),
     };
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => body.split_at(i),
-        None => (body, ""),
-    };
+    let (mantissa, exponent) = body.split_once(['e', 'E']).unwrap_or((body, ""));
     // Exponent digits beyond any meaningful size saturate (1e99999999999 is still infinity).
-    let exponent = exponent.trim_start_matches(['e', 'E']);
     let (exp_negative, exp_digits) = match exponent.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, exponent.trim_start_matches('+')),

@@ -14,17 +14,34 @@ use wasm_bindgen::prelude::*;
 use crate::signature::{Digester, Sha2};
 use crate::{AccessToken, Error, ErrorCode, Options, SignatureHeaders};
 
-fn to_js(error: Error) -> JsValue {
-    let js = js_sys::Error::new(error.message());
-    js.set_name(error.code().as_str());
-    js.into()
-}
-
-fn too_large(max: usize) -> JsValue {
-    to_js(Error::new(
+fn too_large(max: usize) -> Error {
+    Error::new(
         ErrorCode::BodyTooLarge,
         format!("body: more than the limit of {max} bytes"),
-    ))
+    )
+}
+
+/// Whether a check passed; the error of one that failed is kept for [`take_error`], so that
+/// `verify` answers `false` without building a JS error.
+fn passed(result: Result<Result<(), Error>, JsValue>) -> Result<bool, JsValue> {
+    Ok(match result? {
+        Ok(()) => true,
+        Err(error) => {
+            LAST_ERROR.set(Some(error));
+            false
+        }
+    })
+}
+
+/// The error of the last check that failed, as a JS `Error` whose `name` is the code (undefined
+/// when there is none).
+#[wasm_bindgen]
+pub fn take_error() -> JsValue {
+    LAST_ERROR.take().map_or(JsValue::UNDEFINED, |error| {
+        let js = js_sys::Error::new(error.message());
+        js.set_name(error.code().as_str());
+        js.into()
+    })
 }
 
 /// Give back the input buffer's room after a body this large, when the next is much smaller.
@@ -42,6 +59,9 @@ thread_local! {
     /// `TOKEN_ROOM` bytes, the body, `TIMESTAMP_ROOM` bytes. It keeps its size from call to call,
     /// so wasm memory stays flat.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+
+    /// The error of the last failed check, until JS takes it.
+    static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
 
     /// The runtime's own SHA-256, when its entry point installed one.
     static NATIVE_SHA256: RefCell<Option<NativeSha256>> = const { RefCell::new(None) };
@@ -82,113 +102,115 @@ pub fn instance_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// The input buffer around a raw body: the room before and after it.
-struct Room<'b> {
+/// The SHA-256 of a call: the native one when installed, over token ‖ body ‖ timestamp laid out
+/// in the input buffer around the body; [`Sha2`] for any other message (the canonical form of a
+/// body that did not match), when there is no native one, or if it throws.
+struct Hasher<'b> {
     before: &'b mut [u8],
     body: &'b [u8],
     after: &'b mut [u8],
 }
 
-/// The SHA-256 of a call: the native one when installed (in place around a raw body in the
-/// input buffer, else over a joined copy), else [`Sha2`]; also [`Sha2`] if the native one throws.
-struct Hasher<'b> {
-    room: Option<Room<'b>>,
+impl Hasher<'_> {
+    fn native(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> Option<[u8; 32]> {
+        if !std::ptr::eq(self.body, message) {
+            return None;
+        }
+        let start = self.before.len().checked_sub(token.len())?;
+        self.before.get_mut(start..)?.copy_from_slice(token);
+        self.after
+            .get_mut(..timestamp.len())?
+            .copy_from_slice(timestamp);
+        let address = self.before.as_ptr().wrapping_add(start) as u32;
+        let length = (token.len() + message.len() + timestamp.len()) as u32;
+        let mut out = [0u8; 32];
+        NATIVE_SHA256.with_borrow(|native| {
+            native
+                .as_ref()?
+                .sha256(address, length, out.as_mut_ptr() as u32)
+                .ok()
+        })?;
+        Some(out)
+    }
 }
 
 impl Digester for Hasher<'_> {
     fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32] {
-        NATIVE_SHA256
-            .with_borrow(|native| {
-                let native = native.as_ref()?;
-                let mut out = [0u8; 32];
-                let mut run = |start: *const u8, len: usize| {
-                    native
-                        .sha256(start as u32, len as u32, out.as_mut_ptr() as u32)
-                        .ok()
-                };
-                match &mut self.room {
-                    Some(Room {
-                        before,
-                        body,
-                        after,
-                    }) if std::ptr::eq(*body, message)
-                        && token.len() <= before.len()
-                        && timestamp.len() <= after.len() =>
-                    {
-                        let start = before.len() - token.len();
-                        before.get_mut(start..)?.copy_from_slice(token);
-                        after.get_mut(..timestamp.len())?.copy_from_slice(timestamp);
-                        let len = token.len() + message.len() + timestamp.len();
-                        run(before.as_ptr().wrapping_add(start), len)?;
-                    }
-                    _ => {
-                        let joined = [token, message, timestamp].concat();
-                        run(joined.as_ptr(), joined.len())?;
-                    }
-                }
-                Some(out)
-            })
+        self.native(token, message, timestamp)
             .unwrap_or_else(|| Sha2.digest(token, message, timestamp))
     }
 }
 
 /// Runs `f` on the bytes of a body and the SHA-256 to use: a number is the length of a raw body
 /// JS wrote into the input buffer (or, above `max`, the length of one it did not copy); an
-/// object is a parsed body, whose bytes are `JSON.stringify(body)`, the seed's own computation.
+/// object is a parsed body, whose bytes are `JSON.stringify(body)`, the seed's own computation
+/// (copied into the input buffer, like a raw body).
+/// The outer error is a programmer error (a `TypeError` to throw), the inner one the coded result.
 fn with_body<T>(
     body: &JsValue,
     max: usize,
     f: impl FnOnce(&[u8], &mut Hasher<'_>) -> Result<T, Error>,
-) -> Result<T, JsValue> {
-    if let Some(len) = body.as_f64() {
-        let len = len as usize;
-        if len > max {
-            return Err(too_large(max));
-        }
-        return INPUT.with_borrow_mut(|buf| {
-            let not_there =
-                || JsValue::from(js_sys::TypeError::new("body: not in the input buffer"));
-            let (before, rest) = buf.split_at_mut_checked(TOKEN_ROOM).ok_or_else(not_there)?;
-            let (body, after) = rest.split_at_mut_checked(len).ok_or_else(not_there)?;
-            let body: &[u8] = body;
-            let mut hasher = Hasher {
-                room: Some(Room {
-                    before,
-                    body,
-                    after,
-                }),
-            };
-            f(body, &mut hasher).map_err(to_js)
-        });
+) -> Result<Result<T, Error>, JsValue> {
+    let len = match body.as_f64() {
+        Some(len) => len as usize,
+        None => match stringify(body, max)? {
+            Ok(text) if text.len() <= max => {
+                let at = input(text.len());
+                INPUT.with_borrow_mut(|buf| {
+                    let offset = at as usize - buf.as_ptr() as usize;
+                    buf.get_mut(offset..offset + text.len())
+                        .map(|room| room.copy_from_slice(text.as_bytes()))
+                });
+                text.len()
+            }
+            Ok(text) => text.len(),
+            Err(error) => return Ok(Err(error)),
+        },
+    };
+    if len > max {
+        return Ok(Err(too_large(max)));
     }
+    INPUT.with_borrow_mut(|buf| {
+        let not_there = || JsValue::from(js_sys::TypeError::new("body: not in the input buffer"));
+        let (before, rest) = buf.split_at_mut_checked(TOKEN_ROOM).ok_or_else(not_there)?;
+        let (body, after) = rest.split_at_mut_checked(len).ok_or_else(not_there)?;
+        let body: &[u8] = body;
+        Ok(f(
+            body,
+            &mut Hasher {
+                before,
+                body,
+                after,
+            },
+        ))
+    })
+}
+
+/// `JSON.stringify(body)` of a parsed body, or the coded error of one too deep for it or longer
+/// than `max` (refused before it is copied: a UTF-16 code unit is at least one UTF-8 byte).
+fn stringify(body: &JsValue, max: usize) -> Result<Result<String, Error>, JsValue> {
     if !body.is_object() {
         return Err(js_sys::TypeError::new("body: unsupported type").into());
     }
-    let text = JSON::stringify(body).map_err(|e| {
+    match JSON::stringify(body) {
+        Ok(text) if text.length() as usize > max => Ok(Err(too_large(max))),
+        Ok(text) => text
+            .as_string()
+            .map(Ok)
+            .ok_or_else(|| js_sys::TypeError::new("body: JSON.stringify gave no text").into()),
         // V8 runs out of stack on objects nested some thousands deep, which express.json()
         // builds from a hostile request: a body problem, not a programmer error.
-        if e.is_instance_of::<js_sys::RangeError>() {
-            to_js(Error::new(
-                ErrorCode::InvalidJson,
-                "body: the parsed object is nested too deeply for JSON.stringify",
-            ))
-        } else {
-            // A circular object or a BigInt: a programmer error. V8's own message quotes the
-            // object's keys, which are the body's text, so it is not passed on.
-            js_sys::TypeError::new(
-                "body: JSON.stringify failed (a circular structure, a BigInt or a throwing toJSON)",
-            )
-            .into()
-        }
-    })?;
-    if !text.is_string() {
-        return Err(js_sys::TypeError::new("body: JSON.stringify gave no text").into());
+        Err(e) if e.is_instance_of::<js_sys::RangeError>() => Ok(Err(Error::new(
+            ErrorCode::InvalidJson,
+            "body: the parsed object is nested too deeply for JSON.stringify",
+        ))),
+        // A circular object or a BigInt: a programmer error. V8's own message quotes the
+        // object's keys, which are the body's text, so it is not passed on.
+        Err(_) => Err(js_sys::TypeError::new(
+            "body: JSON.stringify failed (a circular structure, a BigInt or a throwing toJSON)",
+        )
+        .into()),
     }
-    // A UTF-16 code unit is at least one UTF-8 byte: refused before it is copied.
-    if text.length() as usize > max {
-        return Err(too_large(max));
-    }
-    f(String::from(text).as_bytes(), &mut Hasher { room: None }).map_err(to_js)
 }
 
 fn options(tolerance_seconds: f64, max_body_bytes: f64, strict: bool) -> Options {
@@ -199,56 +221,69 @@ fn options(tolerance_seconds: f64, max_body_bytes: f64, strict: bool) -> Options
     }
 }
 
-/// Checks 1–7 (and check 8 when `event`) of a delivery. Arguments were validated in JS:
-/// `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0, tokens non-empty.
+/// Checks 1–7 (and check 8 when `event`) of a delivery: whether they pass (else the error is
+/// kept for [`take_error`]). Arguments were validated in JS: `tokens` is a non-empty string or
+/// an array of them, `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn authenticate(
     body: &JsValue,
     signature: Option<String>,
     timestamp: Option<String>,
-    tokens: Vec<String>,
+    tokens: &JsValue,
     tolerance_seconds: f64,
     now_ms: f64,
     max_body_bytes: f64,
     strict: bool,
     event: bool,
-) -> Result<(), JsValue> {
+) -> Result<bool, JsValue> {
     let options = options(tolerance_seconds, max_body_bytes, strict);
     let headers = SignatureHeaders {
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
     };
-    let tokens: Vec<AccessToken> = tokens.into_iter().filter_map(AccessToken::new).collect();
+    let tokens: Vec<AccessToken> = match tokens.as_string() {
+        Some(token) => AccessToken::new(token).into_iter().collect(),
+        None => js_sys::Array::from(tokens)
+            .iter()
+            .filter_map(|t| t.as_string().and_then(AccessToken::new))
+            .collect(),
+    };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
-    with_body(body, options.max_body_bytes, |bytes, hasher| {
+    passed(with_body(body, options.max_body_bytes, |bytes, hasher| {
         if event {
             crate::construct_event_with(hasher, bytes, &headers, &tokens, &options, now).map(|_| ())
         } else {
             crate::verify_with(hasher, bytes, &headers, &tokens, &options, now)
         }
-    })
+    }))
 }
 
-/// Checks 1, 7 and 8: size, strict JSON and the event envelope, without authenticating.
+/// Checks 1, 7 and 8: size, strict JSON and the event envelope, without authenticating: whether
+/// they pass (else the error is kept for [`take_error`]).
 #[wasm_bindgen]
-pub fn parse(body: &JsValue, max_body_bytes: f64, strict: bool) -> Result<(), JsValue> {
+pub fn parse(body: &JsValue, max_body_bytes: f64, strict: bool) -> Result<bool, JsValue> {
     let options = options(f64::INFINITY, max_body_bytes, strict);
-    with_body(body, options.max_body_bytes, |bytes, _| {
+    passed(with_body(body, options.max_body_bytes, |bytes, _| {
         crate::parse(bytes, &options).map(|_| ())
-    })
+    }))
 }
 
-/// The hex signature of `body` at `timestamp` (digits, checked in JS).
+/// The hex signature of `body` at `timestamp` (digits, checked in JS), or undefined when the
+/// body has no bytes to sign (a parsed object too deep for `JSON.stringify`; the error is kept
+/// for [`take_error`]).
 #[wasm_bindgen]
-pub fn sign(body: &JsValue, token: String, timestamp: &str) -> Result<String, JsValue> {
+pub fn sign(body: &JsValue, token: String, timestamp: &str) -> Result<Option<String>, JsValue> {
     let token = AccessToken::new(token)
         .ok_or_else(|| JsValue::from(js_sys::TypeError::new("accessToken: empty")))?;
-    with_body(body, usize::MAX, |bytes, hasher| {
-        Ok(crate::signature::sign_with(
+    let mut signature = None;
+    let signed = passed(with_body(body, usize::MAX, |bytes, hasher| {
+        signature = Some(crate::signature::sign_with(
             hasher, bytes, &token, timestamp,
-        ))
-    })
+        ));
+        Ok(())
+    }))?;
+    Ok(signature.filter(|_| signed))
 }
 
 /// The HTTP status of an error code, or undefined for a string that is not one.

@@ -34,8 +34,16 @@ function checkKeys(options, known, what) {
   }
 }
 
+/** The checked options; the defaults when there are none (the common call, kept cheap). */
 function readOptions(options) {
-  if (options === undefined) options = {};
+  if (options === undefined) {
+    return {
+      toleranceSeconds: 300,
+      nowMs: Date.now(),
+      maxBodyBytes: wasm.default_max_body_bytes(),
+      strict: false,
+    };
+  }
   checkKeys(options, OPTION_KEYS, 'options');
   const { toleranceSeconds = 300, now = Date.now(), maxBodyBytes, strict = false } = options;
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
@@ -57,18 +65,19 @@ function readOptions(options) {
   };
 }
 
+/** The access token(s) as wasm takes them: a non-empty string or an array of them. */
 function readTokens(accessToken) {
-  const tokens = typeof accessToken === 'string' ? [accessToken] : accessToken;
+  if (typeof accessToken === 'string' && accessToken !== '') return accessToken;
   if (
-    !Array.isArray(tokens) ||
-    tokens.length === 0 ||
-    !tokens.every((t) => typeof t === 'string' && t !== '')
+    !Array.isArray(accessToken) ||
+    accessToken.length === 0 ||
+    !accessToken.every((t) => typeof t === 'string' && t !== '')
   ) {
     throw new TypeError(
       'accessToken: expected a non-empty string or a non-empty array of non-empty strings',
     );
   }
-  return tokens;
+  return accessToken;
 }
 
 const tag = (value) => Object.prototype.toString.call(value);
@@ -84,11 +93,15 @@ function bytesOf(body) {
   return undefined;
 }
 
-let memory;
+let memoryBytes;
 /** A view of `length` bytes of the wasm input buffer, where the next raw body is written. */
 function inputView(length) {
-  const address = wasm.input(length); // may grow the memory: take its buffer afterwards
-  return new Uint8Array((memory ??= wasm.instance_memory()).buffer, address, length);
+  const address = wasm.input(length);
+  // A grown memory detaches the old buffer (its views become empty): take the new one.
+  if (memoryBytes === undefined || memoryBytes.byteLength === 0) {
+    memoryBytes = new Uint8Array(wasm.instance_memory().buffer);
+  }
+  return memoryBytes.subarray(address, address + length);
 }
 
 /**
@@ -142,21 +155,20 @@ function readHeader(headers, name) {
   return typeof value === 'string' ? value.trim() : undefined;
 }
 
-/** Rethrows the coded errors of the wasm core as VesselWebhookError; others pass unchanged. */
-function coded(error) {
-  if (error instanceof Error && wasm.status(error.name) !== undefined) {
-    return new VesselWebhookError(error.name, error.message);
-  }
-  return error;
+/** The error of the check that failed in wasm, as a VesselWebhookError. */
+function failure() {
+  const error = wasm.take_error();
+  return new VesselWebhookError(error.name, error.message);
 }
 
+/** Whether checks 1–7 (and 8 when `event`) pass; the failure is kept for failure(). */
 function authenticate(body, headers, accessToken, options, event) {
   const o = readOptions(options);
   const tokens = readTokens(accessToken);
   const signature = readHeader(headers, 'x-vessel-signature');
   const timestamp = readHeader(headers, 'x-vessel-timestamp');
   // Last before the call: reading headers may run the caller's code, which may call us.
-  wasm.authenticate(
+  return wasm.authenticate(
     readBody(body, o.maxBodyBytes),
     signature,
     timestamp,
@@ -181,33 +193,19 @@ function toEvent(body) {
  * fresh, and one strict JSON object. Throws only TypeError, for wrong arguments.
  */
 export function verify(body, headers, accessToken, options) {
-  try {
-    authenticate(body, headers, accessToken, options, false);
-    return true;
-  } catch (error) {
-    if (coded(error) instanceof VesselWebhookError) return false;
-    throw error;
-  }
+  return authenticate(body, headers, accessToken, options, false);
 }
 
 /** verify + parse: the event of an authentic delivery, or a VesselWebhookError. */
 export function constructEvent(body, headers, accessToken, options) {
-  try {
-    authenticate(body, headers, accessToken, options, true);
-    return toEvent(body);
-  } catch (error) {
-    throw coded(error);
-  }
+  if (!authenticate(body, headers, accessToken, options, true)) throw failure();
+  return toEvent(body);
 }
 
 /** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
 export function parse(body, options) {
   const o = readOptions(options);
-  try {
-    wasm.parse(readBody(body, o.maxBodyBytes), o.maxBodyBytes, o.strict);
-  } catch (error) {
-    throw coded(error);
-  }
+  if (!wasm.parse(readBody(body, o.maxBodyBytes), o.maxBodyBytes, o.strict)) throw failure();
   return toEvent(body);
 }
 
@@ -230,10 +228,9 @@ export function sign(body, accessToken, options = {}) {
   if (connectionId !== undefined && (typeof connectionId !== 'string' || connectionId === '')) {
     throw new TypeError('options.connectionId: expected a non-empty string');
   }
-  const headers = {
-    'x-vessel-timestamp': ts,
-    'x-vessel-signature': wasm.sign(readBody(body), accessToken, ts),
-  };
+  const signature = wasm.sign(readBody(body), accessToken, ts);
+  if (signature === undefined) throw failure();
+  const headers = { 'x-vessel-timestamp': ts, 'x-vessel-signature': signature };
   if (connectionId !== undefined) headers['x-vessel-connection-id'] = connectionId;
   return headers;
 }
