@@ -199,6 +199,7 @@ fn fail(pos: usize, what: &str) -> Error {
 // share them.
 
 /// The first position at or after `i` that is not JSON whitespace.
+#[inline(always)]
 fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while let Some(b' ' | b'\t' | b'\n' | b'\r') = b.get(i) {
         i += 1;
@@ -207,6 +208,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The first position at or after `i` that is not a decimal digit.
+#[inline(always)]
 fn skip_digits(b: &[u8], mut i: usize) -> usize {
     while let Some(b'0'..=b'9') = b.get(i) {
         i += 1;
@@ -215,6 +217,7 @@ fn skip_digits(b: &[u8], mut i: usize) -> usize {
 }
 
 /// `word` (`true`, `false`, `null`) at `i`.
+#[inline(always)]
 fn scan_literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Error> {
     match b.get(i..i + word.len()) {
         Some(w) if w == word => Ok(i + word.len()),
@@ -223,6 +226,7 @@ fn scan_literal(b: &[u8], i: usize, word: &[u8]) -> Result<usize, Error> {
 }
 
 /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?` at `i`.
+#[inline(always)]
 fn scan_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
     if b.get(i) == Some(&b'-') {
         i += 1;
@@ -256,6 +260,7 @@ fn scan_number(b: &[u8], mut i: usize) -> Result<usize, Error> {
 /// The string whose opening quote is at `i`: the position after its closing quote, and whether
 /// it holds escapes. Checks escapes, control characters and UTF-8 (the parser never checks the
 /// whole body up front: outside strings the grammar admits only ASCII).
+#[inline(always)]
 fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
     let mut escaped = false;
     i += 1;
@@ -276,6 +281,7 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
 
 /// The first position at or after `i` holding `"`, `\`, a control character or a non-ASCII
 /// byte, eight bytes at a time (SWAR): strings are most of a body's bytes.
+#[inline(always)]
 fn plain_run(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -302,6 +308,7 @@ fn plain_run(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The escape whose backslash is at `i`.
+#[inline(always)]
 fn scan_escape(b: &[u8], i: usize) -> Result<usize, Error> {
     match b.get(i + 1) {
         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
@@ -373,6 +380,8 @@ fn skip_container(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> 
     let outside = depth - 1;
     let mut level = outside;
     let mut levels = Levels([0; MAX_DEPTH / 64 + 1]);
+    // Whether the container at `level` is an object (meaningless at `outside`).
+    let mut object = false;
     let mut i = start;
     'value: loop {
         // At a value, whitespace skipped.
@@ -382,14 +391,16 @@ fn skip_container(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> 
                 if level > MAX_DEPTH {
                     return Err(fail(i, &format!("nesting deeper than {MAX_DEPTH} levels")));
                 }
-                levels.set(level, open == b'{');
+                object = open == b'{';
+                levels.set(level, object);
                 i = skip_ws(b, i + 1);
                 // `}` is `{` + 2 and `]` is `[` + 2.
                 if b.get(i) == Some(&(open + 2)) {
                     i += 1;
                     level -= 1;
+                    object = levels.is_object(level);
                 } else {
-                    if open == b'{' {
+                    if object {
                         i = scan_key(b, i)?;
                     }
                     continue 'value;
@@ -409,7 +420,6 @@ fn skip_container(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> 
                 return Ok(i);
             }
             i = skip_ws(b, i);
-            let object = levels.is_object(level);
             match b.get(i) {
                 Some(b',') => {
                     i = skip_ws(b, i + 1);
@@ -425,11 +435,13 @@ fn skip_container(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> 
             }
             i += 1;
             level -= 1;
+            object = levels.is_object(level);
         }
     }
 }
 
 /// An object member's key and colon at `i`: the position of its value, whitespace skipped.
+#[inline(always)]
 fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
     if b.get(i) != Some(&b'"') {
         return Err(fail(i, "expected a string key"));
