@@ -135,6 +135,20 @@ delivery('header values with surrounding whitespace', compact, OK, {
 delivery('rotated tokens: the second one signed', compact, OK, {
   accessToken: [OTHER_TOKEN, TOKEN],
 });
+// Node hashes token ‖ body ‖ timestamp in place, with 512 bytes of room for the token before the
+// body; a longer token takes the other path.
+const LONG_TOKEN = `tok_${'9f'.repeat(300)}`;
+delivery('an access token longer than 512 bytes', compact, OK, {
+  token: LONG_TOKEN,
+  accessToken: LONG_TOKEN,
+});
+delivery('a long access token, another one signed', compact, fails('SIGNATURE_MISMATCH'), {
+  accessToken: [LONG_TOKEN],
+});
+delivery('a non-ASCII access token (hashed as UTF-8)', compact, OK, {
+  token: 'tök_ünïcode_✓',
+  accessToken: 'tök_ünïcode_✓',
+});
 delivery('pretty-printed body, seed signed JSON.stringify', JSON.stringify(contact, null, 2), OK, {
   signed: compact,
 });
