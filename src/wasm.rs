@@ -60,6 +60,9 @@ thread_local! {
     /// so wasm memory stays flat.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 
+    /// Where Node writes a string body as UTF-16, for [`utf16_to_input`].
+    static UTF16: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+
     /// The error of the last failed check, until JS takes it.
     static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
 
@@ -84,16 +87,122 @@ pub fn use_native_sha256(native: NativeSha256) {
     NATIVE_SHA256.set(Some(native));
 }
 
+/// Makes `buf` at least `size` bytes long, and gives back its room after a large body when the
+/// next is much smaller.
+fn reserve(buf: &mut Vec<u8>, size: usize) -> *const u8 {
+    if buf.len() < size || (buf.len() > SHRINK_ABOVE && buf.len() / 4 > size) {
+        *buf = vec![0; size];
+    }
+    buf.as_ptr()
+}
+
 /// The address of a buffer of at least `len` bytes in wasm memory for the next raw body.
 #[wasm_bindgen]
 pub fn input(len: usize) -> *const u8 {
     INPUT.with_borrow_mut(|buf| {
-        let size = TOKEN_ROOM + len + TIMESTAMP_ROOM;
-        if buf.len() < size || (buf.len() > SHRINK_ABOVE && buf.len() / 4 > size) {
-            *buf = vec![0; size];
-        }
-        buf.as_ptr().wrapping_add(TOKEN_ROOM)
+        reserve(buf, TOKEN_ROOM + len + TIMESTAMP_ROOM).wrapping_add(TOKEN_ROOM)
     })
+}
+
+/// The address of room for `units` UTF-16 code units (little-endian) of a string body, which
+/// Node writes with `Buffer#write(string, address, 'utf16le')`: a plain copy of the string,
+/// where `TextEncoder#encodeInto` is V8's slower UTF-8 conversion.
+#[wasm_bindgen]
+pub fn utf16_input(units: usize) -> *const u8 {
+    UTF16.with_borrow_mut(|buf| reserve(buf, 2 * units))
+}
+
+/// Encodes the `units` code units written at [`utf16_input`] into the input buffer as UTF-8,
+/// exactly as `TextEncoder` does (a lone surrogate becomes U+FFFD); returns the length in bytes.
+#[wasm_bindgen]
+pub fn utf16_to_input(units: usize) -> usize {
+    input(3 * units);
+    UTF16.with_borrow(|utf16| {
+        INPUT.with_borrow_mut(|buf| {
+            match (
+                utf16.get(..2 * units),
+                buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + 3 * units),
+            ) {
+                (Some(utf16), Some(utf8)) => encode_utf8(utf16, utf8),
+                _ => 0,
+            }
+        })
+    })
+}
+
+/// Eight little-endian UTF-16 code units as their eight bytes, when all are ASCII.
+#[cfg(target_feature = "simd128")]
+fn ascii_units(units: [u8; 16]) -> Option<[u8; 8]> {
+    use core::arch::wasm32::{
+        u16x8_splat, u64x2, u64x2_extract_lane, u8x16_narrow_i16x8, v128_and, v128_any_true,
+    };
+    let [a, b, c, d, e, f, g, h, rest @ ..] = units;
+    let v = u64x2(
+        u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        u64::from_le_bytes(rest),
+    );
+    if v128_any_true(v128_and(v, u16x8_splat(0xFF80))) {
+        return None;
+    }
+    Some(u64x2_extract_lane::<0>(u8x16_narrow_i16x8(v, v)).to_le_bytes())
+}
+
+/// Eight little-endian UTF-16 code units as their eight bytes, when all are ASCII.
+#[cfg(not(target_feature = "simd128"))]
+fn ascii_units(units: [u8; 16]) -> Option<[u8; 8]> {
+    let mut out = [0; 8];
+    for (o, u) in out.iter_mut().zip(units.chunks_exact(2)) {
+        match u {
+            [low @ 0..=0x7F, 0] => *o = *low,
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Writes little-endian UTF-16 `src` into `dst` (at least 3 bytes per code unit) as UTF-8;
+/// returns the length written.
+fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
+    let unit = |i: usize| {
+        src.get(i..i + 2)
+            .and_then(|u| <[u8; 2]>::try_from(u).ok())
+            .map(u16::from_le_bytes)
+    };
+    let (mut i, mut j) = (0, 0);
+    loop {
+        // Eight ASCII code units at a time.
+        while let (Some(units), Some(out)) = (
+            src.get(i..i + 16)
+                .and_then(|u| <[u8; 16]>::try_from(u).ok()),
+            dst.get_mut(j..j + 8),
+        ) {
+            let Some(ascii) = ascii_units(units) else {
+                break;
+            };
+            out.copy_from_slice(&ascii);
+            i += 16;
+            j += 8;
+        }
+        let Some(first) = unit(i) else {
+            return j;
+        };
+        i += 2;
+        let c = match (first, unit(i)) {
+            (0xD800..=0xDBFF, Some(low @ 0xDC00..=0xDFFF)) => {
+                i += 2;
+                char::from_u32(
+                    0x10000 + ((u32::from(first) - 0xD800) << 10) + u32::from(low - 0xDC00),
+                )
+            }
+            _ => char::from_u32(u32::from(first)),
+        }
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+        // Room for it: 3 bytes per code unit is enough for any character.
+        match dst.get_mut(j..j + c.len_utf8()) {
+            Some(out) => j += c.encode_utf8(out).len(),
+            None => return j,
+        }
+    }
 }
 
 /// The instance's memory, for writing into the input buffer.

@@ -1,6 +1,7 @@
 // The package's public API, shared by every entry point (node.cjs, node.mjs, workerd.js,
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
+import { hooks } from './hooks.js';
 
 /** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
 export class VesselWebhookError extends Error {
@@ -114,6 +115,7 @@ function inputView(length) {
 function readBody(body, maxBodyBytes = Infinity) {
   if (typeof body === 'string') {
     if (body.length > maxBodyBytes) return body.length;
+    if (hooks.writeString !== undefined) return hooks.writeString(body);
     return encoder.encodeInto(body, inputView(body.length * 3)).written;
   }
   const bytes = bytesOf(body);

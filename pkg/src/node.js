@@ -1,4 +1,10 @@
 // Bundled to CommonJS as dist/api.cjs for Node's require; node.cjs instantiates the wasm and
-// gives it Node's SHA-256.
-export { initSync, use_native_sha256 } from '../dist/vessel_webhooks.js';
+// installs Node's fast paths (node:crypto's SHA-256, strings copied as UTF-16).
+export {
+  initSync,
+  use_native_sha256,
+  utf16_input,
+  utf16_to_input,
+} from '../dist/vessel_webhooks.js';
+export { hooks } from './hooks.js';
 export * from './api.js';

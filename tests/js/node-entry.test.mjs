@@ -1,0 +1,85 @@
+// The Node entry's fast paths (issue 5): token ‖ body ‖ timestamp hashed with node:crypto (the
+// CPU's SHA instructions) instead of the wasm's software SHA-256, with the wasm's as fallback if
+// that throws; a string body copied into wasm memory as UTF-16 and encoded there, instead of
+// TextEncoder#encodeInto. The vectors check the digests on both paths: Node here, the wasm's in
+// workerd, Deno and Bun.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { sign, verify } from 'vessel-webhooks';
+
+// Node ≥ 20.12 has crypto.hash, which the entry uses; older ones use createHash.
+const skip = typeof crypto.hash !== 'function';
+
+/** Runs `script` in a fresh Node with crypto.hash wrapped by `wrapper`; returns what it prints. */
+function run(wrapper) {
+  const script = `
+    const crypto = require('node:crypto');
+    const original = crypto.hash;
+    let calls = 0;
+    crypto.hash = (...args) => { calls++; return (${wrapper})(original, args); };
+    const { constructEvent, sign, verify } = require('vessel-webhooks');
+    const body = '{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY"}}';
+    const headers = sign(body, 'tok_a');
+    const results = {
+      signed: verify(body, headers, 'tok_a'),
+      forged: verify(body, headers, 'tok_b'),
+      object: verify(JSON.parse(body), headers, ['tok_b', 'tok_a']),
+      eventId: constructEvent(Buffer.from(body), headers, 'tok_a').eventId,
+    };
+    console.log(JSON.stringify({ ...results, calls }));
+  `;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return JSON.parse(child.stdout);
+}
+
+const expected = { signed: true, forged: false, object: true, eventId: 'e1' };
+
+test('in Node, every digest comes from node:crypto', { skip }, () => {
+  // sign 1, verify 1 + 1, the object body with two tokens 2 (every token is hashed), constructEvent 1.
+  assert.deepEqual(run('(hash, args) => hash(...args)'), { ...expected, calls: 6 });
+});
+
+test('when node:crypto throws, the wasm SHA-256 gives the same answers', { skip }, () => {
+  assert.deepEqual(run('() => { throw new Error("no SHA-256 here"); }'), { ...expected, calls: 6 });
+});
+
+/** A string of `length` random UTF-16 code units, weighted to ASCII, with lone surrogates. */
+function randomString(random, length) {
+  let s = '';
+  for (let i = 0; i < length; i++) {
+    const r = random();
+    if (r < 0.6) s += String.fromCharCode(0x20 + Math.floor(random() * 0x5f));
+    else if (r < 0.75) s += String.fromCharCode(Math.floor(random() * 0x800));
+    else if (r < 0.85) s += String.fromCharCode(0x800 + Math.floor(random() * 0xf800));
+    else if (r < 0.95) s += String.fromCodePoint(0x10000 + Math.floor(random() * 0x100000));
+    else s += String.fromCharCode(0xd800 + Math.floor(random() * 0x800)); // a lone surrogate
+  }
+  return s;
+}
+
+test('a string body is signed and verified as its TextEncoder bytes', () => {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const encoder = new TextEncoder();
+  for (let n = 0; n < 3000; n++) {
+    // Lengths around the eight-unit steps of the ASCII fast path, and some long ones.
+    const body = randomString(random, n < 2000 ? n % 67 : 1 + Math.floor(random() * 5000));
+    const bytes = encoder.encode(body);
+    const headers = sign(bytes, 'tok', { timestamp: 1700000000 });
+    assert.deepEqual(sign(body, 'tok', { timestamp: 1700000000 }), headers, JSON.stringify(body));
+    // Not JSON, so verify is false either way: it must not throw, and must read the same bytes.
+    assert.equal(verify(body, headers, 'tok', { now: 1700000000000 }), false);
+  }
+  // A JSON event: with non-ASCII text, an astral character and a raw lone surrogate, which
+  // TextEncoder (and createHash) encode as U+FFFD.
+  const body = `{"eventId":"é😀${String.fromCharCode(0xd800)}","type":"STATUS_CHANGE","data":{"status":"READY"}}`;
+  const headers = sign(encoder.encode(body), 'tok', { timestamp: 1700000000 });
+  assert.equal(verify(body, headers, 'tok', { now: 1700000000000 }), true);
+  assert.equal(verify(body.replace('é', 'e'), headers, 'tok', { now: 1700000000000 }), false);
+});
+  assert.equal(verify(body, headers, 'tok', { now: 1700000000000 }), true);
+  assert.equal(verify(event, headers, 'tok', { now: 1700000000000 }), false);
+});
