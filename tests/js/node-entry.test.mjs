@@ -80,6 +80,3 @@ test('a string body is signed and verified as its TextEncoder bytes', () => {
   assert.equal(verify(body, headers, 'tok', { now: 1700000000000 }), true);
   assert.equal(verify(body.replace('é', 'e'), headers, 'tok', { now: 1700000000000 }), false);
 });
-  assert.equal(verify(body, headers, 'tok', { now: 1700000000000 }), true);
-  assert.equal(verify(event, headers, 'tok', { now: 1700000000000 }), false);
-});
