@@ -28,6 +28,8 @@ pub mod models;
 mod number;
 #[cfg(feature = "models")]
 mod record;
+#[cfg(any(test, target_arch = "wasm32"))]
+mod sha256;
 mod signature;
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+#[cfg(not(target_arch = "wasm32"))]
 use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
@@ -142,10 +143,11 @@ pub(crate) trait Digester {
     fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32];
 }
 
-/// SHA-256 in Rust: the `sha2` crate (in wasm, its simd128 backend).
+/// SHA-256 in Rust: the `sha2` crate natively, `crate::sha256` in wasm (written for V8).
 pub(crate) struct Sha2;
 
 impl Digester for Sha2 {
+    #[cfg(not(target_arch = "wasm32"))]
     fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32] {
         Sha256::new()
             .chain_update(token)
@@ -153,6 +155,11 @@ impl Digester for Sha2 {
             .chain_update(timestamp)
             .finalize()
             .into()
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32] {
+        crate::sha256::digest(&[token, message, timestamp])
     }
 }
 
