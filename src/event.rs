@@ -337,8 +337,8 @@ fn object_at<'v, 'a>(parent: &'v Value<'a>, key: &str, path: &str) -> Result<&'v
     }
 }
 
-fn strict_check(strict: bool, path: &str, other: bool, known: &[&str]) -> Result<(), Error> {
-    if strict && other {
+fn strict_check(strict: bool, path: &str, value: &str, known: &[&str]) -> Result<(), Error> {
+    if strict && !known.contains(&value) {
         let mut message = format!("{path}: not a known value (strict mode); expected one of ");
         for (i, value) in known.iter().enumerate() {
             message.push_str(if i == 0 { "" } else { ", " });
@@ -352,9 +352,31 @@ fn strict_check(strict: bool, path: &str, other: bool, known: &[&str]) -> Result
 /// How many container levels [`check`] reads: the event, `data` and `data.record`.
 pub(crate) const LEVELS_READ: usize = 3;
 
-/// Checks that a parsed document is a Vessel event (INVALID_EVENT naming the failing path);
-/// `body` is the text it was parsed from.
-pub(crate) fn check(doc: &Value<'_>, body: &[u8], strict: bool) -> Result<Event, Error> {
+/// The fields of an event that [`check_envelope`] checked, in canonical escaped form, borrowed
+/// from the parsed document.
+pub(crate) struct Envelope<'v> {
+    event_id: &'v str,
+    kind: Kind<'v>,
+}
+
+enum Kind<'v> {
+    ObjectChange {
+        object_type: &'v str,
+        event_type: &'v str,
+        record_id: &'v str,
+    },
+    StatusChange {
+        status: &'v str,
+    },
+    Other {
+        type_name: &'v str,
+    },
+}
+
+/// Checks that a parsed document is a Vessel event (INVALID_EVENT naming the failing path),
+/// copying nothing out of it. Canonical text escapes nothing a known value holds, so known
+/// values compare as they are.
+pub(crate) fn check_envelope<'v>(doc: &'v Value<'_>, strict: bool) -> Result<Envelope<'v>, Error> {
     let event_id = string_at(doc, "eventId", "eventId")?;
     if event_id.is_empty() {
         return Err(Error::new(
@@ -362,49 +384,60 @@ pub(crate) fn check(doc: &Value<'_>, body: &[u8], strict: bool) -> Result<Event,
             "eventId: expected a non-empty string",
         ));
     }
-    let type_name = text(string_at(doc, "type", "type")?);
+    let type_name = string_at(doc, "type", "type")?;
     let data = object_at(doc, "data", "data")?;
-    let kind = match type_name.as_str() {
+    let kind = match type_name {
         "OBJECT_CHANGE" => {
-            let object_type =
-                ObjectType::from_text(&text(string_at(data, "objectType", "data.objectType")?));
-            let event_type =
-                ChangeType::from_text(&text(string_at(data, "eventType", "data.eventType")?));
+            let object_type = string_at(data, "objectType", "data.objectType")?;
+            let event_type = string_at(data, "eventType", "data.eventType")?;
             let record = object_at(data, "record", "data.record")?;
-            let record_id = text(string_at(record, "id", "data.record.id")?);
-            strict_check(
-                strict,
-                "data.objectType",
-                matches!(object_type, ObjectType::Other(_)),
-                ObjectType::KNOWN,
-            )?;
-            strict_check(
-                strict,
-                "data.eventType",
-                matches!(event_type, ChangeType::Other(_)),
-                ChangeType::KNOWN,
-            )?;
-            EventKind::ObjectChange {
+            let record_id = string_at(record, "id", "data.record.id")?;
+            strict_check(strict, "data.objectType", object_type, ObjectType::KNOWN)?;
+            strict_check(strict, "data.eventType", event_type, ChangeType::KNOWN)?;
+            Kind::ObjectChange {
                 object_type,
                 event_type,
                 record_id,
             }
         }
         "STATUS_CHANGE" => {
-            let status =
-                ConnectionStatus::from_text(&text(string_at(data, "status", "data.status")?));
-            strict_check(
-                strict,
-                "data.status",
-                matches!(status, ConnectionStatus::Other(_)),
-                ConnectionStatus::KNOWN,
-            )?;
-            EventKind::StatusChange { status }
+            let status = string_at(data, "status", "data.status")?;
+            strict_check(strict, "data.status", status, ConnectionStatus::KNOWN)?;
+            Kind::StatusChange { status }
         }
         _ => {
-            strict_check(strict, "type", true, &["OBJECT_CHANGE", "STATUS_CHANGE"])?;
-            EventKind::Other { type_name }
+            strict_check(
+                strict,
+                "type",
+                type_name,
+                &["OBJECT_CHANGE", "STATUS_CHANGE"],
+            )?;
+            Kind::Other { type_name }
         }
+    };
+    Ok(Envelope { event_id, kind })
+}
+
+/// [`check_envelope`], then the [`Event`] with its text decoded; `body` is the text the document
+/// was parsed from.
+pub(crate) fn check(doc: &Value<'_>, body: &[u8], strict: bool) -> Result<Event, Error> {
+    let Envelope { event_id, kind } = check_envelope(doc, strict)?;
+    let kind = match kind {
+        Kind::ObjectChange {
+            object_type,
+            event_type,
+            record_id,
+        } => EventKind::ObjectChange {
+            object_type: ObjectType::from_text(&text(object_type)),
+            event_type: ChangeType::from_text(&text(event_type)),
+            record_id: text(record_id),
+        },
+        Kind::StatusChange { status } => EventKind::StatusChange {
+            status: ConnectionStatus::from_text(&text(status)),
+        },
+        Kind::Other { type_name } => EventKind::Other {
+            type_name: text(type_name),
+        },
     };
     Ok(Event {
         event_id: text(event_id),

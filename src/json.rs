@@ -533,12 +533,13 @@ impl<'a> Parser<'a> {
         if !self.enter(depth)? {
             return Ok(Value::Unread);
         }
-        let mut members = Vec::new();
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        // Room for a typical record's members at once, rather than growing to it.
+        let mut members = Vec::with_capacity(16);
         loop {
             self.ws();
             if self.peek() != Some(b'"') {

@@ -213,18 +213,29 @@ pub fn construct_event(
     options: &Options,
     now: SystemTime,
 ) -> Result<Event, Error> {
-    construct_event_with(&mut Sha2, body, headers, tokens, options, now)
+    let doc = authenticate(
+        body,
+        headers,
+        tokens,
+        options,
+        now,
+        event::LEVELS_READ,
+        &mut Sha2,
+    )?;
+    event::check(&doc, body, options.strict)
 }
 
-/// [`construct_event`] with the given SHA-256.
-pub(crate) fn construct_event_with(
+/// [`construct_event`] with the given SHA-256, checking the event without building an [`Event`]
+/// (the JS binding hands the body to `JSON.parse`).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn check_event_with(
     digester: &mut impl Digester,
     body: &[u8],
     headers: &SignatureHeaders<'_>,
     tokens: &[AccessToken],
     options: &Options,
     now: SystemTime,
-) -> Result<Event, Error> {
+) -> Result<(), Error> {
     let doc = authenticate(
         body,
         headers,
@@ -234,7 +245,7 @@ pub(crate) fn construct_event_with(
         event::LEVELS_READ,
         digester,
     )?;
-    event::check(&doc, body, options.strict)
+    event::check_envelope(&doc, options.strict).map(|_| ())
 }
 
 /// Parses a body as a Vessel event without authenticating it: only for bodies already

@@ -361,7 +361,7 @@ pub fn authenticate(
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
     passed(with_body(body, options.max_body_bytes, |bytes, hasher| {
         if event {
-            crate::construct_event_with(hasher, bytes, &headers, &tokens, &options, now).map(|_| ())
+            crate::check_event_with(hasher, bytes, &headers, &tokens, &options, now)
         } else {
             crate::verify_with(hasher, bytes, &headers, &tokens, &options, now)
         }

@@ -36,12 +36,14 @@ function checkKeys(options, known, what) {
 }
 
 /** The checked options; the defaults when there are none (the common call, kept cheap). */
+let defaultMaxBodyBytes;
 function readOptions(options) {
+  defaultMaxBodyBytes ??= wasm.default_max_body_bytes();
   if (options === undefined) {
     return {
       toleranceSeconds: 300,
       nowMs: Date.now(),
-      maxBodyBytes: wasm.default_max_body_bytes(),
+      maxBodyBytes: defaultMaxBodyBytes,
       strict: false,
     };
   }
@@ -61,7 +63,7 @@ function readOptions(options) {
   return {
     toleranceSeconds,
     nowMs,
-    maxBodyBytes: maxBodyBytes ?? wasm.default_max_body_bytes(),
+    maxBodyBytes: maxBodyBytes ?? defaultMaxBodyBytes,
     strict,
   };
 }
