@@ -19,12 +19,18 @@ const bodies = [
   ...vectors('canonical.json').map((c) => Buffer.from(c.input)),
 ];
 
-/** One length byte and the text's UTF-8 bytes (the vectors' header values are short). */
+/** One length byte and the text's UTF-8 bytes. */
 const field = (text = '') => {
   const bytes = Buffer.from(text);
-  if (bytes.length > 255) throw new Error(`field longer than 255 bytes: ${text}`);
   return Buffer.concat([Buffer.from([bytes.length]), bytes]);
 };
+/** Whether a delivery's header values and tokens fit the format's one-byte lengths. */
+const fits = (c) =>
+  [
+    c.headers['x-vessel-signature'],
+    c.headers['x-vessel-timestamp'],
+    [c.accessToken].flat().join('\n'),
+  ].every((text) => Buffer.byteLength(text ?? '') <= 255);
 function verifyInput(c) {
   const body = bodyOf(c);
   const { strict, toleranceSeconds = 300, maxBodyBytes } = c.options ?? {};
@@ -45,7 +51,9 @@ function verifyInput(c) {
 }
 
 const corpora = {
-  verify: deliveries.map(verifyInput),
+  // The vectors with a token longer than 255 bytes (the in-place hashing's other path in Node)
+  // do not fit the format; the fuzzer's own tokens are short.
+  verify: deliveries.filter(fits).map(verifyInput),
   parse: bodies,
   canonicalize: bodies,
 };
