@@ -189,7 +189,11 @@ function authenticate(body, headers, accessToken, options, event) {
 function toEvent(body) {
   if (typeof body === 'string') return JSON.parse(body);
   const bytes = bytesOf(body);
-  return bytes === undefined ? body : JSON.parse(decoder.decode(bytes));
+  if (bytes === undefined) return body;
+  // The checked bytes are still in wasm memory, where Node's fast path decodes them.
+  const text =
+    hooks.decodeChecked !== undefined ? hooks.decodeChecked(bytes.length) : decoder.decode(bytes);
+  return JSON.parse(text);
 }
 
 /**

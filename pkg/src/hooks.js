@@ -7,4 +7,10 @@ export const hooks = {
    * @type {((body: string) => number) | undefined}
    */
   writeString: undefined,
+  /**
+   * The string of the `length` bytes of the body just checked, which are still in the wasm input
+   * buffer (valid UTF-8), or undefined to use TextDecoder.
+   * @type {((length: number) => string) | undefined}
+   */
+  decodeChecked: undefined,
 };

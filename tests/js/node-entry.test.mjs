@@ -1,13 +1,14 @@
 // The Node entry's fast paths (issue 5): token ‖ body ‖ timestamp hashed with node:crypto (the
 // CPU's SHA instructions) instead of the wasm's software SHA-256, with the wasm's as fallback if
 // that throws; a string body copied into wasm memory as UTF-16 and encoded there, instead of
-// TextEncoder#encodeInto. The vectors check the digests on both paths: Node here, the wasm's in
+// TextEncoder#encodeInto, and a checked byte body decoded there to UTF-16 for JSON.parse, instead
+// of TextDecoder. The vectors check the digests on both paths: Node here, the wasm's in
 // workerd, Deno and Bun.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import { sign, verify } from 'vessel-webhooks';
+import { constructEvent, sign, verify } from 'vessel-webhooks';
 
 // Node ≥ 20.12 has crypto.hash, which the entry uses; older ones use createHash.
 const skip = typeof crypto.hash !== 'function';
@@ -104,3 +105,22 @@ test(
     assert.deepEqual(JSON.parse(child.stdout), []);
   },
 );
+
+test('a byte body is decoded for JSON.parse as TextDecoder decodes it', () => {
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const encoder = new TextEncoder();
+  for (let n = 0; n < 2000; n++) {
+    // Well-formed text (a byte body is UTF-8): lone surrogates become U+FFFD.
+    const text = randomString(random, n % 67).toWellFormed();
+    const body = JSON.stringify({
+      eventId: `e${text}`,
+      type: 'STATUS_CHANGE',
+      data: { status: text },
+    });
+    const bytes = encoder.encode(body);
+    const headers = sign(bytes, 'tok', { timestamp: 1700000000 });
+    const event = constructEvent(bytes, headers, 'tok', { now: 1700000000000 });
+    assert.deepEqual(event, JSON.parse(new TextDecoder().decode(bytes)), body);
+  }
+});
