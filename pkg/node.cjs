@@ -27,16 +27,16 @@ function memoryBytes() {
 
 // The signature's SHA-256 through node:crypto (OpenSSL, with the CPU's SHA instructions: ~4× the
 // software SHA-256 inside the wasm, see BENCHMARKS.md). Everything else, the constant-time
-// comparison included, stays in the wasm; the digest is the same.
-// The digest comes back as a latin1 string (one char per byte), which costs V8 less than a Buffer.
+// comparison included, stays in the wasm; the digest is the same. It comes back as a latin1
+// string (one char per byte), which costs V8 less than a Buffer.
 const sha256 =
   typeof crypto.hash === 'function'
     ? (data) => crypto.hash('sha256', data, 'latin1') // Node ≥ 20.12: one call, no Hash object
     : (data) => crypto.createHash('sha256').update(data).digest('latin1');
 use_native_sha256({
   sha256(address, length, out) {
-    const memory = memoryBytes();
-    memory.write(sha256(memory.subarray(address, address + length)), out, 'latin1');
+    const view = memoryBytes();
+    view.write(sha256(view.subarray(address, address + length)), out, 'latin1');
   },
 });
 

@@ -42,7 +42,7 @@ pub use json::{canonicalize, MAX_DEPTH};
 #[cfg(feature = "models")]
 pub use models::Record;
 pub use signature::{sign, AccessToken, SignatureHeaders};
-use signature::{Digester, Sha2};
+use signature::{Digester, RustSha256};
 
 /// The default replay window: 300 seconds either side of now.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
@@ -172,7 +172,7 @@ pub fn verify(
     options: &Options,
     now: SystemTime,
 ) -> Result<(), Error> {
-    verify_with(&mut Sha2, body, headers, tokens, options, now)
+    verify_with(&mut RustSha256, body, headers, tokens, options, now)
 }
 
 /// [`verify`] with the given SHA-256.
@@ -220,7 +220,7 @@ pub fn construct_event(
         options,
         now,
         event::LEVELS_READ,
-        &mut Sha2,
+        &mut RustSha256,
     )?;
     event::check(&doc, body, options.strict)
 }

@@ -135,18 +135,18 @@ pub(crate) fn check_tolerance(
     Ok(())
 }
 
-/// Computes SHA-256(`token` ‖ `message` ‖ `timestamp`), the signed digest. The core hashes with
-/// [`Sha2`]; the wasm binding plugs in the runtime's own SHA-256 where it has a synchronous one
-/// (node:crypto, which uses the CPU's SHA instructions), so the hash is the only step that moves.
+/// Computes SHA-256(`token` ‖ `message` ‖ `timestamp`), the signed digest. The core hashes
+/// with [`RustSha256`]; the wasm binding plugs in the runtime's own SHA-256 where it has a
+/// synchronous one (node:crypto, with the CPU's SHA instructions): the hash is all that moves.
 pub(crate) trait Digester {
     /// The digest of the three parts, in this order.
     fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32];
 }
 
 /// SHA-256 in Rust: the `sha2` crate natively, `crate::sha256` in wasm (written for V8).
-pub(crate) struct Sha2;
+pub(crate) struct RustSha256;
 
-impl Digester for Sha2 {
+impl Digester for RustSha256 {
     #[cfg(not(target_arch = "wasm32"))]
     fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32] {
         Sha256::new()
@@ -192,7 +192,7 @@ pub(crate) fn signed_by_any(
 /// assert_eq!(signature.len(), 64);
 /// ```
 pub fn sign(body: &[u8], token: &AccessToken, timestamp: &str) -> String {
-    sign_with(&mut Sha2, body, token, timestamp)
+    sign_with(&mut RustSha256, body, token, timestamp)
 }
 
 /// [`sign`] with the given SHA-256.
@@ -308,10 +308,10 @@ mod tests {
         impl Digester for Recording {
             fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32] {
                 self.0.push(String::from_utf8_lossy(token).into_owned());
-                Sha2.digest(token, message, timestamp)
+                RustSha256.digest(token, message, timestamp)
             }
         }
-        let digest_of = |t: &AccessToken| Sha2.digest(t.expose().as_bytes(), b"{}", b"1");
+        let digest_of = |t: &AccessToken| RustSha256.digest(t.expose().as_bytes(), b"{}", b"1");
         for (expected, matched) in [
             (digest_of(&tokens[0]), true),
             (digest_of(&tokens[3]), true),
@@ -332,15 +332,27 @@ mod tests {
             .collect();
         let mut expected = [0u8; 32];
         hex::decode_to_slice(sign(b"{}", &tokens[1], "5"), &mut expected).expect("hex");
-        assert!(signed_by_any(&tokens, b"{}", "5", &expected, &mut Sha2));
+        assert!(signed_by_any(
+            &tokens,
+            b"{}",
+            "5",
+            &expected,
+            &mut RustSha256
+        ));
         assert!(!signed_by_any(
             &tokens[..1],
             b"{}",
             "5",
             &expected,
-            &mut Sha2
+            &mut RustSha256
         ));
-        assert!(!signed_by_any(&tokens, b"{} ", "5", &expected, &mut Sha2));
-        assert!(!signed_by_any(&[], b"{}", "5", &expected, &mut Sha2));
+        assert!(!signed_by_any(
+            &tokens,
+            b"{} ",
+            "5",
+            &expected,
+            &mut RustSha256
+        ));
+        assert!(!signed_by_any(&[], b"{}", "5", &expected, &mut RustSha256));
     }
 }

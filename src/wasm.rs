@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use js_sys::JSON;
 use wasm_bindgen::prelude::*;
 
-use crate::signature::{Digester, Sha2};
+use crate::signature::{Digester, RustSha256};
 use crate::{AccessToken, Error, ErrorCode, Options, SignatureHeaders};
 
 fn too_large(max: usize) -> Error {
@@ -307,8 +307,8 @@ pub fn instance_memory() -> JsValue {
 }
 
 /// The SHA-256 of a call: the native one when installed, over token ‖ body ‖ timestamp laid out
-/// in the input buffer around the body; [`Sha2`] for any other message (the canonical form of a
-/// body that did not match), when there is no native one, or if it throws.
+/// in the input buffer around the body; [`RustSha256`] for any other message (the canonical
+/// form of a body that did not match), when there is no native one, or if it throws.
 struct Hasher<'b> {
     before: &'b mut [u8],
     body: &'b [u8],
@@ -341,7 +341,7 @@ impl Hasher<'_> {
 impl Digester for Hasher<'_> {
     fn digest(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> [u8; 32] {
         self.native(token, message, timestamp)
-            .unwrap_or_else(|| Sha2.digest(token, message, timestamp))
+            .unwrap_or_else(|| RustSha256.digest(token, message, timestamp))
     }
 }
 

@@ -35,8 +35,8 @@ function checkKeys(options, known, what) {
   }
 }
 
-/** The checked options; the defaults when there are none (the common call, kept cheap). */
 let defaultMaxBodyBytes;
+/** The checked options; the defaults when there are none (the common call, kept cheap). */
 function readOptions(options) {
   defaultMaxBodyBytes ??= wasm.default_max_body_bytes();
   if (options === undefined) {
