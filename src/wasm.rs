@@ -359,10 +359,9 @@ fn with_body<T>(
         Some(len) => len as usize,
         None => match stringify(body, max)? {
             Ok(text) if text.len() <= max => {
-                let at = input(text.len());
+                input(text.len());
                 INPUT.with_borrow_mut(|buf| {
-                    let offset = at as usize - buf.as_ptr() as usize;
-                    buf.get_mut(offset..offset + text.len())
+                    buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + text.len())
                         .map(|room| room.copy_from_slice(text.as_bytes()))
                 });
                 text.len()
@@ -397,11 +396,12 @@ fn stringify(body: &JsValue, max: usize) -> Result<Result<String, Error>, JsValu
         return Err(js_sys::TypeError::new("body: unsupported type").into());
     }
     match JSON::stringify(body) {
+        // A toJSON that returns undefined.
+        Ok(text) if !text.is_string() => {
+            Err(js_sys::TypeError::new("body: JSON.stringify gave no text").into())
+        }
         Ok(text) if text.length() as usize > max => Ok(Err(too_large(max))),
-        Ok(text) => text
-            .as_string()
-            .map(Ok)
-            .ok_or_else(|| js_sys::TypeError::new("body: JSON.stringify gave no text").into()),
+        Ok(text) => Ok(Ok(String::from(text))),
         // V8 runs out of stack on objects nested some thousands deep, which express.json()
         // builds from a hostile request: a body problem, not a programmer error.
         Err(e) if e.is_instance_of::<js_sys::RangeError>() => Ok(Err(Error::new(

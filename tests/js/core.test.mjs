@@ -210,6 +210,8 @@ test('programmer errors are TypeErrors; request problems are not', () => {
   const circular = {};
   circular.self = circular;
   assert.throws(() => esm.verify(circular, c.headers, 't'), TypeError);
+  // An object whose JSON.stringify gives no text at all.
+  assert.throws(() => esm.verify({ toJSON: () => undefined }, c.headers, 't'), TypeError);
   assert.equal(esm.verify(c.body, c.headers, 'another token'), false);
 });
 
