@@ -172,19 +172,26 @@ pub fn verify(
     options: &Options,
     now: SystemTime,
 ) -> Result<(), Error> {
-    verify_with(&mut RustSha256, body, headers, tokens, options, now)
+    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false)
 }
 
-/// [`verify`] with the given SHA-256.
-pub(crate) fn verify_with(
+/// [`verify`] with the given SHA-256, and with check 8 (the event) when `event`, without
+/// building an [`Event`]: what the JS binding runs before it hands the body to `JSON.parse`.
+pub(crate) fn check_delivery(
     digester: &mut impl Digester,
     body: &[u8],
     headers: &SignatureHeaders<'_>,
     tokens: &[AccessToken],
     options: &Options,
     now: SystemTime,
+    event: bool,
 ) -> Result<(), Error> {
-    authenticate(body, headers, tokens, options, now, 1, digester).map(|_| ())
+    let keep = if event { event::LEVELS_READ } else { 1 };
+    let doc = authenticate(body, headers, tokens, options, now, keep, digester)?;
+    if event {
+        event::check_envelope(&doc, options.strict)?;
+    }
+    Ok(())
 }
 
 /// [`verify`], then [`parse`]: the checked event of an authentic delivery.
@@ -223,29 +230,6 @@ pub fn construct_event(
         &mut RustSha256,
     )?;
     event::check(&doc, body, options.strict)
-}
-
-/// [`construct_event`] with the given SHA-256, checking the event without building an [`Event`]
-/// (the JS binding hands the body to `JSON.parse`).
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn check_event_with(
-    digester: &mut impl Digester,
-    body: &[u8],
-    headers: &SignatureHeaders<'_>,
-    tokens: &[AccessToken],
-    options: &Options,
-    now: SystemTime,
-) -> Result<(), Error> {
-    let doc = authenticate(
-        body,
-        headers,
-        tokens,
-        options,
-        now,
-        event::LEVELS_READ,
-        digester,
-    )?;
-    event::check_envelope(&doc, options.strict).map(|_| ())
 }
 
 /// Parses a body as a Vessel event without authenticating it: only for bodies already

@@ -66,6 +66,28 @@ macro_rules! round {
     }};
 }
 
+/// The 64 rounds of a block as eight calls of `$rounds8!(t)`, one per group of eight rounds.
+macro_rules! all_rounds {
+    ($rounds8:ident) => {
+        $rounds8!(0);
+        $rounds8!(8);
+        $rounds8!(16);
+        $rounds8!(24);
+        $rounds8!(32);
+        $rounds8!(40);
+        $rounds8!(48);
+        $rounds8!(56);
+    };
+}
+
+/// Adds a block's working variables into the chaining state.
+#[inline(always)]
+fn accumulate(state: &mut [u32; 8], working: [u32; 8]) {
+    for (s, v) in state.iter_mut().zip(working) {
+        *s = s.wrapping_add(v);
+    }
+}
+
 /// Compress whole 64-byte blocks into `state` (SHA-256 block function).
 ///
 /// Same contract as `sha2::block_api::compress256`.
@@ -79,7 +101,7 @@ fn compress(state: &mut [u32; 8], blocks: &[[u8; 64]]) {
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128 {
-    use super::{big_sigma0, big_sigma1, K};
+    use super::{accumulate, big_sigma0, big_sigma1, K};
     use core::arch::wasm32::{
         i8x16_shuffle, u32x4, u32x4_add, u32x4_extract_lane, u32x4_shl, u32x4_shr, u32x4_shuffle,
         u64x2, u64x2_shr, v128, v128_xor,
@@ -233,26 +255,17 @@ mod simd128 {
                     rounds4!($t + 4, e, f, g, h, a, b, c, d);
                 };
             }
-            rounds8!(0);
-            rounds8!(8);
-            rounds8!(16);
-            rounds8!(24);
-            rounds8!(32);
-            rounds8!(40);
-            rounds8!(48);
-            rounds8!(56);
+            all_rounds!(rounds8);
             let _ = (bc, kw);
 
-            for (s, v) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
-                *s = s.wrapping_add(v);
-            }
+            accumulate(state, [a, b, c, d, e, f, g, h]);
         }
     }
 }
 
 #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
 mod portable {
-    use super::{big_sigma0, big_sigma1, K};
+    use super::{accumulate, big_sigma0, big_sigma1, K};
 
     #[inline(always)]
     fn small_sigma0(x: u32) -> u32 {
@@ -299,19 +312,10 @@ mod portable {
                     round!(b, c, d, e, f, g, h, a, kw!($t + 7), bc);
                 };
             }
-            rounds8!(0);
-            rounds8!(8);
-            rounds8!(16);
-            rounds8!(24);
-            rounds8!(32);
-            rounds8!(40);
-            rounds8!(48);
-            rounds8!(56);
+            all_rounds!(rounds8);
             let _ = bc;
 
-            for (s, v) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
-                *s = s.wrapping_add(v);
-            }
+            accumulate(state, [a, b, c, d, e, f, g, h]);
         }
     }
 }

@@ -21,14 +21,14 @@ fn too_large(max: usize) -> Error {
     )
 }
 
-/// Whether a check passed; the error of one that failed is kept for [`take_error`], so that
-/// `verify` answers `false` without building a JS error.
-fn passed(result: Result<Result<(), Error>, JsValue>) -> Result<bool, JsValue> {
+/// The value of checks that passed, or `None` when one failed: its error is kept for
+/// [`take_error`], so that `verify` answers `false` without building a JS error.
+fn kept<T>(result: Result<Result<T, Error>, JsValue>) -> Result<Option<T>, JsValue> {
     Ok(match result? {
-        Ok(()) => true,
+        Ok(value) => Some(value),
         Err(error) => {
             LAST_ERROR.set(Some(error));
-            false
+            None
         }
     })
 }
@@ -454,13 +454,10 @@ pub fn authenticate(
             .collect(),
     };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
-    passed(with_body(body, options.max_body_bytes, |bytes, hasher| {
-        if event {
-            crate::check_event_with(hasher, bytes, &headers, &tokens, &options, now)
-        } else {
-            crate::verify_with(hasher, bytes, &headers, &tokens, &options, now)
-        }
-    }))
+    let checked = with_body(body, options.max_body_bytes, |bytes, hasher| {
+        crate::check_delivery(hasher, bytes, &headers, &tokens, &options, now, event)
+    });
+    Ok(kept(checked)?.is_some())
 }
 
 /// Checks 1, 7 and 8: size, strict JSON and the event envelope, without authenticating: whether
@@ -468,9 +465,10 @@ pub fn authenticate(
 #[wasm_bindgen]
 pub fn parse(body: &JsValue, max_body_bytes: f64, strict: bool) -> Result<bool, JsValue> {
     let options = options(f64::INFINITY, max_body_bytes, strict);
-    passed(with_body(body, options.max_body_bytes, |bytes, _| {
-        crate::parse(bytes, &options).map(|_| ())
-    }))
+    let parsed = with_body(body, options.max_body_bytes, |bytes, _| {
+        crate::parse(bytes, &options)
+    });
+    Ok(kept(parsed)?.is_some())
 }
 
 /// The hex signature of `body` at `timestamp` (digits, checked in JS), or undefined when the
@@ -480,14 +478,11 @@ pub fn parse(body: &JsValue, max_body_bytes: f64, strict: bool) -> Result<bool, 
 pub fn sign(body: &JsValue, token: String, timestamp: &str) -> Result<Option<String>, JsValue> {
     let token = AccessToken::new(token)
         .ok_or_else(|| JsValue::from(js_sys::TypeError::new("accessToken: empty")))?;
-    let mut signature = None;
-    let signed = passed(with_body(body, usize::MAX, |bytes, hasher| {
-        signature = Some(crate::signature::sign_with(
+    kept(with_body(body, usize::MAX, |bytes, hasher| {
+        Ok(crate::signature::sign_with(
             hasher, bytes, &token, timestamp,
-        ));
-        Ok(())
-    }))?;
-    Ok(signature.filter(|_| signed))
+        ))
+    }))
 }
 
 /// The HTTP status of an error code, or undefined for a string that is not one.
