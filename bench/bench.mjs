@@ -9,32 +9,21 @@ import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { createSHA256 } from 'hash-wasm';
 import { constructEvent, parse, sign, verify } from 'vessel-webhooks';
+import { sample } from 'vessel-webhooks/samples';
 import { measureCompile, measureWorkerd } from './workerd.mjs';
 
 const TOKEN = 'tok_live_5f2c8d0e9a7b';
 
-/** A Contact UPDATE whose record carries `additional` CRM fields and notes up to `size` bytes. */
+/**
+ * The package's Contact UPDATE sample, its record's `additional` CRM fields carrying notes
+ * (escapes, non-ASCII text, numbers, booleans) until the body is `size` bytes.
+ */
 function event(size) {
-  const record = {
-    id: 'v.contact.e5f32d4fd2115220bd20a2ccf81210ec',
-    nativeId: '23',
-    email: 'tom@bluecross.com',
-    firstName: 'Tom',
-    lastName: 'Smith',
-    jobTitle: 'Director of Operations',
-    createdTime: '2019-08-24T14:15:22Z',
-    modifiedTime: '2023-08-24T14:15:22Z',
-    associations: { accountIds: ['v.account.0dcb45e051315a6ea63b0f16e73689d9'], dealIds: [] },
-    additional: { notes: [] },
-  };
-  const wrap = () =>
-    JSON.stringify({
-      eventId: 'evt_01H8ZQ3V8M4',
-      type: 'OBJECT_CHANGE',
-      data: { objectType: 'Contact', eventType: 'UPDATE', record },
-    });
-  for (let i = 0; wrap().length < size; i++) {
-    record.additional.notes.push({
+  const event = sample('contact.updated');
+  const notes = [];
+  event.data.record.additional = { notes };
+  for (let i = 0; JSON.stringify(event).length < size; i++) {
+    notes.push({
       id: `note_${i}`,
       body: `Call about renewal #${i}: pricing for 2024, "enterprise" tier — follow up\nwith José.`,
       score: i * 0.75,
@@ -42,7 +31,7 @@ function event(size) {
       at: '2023-08-24T14:15:22.000Z',
     });
   }
-  return wrap();
+  return JSON.stringify(event);
 }
 
 /** What Vessel's documentation tells receivers to write. */
