@@ -23,14 +23,14 @@ fn too_large(max: usize) -> Error {
 
 /// The value of checks that passed, or `None` when one failed: its error is kept for
 /// [`take_error`], so that `verify` answers `false` without building a JS error.
-fn kept<T>(result: Result<Result<T, Error>, JsValue>) -> Result<Option<T>, JsValue> {
-    Ok(match result? {
+fn passed<T>(result: Result<T, Error>) -> Option<T> {
+    match result {
         Ok(value) => Some(value),
         Err(error) => {
             LAST_ERROR.set(Some(error));
             None
         }
-    })
+    }
 }
 
 /// The error of the last check that failed, as a JS `Error` whose `name` is the code (undefined
@@ -345,48 +345,55 @@ impl Digester for Hasher<'_> {
     }
 }
 
-/// Runs `f` on the bytes of a body and the SHA-256 to use: a number is the length of a raw body
-/// JS wrote into the input buffer (or, above `max`, the length of one it did not copy); an
-/// object is a parsed body, whose bytes are `JSON.stringify(body)`, the seed's own computation
-/// (copied into the input buffer, like a raw body).
-/// The outer error is a programmer error (a `TypeError` to throw), the inner one the coded result.
+/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max`,
+/// the length of one it did not copy: `BODY_TOO_LARGE`) and the SHA-256 to use.
 fn with_body<T>(
-    body: &JsValue,
+    len: usize,
     max: usize,
     f: impl FnOnce(&[u8], &mut Hasher<'_>) -> Result<T, Error>,
-) -> Result<Result<T, Error>, JsValue> {
-    let len = match body.as_f64() {
-        Some(len) => len as usize,
-        None => match stringify(body, max)? {
-            Ok(text) if text.len() <= max => {
-                input(text.len());
-                INPUT.with_borrow_mut(|buf| {
-                    buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + text.len())
-                        .map(|room| room.copy_from_slice(text.as_bytes()))
-                });
-                text.len()
-            }
-            Ok(text) => text.len(),
-            Err(error) => return Ok(Err(error)),
-        },
-    };
+) -> Result<T, Error> {
     if len > max {
-        return Ok(Err(too_large(max)));
+        return Err(too_large(max));
     }
     INPUT.with_borrow_mut(|buf| {
-        let not_there = || JsValue::from(js_sys::TypeError::new("body: not in the input buffer"));
-        let (before, rest) = buf.split_at_mut_checked(TOKEN_ROOM).ok_or_else(not_there)?;
-        let (body, after) = rest.split_at_mut_checked(len).ok_or_else(not_there)?;
+        // JS reserves the room before it writes (`input`); a call without it reads zeros, which
+        // no check accepts, rather than failing in another way.
+        reserve(buf, TOKEN_ROOM + len + TIMESTAMP_ROOM);
+        let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
+            return Err(too_large(max)); // not reached: the room was just reserved
+        };
+        let Some((body, after)) = rest.split_at_mut_checked(len) else {
+            return Err(too_large(max)); // not reached
+        };
         let body: &[u8] = body;
-        Ok(f(
+        f(
             body,
             &mut Hasher {
                 before,
                 body,
                 after,
             },
-        ))
+        )
     })
+}
+
+/// Writes `JSON.stringify(body)` of a parsed body into the input buffer, where a raw body goes,
+/// and returns its length in bytes (one longer than `max` is not copied). A body that gives no
+/// text — too deep for `JSON.stringify` — is -1, its coded error kept for [`take_error`].
+/// Throws a `TypeError` for what is not a body (a circular object, a BigInt…).
+#[wasm_bindgen]
+pub fn write_parsed(body: &JsValue, max_body_bytes: f64) -> Result<f64, JsValue> {
+    let max = max_body_bytes as usize;
+    Ok(passed(stringify(body, max)?).map_or(-1.0, |text| {
+        if text.len() <= max {
+            input(text.len());
+            INPUT.with_borrow_mut(|buf| {
+                buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + text.len())
+                    .map(|room| room.copy_from_slice(text.as_bytes()))
+            });
+        }
+        text.len() as f64
+    }))
 }
 
 /// `JSON.stringify(body)` of a parsed body, or the coded error of one too deep for it or longer
@@ -425,64 +432,67 @@ fn options(tolerance_seconds: f64, max_body_bytes: f64, strict: bool) -> Options
     }
 }
 
-/// Checks 1–7 (and check 8 when `event`) of a delivery: whether they pass (else the error is
-/// kept for [`take_error`]). Arguments were validated in JS: `tokens` is a non-empty string or
-/// an array of them, `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0.
+/// Checks 1–7 (and check 8 when `event`) of the `len`-byte body in the input buffer (see
+/// [`with_body`]): whether they pass (else the error is kept for [`take_error`]). Arguments were
+/// validated in JS: one access token is `token`, several are `tokens` (non-empty strings),
+/// `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0. Plain arguments and result,
+/// so that the call crosses with no conversion in between.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn authenticate(
-    body: &JsValue,
+    len: usize,
     signature: Option<String>,
     timestamp: Option<String>,
-    tokens: &JsValue,
+    token: Option<String>,
+    tokens: Option<js_sys::Array>,
     tolerance_seconds: f64,
     now_ms: f64,
     max_body_bytes: f64,
     strict: bool,
     event: bool,
-) -> Result<bool, JsValue> {
+) -> bool {
     let options = options(tolerance_seconds, max_body_bytes, strict);
     let headers = SignatureHeaders {
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
     };
-    let tokens: Vec<AccessToken> = match tokens.as_string() {
-        Some(token) => AccessToken::new(token).into_iter().collect(),
-        None => js_sys::Array::from(tokens)
-            .iter()
+    let tokens: Vec<AccessToken> = match (token, tokens) {
+        (Some(token), _) => AccessToken::new(token).into_iter().collect(),
+        (None, tokens) => (tokens.iter().flat_map(js_sys::Array::iter))
             .filter_map(|t| t.as_string().and_then(AccessToken::new))
             .collect(),
     };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
-    let checked = with_body(body, options.max_body_bytes, |bytes, hasher| {
+    passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
         crate::check_delivery(hasher, bytes, &headers, &tokens, &options, now, event)
-    });
-    Ok(kept(checked)?.is_some())
+    }))
+    .is_some()
 }
 
-/// Checks 1, 7 and 8: size, strict JSON and the event envelope, without authenticating: whether
-/// they pass (else the error is kept for [`take_error`]).
+/// Checks 1, 7 and 8 of the `len`-byte body in the input buffer: size, strict JSON and the
+/// event envelope, without authenticating: whether they pass (else the error is kept for
+/// [`take_error`]).
 #[wasm_bindgen]
-pub fn parse(body: &JsValue, max_body_bytes: f64, strict: bool) -> Result<bool, JsValue> {
+pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
     let options = options(f64::INFINITY, max_body_bytes, strict);
-    let parsed = with_body(body, options.max_body_bytes, |bytes, _| {
+    passed(with_body(len, options.max_body_bytes, |bytes, _| {
         crate::parse(bytes, &options)
-    });
-    Ok(kept(parsed)?.is_some())
+    }))
+    .is_some()
 }
 
-/// The hex signature of `body` at `timestamp` (digits, checked in JS), or undefined when the
-/// body has no bytes to sign (a parsed object too deep for `JSON.stringify`; the error is kept
-/// for [`take_error`]).
+/// The hex signature of the `len`-byte body in the input buffer at `timestamp` (digits,
+/// checked in JS).
 #[wasm_bindgen]
-pub fn sign(body: &JsValue, token: String, timestamp: &str) -> Result<Option<String>, JsValue> {
+pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValue> {
     let token = AccessToken::new(token)
         .ok_or_else(|| JsValue::from(js_sys::TypeError::new("accessToken: empty")))?;
-    kept(with_body(body, usize::MAX, |bytes, hasher| {
+    with_body(len, usize::MAX, |bytes, hasher| {
         Ok(crate::signature::sign_with(
             hasher, bytes, &token, timestamp,
         ))
-    }))
+    })
+    .map_err(|error| js_sys::Error::new(error.message()).into())
 }
 
 /// The HTTP status of an error code, or undefined for a string that is not one.

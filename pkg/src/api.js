@@ -108,11 +108,11 @@ function inputView(length) {
 }
 
 /**
- * The body as wasm takes it. A raw body is written straight into wasm memory (TextEncoder's
- * encodeInto for a string, one copy for bytes) and passed as its length in bytes; one longer
- * than `maxBodyBytes` is not copied, only its length is passed (a string longer than the cap in
- * UTF-16 units is longer in bytes too), and wasm refuses it. A parsed object passes as is: wasm
- * calls JSON.stringify on it.
+ * Writes the body into the wasm input buffer and returns its length in bytes. A raw body is
+ * written straight into wasm memory (TextEncoder's encodeInto for a string, one copy for bytes);
+ * one longer than `maxBodyBytes` is not copied, only its length is returned (a string longer
+ * than the cap in UTF-16 units is longer in bytes too), and wasm refuses it. A parsed object's
+ * JSON.stringify text is written by wasm; -1 when it gives none (too deep: the error is kept).
  */
 function readBody(body, maxBodyBytes = Infinity) {
   if (typeof body === 'string') {
@@ -125,7 +125,7 @@ function readBody(body, maxBodyBytes = Infinity) {
     if (bytes.length <= maxBodyBytes) inputView(bytes.length).set(bytes);
     return bytes.length;
   }
-  if (body !== null && typeof body === 'object') return body;
+  if (body !== null && typeof body === 'object') return wasm.write_parsed(body, maxBodyBytes);
   throw new TypeError(
     'body: expected the raw body (string, Uint8Array, ArrayBuffer, Buffer) or the parsed JSON object',
   );
@@ -172,11 +172,15 @@ function authenticate(body, headers, accessToken, options, event) {
   const signature = readHeader(headers, 'x-vessel-signature');
   const timestamp = readHeader(headers, 'x-vessel-timestamp');
   // Last before the call: reading headers may run the caller's code, which may call us.
+  const length = readBody(body, o.maxBodyBytes);
+  if (length < 0) return false;
+  const single = typeof tokens === 'string';
   return wasm.authenticate(
-    readBody(body, o.maxBodyBytes),
+    length,
     signature,
     timestamp,
-    tokens,
+    single ? tokens : undefined,
+    single ? undefined : tokens,
     o.toleranceSeconds,
     o.nowMs,
     o.maxBodyBytes,
@@ -213,7 +217,8 @@ export function constructEvent(body, headers, accessToken, options) {
 /** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
 export function parse(body, options) {
   const o = readOptions(options);
-  if (!wasm.parse(readBody(body, o.maxBodyBytes), o.maxBodyBytes, o.strict)) throw failure();
+  const length = readBody(body, o.maxBodyBytes);
+  if (length < 0 || !wasm.parse(length, o.maxBodyBytes, o.strict)) throw failure();
   return toEvent(body);
 }
 
@@ -236,8 +241,9 @@ export function sign(body, accessToken, options = {}) {
   if (connectionId !== undefined && (typeof connectionId !== 'string' || connectionId === '')) {
     throw new TypeError('options.connectionId: expected a non-empty string');
   }
-  const signature = wasm.sign(readBody(body), accessToken, ts);
-  if (signature === undefined) throw failure();
+  const length = readBody(body);
+  if (length < 0) throw failure();
+  const signature = wasm.sign(length, accessToken, ts);
   const headers = { 'x-vessel-timestamp': ts, 'x-vessel-signature': signature };
   if (connectionId !== undefined) headers['x-vessel-connection-id'] = connectionId;
   return headers;
