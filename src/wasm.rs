@@ -456,15 +456,19 @@ pub fn authenticate(
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
     };
-    let tokens: Vec<AccessToken> = match (token, tokens) {
-        (Some(token), _) => AccessToken::new(token).into_iter().collect(),
-        (None, tokens) => (tokens.iter().flat_map(js_sys::Array::iter))
-            .filter_map(|t| t.as_string().and_then(AccessToken::new))
-            .collect(),
+    // One token is not collected into a Vec (no allocation).
+    let single = token.and_then(AccessToken::new);
+    let many: Vec<AccessToken> = (tokens.iter().flat_map(js_sys::Array::iter))
+        .filter_map(|t| t.as_string().and_then(AccessToken::new))
+        .collect();
+    let tokens = if single.is_some() {
+        single.as_slice()
+    } else {
+        &many
     };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
     passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
-        crate::check_delivery(hasher, bytes, &headers, &tokens, &options, now, event)
+        crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
     }))
     .is_some()
 }
