@@ -378,9 +378,10 @@ fn with_body<T>(
 }
 
 /// Writes `JSON.stringify(body)` of a parsed body into the input buffer, where a raw body goes,
-/// and returns its length in bytes (one longer than `max` is not copied). A body that gives no
-/// text — too deep for `JSON.stringify` — is -1, its coded error kept for [`take_error`].
-/// Throws a `TypeError` for what is not a body (a circular object, a BigInt…).
+/// and returns its length in bytes (one longer than `max` bytes is not copied). -1 when there is
+/// nothing to check — too deep for `JSON.stringify`, or longer than `max` in UTF-16 units — its
+/// coded error kept for [`take_error`]. Throws a `TypeError` for what is not a body (a circular
+/// object, a BigInt…).
 #[wasm_bindgen]
 pub fn write_parsed(body: &JsValue, max_body_bytes: f64) -> Result<f64, JsValue> {
     let max = max_body_bytes as usize;

@@ -112,7 +112,8 @@ function inputView(length) {
  * written straight into wasm memory (TextEncoder's encodeInto for a string, one copy for bytes);
  * one longer than `maxBodyBytes` is not copied, only its length is returned (a string longer
  * than the cap in UTF-16 units is longer in bytes too), and wasm refuses it. A parsed object's
- * JSON.stringify text is written by wasm; -1 when it gives none (too deep: the error is kept).
+ * JSON.stringify text is written by wasm; -1 when that fails a check already (too deep, or too
+ * long: the error is kept for failure()).
  */
 function readBody(body, maxBodyBytes = Infinity) {
   if (typeof body === 'string') {
