@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode};
-use crate::json::Value;
+use crate::json::{Keep, Value};
 
 /// Defines a string enum with an `Other` variant for values Vessel may add later.
 macro_rules! vocabulary {
@@ -349,8 +349,13 @@ fn strict_check(strict: bool, path: &str, value: &str, known: &[&str]) -> Result
     Ok(())
 }
 
-/// How many container levels [`check`] reads: the event, `data` and `data.record`.
-pub(crate) const LEVELS_READ: usize = 3;
+/// What [`check_envelope`] reads of a document: members of the event, of `data` and of
+/// `data.record`. The parser builds only these; it validates and drops the rest.
+pub(crate) const READ: Keep = Keep::Members(&[
+    &["eventId", "type", "data"],
+    &["objectType", "eventType", "record", "status"],
+    &["id"],
+]);
 
 /// The fields of an event that [`check_envelope`] checked, in canonical escaped form, borrowed
 /// from the parsed document.
@@ -452,7 +457,7 @@ mod tests {
     use crate::json::parse;
 
     fn event(json: &str, strict: bool) -> Result<Event, String> {
-        let doc = parse(json.as_bytes(), LEVELS_READ).map_err(|e| e.to_string())?;
+        let doc = parse(json.as_bytes(), READ).map_err(|e| e.to_string())?;
         check(&doc, json.as_bytes(), strict).map_err(|e| e.to_string())
     }
 

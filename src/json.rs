@@ -58,12 +58,42 @@ impl<'a> Value<'a> {
     }
 }
 
-/// Parses `bytes` as one strict JSON document, keeping containers up to nesting level `keep`
-/// (`usize::MAX` keeps everything).
+/// What [`parse`] builds of a document; everything else is validated and dropped.
+#[derive(Clone, Copy)]
+pub(crate) enum Keep {
+    /// Every value (the canonical form needs them all).
+    All,
+    /// Objects at nesting level `n + 1` keep only the members named in `names[n]`; containers
+    /// deeper than `names.len()` are [`Value::Unread`]. `&[&[]]` checks that the top level is an
+    /// object and keeps none of its members.
+    Members(&'static [&'static [&'static str]]),
+}
+
+impl Keep {
+    /// How many container levels are built.
+    fn levels(self) -> usize {
+        match self {
+            Keep::All => usize::MAX,
+            Keep::Members(names) => names.len(),
+        }
+    }
+
+    /// Whether an object at nesting level `depth` keeps the member `key` (canonical form).
+    fn member(self, depth: usize, key: &str) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::Members(names) => names
+                .get(depth.wrapping_sub(1))
+                .is_some_and(|names| names.contains(&key)),
+        }
+    }
+}
+
+/// Parses `bytes` as one strict JSON document, building what `keep` asks for.
 ///
 /// # Errors
 /// `INVALID_JSON`, with the byte offset of the first problem.
-pub(crate) fn parse(bytes: &[u8], keep: usize) -> Result<Value<'_>, Error> {
+pub(crate) fn parse(bytes: &[u8], keep: Keep) -> Result<Value<'_>, Error> {
     let mut p = Parser {
         bytes,
         pos: 0,
@@ -94,7 +124,7 @@ pub(crate) fn parse(bytes: &[u8], keep: usize) -> Result<Value<'_>, Error> {
 /// # Ok::<(), vessel_webhooks::Error>(())
 /// ```
 pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
-    let value = parse(bytes, usize::MAX)?;
+    let value = parse(bytes, Keep::All)?;
     let mut out = String::with_capacity(bytes.len());
     write_value(&value, &mut out)?;
     Ok(out)
@@ -372,11 +402,11 @@ impl Levels {
     }
 }
 
-/// Validates the container whose opening bracket is at `start`, at nesting level `depth`,
-/// without building or decoding anything; returns the position after it. A loop over an
-/// explicit stack of levels instead of recursion: most of a body's bytes are below the levels an
-/// event is read at, and this is where they are checked.
-fn skip_container(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
+/// Validates the value at `start` (a container there is at nesting level `depth`) without
+/// building or decoding anything; returns the position after it. A loop over an explicit stack
+/// of levels instead of recursion: most of a body's bytes are outside what an event check
+/// reads, and this is where they are checked.
+fn skip_value(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
     let outside = depth - 1;
     let mut level = outside;
     let mut levels = Levels([0; MAX_DEPTH / 64 + 1]);
@@ -453,12 +483,12 @@ fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
     Ok(skip_ws(b, i + 1))
 }
 
-/// Builds the values down to nesting level `keep`; containers below it are validated by
-/// [`skip_container`] and kept as [`Value::Unread`].
+/// Builds the values `keep` asks for; the rest is validated by [`skip_value`] (containers
+/// below the kept levels are kept as [`Value::Unread`], members not asked for are dropped).
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
-    keep: usize,
+    keep: Keep,
 }
 
 impl<'a> Parser<'a> {
@@ -521,8 +551,8 @@ impl<'a> Parser<'a> {
         if depth > MAX_DEPTH {
             return Err(self.fail(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
-        if depth > self.keep {
-            self.pos = skip_container(self.bytes, self.pos, depth)?;
+        if depth > self.keep.levels() {
+            self.pos = skip_value(self.bytes, self.pos, depth)?;
             return Ok(false);
         }
         self.pos += 1;
@@ -538,8 +568,7 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             return Ok(Value::Object(Vec::new()));
         }
-        // Room for a typical record's members at once, rather than growing to it.
-        let mut members = Vec::with_capacity(16);
+        let mut members = Vec::new();
         loop {
             self.ws();
             if self.peek() != Some(b'"') {
@@ -551,7 +580,11 @@ impl<'a> Parser<'a> {
                 return Err(self.fail("expected ':'"));
             }
             self.pos += 1;
-            members.push((key, self.value(depth)?));
+            if self.keep.member(depth, &key) {
+                members.push((key, self.value(depth)?));
+            } else {
+                self.pos = skip_value(self.bytes, skip_ws(self.bytes, self.pos), depth + 1)?;
+            }
             self.ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -789,14 +822,25 @@ mod tests {
     }
 
     #[test]
-    fn shallow_parse_keeps_only_the_top_levels() {
-        let v = parse(br#"{"a":{"b":{"c":1}},"a":{"b":[2]}}"#, 1).expect("valid");
+    fn partial_parse_keeps_only_what_is_asked() {
+        const A: Keep = Keep::Members(&[&["a"]]);
+        const AB: Keep = Keep::Members(&[&["a"], &["b"]]);
+        let doc = br#"{"a":{"b":{"c":1}},"x":[3],"a":{"b":2,"y":4}}"#;
+        let v = parse(doc, A).expect("valid");
         assert!(matches!(v.get("a"), Some(Value::Unread)));
-        let v = parse(br#"{"a":{"b":{"c":1}},"a":{"b":[2]}}"#, 2).expect("valid");
-        assert!(matches!(
-            v.get("a").and_then(|a| a.get("b")),
-            Some(Value::Unread)
-        ));
+        assert!(v.get("x").is_none(), "a member not asked for is dropped");
+        let v = parse(doc, AB).expect("valid");
+        let a = v.get("a").expect("kept");
+        assert!(
+            matches!(a.get("b"), Some(Value::Number("2"))),
+            "the last one"
+        );
+        assert!(a.get("y").is_none());
+        // Keys match by their decoded text, as JSON.parse reads them.
+        let v = parse(br#"{"\u0061":{"\u0062":"\u0041"}}"#, AB).expect("valid");
+        assert!(matches!(v.get("a").and_then(|a| a.get("b")), Some(Value::String(s)) if s == "A"));
+        let top = parse(br#"{"a":1,"b":[{}]}"#, Keep::Members(&[&[]])).expect("valid");
+        assert!(matches!(&top, Value::Object(members) if members.is_empty()));
         for unread in [
             r#"{"a":[1,]}"#,
             r#"{"a":{"b":"\x"}}"#,
@@ -804,13 +848,24 @@ mod tests {
             "{\"a\":{\"b\":\"\\n\u{1}\"}}",
             r#"{"a":{"b":"\"}}"#,
             r#"{"a":{"b":01}}"#,
+            r#"{"z":01}"#,
+            r#"{"z":"\q"}"#,
+            r#"{"z":[}"#,
+            r#"{"z":tru}"#,
+            r#"{"z"}"#,
         ] {
             assert!(
-                parse(unread.as_bytes(), 1).is_err(),
-                "unread parts are still validated: {unread}"
+                parse(unread.as_bytes(), A).is_err(),
+                "what is not kept is still validated: {unread}"
             );
         }
-        assert!(parse(br#"{"a":{"b":"\"\\\/\b\f\n\r\t\u00e9"}}"#, 1).is_ok());
+        assert!(parse(br#"{"a":{"b":"\"\\\/\b\f\n\r\t\u00e9"}}"#, A).is_ok());
+        for (n, ok) in [(MAX_DEPTH - 1, true), (MAX_DEPTH, false)] {
+            for key in ["z", "a"] {
+                let doc = format!("{{\"{key}\":{}{}}}", "[".repeat(n), "]".repeat(n));
+                assert_eq!(parse(doc.as_bytes(), A).is_ok(), ok, "{key} {n}");
+            }
+        }
     }
 
     #[test]

@@ -86,7 +86,7 @@ fn check_size(body: &[u8], options: &Options) -> Result<(), Error> {
 }
 
 /// Parses a size-checked body as the top-level JSON object of an event.
-fn parse_object(body: &[u8], keep: usize) -> Result<json::Value<'_>, Error> {
+fn parse_object(body: &[u8], keep: json::Keep) -> Result<json::Value<'_>, Error> {
     let doc = json::parse(body, keep)?;
     if !matches!(doc, json::Value::Object(_)) {
         return Err(Error::new(
@@ -98,14 +98,14 @@ fn parse_object(body: &[u8], keep: usize) -> Result<json::Value<'_>, Error> {
 }
 
 /// Checks a delivery: size, headers, replay window, signature and strict JSON (checks 1–7 of
-/// the contract), and returns the body parsed down to container level `keep`.
+/// the contract), and returns the body parsed as `keep` asks.
 fn authenticate<'a>(
     body: &'a [u8],
     headers: &SignatureHeaders<'_>,
     tokens: &[AccessToken],
     options: &Options,
     now: SystemTime,
-    keep: usize,
+    keep: json::Keep,
     digester: &mut impl Digester,
 ) -> Result<json::Value<'a>, Error> {
     check_size(body, options)?;
@@ -186,7 +186,12 @@ pub(crate) fn check_delivery(
     now: SystemTime,
     event: bool,
 ) -> Result<(), Error> {
-    let keep = if event { event::LEVELS_READ } else { 1 };
+    // Without the event check, only that the top level is an object is read.
+    let keep = if event {
+        event::READ
+    } else {
+        json::Keep::Members(&[&[]])
+    };
     let doc = authenticate(body, headers, tokens, options, now, keep, digester)?;
     if event {
         event::check_envelope(&doc, options.strict)?;
@@ -226,7 +231,7 @@ pub fn construct_event(
         tokens,
         options,
         now,
-        event::LEVELS_READ,
+        event::READ,
         &mut RustSha256,
     )?;
     event::check(&doc, body, options.strict)
@@ -249,6 +254,6 @@ pub fn construct_event(
 /// ```
 pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
     check_size(body, options)?;
-    let doc = parse_object(body, event::LEVELS_READ)?;
+    let doc = parse_object(body, event::READ)?;
     event::check(&doc, body, options.strict)
 }
