@@ -378,9 +378,10 @@ enum Kind<'v> {
     },
 }
 
-/// Checks that a parsed document is a Vessel event (INVALID_EVENT naming the failing path),
-/// copying nothing out of it. Canonical text escapes nothing a known value holds, so known
-/// values compare as they are.
+/// Checks that a document parsed with [`READ`] is a Vessel event (INVALID_EVENT naming the
+/// failing path), copying nothing out of it: a member it reads must be in [`READ`], or it is
+/// never there. Canonical text escapes nothing a known value holds, so known values compare as
+/// they are.
 pub(crate) fn check_envelope<'v>(doc: &'v Value<'_>, strict: bool) -> Result<Envelope<'v>, Error> {
     let event_id = string_at(doc, "eventId", "eventId")?;
     if event_id.is_empty() {
