@@ -356,11 +356,15 @@ fn with_body<T>(
         return Err(too_large(max));
     }
     INPUT.with_borrow_mut(|buf| {
-        // JS reserves the room before it writes (`input`); a call without it reads zeros, which
-        // no check accepts, rather than failing in another way.
-        reserve(buf, TOKEN_ROOM + len + TIMESTAMP_ROOM);
+        // JS reserved the room before it wrote (`input`, which may also have given room back).
+        // Only grow here, never [`reserve`]: that could give back room the body is in. A call
+        // without the room reads zeros, which no check accepts.
+        let room = TOKEN_ROOM + len + TIMESTAMP_ROOM;
+        if buf.len() < room {
+            buf.resize(room, 0);
+        }
         let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
-            return Err(too_large(max)); // not reached: the room was just reserved
+            return Err(too_large(max)); // not reached: the room is there
         };
         let Some((body, after)) = rest.split_at_mut_checked(len) else {
             return Err(too_large(max)); // not reached

@@ -275,6 +275,24 @@ test('hostile input: 100 000 levels of nesting, huge bodies; the module keeps wo
   assert.equal(esm.verify(c.body, c.headers, c.accessToken, options(c)), true);
 });
 
+test('a body much smaller than the one before is read whole (the input buffer gives back room)', () => {
+  const event = (size) =>
+    JSON.stringify({
+      eventId: `e${size}`,
+      type: 'STATUS_CHANGE',
+      data: { status: 'READY', note: 'x'.repeat(size) },
+    });
+  // Sizes that make the buffer grow, then shrink (a body under a quarter of its room), then grow.
+  for (const size of [3_000_000, 1_000_000, 100, 3_500_000, 20_000, 1_200_000, 700_000]) {
+    const body = event(size);
+    const headers = esm.sign(body, 't');
+    for (const form of [body, Buffer.from(body)]) {
+      assert.equal(esm.verify(form, headers, 't'), true, `${size} ${typeof form}`);
+      assert.equal(esm.constructEvent(form, headers, 't').eventId, `e${size}`);
+    }
+  }
+});
+
 test('__proto__ stays an own property; Object.prototype is untouched', () => {
   const c = vectors('signatures.json').find((c) => c.name === '__proto__ key signed and kept');
   const event = esm.constructEvent(c.body, c.headers, c.accessToken, options(c));
