@@ -1,11 +1,12 @@
 //! The Vessel event envelope: what makes a JSON object an event.
 
+use std::borrow::Cow;
 use std::fmt;
 #[cfg(feature = "models")]
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode};
-use crate::json::{Keep, Value};
+use crate::json::{is_text, kind, pick, unescape, Pick};
 
 /// Defines a string enum with an `Other` variant for values Vessel may add later.
 macro_rules! vocabulary {
@@ -284,61 +285,42 @@ fn not_an_object_change() -> Error {
     )
 }
 
-/// Text of a string value, decoded from its canonical escaped form for the few fields we read.
-fn text(value: &str) -> String {
-    if !value.contains('\\') {
-        return value.to_owned();
-    }
-    // Canonical escapes are \" \\ \b \f \n \r \t and \uXXXX (controls, lone surrogates).
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('b') => out.push('\u{8}'),
-            Some('f') => out.push('\u{c}'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                let unit = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
-                out.push(char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER));
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
-}
-
-fn invalid(path: &str, expected: &str, found: Option<&Value<'_>>) -> Error {
-    let found = found.map_or("nothing", Value::kind);
+fn invalid(path: &str, expected: &str, found: Option<&[u8]>) -> Error {
     Error::new(
         ErrorCode::InvalidEvent,
-        format!("{path}: expected {expected}, found {found}"),
+        format!("{path}: expected {expected}, found {}", kind(found)),
     )
 }
 
-fn string_at<'v>(parent: &'v Value<'_>, key: &str, path: &str) -> Result<&'v str, Error> {
-    match parent.get(key) {
-        Some(Value::String(s)) => Ok(s),
-        other => Err(invalid(path, "a string", other)),
+/// The text between the quotes of the string at `slot`, as written (checked JSON).
+fn string_at<'a>(found: &Found<'a>, slot: usize, path: &str) -> Result<&'a [u8], Error> {
+    let value = found.get(slot).copied().flatten();
+    match value {
+        Some([b'"', text @ .., b'"']) => Ok(text),
+        _ => Err(invalid(path, "a string", value)),
     }
 }
 
-fn object_at<'v, 'a>(parent: &'v Value<'a>, key: &str, path: &str) -> Result<&'v Value<'a>, Error> {
-    match parent.get(key) {
-        Some(v @ Value::Object(_)) => Ok(v),
-        other => Err(invalid(path, "an object", other)),
+fn object_at(found: &Found<'_>, slot: usize, path: &str) -> Result<(), Error> {
+    let value = found.get(slot).copied().flatten();
+    match value {
+        Some([b'{', ..]) => Ok(()),
+        _ => Err(invalid(path, "an object", value)),
     }
 }
 
-fn strict_check(strict: bool, path: &str, value: &str, known: &[&str]) -> Result<(), Error> {
-    if strict && !known.contains(&value) {
+/// Whether the written text of a string (checked JSON) reads as `text`.
+fn reads_as(written: &[u8], text: &str) -> bool {
+    is_text(written, written.contains(&b'\\'), text)
+}
+
+/// The decoded text of a string.
+fn text(written: &[u8]) -> Result<String, Error> {
+    unescape(written).map(Cow::into_owned)
+}
+
+fn strict_check(strict: bool, path: &str, value: &[u8], known: &[&str]) -> Result<(), Error> {
+    if strict && !known.iter().any(|k| reads_as(value, k)) {
         let mut message = format!("{path}: not a known value (strict mode); expected one of ");
         for (i, value) in known.iter().enumerate() {
             message.push_str(if i == 0 { "" } else { ", " });
@@ -349,104 +331,156 @@ fn strict_check(strict: bool, path: &str, value: &str, known: &[&str]) -> Result
     Ok(())
 }
 
-/// What [`check_envelope`] reads of a document: members of the event, of `data` and of
-/// `data.record`. The parser builds only these; it validates and drops the rest.
-pub(crate) const READ: Keep = Keep::Members(&[
-    &["eventId", "type", "data"],
-    &["objectType", "eventType", "record", "status"],
-    &["id"],
-]);
+// The slots of what [`check_envelope`] reads.
+const EVENT_ID: usize = 0;
+const TYPE: usize = 1;
+const DATA: usize = 2;
+const OBJECT_TYPE: usize = 3;
+const EVENT_TYPE: usize = 4;
+const RECORD: usize = 5;
+const RECORD_ID: usize = 6;
+const STATUS: usize = 7;
 
-/// The fields of an event that [`check_envelope`] checked, in canonical escaped form, borrowed
-/// from the parsed document.
-pub(crate) struct Envelope<'v> {
-    event_id: &'v str,
-    kind: Kind<'v>,
+/// The values of the members [`check_envelope`] reads, by slot, as [`read`] finds them.
+pub(crate) type Found<'a> = [Option<&'a [u8]>; 8];
+
+/// What [`check_envelope`] reads of an event: members of the event, of `data` and of
+/// `data.record`.
+const READ: &[Pick] = &[
+    Pick {
+        name: "eventId",
+        slot: EVENT_ID,
+        inner: &[],
+    },
+    Pick {
+        name: "type",
+        slot: TYPE,
+        inner: &[],
+    },
+    Pick {
+        name: "data",
+        slot: DATA,
+        inner: &[
+            Pick {
+                name: "objectType",
+                slot: OBJECT_TYPE,
+                inner: &[],
+            },
+            Pick {
+                name: "eventType",
+                slot: EVENT_TYPE,
+                inner: &[],
+            },
+            Pick {
+                name: "record",
+                slot: RECORD,
+                inner: &[Pick {
+                    name: "id",
+                    slot: RECORD_ID,
+                    inner: &[],
+                }],
+            },
+            Pick {
+                name: "status",
+                slot: STATUS,
+                inner: &[],
+            },
+        ],
+    },
+];
+
+/// Checks that `body` is one strict JSON object (INVALID_JSON) and finds the members that
+/// [`check_envelope`] reads, building nothing.
+pub(crate) fn read(body: &[u8]) -> Result<Found<'_>, Error> {
+    let mut found = [None; 8];
+    pick(body, READ, &mut found)?;
+    Ok(found)
 }
 
-enum Kind<'v> {
+/// The fields of an event that [`check_envelope`] checked, as written in the body (between
+/// the quotes).
+pub(crate) struct Envelope<'a> {
+    event_id: &'a [u8],
+    kind: Kind<'a>,
+}
+
+enum Kind<'a> {
     ObjectChange {
-        object_type: &'v str,
-        event_type: &'v str,
-        record_id: &'v str,
+        object_type: &'a [u8],
+        event_type: &'a [u8],
+        record_id: &'a [u8],
     },
     StatusChange {
-        status: &'v str,
+        status: &'a [u8],
     },
     Other {
-        type_name: &'v str,
+        type_name: &'a [u8],
     },
 }
 
-/// Checks that a document parsed with [`READ`] is a Vessel event (INVALID_EVENT naming the
-/// failing path), copying nothing out of it: a member it reads must be in [`READ`], or it is
-/// never there. Canonical text escapes nothing a known value holds, so known values compare as
-/// they are.
-pub(crate) fn check_envelope<'v>(doc: &'v Value<'_>, strict: bool) -> Result<Envelope<'v>, Error> {
-    let event_id = string_at(doc, "eventId", "eventId")?;
+/// Checks that the members [`read`] found make a Vessel event (INVALID_EVENT naming the
+/// failing path), copying and decoding nothing that has no escapes.
+pub(crate) fn check_envelope<'a>(found: &Found<'a>, strict: bool) -> Result<Envelope<'a>, Error> {
+    let event_id = string_at(found, EVENT_ID, "eventId")?;
     if event_id.is_empty() {
         return Err(Error::new(
             ErrorCode::InvalidEvent,
             "eventId: expected a non-empty string",
         ));
     }
-    let type_name = string_at(doc, "type", "type")?;
-    let data = object_at(doc, "data", "data")?;
-    let kind = match type_name {
-        "OBJECT_CHANGE" => {
-            let object_type = string_at(data, "objectType", "data.objectType")?;
-            let event_type = string_at(data, "eventType", "data.eventType")?;
-            let record = object_at(data, "record", "data.record")?;
-            let record_id = string_at(record, "id", "data.record.id")?;
-            strict_check(strict, "data.objectType", object_type, ObjectType::KNOWN)?;
-            strict_check(strict, "data.eventType", event_type, ChangeType::KNOWN)?;
-            Kind::ObjectChange {
-                object_type,
-                event_type,
-                record_id,
-            }
+    let type_name = string_at(found, TYPE, "type")?;
+    object_at(found, DATA, "data")?;
+    let kind = if reads_as(type_name, "OBJECT_CHANGE") {
+        let object_type = string_at(found, OBJECT_TYPE, "data.objectType")?;
+        let event_type = string_at(found, EVENT_TYPE, "data.eventType")?;
+        object_at(found, RECORD, "data.record")?;
+        let record_id = string_at(found, RECORD_ID, "data.record.id")?;
+        strict_check(strict, "data.objectType", object_type, ObjectType::KNOWN)?;
+        strict_check(strict, "data.eventType", event_type, ChangeType::KNOWN)?;
+        Kind::ObjectChange {
+            object_type,
+            event_type,
+            record_id,
         }
-        "STATUS_CHANGE" => {
-            let status = string_at(data, "status", "data.status")?;
-            strict_check(strict, "data.status", status, ConnectionStatus::KNOWN)?;
-            Kind::StatusChange { status }
-        }
-        _ => {
-            strict_check(
-                strict,
-                "type",
-                type_name,
-                &["OBJECT_CHANGE", "STATUS_CHANGE"],
-            )?;
-            Kind::Other { type_name }
-        }
+    } else if reads_as(type_name, "STATUS_CHANGE") {
+        let status = string_at(found, STATUS, "data.status")?;
+        strict_check(strict, "data.status", status, ConnectionStatus::KNOWN)?;
+        Kind::StatusChange { status }
+    } else {
+        strict_check(
+            strict,
+            "type",
+            type_name,
+            &["OBJECT_CHANGE", "STATUS_CHANGE"],
+        )?;
+        Kind::Other { type_name }
     };
     Ok(Envelope { event_id, kind })
 }
 
-/// [`check_envelope`], then the [`Event`] with its text decoded; `body` is the text the document
-/// was parsed from.
-pub(crate) fn check(doc: &Value<'_>, body: &[u8], strict: bool) -> Result<Event, Error> {
-    let Envelope { event_id, kind } = check_envelope(doc, strict)?;
+/// [`check_envelope`], then the [`Event`] with its text decoded; `body` is the text the members
+/// were found in.
+pub(crate) fn check(found: &Found<'_>, body: &[u8], strict: bool) -> Result<Event, Error> {
+    let Envelope { event_id, kind } = check_envelope(found, strict)?;
     let kind = match kind {
         Kind::ObjectChange {
             object_type,
             event_type,
             record_id,
         } => EventKind::ObjectChange {
-            object_type: ObjectType::from_text(&text(object_type)),
-            event_type: ChangeType::from_text(&text(event_type)),
-            record_id: text(record_id),
+            object_type: ObjectType::from_text(&text(object_type)?),
+            event_type: ChangeType::from_text(&text(event_type)?),
+            record_id: text(record_id)?,
         },
         Kind::StatusChange { status } => EventKind::StatusChange {
-            status: ConnectionStatus::from_text(&text(status)),
+            status: ConnectionStatus::from_text(&text(status)?),
         },
         Kind::Other { type_name } => EventKind::Other {
-            type_name: text(type_name),
+            type_name: text(type_name)?,
         },
     };
     Ok(Event {
-        event_id: text(event_id),
+        event_id: text(event_id)?,
         body: kept_body(&kind, body),
         kind,
     })
@@ -455,11 +489,10 @@ pub(crate) fn check(doc: &Value<'_>, body: &[u8], strict: bool) -> Result<Event,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::parse;
 
     fn event(json: &str, strict: bool) -> Result<Event, String> {
-        let doc = parse(json.as_bytes(), READ).map_err(|e| e.to_string())?;
-        check(&doc, json.as_bytes(), strict).map_err(|e| e.to_string())
+        let found = read(json.as_bytes()).map_err(|e| e.to_string())?;
+        check(&found, json.as_bytes(), strict).map_err(|e| e.to_string())
     }
 
     #[test]

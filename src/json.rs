@@ -19,10 +19,9 @@ use crate::error::{Error, ErrorCode};
 /// Deeper documents are `INVALID_JSON`.
 pub const MAX_DEPTH: usize = 256;
 
-/// A parsed JSON value. Containers nested deeper than the parser's `keep` level are
-/// validated but not kept ([`Value::Unread`]).
+/// A parsed JSON value, every part of it kept: what the canonical form is printed from.
 #[derive(Debug)]
-pub(crate) enum Value<'a> {
+enum Value<'a> {
     Null,
     Bool(bool),
     /// The number as written (valid JSON grammar); canonicalised when printed.
@@ -32,79 +31,203 @@ pub(crate) enum Value<'a> {
     Array(Vec<Value<'a>>),
     /// Members in document order, duplicates included.
     Object(Vec<(Cow<'a, str>, Value<'a>)>),
-    /// A container below the kept depth: syntax checked, contents dropped.
-    Unread,
 }
 
-impl<'a> Value<'a> {
-    /// The value of `key` as `JSON.parse` sees it: the last member with that name.
-    pub(crate) fn get(&self, key: &str) -> Option<&Value<'a>> {
-        match self {
-            Value::Object(members) => members.iter().rev().find(|(k, _)| k == key).map(|m| &m.1),
-            _ => None,
-        }
-    }
-
-    /// A short name of the JSON type, for error messages.
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) | Value::Unread => "an object or array",
-        }
-    }
-}
-
-/// What [`parse`] builds of a document; everything else is validated and dropped.
-#[derive(Clone, Copy)]
-pub(crate) enum Keep {
-    /// Every value (the canonical form needs them all).
-    All,
-    /// Objects at nesting level `n + 1` keep only the members named in `names[n]`; containers
-    /// deeper than `names.len()` are [`Value::Unread`]. `&[&[]]` checks that the top level is an
-    /// object and keeps none of its members.
-    Members(&'static [&'static [&'static str]]),
-}
-
-impl Keep {
-    /// How many container levels are built.
-    fn levels(self) -> usize {
-        match self {
-            Keep::All => usize::MAX,
-            Keep::Members(names) => names.len(),
-        }
-    }
-
-    /// Whether an object at nesting level `depth` keeps the member `key` (canonical form).
-    fn member(self, depth: usize, key: &str) -> bool {
-        match self {
-            Keep::All => true,
-            Keep::Members(names) => names
-                .get(depth.wrapping_sub(1))
-                .is_some_and(|names| names.contains(&key)),
-        }
-    }
-}
-
-/// Parses `bytes` as one strict JSON document, building what `keep` asks for.
-///
-/// # Errors
-/// `INVALID_JSON`, with the byte offset of the first problem.
-pub(crate) fn parse(bytes: &[u8], keep: Keep) -> Result<Value<'_>, Error> {
-    let mut p = Parser {
-        bytes,
-        pos: 0,
-        keep,
-    };
+/// Parses `bytes` as one strict JSON document, building all of it.
+fn parse(bytes: &[u8]) -> Result<Value<'_>, Error> {
+    let mut p = Parser { bytes, pos: 0 };
     let value = p.value(0)?;
     p.ws();
     if p.pos != bytes.len() {
         return Err(p.fail("unexpected data after the JSON document"));
     }
     Ok(value)
+}
+
+/// A member that [`pick`] looks for in an object: its name, the slot of `found` its value goes
+/// to, and for an object value, the members to look for in that.
+pub(crate) struct Pick {
+    pub(crate) name: &'static str,
+    pub(crate) slot: usize,
+    pub(crate) inner: &'static [Pick],
+}
+
+/// Checks that `bytes` is one strict JSON document whose top level is an object, and puts the
+/// text of each picked member's value into `found[slot]` (of members with the same name, the
+/// last, as `JSON.parse` reads them), building nothing: everything else is validated by the
+/// skipper. With no picks, this is the strict JSON check alone.
+///
+/// # Errors
+/// `INVALID_JSON`, with the byte offset of the first problem, or naming what the top level is.
+pub(crate) fn pick<'a>(
+    bytes: &'a [u8],
+    picks: &[Pick],
+    found: &mut [Option<&'a [u8]>],
+) -> Result<(), Error> {
+    let start = skip_ws(bytes, 0);
+    let object = bytes.get(start) == Some(&b'{');
+    let end = if object && !picks.is_empty() {
+        pick_members(bytes, start, 1, picks, found)?
+    } else {
+        skip_value(bytes, start, 1)?
+    };
+    let end_ws = skip_ws(bytes, end);
+    if end_ws != bytes.len() {
+        return Err(fail(end_ws, "unexpected data after the JSON document"));
+    }
+    if !object {
+        return Err(invalid(format!(
+            "the top level is {}, expected an object",
+            kind(bytes.get(start..end))
+        )));
+    }
+    Ok(())
+}
+
+/// The object at `i` (its `{`, at nesting level `depth`) for [`pick`]: the position after it.
+fn pick_members<'a>(
+    b: &'a [u8],
+    mut i: usize,
+    depth: usize,
+    picks: &[Pick],
+    found: &mut [Option<&'a [u8]>],
+) -> Result<usize, Error> {
+    if depth > MAX_DEPTH {
+        return Err(fail(i, &format!("nesting deeper than {MAX_DEPTH} levels")));
+    }
+    i = skip_ws(b, i + 1);
+    if b.get(i) == Some(&b'}') {
+        return Ok(i + 1);
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return Err(fail(i, "expected a string key"));
+        }
+        let (key_end, escaped) = scan_string(b, i)?;
+        let key = b.get(i + 1..key_end - 1).unwrap_or_default();
+        let picked = picks.iter().find(|p| is_text(key, escaped, p.name));
+        i = skip_ws(b, key_end);
+        if b.get(i) != Some(&b':') {
+            return Err(fail(i, "expected ':'"));
+        }
+        let start = skip_ws(b, i + 1);
+        let inner = picked.map_or(&[][..], |p| p.inner);
+        // A later member of this name replaces what an earlier one held.
+        clear(inner, found);
+        i = if !inner.is_empty() && b.get(start) == Some(&b'{') {
+            pick_members(b, start, depth + 1, inner, found)?
+        } else {
+            skip_value(b, start, depth + 1)?
+        };
+        if let Some(slot) = picked.and_then(|p| found.get_mut(p.slot)) {
+            *slot = b.get(start..i);
+        }
+        i = skip_ws(b, i);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return Ok(i + 1),
+            _ => return Err(fail(i, "expected ',' or '}'")),
+        }
+    }
+}
+
+/// Empties the slots of `picks` and of the members picked inside them.
+fn clear(picks: &[Pick], found: &mut [Option<&[u8]>]) {
+    for p in picks {
+        if let Some(slot) = found.get_mut(p.slot) {
+            *slot = None;
+        }
+        clear(p.inner, found);
+    }
+}
+
+/// Whether the checked text of a string between its quotes (`escaped`: it holds backslashes)
+/// reads as `text`, as `JSON.parse` decodes it.
+pub(crate) fn is_text(raw: &[u8], escaped: bool, text: &str) -> bool {
+    if escaped {
+        unescape(raw).is_ok_and(|decoded| decoded == text)
+    } else {
+        raw == text.as_bytes()
+    }
+}
+
+/// The text of a checked JSON string between its quotes, decoded as `JSON.parse` decodes it,
+/// except that a lone UTF-16 surrogate (which a Rust string cannot hold) becomes U+FFFD.
+///
+/// # Errors
+/// `INVALID_JSON` only for text that [`pick`] did not check.
+pub(crate) fn unescape(raw: &[u8]) -> Result<Cow<'_, str>, Error> {
+    fn text(run: &[u8]) -> Result<&str, Error> {
+        std::str::from_utf8(run).map_err(|_| invalid("internal: not checked text"))
+    }
+    let backslash = |from: usize| {
+        raw.get(from..)
+            .and_then(|rest| rest.iter().position(|&c| c == b'\\'))
+            .map(|k| from + k)
+    };
+    let Some(mut at) = backslash(0) else {
+        return text(raw).map(Cow::Borrowed);
+    };
+    let mut out = String::with_capacity(raw.len());
+    let mut run = 0;
+    loop {
+        out.push_str(text(raw.get(run..at).unwrap_or_default())?);
+        let (c, len) = match raw.get(at + 1) {
+            Some(b'b') => ('\u{8}', 2),
+            Some(b'f') => ('\u{c}', 2),
+            Some(b'n') => ('\n', 2),
+            Some(b'r') => ('\r', 2),
+            Some(b't') => ('\t', 2),
+            Some(b'u') => {
+                let unit = u32::from(hex4(raw, at + 2)?);
+                // A high surrogate and a low one escaped after it are one character.
+                let low = if (0xD800..0xDC00).contains(&unit)
+                    && raw.get(at + 6..at + 8) == Some(b"\\u")
+                {
+                    hex4(raw, at + 8)
+                        .ok()
+                        .map(u32::from)
+                        .filter(|low| (0xDC00..0xE000).contains(low))
+                } else {
+                    None
+                };
+                let (c, len) = match low {
+                    Some(low) => (
+                        char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)),
+                        12,
+                    ),
+                    // A lone surrogate, which a Rust string cannot hold.
+                    None => (char::from_u32(unit), 6),
+                };
+                (c.unwrap_or(char::REPLACEMENT_CHARACTER), len)
+            }
+            // `"`, `\\` and `/` stand for themselves.
+            Some(&c) => (char::from(c), 2),
+            None => return Err(invalid("internal: not checked text")),
+        };
+        out.push(c);
+        run = at + len;
+        match backslash(run) {
+            Some(next) => at = next,
+            None => {
+                out.push_str(text(raw.get(run..).unwrap_or_default())?);
+                return Ok(Cow::Owned(out));
+            }
+        }
+    }
+}
+
+/// A short name of the JSON type of a checked value's text (`None`: absent), for messages.
+pub(crate) fn kind(value: Option<&[u8]>) -> &'static str {
+    match value.and_then(<[u8]>::first) {
+        None => "nothing",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        Some(_) => "a number",
+    }
 }
 
 /// The canonical form of a JSON document: exactly what V8's
@@ -124,14 +247,14 @@ pub(crate) fn parse(bytes: &[u8], keep: Keep) -> Result<Value<'_>, Error> {
 /// # Ok::<(), vessel_webhooks::Error>(())
 /// ```
 pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
-    let value = parse(bytes, Keep::All)?;
+    let value = parse(bytes)?;
     let mut out = String::with_capacity(bytes.len());
     write_value(&value, &mut out)?;
     Ok(out)
 }
 
 /// Appends the canonical form of a fully kept value.
-pub(crate) fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Error> {
+fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Error> {
     match value {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -163,11 +286,6 @@ pub(crate) fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Err
                 write_value(value, out)?;
             }
             out.push('}');
-        }
-        Value::Unread => {
-            return Err(invalid(
-                "internal: a partly parsed document has no canonical form",
-            ))
         }
     }
     Ok(())
@@ -483,12 +601,10 @@ fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
     Ok(skip_ws(b, i + 1))
 }
 
-/// Builds the values `keep` asks for; the rest is validated by [`skip_value`] (containers
-/// below the kept levels are kept as [`Value::Unread`], members not asked for are dropped).
+/// Builds a whole document, for its canonical form.
 struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
-    keep: Keep,
 }
 
 impl<'a> Parser<'a> {
@@ -545,24 +661,17 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Steps into a container at level `depth`: `false` when it is below the kept levels, and
-    /// was skipped.
-    fn enter(&mut self, depth: usize) -> Result<bool, Error> {
+    /// Steps into a container at level `depth`.
+    fn enter(&mut self, depth: usize) -> Result<(), Error> {
         if depth > MAX_DEPTH {
             return Err(self.fail(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
-        if depth > self.keep.levels() {
-            self.pos = skip_value(self.bytes, self.pos, depth)?;
-            return Ok(false);
-        }
         self.pos += 1;
-        Ok(true)
+        Ok(())
     }
 
     fn object(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        if !self.enter(depth)? {
-            return Ok(Value::Unread);
-        }
+        self.enter(depth)?;
         self.ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -580,11 +689,7 @@ impl<'a> Parser<'a> {
                 return Err(self.fail("expected ':'"));
             }
             self.pos += 1;
-            if self.keep.member(depth, &key) {
-                members.push((key, self.value(depth)?));
-            } else {
-                self.pos = skip_value(self.bytes, skip_ws(self.bytes, self.pos), depth + 1)?;
-            }
+            members.push((key, self.value(depth)?));
             self.ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
@@ -598,9 +703,7 @@ impl<'a> Parser<'a> {
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        if !self.enter(depth)? {
-            return Ok(Value::Unread);
-        }
+        self.enter(depth)?;
         let mut items = Vec::new();
         self.ws();
         if self.peek() == Some(b']') {
@@ -821,27 +924,67 @@ mod tests {
         );
     }
 
+    const PICKS: &[Pick] = &[
+        Pick {
+            name: "a",
+            slot: 0,
+            inner: &[Pick {
+                name: "b",
+                slot: 1,
+                inner: &[],
+            }],
+        },
+        Pick {
+            name: "c",
+            slot: 2,
+            inner: &[],
+        },
+    ];
+
+    fn picked(doc: &str) -> Result<[Option<&str>; 3], Error> {
+        let mut found = [None; 3];
+        pick(doc.as_bytes(), PICKS, &mut found)?;
+        Ok(found.map(|v| v.map(|v| std::str::from_utf8(v).expect("text"))))
+    }
+
     #[test]
-    fn partial_parse_keeps_only_what_is_asked() {
-        const A: Keep = Keep::Members(&[&["a"]]);
-        const AB: Keep = Keep::Members(&[&["a"], &["b"]]);
-        let doc = br#"{"a":{"b":{"c":1}},"x":[3],"a":{"b":2,"y":4}}"#;
-        let v = parse(doc, A).expect("valid");
-        assert!(matches!(v.get("a"), Some(Value::Unread)));
-        assert!(v.get("x").is_none(), "a member not asked for is dropped");
-        let v = parse(doc, AB).expect("valid");
-        let a = v.get("a").expect("kept");
-        assert!(
-            matches!(a.get("b"), Some(Value::Number("2"))),
-            "the last one"
+    fn pick_finds_the_last_member_and_checks_the_rest() {
+        assert_eq!(
+            picked(r#" {"a" : {"b":[1, 2] ,"y":4}, "x":[3], "c":"\u0041"} "#).expect("valid"),
+            [
+                Some(r#"{"b":[1, 2] ,"y":4}"#),
+                Some("[1, 2]"),
+                Some(r#""\u0041""#)
+            ]
         );
-        assert!(a.get("y").is_none());
-        // Keys match by their decoded text, as JSON.parse reads them.
-        let v = parse(br#"{"\u0061":{"\u0062":"\u0041"}}"#, AB).expect("valid");
-        assert!(matches!(v.get("a").and_then(|a| a.get("b")), Some(Value::String(s)) if s == "A"));
-        let top = parse(br#"{"a":1,"b":[{}]}"#, Keep::Members(&[&[]])).expect("valid");
-        assert!(matches!(&top, Value::Object(members) if members.is_empty()));
-        for unread in [
+        // The last of duplicate names, as JSON.parse reads them: an earlier object's members
+        // do not survive a later one.
+        assert_eq!(
+            picked(r#"{"a":{"b":1},"a":{"y":2}}"#).expect("valid"),
+            [Some(r#"{"y":2}"#), None, None]
+        );
+        assert_eq!(
+            picked(r#"{"a":{"b":1},"a":"s"}"#).expect("valid"),
+            [Some(r#""s""#), None, None]
+        );
+        // Keys match by their decoded text; members of a non-object are not looked for.
+        assert_eq!(
+            picked(r#"{"\u0061":{"\u0062":true},"c":{"b":1}}"#).expect("valid"),
+            [Some(r#"{"\u0062":true}"#), Some("true"), Some(r#"{"b":1}"#)]
+        );
+        assert_eq!(picked("{}").expect("valid"), [None, None, None]);
+        for (doc, found) in [
+            ("[1,2]", "an array"),
+            ("\"a\"", "a string"),
+            ("1", "a number"),
+        ] {
+            let err = picked(doc).expect_err(doc);
+            assert_eq!(
+                err.message(),
+                format!("the top level is {found}, expected an object")
+            );
+        }
+        for bad in [
             r#"{"a":[1,]}"#,
             r#"{"a":{"b":"\x"}}"#,
             r#"{"a":{"b":"\u12"}}"#,
@@ -853,18 +996,39 @@ mod tests {
             r#"{"z":[}"#,
             r#"{"z":tru}"#,
             r#"{"z"}"#,
+            r#"{"a":{"b":1,}}"#,
+            r#"{"a":{"b" 1}}"#,
+            r#"{"a":{1:1}}"#,
+            r#"{"a":{"b":1} x"#,
+            r#"{"a":1}}"#,
+            r#"[1,]"#,
+            "",
         ] {
-            assert!(
-                parse(unread.as_bytes(), A).is_err(),
-                "what is not kept is still validated: {unread}"
-            );
+            let err = picked(bad).expect_err(bad);
+            assert_eq!(err.code(), ErrorCode::InvalidJson, "{bad}");
         }
-        assert!(parse(br#"{"a":{"b":"\"\\\/\b\f\n\r\t\u00e9"}}"#, A).is_ok());
-        for (n, ok) in [(MAX_DEPTH - 1, true), (MAX_DEPTH, false)] {
-            for key in ["z", "a"] {
-                let doc = format!("{{\"{key}\":{}{}}}", "[".repeat(n), "]".repeat(n));
-                assert_eq!(parse(doc.as_bytes(), A).is_ok(), ok, "{key} {n}");
+        assert!(picked(r#"{"a":{"b":"\"\\\/\b\f\n\r\t\u00e9"}}"#).is_ok());
+        // The depth cap holds on skipped and on picked members alike.
+        for (n, ok) in [(MAX_DEPTH - 2, true), (MAX_DEPTH - 1, false)] {
+            for key in ["z", "b"] {
+                let doc = format!("{{\"a\":{{\"{key}\":{}{}}}}}", "[".repeat(n), "]".repeat(n));
+                assert_eq!(picked(&doc).is_ok(), ok, "{key} {n}");
             }
+        }
+    }
+
+    #[test]
+    fn unescape_decodes_as_json_parse() {
+        for (raw, text) in [
+            ("plain é", "plain é"),
+            (r#"\"\\\/\b\f\n\r\t"#, "\"\\/\u{8}\u{c}\n\r\t"),
+            (r#"\u0041\u00e9\u2028"#, "Aé\u{2028}"),
+            (r#"\ud83d\ude00x"#, "😀x"),
+            (r#"\uD83D\uDE00"#, "😀"),
+            (r#"\ud800x\udc00\ud800\u0041"#, "\u{fffd}x\u{fffd}\u{fffd}A"),
+            (r#"\ud800\ud800\udc00"#, "\u{fffd}\u{10000}"),
+        ] {
+            assert_eq!(unescape(raw.as_bytes()).expect(raw), text, "{raw}");
         }
     }
 

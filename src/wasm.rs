@@ -485,7 +485,7 @@ pub fn authenticate(
 pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
     let options = options(f64::INFINITY, max_body_bytes, strict);
     passed(with_body(len, options.max_body_bytes, |bytes, _| {
-        crate::parse(bytes, &options)
+        crate::check_event(bytes, &options)
     }))
     .is_some()
 }
