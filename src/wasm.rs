@@ -66,6 +66,11 @@ thread_local! {
     /// The error of the last failed check, until JS takes it.
     static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
 
+    /// The access token of the last calls that passed one (not several): set by [`set_token`]
+    /// only when it changes, so that the common call, one app-wide token, does not copy it
+    /// into wasm memory each time.
+    static TOKEN: RefCell<Option<AccessToken>> = const { RefCell::new(None) };
+
     /// The runtime's own SHA-256, when its entry point installed one.
     static NATIVE_SHA256: RefCell<Option<NativeSha256>> = const { RefCell::new(None) };
 }
@@ -437,18 +442,24 @@ fn options(tolerance_seconds: f64, max_body_bytes: f64, strict: bool) -> Options
     }
 }
 
+/// Makes `token` the access token of the next [`authenticate`] calls without several tokens.
+/// JS calls it only when the token changes (checked in JS: a non-empty string).
+#[wasm_bindgen]
+pub fn set_token(token: String) {
+    TOKEN.set(AccessToken::new(token));
+}
+
 /// Checks 1–7 (and check 8 when `event`) of the `len`-byte body in the input buffer (see
 /// [`with_body`]): whether they pass (else the error is kept for [`take_error`]). Arguments were
-/// validated in JS: one access token is `token`, several are `tokens` (non-empty strings),
-/// `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0. Plain arguments and result,
-/// so that the call crosses with no conversion in between.
+/// validated in JS: `tokens` are several access tokens (non-empty strings), or undefined for the
+/// one of [`set_token`]; `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0. Plain
+/// arguments and result, so that the call crosses with no conversion in between.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn authenticate(
     len: usize,
     signature: Option<String>,
     timestamp: Option<String>,
-    token: Option<String>,
     tokens: Option<js_sys::Array>,
     tolerance_seconds: f64,
     now_ms: f64,
@@ -461,21 +472,22 @@ pub fn authenticate(
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
     };
-    // One token is not collected into a Vec (no allocation).
-    let single = token.and_then(AccessToken::new);
-    let many: Vec<AccessToken> = (tokens.iter().flat_map(js_sys::Array::iter))
-        .filter_map(|t| t.as_string().and_then(AccessToken::new))
-        .collect();
-    let tokens = if single.is_some() {
-        single.as_slice()
-    } else {
-        &many
-    };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
-    passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
-        crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
-    }))
-    .is_some()
+    let check = |tokens: &[AccessToken]| {
+        passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
+            crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
+        }))
+        .is_some()
+    };
+    match tokens {
+        Some(tokens) => check(
+            &(tokens.iter())
+                .filter_map(|t| t.as_string().and_then(AccessToken::new))
+                .collect::<Vec<_>>(),
+        ),
+        // One token is neither copied nor collected into a Vec.
+        None => TOKEN.with_borrow(|token| check(token.as_slice())),
+    }
 }
 
 /// Checks 1, 7 and 8 of the `len`-byte body in the input buffer: size, strict JSON and the

@@ -166,6 +166,9 @@ function failure() {
   return new VesselWebhookError(error.name, error.message);
 }
 
+/** The access token wasm holds for calls with one (set_token): copied in only when it changes. */
+let lastToken;
+
 /** Whether checks 1–7 (and 8 when `event`) pass; the failure is kept for failure(). */
 function authenticate(body, headers, accessToken, options, event) {
   const o = readOptions(options);
@@ -176,11 +179,14 @@ function authenticate(body, headers, accessToken, options, event) {
   const length = readBody(body, o.maxBodyBytes);
   if (length < 0) return false;
   const single = typeof tokens === 'string';
+  if (single && tokens !== lastToken) {
+    wasm.set_token(tokens);
+    lastToken = tokens;
+  }
   return wasm.authenticate(
     length,
     signature,
     timestamp,
-    single ? tokens : undefined,
     single ? undefined : tokens,
     o.toleranceSeconds,
     o.nowMs,

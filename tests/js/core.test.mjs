@@ -293,6 +293,31 @@ test('a body much smaller than the one before is read whole (the input buffer gi
   }
 });
 
+test('the access token may change from call to call (wasm keeps the last one)', () => {
+  const body = '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY"}}';
+  const byA = esm.sign(body, 'token-a');
+  const byB = esm.sign(body, 'token-b');
+  // Each step: the token(s) passed, then whether the delivery signed by A and by B verifies.
+  const steps = [
+    ['token-a', true, false],
+    ['token-b', false, true],
+    [['token-a'], true, false],
+    ['token-b', false, true],
+    [['token-c', 'token-a'], true, false],
+    ['token-c', false, false],
+    [`token-${'a'}`, true, false], // equal text, another string
+  ];
+  for (const [token, a, b] of steps) {
+    for (const [headers, expected] of [
+      [byA, a],
+      [byB, b],
+    ]) {
+      assert.equal(esm.verify(body, headers, token), expected, `${token} ${expected}`);
+      assert.equal(coded(() => esm.constructEvent(body, headers, token)) === 'OK', expected);
+    }
+  }
+});
+
 test('__proto__ stays an own property; Object.prototype is untouched', () => {
   const c = vectors('signatures.json').find((c) => c.name === '__proto__ key signed and kept');
   const event = esm.constructEvent(c.body, c.headers, c.accessToken, options(c));
