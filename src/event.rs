@@ -293,6 +293,7 @@ fn invalid(path: &str, expected: &str, found: Option<&[u8]>) -> Error {
 }
 
 /// The text between the quotes of the string at `slot`, as written (checked JSON).
+#[inline]
 fn string_at<'a>(found: &Found<'a>, slot: usize, path: &str) -> Result<&'a [u8], Error> {
     let value = found.get(slot).copied().flatten();
     match value {
@@ -319,6 +320,7 @@ fn text(written: &[u8]) -> Result<String, Error> {
     unescape(written).map(Cow::into_owned)
 }
 
+#[inline]
 fn strict_check(strict: bool, path: &str, value: &[u8], known: &[&str]) -> Result<(), Error> {
     if strict && !known.iter().any(|k| reads_as(value, k)) {
         let mut message = format!("{path}: not a known value (strict mode); expected one of ");

@@ -105,15 +105,21 @@ fn pick_members<'a>(
         }
         let (key_end, escaped) = scan_string(b, i)?;
         let key = b.get(i + 1..key_end - 1).unwrap_or_default();
-        let picked = picks.iter().find(|p| is_text(key, escaped, p.name));
+        let picked = if escaped {
+            picks.iter().find(|p| is_text(key, true, p.name))
+        } else {
+            picks.iter().find(|p| key == p.name.as_bytes())
+        };
         i = skip_ws(b, key_end);
         if b.get(i) != Some(&b':') {
             return Err(fail(i, "expected ':'"));
         }
         let start = skip_ws(b, i + 1);
         let inner = picked.map_or(&[][..], |p| p.inner);
-        // A later member of this name replaces what an earlier one held.
-        clear(inner, found);
+        if !inner.is_empty() {
+            // A later member of this name replaces what an earlier one held.
+            clear(inner, found);
+        }
         i = if !inner.is_empty() && b.get(start) == Some(&b'{') {
             pick_members(b, start, depth + 1, inner, found)?
         } else {
