@@ -165,20 +165,41 @@ pub fn utf16_address() -> *const u8 {
 fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     let (mut i, mut j) = (0, 0);
     loop {
-        // Eight ASCII bytes at a time.
+        // Sixteen ASCII bytes at a time, then eight.
+        while let (Some(bytes), Some(out)) = (
+            src.get(i..i + 16)
+                .and_then(|b| <[u8; 16]>::try_from(b).ok()),
+            dst.get_mut(j..j + 32),
+        ) {
+            let Some(units) = ascii_bytes::<16, 32>(bytes) else {
+                break;
+            };
+            out.copy_from_slice(&units);
+            i += 16;
+            j += 32;
+        }
         while let (Some(bytes), Some(out)) = (
             src.get(i..i + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()),
             dst.get_mut(j..j + 16),
         ) {
-            let Some(units) = ascii_bytes(bytes) else {
+            let Some(units) = ascii_bytes::<8, 16>(bytes) else {
                 break;
             };
             out.copy_from_slice(&units);
             i += 8;
             j += 16;
         }
-        let Some(&lead) = src.get(i) else {
-            return j / 2;
+        // One at a time up to the character that stopped the blocks.
+        let lead = loop {
+            match (src.get(i), dst.get_mut(j..j + 2)) {
+                (Some(&ascii @ 0..=0x7F), Some(out)) => {
+                    out.copy_from_slice(&[ascii, 0]);
+                    i += 1;
+                    j += 2;
+                }
+                (Some(&other), _) => break other,
+                (None, _) => return j / 2,
+            }
         };
         let (len, bits) = match lead {
             0..=0x7F => (1, u32::from(lead)),
@@ -202,25 +223,41 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     }
 }
 
-/// Eight bytes as eight little-endian UTF-16 code units, when all are ASCII.
+/// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
+/// all are ASCII.
 #[cfg(target_feature = "simd128")]
-fn ascii_bytes(bytes: [u8; 8]) -> Option<[u8; 16]> {
-    use core::arch::wasm32::{u16x8_extend_low_u8x16, u64x2, u64x2_extract_lane};
-    let w = u64::from_le_bytes(bytes);
-    if w & 0x8080_8080_8080_8080 != 0 {
+fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]> {
+    use core::arch::wasm32::{
+        u16x8_extend_high_u8x16, u16x8_extend_low_u8x16, u64x2, u64x2_extract_lane,
+    };
+    let word = |k: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(bytes.get(k..k + 8).unwrap_or(&[0; 8]));
+        u64::from_le_bytes(w)
+    };
+    let (lo, hi) = (word(0), if N == 16 { word(8) } else { 0 });
+    if (lo | hi) & 0x8080_8080_8080_8080 != 0 {
         return None;
     }
-    let units = u16x8_extend_low_u8x16(u64x2(w, 0));
-    let mut out = [0; 16];
-    out[..8].copy_from_slice(&u64x2_extract_lane::<0>(units).to_le_bytes());
-    out[8..].copy_from_slice(&u64x2_extract_lane::<1>(units).to_le_bytes());
+    let v = u64x2(lo, hi);
+    let mut units = [0u8; 32];
+    let halves = [u16x8_extend_low_u8x16(v), u16x8_extend_high_u8x16(v)];
+    for (words, half) in units.chunks_exact_mut(16).zip(halves) {
+        let lanes = [u64x2_extract_lane::<0>(half), u64x2_extract_lane::<1>(half)];
+        for (word, lane) in words.chunks_exact_mut(8).zip(lanes) {
+            word.copy_from_slice(&lane.to_le_bytes());
+        }
+    }
+    let mut out = [0u8; M];
+    out.copy_from_slice(units.get(..M)?);
     Some(out)
 }
 
-/// Eight bytes as eight little-endian UTF-16 code units, when all are ASCII.
+/// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
+/// all are ASCII.
 #[cfg(not(target_feature = "simd128"))]
-fn ascii_bytes(bytes: [u8; 8]) -> Option<[u8; 16]> {
-    let mut out = [0; 16];
+fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]> {
+    let mut out = [0; M];
     for (o, &b) in out.chunks_exact_mut(2).zip(&bytes) {
         if b >= 0x80 {
             return None;
@@ -230,27 +267,43 @@ fn ascii_bytes(bytes: [u8; 8]) -> Option<[u8; 16]> {
     Some(out)
 }
 
-/// Eight little-endian UTF-16 code units as their eight bytes, when all are ASCII.
+/// `N / 2` little-endian UTF-16 code units (`N` is 16 or 32) as their `M = N / 2` bytes, when
+/// all are ASCII.
 #[cfg(target_feature = "simd128")]
-fn ascii_units(units: [u8; 16]) -> Option<[u8; 8]> {
+fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]> {
     use core::arch::wasm32::{
         u16x8_splat, u64x2, u64x2_extract_lane, u8x16_narrow_i16x8, v128_and, v128_any_true,
+        v128_or,
     };
-    let [a, b, c, d, e, f, g, h, rest @ ..] = units;
-    let v = u64x2(
-        u64::from_le_bytes([a, b, c, d, e, f, g, h]),
-        u64::from_le_bytes(rest),
-    );
-    if v128_any_true(v128_and(v, u16x8_splat(0xFF80))) {
+    let word = |k: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(units.get(k..k + 8).unwrap_or(&[0; 8]));
+        u64::from_le_bytes(w)
+    };
+    let lo = u64x2(word(0), word(8));
+    // Eight code units: the same block twice.
+    let hi = if N == 32 {
+        u64x2(word(16), word(24))
+    } else {
+        lo
+    };
+    if v128_any_true(v128_and(v128_or(lo, hi), u16x8_splat(0xFF80))) {
         return None;
     }
-    Some(u64x2_extract_lane::<0>(u8x16_narrow_i16x8(v, v)).to_le_bytes())
+    let v = u8x16_narrow_i16x8(lo, hi);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&u64x2_extract_lane::<0>(v).to_le_bytes());
+    bytes[8..].copy_from_slice(&u64x2_extract_lane::<1>(v).to_le_bytes());
+    let mut out = [0u8; M];
+    out.copy_from_slice(bytes.get(..M)?);
+    Some(out)
 }
 
-/// Eight little-endian UTF-16 code units as their eight bytes, when all are ASCII.
+/// `N / 2` little-endian UTF-16 code units (`N` is 16 or 32) as their `M = N / 2` bytes, when
+/// all are ASCII.
 #[cfg(not(target_feature = "simd128"))]
-fn ascii_units(units: [u8; 16]) -> Option<[u8; 8]> {
-    let mut out = [0; 8];
+fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]> {
+    let mut out = [0; M];
     for (o, u) in out.iter_mut().zip(units.chunks_exact(2)) {
         match u {
             [low @ 0..=0x7F, 0] => *o = *low,
@@ -270,21 +323,42 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     };
     let (mut i, mut j) = (0, 0);
     loop {
-        // Eight ASCII code units at a time.
+        // Sixteen ASCII code units at a time, then eight.
+        while let (Some(units), Some(out)) = (
+            src.get(i..i + 32)
+                .and_then(|u| <[u8; 32]>::try_from(u).ok()),
+            dst.get_mut(j..j + 16),
+        ) {
+            let Some(ascii) = ascii_units::<32, 16>(units) else {
+                break;
+            };
+            out.copy_from_slice(&ascii);
+            i += 32;
+            j += 16;
+        }
         while let (Some(units), Some(out)) = (
             src.get(i..i + 16)
                 .and_then(|u| <[u8; 16]>::try_from(u).ok()),
             dst.get_mut(j..j + 8),
         ) {
-            let Some(ascii) = ascii_units(units) else {
+            let Some(ascii) = ascii_units::<16, 8>(units) else {
                 break;
             };
             out.copy_from_slice(&ascii);
             i += 16;
             j += 8;
         }
-        let Some(first) = unit(i) else {
-            return j;
+        // One at a time up to the character that stopped the blocks.
+        let first = loop {
+            match (unit(i), dst.get_mut(j)) {
+                (Some(ascii @ 0..=0x7F), Some(out)) => {
+                    *out = ascii as u8;
+                    i += 2;
+                    j += 1;
+                }
+                (Some(other), _) => break other,
+                (None, _) => return j,
+            }
         };
         i += 2;
         let c = match (first, unit(i)) {
