@@ -25,6 +25,23 @@ function memoryBytes() {
   return bytes;
 }
 
+// Buffer's own latin1 and UTF-16 writers and UTF-16 reader when it has them (Node has had them
+// since its start, undocumented; Buffer#write and #toString check their arguments and look the
+// encoding up on every call).
+const { latin1Write, ucs2Write, ucs2Slice } = Buffer.prototype;
+const writeLatin1 =
+  typeof latin1Write === 'function'
+    ? (string, offset) => latin1Write.call(memoryBytes(), string, offset)
+    : (string, offset) => memoryBytes().write(string, offset, 'latin1');
+const writeUtf16 =
+  typeof ucs2Write === 'function'
+    ? (string, offset) => ucs2Write.call(memoryBytes(), string, offset)
+    : (string, offset) => memoryBytes().write(string, offset, 'utf16le');
+const readUtf16 =
+  typeof ucs2Slice === 'function'
+    ? (start, end) => ucs2Slice.call(memoryBytes(), start, end)
+    : (start, end) => memoryBytes().toString('utf16le', start, end);
+
 // The signature's SHA-256 through node:crypto (OpenSSL, with the CPU's SHA instructions: ~4× the
 // software SHA-256 inside the wasm, see BENCHMARKS.md). Everything else, the constant-time
 // comparison included, stays in the wasm; the digest is the same. It comes back as a latin1
@@ -34,18 +51,22 @@ const sha256 =
     ? (data) => crypto.hash('sha256', data, 'latin1') // Node ≥ 20.12: one call, no Hash object
     : (data) => crypto.createHash('sha256').update(data).digest('latin1');
 use_native_sha256({
+  // false (never a throw) when node:crypto fails: the wasm then hashes with its own SHA-256.
   sha256(address, length, out) {
-    // A plain Uint8Array over the message: cheaper to make than a Buffer's subarray.
-    const digest = sha256(new Uint8Array(memory.buffer, address, length));
-    memoryBytes().write(digest, out, 'latin1');
+    try {
+      // A plain Uint8Array over the message: cheaper to make than a Buffer's subarray.
+      writeLatin1(sha256(new Uint8Array(memory.buffer, address, length)), out);
+      return true;
+    } catch {
+      return false;
+    }
   },
 });
 
 // A string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as
 // TextEncoder does: V8's own UTF-8 conversion (encodeInto) is ~10× slower than that copy.
 hooks.writeString = (body) => {
-  const address = utf16_input(body.length);
-  memoryBytes().write(body, address, 'utf16le');
+  writeUtf16(body, utf16_input(body.length));
   return utf16_to_input(body.length);
 };
 
@@ -54,7 +75,7 @@ hooks.writeString = (body) => {
 hooks.decodeChecked = (length) => {
   const units = input_to_utf16(length);
   const address = utf16_address();
-  return memoryBytes().toString('utf16le', address, address + 2 * units);
+  return readUtf16(address, address + 2 * units);
 };
 
 module.exports = api;

@@ -312,7 +312,7 @@ fn object_at(found: &Found<'_>, slot: usize, path: &str) -> Result<(), Error> {
 
 /// Whether the written text of a string (checked JSON) reads as `text`.
 fn reads_as(written: &[u8], text: &str) -> bool {
-    is_text(written, written.contains(&b'\\'), text)
+    written == text.as_bytes() || (written.contains(&b'\\') && is_text(written, true, text))
 }
 
 /// The decoded text of a string.

@@ -239,27 +239,3 @@ pub(crate) fn check_event(body: &[u8], options: &Options) -> Result<(), Error> {
     check_size(body, options)?;
     event::check_envelope(&event::read(body)?, options.strict).map(drop)
 }
-#[cfg(test)]
-mod tmp_timing {
-    #[test]
-    #[ignore]
-    fn timing() {
-        let owned = std::fs::read(std::env::var("BODY").unwrap()).unwrap();
-        let body = &owned[..];
-        for _ in 0..3 {
-            let n = 1_000_000;
-            let t = std::time::Instant::now();
-            for _ in 0..n {
-                crate::json::pick(std::hint::black_box(body), &[], &mut []).unwrap();
-            }
-            let a = t.elapsed().as_nanos() as f64 / n as f64;
-            let t = std::time::Instant::now();
-            for _ in 0..n {
-                let f = crate::event::read(std::hint::black_box(body)).unwrap();
-                std::hint::black_box(crate::event::check_envelope(&f, false).is_ok());
-            }
-            let b = t.elapsed().as_nanos() as f64 / n as f64;
-            println!("none {a:.0} ns, read+check {b:.0} ns");
-        }
-    }
-}

@@ -78,11 +78,12 @@ thread_local! {
 #[wasm_bindgen]
 extern "C" {
     /// A JS object whose `sha256(address, length, out)` writes the SHA-256 of the `length` bytes
-    /// of wasm memory at `address` to the 32 bytes at `out`.
+    /// of wasm memory at `address` to the 32 bytes at `out` and returns `true`, or returns
+    /// `false` when it cannot (it never throws: no JS exception unwinds through this module).
     pub type NativeSha256;
 
-    #[wasm_bindgen(method, structural, catch)]
-    fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, structural)]
+    fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> bool;
 }
 
 /// Hash with `native` from now on (node.cjs installs node:crypto's SHA-256: the CPU's SHA
@@ -407,13 +408,13 @@ impl Hasher<'_> {
         let address = self.before.as_ptr().wrapping_add(start) as u32;
         let length = (token.len() + message.len() + timestamp.len()) as u32;
         let mut out = [0u8; 32];
-        NATIVE_SHA256.with_borrow(|native| {
-            native
-                .as_ref()?
-                .sha256(address, length, out.as_mut_ptr() as u32)
-                .ok()
-        })?;
-        Some(out)
+        NATIVE_SHA256
+            .with_borrow(|native| {
+                native
+                    .as_ref()
+                    .is_some_and(|n| n.sha256(address, length, out.as_mut_ptr() as u32))
+            })
+            .then_some(out)
     }
 }
 
