@@ -439,6 +439,27 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
 fn plain_run(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[cfg(target_feature = "simd128")]
+    while let Some(chunk) = b.get(i..i + 16).and_then(|c| <[u8; 16]>::try_from(c).ok()) {
+        use core::arch::wasm32::{i8x16_bitmask, i8x16_eq, i8x16_lt, i8x16_splat, u8x16, v128_or};
+        let [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15] = chunk;
+        let v = u8x16(
+            a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15,
+        );
+        // Signed: a non-ASCII byte is negative, so one comparison finds it and the controls.
+        let stop = v128_or(
+            v128_or(
+                i8x16_eq(v, i8x16_splat(b'"' as i8)),
+                i8x16_eq(v, i8x16_splat(b'\\' as i8)),
+            ),
+            i8x16_lt(v, i8x16_splat(0x20)),
+        );
+        let mask = i8x16_bitmask(stop);
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
     while let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
         let w = u64::from_le_bytes(chunk);
         let quote = w ^ (ONES * u64::from(b'"'));

@@ -318,6 +318,46 @@ test('the access token may change from call to call (wasm keeps the last one)', 
   }
 });
 
+test('a special character at every offset of a string (the scanner reads 8 and 16 bytes at once)', () => {
+  // Valid: escapes, non-ASCII text, DEL. Invalid: raw controls, a lone backslash, a bad escape.
+  const specials = [
+    '\\n',
+    '\\"',
+    '\\u00e9',
+    'é',
+    '—',
+    '😀',
+    '\x7f',
+    '\x01',
+    '\x1f',
+    '\t',
+    '\\',
+    '\\x',
+  ];
+  for (const special of specials) {
+    for (let before = 0; before < 40; before++) {
+      for (const after of [0, 1, 7, 8, 15, 16, 17]) {
+        const text = 'a'.repeat(before) + special + 'b'.repeat(after);
+        const body = `{"eventId":"${text}","type":"STATUS_CHANGE","data":{"status":"READY"}}`;
+        let expected;
+        try {
+          expected = JSON.parse(body).eventId;
+        } catch {
+          expected = 'INVALID_JSON';
+        }
+        for (const form of [body, Buffer.from(body)]) {
+          const got = coded(() => esm.parse(form));
+          assert.equal(
+            got === 'OK' ? esm.parse(form).eventId : got,
+            expected,
+            JSON.stringify(body),
+          );
+        }
+      }
+    }
+  }
+});
+
 test('__proto__ stays an own property; Object.prototype is untouched', () => {
   const c = vectors('signatures.json').find((c) => c.name === '__proto__ key signed and kept');
   const event = esm.constructEvent(c.body, c.headers, c.accessToken, options(c));
