@@ -120,10 +120,11 @@ fn pick_members<'a>(
             // A later member of this name replaces what an earlier one held.
             clear(inner, found);
         }
-        i = if !inner.is_empty() && b.get(start) == Some(&b'{') {
-            pick_members(b, start, depth + 1, inner, found)?
-        } else {
-            skip_value(b, start, depth + 1)?
+        i = match b.get(start) {
+            // Most members: a string, read here rather than by a call into the skipper.
+            Some(b'"') => scan_string(b, start)?.0,
+            Some(b'{') if !inner.is_empty() => pick_members(b, start, depth + 1, inner, found)?,
+            _ => skip_value(b, start, depth + 1)?,
         };
         if let Some(slot) = picked.and_then(|p| found.get_mut(p.slot)) {
             *slot = b.get(start..i);
