@@ -1,14 +1,17 @@
-//! Strict JSON: one parser that validates a body and the canonical form that V8's
-//! `JSON.stringify(JSON.parse(text))` gives for it.
+//! Strict JSON: the check that a body is one JSON object ([`pick`], which also finds the few
+//! members the event check reads), and the canonical form that V8's
+//! `JSON.stringify(JSON.parse(text))` gives for a document ([`canonicalize`]).
 //!
-//! The parser accepts exactly RFC 8259 JSON in valid UTF-8 (whitespace is space, tab, LF, CR;
-//! no BOM, no comments, no trailing commas, no leading zeros), nested at most [`MAX_DEPTH`]
-//! containers deep. Recursion is bounded by that limit, so hostile nesting is an error and
+//! Both share one grammar, the scanners below: exactly RFC 8259 JSON in valid UTF-8 (whitespace
+//! is space, tab, LF, CR; no BOM, no comments, no trailing commas, no leading zeros), nested at
+//! most [`MAX_DEPTH`] containers deep. The check builds nothing: an iterative skipper validates
+//! what it does not pick, and notes where the picked values are. The canonical form builds the
+//! whole document; its recursion is bounded by [`MAX_DEPTH`], so hostile nesting is an error and
 //! never a stack overflow.
 //!
-//! Strings are kept in their canonical escaped form (what `JSON.stringify` would print between
-//! the quotes), which is a one-to-one spelling of the decoded UTF-16 text; comparing two of
-//! them compares the decoded strings, lone surrogates included.
+//! In the canonical form, strings are kept in their canonical escaped form (what
+//! `JSON.stringify` would print between the quotes), a one-to-one spelling of the decoded UTF-16
+//! text; comparing two of them compares the decoded strings, lone surrogates included.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -161,35 +161,37 @@ pub fn utf16_address() -> *const u8 {
     UTF16.with_borrow(|buf| buf.as_ptr())
 }
 
+/// From `src[i..]` to `dst[j..]`, block by block (`N` bytes in, `M` out) while `convert` takes
+/// them; the positions after the last block converted.
+#[inline(always)]
+fn blocks<const N: usize, const M: usize>(
+    src: &[u8],
+    dst: &mut [u8],
+    (mut i, mut j): (usize, usize),
+    convert: fn([u8; N]) -> Option<[u8; M]>,
+) -> (usize, usize) {
+    while let (Some(block), Some(out)) = (
+        src.get(i..i + N).and_then(|b| <[u8; N]>::try_from(b).ok()),
+        dst.get_mut(j..j + M),
+    ) {
+        let Some(converted) = convert(block) else {
+            break;
+        };
+        out.copy_from_slice(&converted);
+        i += N;
+        j += M;
+    }
+    (i, j)
+}
+
 /// Writes valid UTF-8 `src` into `dst` (at least 2 bytes per byte of `src`) as little-endian
 /// UTF-16; returns the number of code units written.
 fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     let (mut i, mut j) = (0, 0);
     loop {
         // Sixteen ASCII bytes at a time, then eight.
-        while let (Some(bytes), Some(out)) = (
-            src.get(i..i + 16)
-                .and_then(|b| <[u8; 16]>::try_from(b).ok()),
-            dst.get_mut(j..j + 32),
-        ) {
-            let Some(units) = ascii_bytes::<16, 32>(bytes) else {
-                break;
-            };
-            out.copy_from_slice(&units);
-            i += 16;
-            j += 32;
-        }
-        while let (Some(bytes), Some(out)) = (
-            src.get(i..i + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()),
-            dst.get_mut(j..j + 16),
-        ) {
-            let Some(units) = ascii_bytes::<8, 16>(bytes) else {
-                break;
-            };
-            out.copy_from_slice(&units);
-            i += 8;
-            j += 16;
-        }
+        (i, j) = blocks(src, dst, (i, j), ascii_bytes::<16, 32>);
+        (i, j) = blocks(src, dst, (i, j), ascii_bytes::<8, 16>);
         // One at a time up to the character that stopped the blocks.
         let lead = loop {
             match (src.get(i), dst.get_mut(j..j + 2)) {
@@ -325,30 +327,8 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     let (mut i, mut j) = (0, 0);
     loop {
         // Sixteen ASCII code units at a time, then eight.
-        while let (Some(units), Some(out)) = (
-            src.get(i..i + 32)
-                .and_then(|u| <[u8; 32]>::try_from(u).ok()),
-            dst.get_mut(j..j + 16),
-        ) {
-            let Some(ascii) = ascii_units::<32, 16>(units) else {
-                break;
-            };
-            out.copy_from_slice(&ascii);
-            i += 32;
-            j += 16;
-        }
-        while let (Some(units), Some(out)) = (
-            src.get(i..i + 16)
-                .and_then(|u| <[u8; 16]>::try_from(u).ok()),
-            dst.get_mut(j..j + 8),
-        ) {
-            let Some(ascii) = ascii_units::<16, 8>(units) else {
-                break;
-            };
-            out.copy_from_slice(&ascii);
-            i += 16;
-            j += 8;
-        }
+        (i, j) = blocks(src, dst, (i, j), ascii_units::<32, 16>);
+        (i, j) = blocks(src, dst, (i, j), ascii_units::<16, 8>);
         // One at a time up to the character that stopped the blocks.
         let first = loop {
             match (unit(i), dst.get_mut(j)) {
