@@ -196,54 +196,12 @@ mod simd128 {
                         None
                     };
                     let m = kw[slot];
-                    round!(
-                        $a,
-                        $b,
-                        $c,
-                        $d,
-                        $e,
-                        $f,
-                        $g,
-                        $h,
-                        u32x4_extract_lane::<0>(m),
-                        bc
-                    );
-                    round!(
-                        $h,
-                        $a,
-                        $b,
-                        $c,
-                        $d,
-                        $e,
-                        $f,
-                        $g,
-                        u32x4_extract_lane::<1>(m),
-                        bc
-                    );
-                    round!(
-                        $g,
-                        $h,
-                        $a,
-                        $b,
-                        $c,
-                        $d,
-                        $e,
-                        $f,
-                        u32x4_extract_lane::<2>(m),
-                        bc
-                    );
-                    round!(
-                        $f,
-                        $g,
-                        $h,
-                        $a,
-                        $b,
-                        $c,
-                        $d,
-                        $e,
-                        u32x4_extract_lane::<3>(m),
-                        bc
-                    );
+                    let (m0, m1) = (u32x4_extract_lane::<0>(m), u32x4_extract_lane::<1>(m));
+                    let (m2, m3) = (u32x4_extract_lane::<2>(m), u32x4_extract_lane::<3>(m));
+                    round!($a, $b, $c, $d, $e, $f, $g, $h, m0, bc);
+                    round!($h, $a, $b, $c, $d, $e, $f, $g, m1, bc);
+                    round!($g, $h, $a, $b, $c, $d, $e, $f, m2, bc);
+                    round!($f, $g, $h, $a, $b, $c, $d, $e, m3, bc);
                     if let Some(n) = next {
                         kw[slot] = n;
                     }

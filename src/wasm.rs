@@ -226,34 +226,44 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     }
 }
 
-/// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
-/// all are ASCII.
+/// The little-endian word of the eight bytes of `bytes` at `k` (0 past its end).
 #[cfg(target_feature = "simd128")]
-fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]> {
-    use core::arch::wasm32::{
-        u16x8_extend_high_u8x16, u16x8_extend_low_u8x16, u64x2, u64x2_extract_lane,
-    };
-    let word = |k: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(bytes.get(k..k + 8).unwrap_or(&[0; 8]));
-        u64::from_le_bytes(w)
-    };
-    let (lo, hi) = (word(0), if N == 16 { word(8) } else { 0 });
-    if (lo | hi) & 0x8080_8080_8080_8080 != 0 {
-        return None;
-    }
-    let v = u64x2(lo, hi);
-    let mut units = [0u8; 32];
-    let halves = [u16x8_extend_low_u8x16(v), u16x8_extend_high_u8x16(v)];
-    for (words, half) in units.chunks_exact_mut(16).zip(halves) {
-        let lanes = [u64x2_extract_lane::<0>(half), u64x2_extract_lane::<1>(half)];
-        for (word, lane) in words.chunks_exact_mut(8).zip(lanes) {
+fn word_at(bytes: &[u8], k: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(bytes.get(k..k + 8).unwrap_or(&[0; 8]));
+    u64::from_le_bytes(w)
+}
+
+/// The first `M` bytes of `vectors` as they lie in memory, one after the other.
+#[cfg(target_feature = "simd128")]
+fn first_bytes<const M: usize>(vectors: &[core::arch::wasm32::v128]) -> Option<[u8; M]> {
+    use core::arch::wasm32::u64x2_extract_lane;
+    let mut bytes = [0u8; 32];
+    for (out, &v) in bytes.chunks_exact_mut(16).zip(vectors) {
+        let lanes = [u64x2_extract_lane::<0>(v), u64x2_extract_lane::<1>(v)];
+        for (word, lane) in out.chunks_exact_mut(8).zip(lanes) {
             word.copy_from_slice(&lane.to_le_bytes());
         }
     }
     let mut out = [0u8; M];
-    out.copy_from_slice(units.get(..M)?);
+    out.copy_from_slice(bytes.get(..M)?);
     Some(out)
+}
+
+/// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
+/// all are ASCII.
+#[cfg(target_feature = "simd128")]
+fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]> {
+    use core::arch::wasm32::{u16x8_extend_high_u8x16, u16x8_extend_low_u8x16, u64x2};
+    let (lo, hi) = (
+        word_at(&bytes, 0),
+        if N == 16 { word_at(&bytes, 8) } else { 0 },
+    );
+    if (lo | hi) & 0x8080_8080_8080_8080 != 0 {
+        return None;
+    }
+    let v = u64x2(lo, hi);
+    first_bytes(&[u16x8_extend_low_u8x16(v), u16x8_extend_high_u8x16(v)])
 }
 
 /// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
@@ -275,31 +285,19 @@ fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]
 #[cfg(target_feature = "simd128")]
 fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]> {
     use core::arch::wasm32::{
-        u16x8_splat, u64x2, u64x2_extract_lane, u8x16_narrow_i16x8, v128_and, v128_any_true,
-        v128_or,
+        u16x8_splat, u64x2, u8x16_narrow_i16x8, v128_and, v128_any_true, v128_or,
     };
-    let word = |k: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(units.get(k..k + 8).unwrap_or(&[0; 8]));
-        u64::from_le_bytes(w)
-    };
-    let lo = u64x2(word(0), word(8));
+    let lo = u64x2(word_at(&units, 0), word_at(&units, 8));
     // Eight code units: the same block twice.
     let hi = if N == 32 {
-        u64x2(word(16), word(24))
+        u64x2(word_at(&units, 16), word_at(&units, 24))
     } else {
         lo
     };
     if v128_any_true(v128_and(v128_or(lo, hi), u16x8_splat(0xFF80))) {
         return None;
     }
-    let v = u8x16_narrow_i16x8(lo, hi);
-    let mut bytes = [0u8; 16];
-    bytes[..8].copy_from_slice(&u64x2_extract_lane::<0>(v).to_le_bytes());
-    bytes[8..].copy_from_slice(&u64x2_extract_lane::<1>(v).to_le_bytes());
-    let mut out = [0u8; M];
-    out.copy_from_slice(bytes.get(..M)?);
-    Some(out)
+    first_bytes(&[u8x16_narrow_i16x8(lo, hi)])
 }
 
 /// `N / 2` little-endian UTF-16 code units (`N` is 16 or 32) as their `M = N / 2` bytes, when
