@@ -6,7 +6,8 @@
  * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
  * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
  * one STATUS_CHANGE per status. Named `<objectType>.created|updated|deleted` (object type in
- * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.new_connection|initial_synced|ready`.
+ * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status
+ * (`status.READY`): the names the CLI and the receiver use.
  * The objects are shared: use `sample(name)` for a copy to change.
  */
 const samples = [
@@ -895,24 +896,24 @@ const samples = [
     },
   },
   {
-    name: 'status.new_connection',
+    name: 'status.NEW_CONNECTION',
     event: {
-      eventId: 'sample.status.new_connection',
+      eventId: 'sample.status.NEW_CONNECTION',
       type: 'STATUS_CHANGE',
       data: { status: 'NEW_CONNECTION' },
     },
   },
   {
-    name: 'status.initial_synced',
+    name: 'status.INITIAL_SYNCED',
     event: {
-      eventId: 'sample.status.initial_synced',
+      eventId: 'sample.status.INITIAL_SYNCED',
       type: 'STATUS_CHANGE',
       data: { status: 'INITIAL_SYNCED' },
     },
   },
   {
-    name: 'status.ready',
-    event: { eventId: 'sample.status.ready', type: 'STATUS_CHANGE', data: { status: 'READY' } },
+    name: 'status.READY',
+    event: { eventId: 'sample.status.READY', type: 'STATUS_CHANGE', data: { status: 'READY' } },
   },
 ];
 

@@ -9,7 +9,8 @@
 // The outputs are tracked in git; re-run after changing the schema file or this script.
 //   node scripts/gen-types.mjs           writes the outputs
 //   node scripts/gen-types.mjs --check   exits 1 when a checked-in output differs (test command)
-// The schema file is ../shared/vessel/crm-schemas.json beside the repo, or $VESSEL_SCHEMAS.
+// The schema file is schemas/crm-schemas.json, Vessel's, vendored unmodified (schemas/README.md
+// says where it came from), so a clone generates and checks with nothing beside it.
 // Generation is deterministic: the same schema file, script, Prettier config and rustfmt give the
 // same bytes (rustfmt comes with the Rust toolchain).
 import { spawnSync } from 'node:child_process';
@@ -19,9 +20,7 @@ import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const schemaPath = process.env.VESSEL_SCHEMAS
-  ? resolve(process.env.VESSEL_SCHEMAS)
-  : resolve(repo, '../shared/vessel/crm-schemas.json');
+const schemaPath = join(repo, 'schemas/crm-schemas.json');
 
 /**
  * The `data.objectType` values of OBJECT_CHANGE events, in the order of `ObjectType::KNOWN` in
@@ -269,7 +268,7 @@ function buildSamples(schemas, statuses) {
     }
   }
   for (const status of statuses) {
-    const name = `status.${status.toLowerCase()}`;
+    const name = `status.${status}`;
     samples.push({
       name,
       type: `StatusChangeEvent<'${status}'>`,
@@ -283,7 +282,8 @@ const SAMPLES_DOC = `/**
  * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
  * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
  * one STATUS_CHANGE per status. Named \`<objectType>.created|updated|deleted\` (object type in
- * lowerCamelCase, e.g. \`eventAttendee.deleted\`) and \`status.new_connection|initial_synced|ready\`.
+ * lowerCamelCase, e.g. \`eventAttendee.deleted\`) and \`status.<STATUS>\` as Vessel spells the status
+ * (\`status.READY\`): the names the CLI and the receiver use.
  * The objects are shared: use \`sample(name)\` for a copy to change.
  */`;
 
@@ -639,15 +639,7 @@ async function format(filepath, text) {
 
 async function main() {
   const check = process.argv.includes('--check');
-  let file;
-  try {
-    file = JSON.parse(await readFile(schemaPath, 'utf8'));
-  } catch (error) {
-    throw new Error(
-      `cannot read Vessel's schemas (set VESSEL_SCHEMAS to their path): ${error.message}`,
-    );
-  }
-  const { schemas, source } = file;
+  const { schemas, source } = JSON.parse(await readFile(schemaPath, 'utf8'));
   const missing = OBJECT_TYPES.filter((name) => !schemas[name]);
   if (missing.length) throw new Error(`${schemaPath}: no schema for ${missing.join(', ')}`);
   const statuses = schemas.Connection?.properties?.status?.enum;

@@ -25,5 +25,11 @@ bash scripts/test-js.sh
 step "types (generated models up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
 node_modules/.bin/tsc -p target/js-app/tests/types
+step "a clone alone (nothing beside it) generates its models from its own files"
+alone="$(mktemp -d)"
+git clone --quiet --no-local . "$alone/vessel-webhooks"
+ln -s "$PWD/node_modules" "$alone/vessel-webhooks/node_modules"
+(cd "$alone/vessel-webhooks" && node scripts/gen-types.mjs --check)
+rm -rf "$alone"
 step "www in Chromium"
 node --test tests/www/
