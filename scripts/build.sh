@@ -25,6 +25,7 @@ node_modules/.bin/esbuild pkg/src/node.js --bundle --format=cjs --platform=neutr
 # shares node.cjs's wasm instance.
 node_modules/.bin/esbuild pkg/src/express.js --bundle --format=cjs --platform=node \
   --external:vessel-webhooks --log-level=warning --outfile=pkg/dist/express.cjs
-# npm shows the package's README: the repository's, copied (git-ignored in pkg/).
-cp README.md pkg/README.md
+# npm shows the package's README: the repository's, copied with the licenses and the changelog
+# (git-ignored in pkg/).
+cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE pkg/
 echo "pkg/dist: $(wc -c < pkg/dist/vessel_webhooks_bg.wasm) bytes of wasm, $(gzip -9c pkg/dist/vessel_webhooks_bg.wasm | wc -c) gzipped"
