@@ -14,6 +14,15 @@ cargo clippy --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 node_modules/.bin/prettier --check .
+step "registries' dry runs: the crate (no warnings), the npm package (publint, attw)"
+# --allow-dirty: the check is what ships, not whether the work tree is committed.
+cargo publish --dry-run --allow-dirty 2>&1 | tee target/publish-dry-run.log
+if grep 'warning:' target/publish-dry-run.log | grep -v 'aborting upload due to dry run'; then
+  echo "cargo publish --dry-run warned" >&2
+  exit 1
+fi
+node_modules/.bin/publint --strict pkg
+node_modules/.bin/attw --pack pkg
 step "Rust tests (native; with and without the models feature)"
 cargo test
 cargo test --no-default-features --quiet
