@@ -47,16 +47,24 @@ pub(crate) fn record_value(body: &str) -> Result<Value, Error> {
         Err(error) => {
             // The core accepted the body as JSON, so serde_json refuses something JSON.parse reads:
             // a lone surrogate escape, nesting past its limit, or a number beyond f64 (Infinity).
+            // serde_json's own message quotes the body's text, so it is only classified here,
+            // never shown: the error says what and where (line and column), in its own words.
             let place = if in_record.get() { RECORD } else { "body" };
             let text = error.to_string();
             let what = if text.contains("surrogate") || text.contains("hex escape") {
                 "holds a lone UTF-16 surrogate escape (\\uD800–\\uDFFF), which a Rust string cannot hold"
             } else if text.contains("recursion limit") {
                 "is nested deeper than the 128 levels serde_json reads"
+            } else if text.contains("number out of range") {
+                "holds a number beyond f64 (JSON.parse reads it as Infinity)"
             } else {
                 "cannot be read as Rust data"
             };
-            Err(invalid_event(format!("{place}: {what} ({text})")))
+            Err(invalid_event(format!(
+                "{place}: {what} (line {}, column {})",
+                error.line(),
+                error.column()
+            )))
         }
     }
 }
@@ -78,15 +86,46 @@ impl<'de> DeserializeSeed<'de> for Member<'_> {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
+        deserializer.deserialize_any(self)
     }
 }
 
+/// An object is searched; any other value (an earlier duplicate of the member, which a later one
+/// replaces, as with `JSON.parse`) is skipped and holds nothing: it is never quoted in an error.
 impl<'de> Visitor<'de> for Member<'_> {
     type Value = Option<Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
