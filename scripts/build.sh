@@ -6,7 +6,7 @@
 #   2. wasm-bindgen --target web: ESM glue with initSync, used by every entry point
 #   3. wasm-opt (npm binaryen) for speed and size
 #   4. esbuild: the ESM API and glue as one CommonJS file for Node's require, and the same for
-#      the Express middleware
+#      the Express middleware and the samples
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/toolchain.sh
@@ -25,6 +25,9 @@ node_modules/.bin/esbuild pkg/src/node.js --bundle --format=cjs --platform=neutr
 # shares node.cjs's wasm instance.
 node_modules/.bin/esbuild pkg/src/express.js --bundle --format=cjs --platform=node \
   --external:vessel-webhooks --log-level=warning --outfile=pkg/dist/express.cjs
+# vessel-webhooks/samples for require, from the generated ESM (one generated copy, not two).
+node_modules/.bin/esbuild pkg/src/samples.js --format=cjs --platform=neutral --log-level=warning \
+  --outfile=pkg/dist/samples.cjs
 # npm shows the package's README: the repository's, copied with the licenses and the changelog
 # (git-ignored in pkg/).
 cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE pkg/

@@ -10,12 +10,14 @@
 //! - Timestamps are ISO-8601 strings, kept as `String`; `additional` (the CRM's untransformed
 //!   fields) is a JSON object.
 //! - Members a model does not define are kept in its `extra`, and serialized back, so nothing is
-//!   lost. Of duplicate members the last wins, as with `JSON.parse`.
+//!   lost.
+//! - Plain `#[derive(Deserialize, Serialize)]` structs. Duplicate members are resolved where the
+//!   record is read ([`crate::Event::record`], `record_as`): the last wins, as with
+//!   `JSON.parse`. Read straight from text with serde_json, a model refuses a duplicate of a
+//!   member it defines, as derived types do.
 //! - String enums have an `Other` variant for values Vessel may add later.
 
-use std::fmt;
-
-use serde::{de, Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::event::vocabulary;
@@ -24,7 +26,7 @@ use crate::{ChangeType, ConnectionStatus, ObjectType};
 /// Users of the connected CRM platform. These are *not* the contacts or leads, but rather the user accounts from the connected CRM.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "User"`, CREATE and UPDATE: [`Record::User`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct User {
     /// Unique Vessel Id.
     pub id: String,
@@ -62,78 +64,8 @@ pub struct User {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for User {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = User;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (User)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut email = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut archived = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "firstName" => first_name = map.next_value()?,
-                        "lastName" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "archived" => archived = map.next_value()?,
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(User {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    first_name,
-                    last_name,
-                    email,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    archived,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "User",
-            &[
-                "id",
-                "nativeId",
-                "firstName",
-                "lastName",
-                "email",
-                "createdTime",
-                "modifiedTime",
-                "archived",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Contact`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct ContactAssociations {
     /// `accountIds`.
     #[serde(rename = "accountIds")]
@@ -171,88 +103,10 @@ pub struct ContactAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for ContactAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = ContactAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (ContactAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContactAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut deal_ids = None;
-                let mut lead_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut event_ids = None;
-                let mut event_attendee_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = Some(map.next_value()?),
-                        "eventAttendeeIds" => event_attendee_ids = Some(map.next_value()?),
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(ContactAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    event_ids: event_ids.ok_or_else(|| de::Error::missing_field("eventIds"))?,
-                    event_attendee_ids: event_attendee_ids
-                        .ok_or_else(|| de::Error::missing_field("eventAttendeeIds"))?,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "ContactAssociations",
-            &[
-                "accountIds",
-                "dealIds",
-                "leadIds",
-                "noteIds",
-                "taskIds",
-                "eventIds",
-                "eventAttendeeIds",
-                "emailIds",
-                "callIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// Information about an individual affiliated with another CRM Object (e.g., a Lead, a Deal, etc)
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Contact"`, CREATE and UPDATE: [`Record::Contact`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Contact {
     /// Unique Vessel Id.
     pub id: String,
@@ -298,91 +152,8 @@ pub struct Contact {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Contact {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Contact;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Contact)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Contact, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut email = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut job_title = None;
-                let mut phone = None;
-                let mut mobile_phone = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "email" => email = map.next_value()?,
-                        "firstName" => first_name = map.next_value()?,
-                        "lastName" => last_name = map.next_value()?,
-                        "jobTitle" => job_title = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "mobilePhone" => mobile_phone = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Contact {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    email,
-                    first_name,
-                    last_name,
-                    job_title,
-                    phone,
-                    mobile_phone,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Contact",
-            &[
-                "id",
-                "nativeId",
-                "email",
-                "firstName",
-                "lastName",
-                "jobTitle",
-                "phone",
-                "mobilePhone",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Address record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Address {
     /// `street`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -405,54 +176,8 @@ pub struct Address {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Address;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Address)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Address, A::Error> {
-                let mut street = None;
-                let mut city = None;
-                let mut state = None;
-                let mut postal_code = None;
-                let mut country = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "street" => street = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "postalCode" => postal_code = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Address {
-                    street,
-                    city,
-                    state,
-                    postal_code,
-                    country,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Address",
-            &["street", "city", "state", "postalCode", "country"],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Deal`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct DealAssociations {
     /// `contactIds`.
     #[serde(rename = "contactIds")]
@@ -484,82 +209,12 @@ pub struct DealAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for DealAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = DealAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (DealAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DealAssociations, A::Error> {
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut event_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = map.next_value()?,
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(DealAssociations {
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    event_ids,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "DealAssociations",
-            &[
-                "contactIds",
-                "accountIds",
-                "noteIds",
-                "taskIds",
-                "eventIds",
-                "emailIds",
-                "callIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// (Alias: Opportunity) An object representing either the opportunity to sell a product to an Account, or in the case of an `isWon` deal, a product sold to an Account.
 /// *CRM Caveats*:
 /// - Pipedrive: Users must have "Deal probability" turned on for the given pipeline for probability to be configurable and returned.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Deal"`, CREATE and UPDATE: [`Record::Deal`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Deal {
     /// Unique Vessel Id.
     pub id: String,
@@ -612,99 +267,8 @@ pub struct Deal {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Deal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Deal;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Deal)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Deal, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut name = None;
-                let mut stage = None;
-                let mut amount = None;
-                let mut close_date = None;
-                let mut probability = None;
-                let mut expected_revenue = None;
-                let mut is_won = None;
-                let mut is_closed = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
-                        "stage" => stage = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "closeDate" => close_date = Some(map.next_value()?),
-                        "probability" => probability = map.next_value()?,
-                        "expectedRevenue" => expected_revenue = map.next_value()?,
-                        "isWon" => is_won = map.next_value()?,
-                        "isClosed" => is_closed = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Deal {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    name: name.ok_or_else(|| de::Error::missing_field("name"))?,
-                    stage,
-                    amount,
-                    close_date: close_date.ok_or_else(|| de::Error::missing_field("closeDate"))?,
-                    probability,
-                    expected_revenue,
-                    is_won,
-                    is_closed,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Deal",
-            &[
-                "id",
-                "nativeId",
-                "name",
-                "stage",
-                "amount",
-                "closeDate",
-                "probability",
-                "expectedRevenue",
-                "isWon",
-                "isClosed",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Account`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct AccountAssociations {
     /// `dealIds`.
     #[serde(rename = "dealIds")]
@@ -739,83 +303,10 @@ pub struct AccountAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for AccountAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = AccountAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (AccountAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountAssociations, A::Error> {
-                let mut deal_ids = None;
-                let mut contact_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut lead_ids = None;
-                let mut event_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = Some(map.next_value()?),
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(AccountAssociations {
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    event_ids: event_ids.ok_or_else(|| de::Error::missing_field("eventIds"))?,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "AccountAssociations",
-            &[
-                "dealIds",
-                "contactIds",
-                "noteIds",
-                "taskIds",
-                "leadIds",
-                "eventIds",
-                "emailIds",
-                "callIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// (Alias: company, organization) An organization involved with your business.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Account"`, CREATE and UPDATE: [`Record::Account`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Account {
     /// Unique Vessel Id.
     pub id: String,
@@ -867,99 +358,8 @@ pub struct Account {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Account {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Account;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Account)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Account, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut name = None;
-                let mut description = None;
-                let mut industry = None;
-                let mut annual_revenue = None;
-                let mut number_of_employees = None;
-                let mut website = None;
-                let mut phone = None;
-                let mut address = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "industry" => industry = map.next_value()?,
-                        "annualRevenue" => annual_revenue = map.next_value()?,
-                        "numberOfEmployees" => number_of_employees = map.next_value()?,
-                        "website" => website = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "address" => address = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Account {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    name,
-                    description,
-                    industry,
-                    annual_revenue,
-                    number_of_employees,
-                    website,
-                    phone,
-                    address,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Account",
-            &[
-                "id",
-                "nativeId",
-                "name",
-                "description",
-                "industry",
-                "annualRevenue",
-                "numberOfEmployees",
-                "website",
-                "phone",
-                "address",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Lead`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct LeadAssociations {
     /// `contactIds`.
     #[serde(rename = "contactIds")]
@@ -991,82 +391,12 @@ pub struct LeadAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = LeadAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (LeadAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadAssociations, A::Error> {
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut event_ids = None;
-                let mut event_attendee_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = Some(map.next_value()?),
-                        "eventAttendeeIds" => event_attendee_ids = Some(map.next_value()?),
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(LeadAssociations {
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    event_ids: event_ids.ok_or_else(|| de::Error::missing_field("eventIds"))?,
-                    event_attendee_ids: event_attendee_ids
-                        .ok_or_else(|| de::Error::missing_field("eventAttendeeIds"))?,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "LeadAssociations",
-            &[
-                "contactIds",
-                "accountIds",
-                "noteIds",
-                "taskIds",
-                "eventIds",
-                "eventAttendeeIds",
-                "emailIds",
-                "callIds",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Lead represents an individual, or sometimes an organization, that is interested in purchasing your product (i.e., is a potential Deal).
 /// *CRM Caveats*:
 /// - HubSpot: we consider contacts with the `leadStatus` set to be leads.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Lead"`, CREATE and UPDATE: [`Record::Lead`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Lead {
     /// Unique Vessel Id.
     pub id: String,
@@ -1115,95 +445,8 @@ pub struct Lead {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Lead {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Lead;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Lead)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Lead, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut job_title = None;
-                let mut email = None;
-                let mut account = None;
-                let mut phone = None;
-                let mut mobile_phone = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "firstName" => first_name = map.next_value()?,
-                        "lastName" => last_name = map.next_value()?,
-                        "jobTitle" => job_title = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "account" => account = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "mobilePhone" => mobile_phone = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Lead {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    first_name,
-                    last_name,
-                    job_title,
-                    email,
-                    account,
-                    phone,
-                    mobile_phone,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Lead",
-            &[
-                "id",
-                "nativeId",
-                "firstName",
-                "lastName",
-                "jobTitle",
-                "email",
-                "account",
-                "phone",
-                "mobilePhone",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Note`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct NoteAssociations {
     /// `dealIds`.
     #[serde(rename = "dealIds")]
@@ -1226,68 +469,10 @@ pub struct NoteAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for NoteAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = NoteAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (NoteAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NoteAssociations, A::Error> {
-                let mut deal_ids = None;
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(NoteAssociations {
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "NoteAssociations",
-            &[
-                "dealIds",
-                "contactIds",
-                "accountIds",
-                "leadIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Note attached to some CRM Object.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Note"`, CREATE and UPDATE: [`Record::Note`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Note {
     /// Unique Vessel Id.
     pub id: String,
@@ -1321,75 +506,8 @@ pub struct Note {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Note {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Note;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Note)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Note, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut content_html = None;
-                let mut content_text = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "contentHtml" => content_html = map.next_value()?,
-                        "contentText" => content_text = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Note {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    content_html,
-                    content_text,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Note",
-            &[
-                "id",
-                "nativeId",
-                "contentHtml",
-                "contentText",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Task`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct TaskAssociations {
     /// `dealIds`.
     #[serde(rename = "dealIds")]
@@ -1412,68 +530,10 @@ pub struct TaskAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for TaskAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = TaskAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (TaskAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TaskAssociations, A::Error> {
-                let mut deal_ids = None;
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(TaskAssociations {
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "TaskAssociations",
-            &[
-                "dealIds",
-                "contactIds",
-                "accountIds",
-                "leadIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A task attached to some CRM object
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Task"`, CREATE and UPDATE: [`Record::Task`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Task {
     /// Unique Vessel Id.
     pub id: String,
@@ -1519,91 +579,8 @@ pub struct Task {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Task {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Task;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Task)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Task, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut body = None;
-                let mut subject = None;
-                let mut is_done = None;
-                let mut due_date = None;
-                let mut status = None;
-                let mut priority = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "body" => body = map.next_value()?,
-                        "subject" => subject = map.next_value()?,
-                        "isDone" => is_done = map.next_value()?,
-                        "dueDate" => due_date = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "priority" => priority = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Task {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    body,
-                    subject,
-                    is_done,
-                    due_date,
-                    status,
-                    priority,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Task",
-            &[
-                "id",
-                "nativeId",
-                "body",
-                "subject",
-                "isDone",
-                "dueDate",
-                "status",
-                "priority",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Event`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct EventAssociations {
     /// `accountIds`.
     #[serde(rename = "accountIds")]
@@ -1629,69 +606,6 @@ pub struct EventAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EventAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EventAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EventAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut contact_ids = None;
-                let mut deal_ids = None;
-                let mut event_attendee_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "eventAttendeeIds" => event_attendee_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EventAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    event_attendee_ids: event_attendee_ids
-                        .ok_or_else(|| de::Error::missing_field("eventAttendeeIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EventAssociations",
-            &[
-                "accountIds",
-                "leadIds",
-                "contactIds",
-                "dealIds",
-                "eventAttendeeIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// Events are a type of activity that has attendees and takes place at a certain point in time (i.e., has a start and end date).
 /// For the currently supported CRMs, these are the objects Events most closely maps to:
 /// - Salesforce = Events
@@ -1700,7 +614,7 @@ impl<'de> Deserialize<'de> for EventAssociations {
 /// - Zoho = Events
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Event"`, CREATE and UPDATE: [`Record::Event`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Event {
     /// Unique Vessel Id.
     pub id: String,
@@ -1749,95 +663,8 @@ pub struct Event {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Event {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Event;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Event)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut subject = None;
-                let mut description = None;
-                let mut r#type = None;
-                let mut location = None;
-                let mut start_date_time = None;
-                let mut end_date_time = None;
-                let mut is_all_day_event = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "subject" => subject = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "location" => location = map.next_value()?,
-                        "startDateTime" => start_date_time = map.next_value()?,
-                        "endDateTime" => end_date_time = map.next_value()?,
-                        "isAllDayEvent" => is_all_day_event = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Event {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    subject,
-                    description,
-                    r#type,
-                    location,
-                    start_date_time,
-                    end_date_time,
-                    is_all_day_event,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Event",
-            &[
-                "id",
-                "nativeId",
-                "subject",
-                "description",
-                "type",
-                "location",
-                "startDateTime",
-                "endDateTime",
-                "isAllDayEvent",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`EventAttendee`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct EventAttendeeAssociations {
     /// `eventId`.
     #[serde(rename = "eventId")]
@@ -1845,7 +672,7 @@ pub struct EventAttendeeAssociations {
     /// The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present
     ///
     /// Required, but may be null (`None`).
-    #[serde(rename = "associationId")]
+    #[serde(rename = "associationId", deserialize_with = "Option::deserialize")]
     pub association_id: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -1853,51 +680,10 @@ pub struct EventAttendeeAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EventAttendeeAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EventAttendeeAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EventAttendeeAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAttendeeAssociations, A::Error> {
-                let mut event_id = None;
-                let mut association_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "eventId" => event_id = Some(map.next_value()?),
-                        "associationId" => association_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EventAttendeeAssociations {
-                    event_id: event_id.ok_or_else(|| de::Error::missing_field("eventId"))?,
-                    association_id: association_id
-                        .ok_or_else(|| de::Error::missing_field("associationId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EventAttendeeAssociations",
-            &["eventId", "associationId"],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// Event Attendees hold information about someone who attendeed or was invited to an event. Attendees are always associated with some Event and another person object such as a Contact, Lead, or Other.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "EventAttendee"`, CREATE and UPDATE: [`Record::EventAttendee`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct EventAttendee {
     /// Unique Vessel Id.
     pub id: String,
@@ -1934,83 +720,8 @@ pub struct EventAttendee {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EventAttendee {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EventAttendee;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EventAttendee)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAttendee, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut status = None;
-                let mut associated_object_type = None;
-                let mut email = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "status" => status = map.next_value()?,
-                        "associatedObjectType" => associated_object_type = Some(map.next_value()?),
-                        "email" => email = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EventAttendee {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    status,
-                    associated_object_type: associated_object_type
-                        .ok_or_else(|| de::Error::missing_field("associatedObjectType"))?,
-                    email,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EventAttendee",
-            &[
-                "id",
-                "nativeId",
-                "status",
-                "associatedObjectType",
-                "email",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Email`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct EmailAssociations {
     /// `accountIds`.
     #[serde(rename = "accountIds")]
@@ -2033,68 +744,10 @@ pub struct EmailAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EmailAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EmailAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EmailAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut contact_ids = None;
-                let mut deal_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EmailAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EmailAssociations",
-            &[
-                "accountIds",
-                "leadIds",
-                "contactIds",
-                "dealIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// An email is a message sent from one person to another through an email service. Emails involve participants - the person who the email was sent to, or the person that sent it. Participants are usually a Contact, Lead, or User but in certain CRMs, can be a person not yet associated with a CRM object.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Email"`, CREATE and UPDATE: [`Record::Email`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Email {
     /// Unique Vessel Id.
     pub id: String,
@@ -2157,113 +810,6 @@ pub struct Email {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Email {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Email;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Email)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Email, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut from = None;
-                let mut to = None;
-                let mut cc = None;
-                let mut bcc = None;
-                let mut subject = None;
-                let mut body = None;
-                let mut body_html = None;
-                let mut message_date = None;
-                let mut is_incoming = None;
-                let mut is_bounced = None;
-                let mut has_attachment = None;
-                let mut status = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "from" => from = Some(map.next_value()?),
-                        "to" => to = Some(map.next_value()?),
-                        "cc" => cc = map.next_value()?,
-                        "bcc" => bcc = map.next_value()?,
-                        "subject" => subject = Some(map.next_value()?),
-                        "body" => body = map.next_value()?,
-                        "bodyHtml" => body_html = map.next_value()?,
-                        "messageDate" => message_date = map.next_value()?,
-                        "isIncoming" => is_incoming = map.next_value()?,
-                        "isBounced" => is_bounced = map.next_value()?,
-                        "hasAttachment" => has_attachment = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Email {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    from: from.ok_or_else(|| de::Error::missing_field("from"))?,
-                    to: to.ok_or_else(|| de::Error::missing_field("to"))?,
-                    cc,
-                    bcc,
-                    subject: subject.ok_or_else(|| de::Error::missing_field("subject"))?,
-                    body,
-                    body_html,
-                    message_date,
-                    is_incoming,
-                    is_bounced,
-                    has_attachment,
-                    status,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Email",
-            &[
-                "id",
-                "nativeId",
-                "from",
-                "to",
-                "cc",
-                "bcc",
-                "subject",
-                "body",
-                "bodyHtml",
-                "messageDate",
-                "isIncoming",
-                "isBounced",
-                "hasAttachment",
-                "status",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 vocabulary! {
     /// `direction` of [`Call`].
     CallDirection {
@@ -2277,7 +823,7 @@ vocabulary! {
 }
 
 /// `associations` of [`Call`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct CallAssociations {
     /// `accountIds`.
     #[serde(rename = "accountIds")]
@@ -2300,68 +846,10 @@ pub struct CallAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for CallAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = CallAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (CallAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut contact_ids = None;
-                let mut deal_ids = None;
-                let mut lead_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(CallAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "CallAssociations",
-            &[
-                "accountIds",
-                "contactIds",
-                "dealIds",
-                "leadIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Call record.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Call"`, CREATE and UPDATE: [`Record::Call`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Call {
     /// Unique Vessel Id.
     ///
@@ -2429,104 +917,8 @@ pub struct Call {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Call {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Call;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Call)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Call, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut subject = None;
-                let mut disposition = None;
-                let mut direction = None;
-                let mut description = None;
-                let mut date = None;
-                let mut status = None;
-                let mut duration = None;
-                let mut to = None;
-                let mut from = None;
-                let mut recording_url = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = map.next_value()?,
-                        "subject" => subject = map.next_value()?,
-                        "disposition" => disposition = map.next_value()?,
-                        "direction" => direction = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "duration" => duration = map.next_value()?,
-                        "to" => to = map.next_value()?,
-                        "from" => from = map.next_value()?,
-                        "recordingUrl" => recording_url = map.next_value()?,
-                        "createdTime" => created_time = map.next_value()?,
-                        "modifiedTime" => modified_time = map.next_value()?,
-                        "associations" => associations = map.next_value()?,
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Call {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id,
-                    subject,
-                    disposition,
-                    direction,
-                    description,
-                    date,
-                    status,
-                    duration,
-                    to,
-                    from,
-                    recording_url,
-                    created_time,
-                    modified_time,
-                    associations,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Call",
-            &[
-                "id",
-                "nativeId",
-                "subject",
-                "disposition",
-                "direction",
-                "description",
-                "date",
-                "status",
-                "duration",
-                "to",
-                "from",
-                "recordingUrl",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A WebhookMetadata record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct WebhookMetadata {
     /// `webhookId`.
     #[serde(rename = "webhookId", skip_serializing_if = "Option::is_none")]
@@ -2546,52 +938,6 @@ pub struct WebhookMetadata {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for WebhookMetadata {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = WebhookMetadata;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (WebhookMetadata)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookMetadata, A::Error> {
-                let mut webhook_id = None;
-                let mut connection_id = None;
-                let mut webhook_url = None;
-                let mut created_time = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "webhookId" => webhook_id = map.next_value()?,
-                        "connectionId" => connection_id = map.next_value()?,
-                        "webhookUrl" => webhook_url = map.next_value()?,
-                        "createdTime" => created_time = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(WebhookMetadata {
-                    webhook_id,
-                    connection_id,
-                    webhook_url,
-                    created_time,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "WebhookMetadata",
-            &["webhookId", "connectionId", "webhookUrl", "createdTime"],
-            FieldsVisitor,
-        )
-    }
-}
-
 vocabulary! {
     /// `integrationId` of [`Connection`].
     ConnectionIntegrationId {
@@ -2607,7 +953,7 @@ vocabulary! {
 }
 
 /// A Connection record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct Connection {
     /// `integrationId`.
     #[serde(rename = "integrationId", skip_serializing_if = "Option::is_none")]
@@ -2633,64 +979,8 @@ pub struct Connection {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Connection {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Connection;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Connection)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Connection, A::Error> {
-                let mut integration_id = None;
-                let mut connection_id = None;
-                let mut created_time = None;
-                let mut status = None;
-                let mut native_org_url = None;
-                let mut last_activity_date = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "integrationId" => integration_id = map.next_value()?,
-                        "connectionId" => connection_id = map.next_value()?,
-                        "createdTime" => created_time = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "nativeOrgURL" => native_org_url = map.next_value()?,
-                        "lastActivityDate" => last_activity_date = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Connection {
-                    integration_id,
-                    connection_id,
-                    created_time,
-                    status,
-                    native_org_url,
-                    last_activity_date,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Connection",
-            &[
-                "integrationId",
-                "connectionId",
-                "createdTime",
-                "status",
-                "nativeOrgURL",
-                "lastActivityDate",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// The `record` of a DELETE event, whatever the object type: only its ids.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 pub struct DeletedRecord {
     /// Unique Vessel Id.
     pub id: String,
@@ -2706,49 +996,90 @@ pub struct DeletedRecord {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for DeletedRecord {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = DeletedRecord;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (DeletedRecord)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedRecord, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut connection_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "connectionId" => connection_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(DeletedRecord {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    connection_id: connection_id
-                        .ok_or_else(|| de::Error::missing_field("connectionId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "DeletedRecord",
-            &["id", "nativeId", "connectionId"],
-            FieldsVisitor,
-        )
-    }
-}
+/// The JSON member names the models define (sorted): an error path names a member by its name
+/// when it is one of these, static text rather than the body's (src/record.rs).
+pub(crate) const MEMBER_NAMES: &[&str] = &[
+    "account",
+    "accountIds",
+    "additional",
+    "address",
+    "amount",
+    "annualRevenue",
+    "archived",
+    "associatedObjectType",
+    "associationId",
+    "associations",
+    "bcc",
+    "body",
+    "bodyHtml",
+    "callIds",
+    "cc",
+    "city",
+    "closeDate",
+    "connectionId",
+    "contactIds",
+    "contentHtml",
+    "contentText",
+    "country",
+    "createdTime",
+    "date",
+    "dealIds",
+    "description",
+    "direction",
+    "disposition",
+    "dueDate",
+    "duration",
+    "email",
+    "emailIds",
+    "endDateTime",
+    "eventAttendeeIds",
+    "eventId",
+    "eventIds",
+    "expectedRevenue",
+    "firstName",
+    "from",
+    "hasAttachment",
+    "id",
+    "industry",
+    "integrationId",
+    "isAllDayEvent",
+    "isBounced",
+    "isClosed",
+    "isDone",
+    "isIncoming",
+    "isWon",
+    "jobTitle",
+    "lastActivityDate",
+    "lastName",
+    "leadIds",
+    "location",
+    "messageDate",
+    "mobilePhone",
+    "modifiedTime",
+    "name",
+    "nativeId",
+    "nativeOrgURL",
+    "noteIds",
+    "numberOfEmployees",
+    "ownerUserId",
+    "phone",
+    "postalCode",
+    "priority",
+    "probability",
+    "recordingUrl",
+    "stage",
+    "startDateTime",
+    "state",
+    "status",
+    "street",
+    "subject",
+    "taskIds",
+    "to",
+    "type",
+    "webhookId",
+    "webhookUrl",
+    "website",
+];
 
 /// The `record` of an OBJECT_CHANGE event, by object type ([`crate::Event::record`]).
 /// Serializes as the record itself.
