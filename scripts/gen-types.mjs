@@ -339,6 +339,12 @@ const snake = (name) =>
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
+/** A snake_case field name as serde's `rename_all = "camelCase"` spells it. */
+const serdeCamel = (plain) =>
+  plain
+    .split('_')
+    .map((part, i) => (i === 0 || !part ? part : pascal(part)))
+    .join('');
 /** A Rust variant name for an enum value: `inbound` → `Inbound`, `NEW_CONNECTION` → `NewConnection`. */
 const variantName = (value) =>
   value
@@ -450,9 +456,12 @@ class RustModels {
       this.memberNames.add(json);
       return { json, plain, ident, type, presence, doc: lines };
     });
+    // Fields are named as serde's camelCase makes them; a member it cannot spell is renamed.
+    const camelCase = fields.some(({ json, plain }) => json !== plain);
+    const spelt = (plain) => (camelCase ? serdeCamel(plain) : plain);
     const attrs = ({ json, plain, presence }) => {
       const parts = [];
-      if (json !== plain) parts.push(`rename = ${JSON.stringify(json)}`);
+      if (json !== spelt(plain)) parts.push(`rename = ${JSON.stringify(json)}`);
       // An Option field may be absent; a required one that may be null may not.
       if (presence === 'optional') parts.push('skip_serializing_if = "Option::is_none"');
       if (presence === 'nullable') parts.push('deserialize_with = "Option::deserialize"');
@@ -466,7 +475,7 @@ class RustModels {
       'is lost.';
     this.items.push(
       `${rustDoc(doc, '')}#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-pub struct ${name} {
+${camelCase ? '#[serde(rename_all = "camelCase")]\n' : ''}pub struct ${name} {
 ${declared}${rustDoc([extraDoc], '    ')}    #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -27,17 +27,17 @@ use crate::{ChangeType, ConnectionStatus, ObjectType};
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "User"`, CREATE and UPDATE: [`Record::User`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct User {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `firstName`.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `lastName`.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// An email address.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -45,12 +45,10 @@ pub struct User {
     /// The timestamp that the user was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the user was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// Whether or not the user is archived
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,36 +64,27 @@ pub struct User {
 
 /// `associations` of [`Contact`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ContactAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds")]
     pub event_ids: Vec<String>,
     /// `eventAttendeeIds`.
-    #[serde(rename = "eventAttendeeIds")]
     pub event_attendee_ids: Vec<String>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// `ownerUserId`.
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -107,39 +96,37 @@ pub struct ContactAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Contact"`, CREATE and UPDATE: [`Record::Contact`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `firstName`.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `lastName`.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Not supported by Pipedrive
-    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The primary phone number for this contact
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The primary mobile phone number for this contact. Possibly the same as the phone number.
-    #[serde(rename = "mobilePhone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The timestamp that the contact was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the contact was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: ContactAssociations,
@@ -154,6 +141,7 @@ pub struct Contact {
 
 /// A Address record.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Address {
     /// `street`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,7 +153,7 @@ pub struct Address {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `postalCode`.
-    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// `country`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -178,30 +166,24 @@ pub struct Address {
 
 /// `associations` of [`Deal`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DealAssociations {
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_ids: Option<Vec<String>>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// The Id of the User that owns this Deal
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -215,11 +197,11 @@ pub struct DealAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Deal"`, CREATE and UPDATE: [`Record::Deal`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Deal {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// Optional name for this deal
     pub name: String,
@@ -232,29 +214,26 @@ pub struct Deal {
     /// When this deal is projected to be closed
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "closeDate")]
     pub close_date: String,
     /// Decimal probability of closing this deal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: Option<String>,
     /// probability * amount. This is a computed property
-    #[serde(rename = "expectedRevenue", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_revenue: Option<f64>,
     /// If this deal has been won. This is a computed property based on stage
-    #[serde(rename = "isWon", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_won: Option<bool>,
     /// If this deal is closed (either closed-won or closed-lost). This is a computed property based on stage
-    #[serde(rename = "isClosed", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_closed: Option<bool>,
     /// The timestamp that the deal was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the deal was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: DealAssociations,
@@ -269,33 +248,25 @@ pub struct Deal {
 
 /// `associations` of [`Account`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AccountAssociations {
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds")]
     pub event_ids: Vec<String>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// The Id of the User that owns this Account
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -307,11 +278,11 @@ pub struct AccountAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Account"`, CREATE and UPDATE: [`Record::Account`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -323,10 +294,10 @@ pub struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     /// Not supported by Pipedrive
-    #[serde(rename = "annualRevenue", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annual_revenue: Option<f64>,
     /// Not supported by Pipedrive
-    #[serde(rename = "numberOfEmployees", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_employees: Option<f64>,
     /// Not supported by Pipedrive
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -340,12 +311,10 @@ pub struct Account {
     /// The timestamp that the account was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the account was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: AccountAssociations,
@@ -360,30 +329,23 @@ pub struct Account {
 
 /// `associations` of [`Lead`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LeadAssociations {
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds")]
     pub event_ids: Vec<String>,
     /// `eventAttendeeIds`.
-    #[serde(rename = "eventAttendeeIds")]
     pub event_attendee_ids: Vec<String>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -397,20 +359,20 @@ pub struct LeadAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Lead"`, CREATE and UPDATE: [`Record::Lead`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Lead {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `firstName`.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `lastName`.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `jobTitle`.
-    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -422,17 +384,15 @@ pub struct Lead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The primary mobile phone number for this lead. Possibly the same as the phone number
-    #[serde(rename = "mobilePhone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The timestamp that the lead was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the lead was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: LeadAssociations,
@@ -447,21 +407,17 @@ pub struct Lead {
 
 /// `associations` of [`Note`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteAssociations {
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this note
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -473,27 +429,25 @@ pub struct NoteAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Note"`, CREATE and UPDATE: [`Record::Note`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Note {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// The body of the note (populated if CRM notes support html)
-    #[serde(rename = "contentHtml", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_html: Option<String>,
     /// The body of the note (populated if CRM notes only support plaintext)
-    #[serde(rename = "contentText", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_text: Option<String>,
     /// The timestamp that the note was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the note was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: NoteAssociations,
@@ -508,21 +462,17 @@ pub struct Note {
 
 /// `associations` of [`Task`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskAssociations {
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this Task
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -534,11 +484,11 @@ pub struct TaskAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Task"`, CREATE and UPDATE: [`Record::Task`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Task {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `body`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -547,10 +497,10 @@ pub struct Task {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// `isDone`.
-    #[serde(rename = "isDone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_done: Option<bool>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "dueDate", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Not supported by Pipedrive
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -561,12 +511,10 @@ pub struct Task {
     /// The timestamp that the task was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the task was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: TaskAssociations,
@@ -581,24 +529,19 @@ pub struct Task {
 
 /// `associations` of [`Event`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `eventAttendeeIds`.
-    #[serde(rename = "eventAttendeeIds")]
     pub event_attendee_ids: Vec<String>,
     /// The Id of the User that owns this event
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -615,11 +558,11 @@ pub struct EventAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Event"`, CREATE and UPDATE: [`Record::Event`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -634,23 +577,21 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "startDateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "endDateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<String>,
     /// `isAllDayEvent`.
-    #[serde(rename = "isAllDayEvent", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_all_day_event: Option<bool>,
     /// The timestamp that the event was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the event was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: EventAssociations,
@@ -665,14 +606,14 @@ pub struct Event {
 
 /// `associations` of [`EventAttendee`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventAttendeeAssociations {
     /// `eventId`.
-    #[serde(rename = "eventId")]
     pub event_id: String,
     /// The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present
     ///
     /// Required, but may be null (`None`).
-    #[serde(rename = "associationId", deserialize_with = "Option::deserialize")]
+    #[serde(deserialize_with = "Option::deserialize")]
     pub association_id: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -684,17 +625,16 @@ pub struct EventAttendeeAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "EventAttendee"`, CREATE and UPDATE: [`Record::EventAttendee`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventAttendee {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The object type of the associated object (e.g., Contact, Lead, etc) or Other if this Attendee is not associated with a CRM object
-    #[serde(rename = "associatedObjectType")]
     pub associated_object_type: String,
     /// Optional unless `associationId` is null
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -702,12 +642,10 @@ pub struct EventAttendee {
     /// The timestamp that the event attendee was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the event attendee was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: EventAttendeeAssociations,
@@ -722,21 +660,17 @@ pub struct EventAttendee {
 
 /// `associations` of [`Email`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EmailAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// The Id of the User that owns this email
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -748,11 +682,11 @@ pub struct EmailAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Email"`, CREATE and UPDATE: [`Record::Email`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Email {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// The email address that sent the email
     pub from: String,
@@ -770,21 +704,21 @@ pub struct Email {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The html formatted body of the email
-    #[serde(rename = "bodyHtml", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_html: Option<String>,
     /// The date the email was created. This can be set when creating the email object and is not necessarily the same as the `createdTime` field.
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "messageDate", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_date: Option<String>,
     /// If this email was sent to the user or sent by the user
-    #[serde(rename = "isIncoming", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_incoming: Option<bool>,
     /// If this email was bounced
-    #[serde(rename = "isBounced", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bounced: Option<bool>,
     /// If this email has attachment(s)
-    #[serde(rename = "hasAttachment", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_attachment: Option<bool>,
     /// The status of the email (CRM specific, see /details).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -792,12 +726,10 @@ pub struct Email {
     /// The timestamp that the email object was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the email object was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: EmailAssociations,
@@ -824,21 +756,17 @@ vocabulary! {
 
 /// `associations` of [`Call`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CallAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this call
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -850,13 +778,14 @@ pub struct CallAssociations {
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Call"`, CREATE and UPDATE: [`Record::Call`].
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Call {
     /// Unique Vessel Id.
     ///
     /// Always present in a webhook record.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub native_id: Option<String>,
     /// `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -893,17 +822,17 @@ pub struct Call {
     pub from: Option<String>,
     /// The URL of the recording of the call.
     /// *CRM Caveats* Only supported for HubSpot.
-    #[serde(rename = "recordingUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_url: Option<String>,
     /// The timestamp that the call object was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The timestamp the call object was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// `associations`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -919,18 +848,19 @@ pub struct Call {
 
 /// A WebhookMetadata record.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WebhookMetadata {
     /// `webhookId`.
-    #[serde(rename = "webhookId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// `connectionId`.
-    #[serde(rename = "connectionId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// `webhookUrl`.
-    #[serde(rename = "webhookUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -954,15 +884,16 @@ vocabulary! {
 
 /// A Connection record.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// `integrationId`.
-    #[serde(rename = "integrationId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<ConnectionIntegrationId>,
     /// `connectionId`.
-    #[serde(rename = "connectionId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -971,7 +902,7 @@ pub struct Connection {
     #[serde(rename = "nativeOrgURL", skip_serializing_if = "Option::is_none")]
     pub native_org_url: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "lastActivityDate", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_date: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -981,14 +912,13 @@ pub struct Connection {
 
 /// The `record` of a DELETE event, whatever the object type: only its ids.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeletedRecord {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// The Vessel connection the record belonged to.
-    #[serde(rename = "connectionId")]
     pub connection_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
