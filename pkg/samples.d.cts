@@ -54,7 +54,8 @@ export type Sample = { [N in SampleName]: { name: N; event: SampleEvents[N] } }[
  * one STATUS_CHANGE per status. Named `<objectType>.created|updated|deleted` (object type in
  * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status
  * (`status.READY`): the names the CLI and the receiver use.
- * The objects are shared: use `sample(name)` for a copy to change.
+ * The objects are shared (an UPDATE's record is its CREATE's): use `sample(name)` for a copy
+ * to change.
  */
 export declare const samples: readonly Sample[];
 

@@ -26,7 +26,7 @@ node_modules/.bin/esbuild pkg/src/node.js --bundle --format=cjs --platform=neutr
 node_modules/.bin/esbuild pkg/src/express.js --bundle --format=cjs --platform=node \
   --external:vessel-webhooks --log-level=warning --outfile=pkg/dist/express.cjs
 # vessel-webhooks/samples for require, from the generated ESM (one generated copy, not two).
-node_modules/.bin/esbuild pkg/src/samples.js --format=cjs --platform=neutral --log-level=warning \
+node_modules/.bin/esbuild pkg/src/samples.js --bundle --format=cjs --platform=neutral --log-level=warning \
   --outfile=pkg/dist/samples.cjs
 # npm shows the package's README: the repository's, copied with the licenses and the changelog
 # (git-ignored in pkg/).
