@@ -51,14 +51,21 @@ const sha256 =
     ? (data) => crypto.hash('sha256', data, 'latin1') // Node ≥ 20.12: one call, no Hash object
     : (data) => crypto.createHash('sha256').update(data).digest('latin1');
 use_native_sha256({
-  // false (never a throw) when node:crypto fails: the wasm then hashes with its own SHA-256.
+  // The number of digest bytes written at `out`; the wasm uses the digest only when it is 32, and
+  // hashes with its own SHA-256 otherwise (0 when node:crypto fails; never a throw).
   sha256(address, length, out) {
     try {
       // A plain Uint8Array over the message: cheaper to make than a Buffer's subarray.
-      writeLatin1(sha256(new Uint8Array(memory.buffer, address, length)), out);
-      return true;
+      const digest = sha256(new Uint8Array(memory.buffer, address, length));
+      // latin1Write returns what it wrote: on Node 20 it writes nothing once wasm memory is over
+      // 2 GiB (issue 14). Then a typed-array copy, which writes all 32 bytes or throws.
+      const written = writeLatin1(digest, out);
+      if (written === 32) return written;
+      const bytes = Buffer.from(digest, 'latin1');
+      new Uint8Array(memory.buffer, out, bytes.length).set(bytes);
+      return bytes.length;
     } catch {
-      return false;
+      return 0;
     }
   },
 });

@@ -102,14 +102,16 @@ fn authenticate(
     // they do not match, e.g. after a proxy re-serialised the body.
     if !signature::signed_by_any(tokens, body, timestamp.text, &expected, digester) {
         let canonical = canonicalize(body).ok();
+        // A body already in canonical form was hashed just above.
         let signed = canonical.as_deref().is_some_and(|canonical| {
-            signature::signed_by_any(
-                tokens,
-                canonical.as_bytes(),
-                timestamp.text,
-                &expected,
-                digester,
-            )
+            canonical.as_bytes() != body
+                && signature::signed_by_any(
+                    tokens,
+                    canonical.as_bytes(),
+                    timestamp.text,
+                    &expected,
+                    digester,
+                )
         });
         if !signed {
             return Err(Error::new(

@@ -252,14 +252,96 @@ fn nearest(n: Big, q: i64) -> f64 {
 }
 
 /// Prints a JSON number (valid grammar) as `JSON.stringify(Number(raw))` does.
+///
+/// Most numbers never reach the exact parser: a decimal of at most 15 significant digits in the
+/// normal range (10⁻³⁰⁷ ≤ |x| < 10³⁰⁸) is the shortest decimal of the f64 nearest to it, so its
+/// own digits are the ones JavaScript prints, and only their notation changes. (Two decimals of
+/// at most 15 digits differ by at least 10⁻¹⁵ of their size, more than the 2⁻⁵² of an f64's
+/// spacing, so no other decimal that short reads as the same f64; the shortest one that reads
+/// as it is therefore this one.) This is what keeps `[1e300,…]` and `[0.1,…]` as cheap as V8's
+/// `JSON.parse` (issue 14, item 3).
 pub(crate) fn write_canonical(raw: &str, out: &mut String) {
-    // Integers of up to 15 digits are exact in an f64 and JavaScript prints them as written.
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    if digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && raw != "-0" {
-        out.push_str(raw);
-        return;
+    match Short::read(raw) {
+        Some(short) => write_digits(short.negative, short.digits(), short.n, out),
+        None => write_js(parse(raw), out),
     }
-    write_js(parse(raw), out);
+}
+
+/// Significant digits (at most 17, no leading or trailing zero; none for zero) and `n` such that
+/// the magnitude is 0.digits × 10ⁿ.
+struct Short {
+    negative: bool,
+    buf: [u8; 17],
+    len: usize,
+    n: i64,
+}
+
+impl Short {
+    fn digits(&self) -> &str {
+        std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+
+    /// A number in JSON grammar, when it has at most 15 significant digits and is zero or in
+    /// the normal range.
+    fn read(raw: &str) -> Option<Short> {
+        Short::scan(raw, 15).filter(|short| short.len == 0 || (-306..=308).contains(&short.n))
+    }
+
+    /// The digits and `n` of a number in JSON grammar, when it has at most `max` (≤ 17)
+    /// significant digits.
+    fn scan(raw: &str, max: usize) -> Option<Short> {
+        let mut short = Short {
+            negative: raw.starts_with('-'),
+            buf: [0; 17],
+            len: 0,
+            n: 0,
+        };
+        let b = raw.as_bytes();
+        let mut i = usize::from(short.negative);
+        // Digits after the first non-zero one, and how many were before the point.
+        let (mut count, mut point, mut seen_point) = (0usize, 0i64, false);
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'.' => seen_point = true,
+                b'0'..=b'9' => {
+                    if count == 0 && c == b'0' {
+                        if seen_point {
+                            point -= 1;
+                        }
+                    } else {
+                        if c != b'0' {
+                            if count >= max {
+                                return None;
+                            }
+                            short.len = count + 1;
+                        }
+                        if let Some(slot) = short.buf.get_mut(count) {
+                            *slot = c;
+                        }
+                        count += 1;
+                        if !seen_point {
+                            point += 1;
+                        }
+                    }
+                }
+                _ => break,
+            }
+            i += 1;
+        }
+        // The exponent, saturating far beyond any meaningful size.
+        let mut exp: i64 = 0;
+        let exp_digits = b.get(i + 1..).unwrap_or_default();
+        let (exp_negative, exp_digits) = match exp_digits.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            Some((b'+', rest)) => (false, rest),
+            _ => (false, exp_digits),
+        };
+        for &d in exp_digits {
+            exp = (exp * 10 + i64::from(d - b'0')).min(1 << 40);
+        }
+        short.n = point + if exp_negative { -exp } else { exp };
+        Some(short)
+    }
 }
 
 /// `x` as JavaScript prints it (for messages).
@@ -275,17 +357,22 @@ fn write_js(x: f64, out: &mut String) {
         out.push_str("null");
         return;
     }
-    if x == 0.0 {
+    let short = shortest_digits(x);
+    write_digits(x < 0.0, short.digits(), short.n, out);
+}
+
+/// Number::toString of ±0.digits × 10ⁿ (no digits: zero, printed `0`).
+fn write_digits(negative: bool, digits: &str, n: i64, out: &mut String) {
+    if digits.is_empty() {
         out.push('0');
         return;
     }
-    if x < 0.0 {
+    if negative {
         out.push('-');
     }
-    let (digits, n) = shortest_digits(x.abs());
-    let k = digits.len() as i32;
+    let k = digits.len() as i64;
     if k <= n && n <= 21 {
-        out.push_str(&digits);
+        out.push_str(digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
     } else if let Some((int, frac)) = digits
         .split_at_checked(n as usize)
@@ -297,9 +384,9 @@ fn write_js(x: f64, out: &mut String) {
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
-        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((digits, ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
@@ -309,22 +396,16 @@ fn write_js(x: f64, out: &mut String) {
     }
 }
 
-/// The shortest decimal digits that round-trip to `x` (finite, > 0), closest to it, without
-/// leading or trailing zeros, and `n` such that x = 0.digits × 10ⁿ. Ryū computes them; its
-/// own notation ("1.5e-7", "123.0", "0.001") is only read back here.
-fn shortest_digits(x: f64) -> (String, i32) {
+/// The shortest decimal digits that round-trip to `x` (finite), closest to it. Ryū computes
+/// them; its own notation ("1.5e-7", "123.0", "0.001") is read back (at most 17 digits).
+fn shortest_digits(x: f64) -> Short {
     let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(x);
-    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
-    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
-    let all: String = mantissa.chars().filter(|&c| c != '.').collect();
-    let trimmed = all.trim_start_matches('0');
-    let leading = (all.len() - trimmed.len()) as i32;
-    let digits = trimmed.trim_end_matches('0').to_owned();
-    (
-        digits,
-        int_len as i32 + exp.parse::<i32>().unwrap_or(0) - leading,
-    )
+    Short::scan(buffer.format_finite(x), 17).unwrap_or(Short {
+        negative: false,
+        buf: [0; 17],
+        len: 0,
+        n: 0,
+    })
 }
 
 #[cfg(test)]
@@ -431,6 +512,62 @@ mod tests {
             let subnormal = f64::from_bits(next() % (1 << 52));
             same(&format!("{subnormal:e}"));
             same(&format!("{:.30e}", subnormal));
+        }
+    }
+
+    /// The digits of a short decimal are printed without reading it as an f64: the same text as
+    /// printing the f64 std reads from it, over the whole range and at its edges.
+    #[test]
+    fn short_decimals_print_as_their_f64() {
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let check = |raw: &str| {
+            let (mut short, mut exact) = (String::new(), String::new());
+            write_canonical(raw, &mut short);
+            write_js(raw.parse().expect("valid number"), &mut exact);
+            assert_eq!(short, exact, "{raw}");
+        };
+        for raw in [
+            "1e300",
+            "0.1",
+            "-0",
+            "0e999",
+            "1e308",
+            "9.99999999999999e307",
+            "1e-307",
+            "1.00000000000001e-307",
+            "9.99999999999999e-308",
+            "123456789012345e-321",
+            "1e20",
+            "1e21",
+            "1e-6",
+            "1e-7",
+            "0.000001234",
+            "100",
+            "1.5e+3",
+            "-2.5E-3",
+            "999999999999999",
+            "9999999999999999",
+            "0.30000000000000004",
+        ] {
+            check(raw);
+        }
+        for _ in 0..100_000 {
+            let len = 1 + (next() % 15) as usize;
+            let mut digits: String = (0..len)
+                .map(|_| char::from(b'0' + (next() % 10) as u8))
+                .collect();
+            if next() % 2 == 0 && len > 1 {
+                digits.insert(1 + (next() as usize % (len - 1)), '.');
+            }
+            let exp = (next() % 660) as i64 - 330;
+            check(&format!("{digits}e{exp}"));
+            check(&format!("-{digits}"));
         }
     }
 

@@ -78,12 +78,14 @@ thread_local! {
 #[wasm_bindgen]
 extern "C" {
     /// A JS object whose `sha256(address, length, out)` writes the SHA-256 of the `length` bytes
-    /// of wasm memory at `address` to the 32 bytes at `out` and returns `true`, or returns
-    /// `false` when it cannot (it never throws: no JS exception unwinds through this module).
+    /// of wasm memory at `address` to the 32 bytes at `out` and returns the number of bytes it
+    /// wrote there (0 when it cannot). Only 32 counts: anything else, a throw included, and the
+    /// wasm hashes with its own SHA-256 (issue 14: a write that silently did nothing left an
+    /// all-zero digest that an attacker can send).
     pub type NativeSha256;
 
-    #[wasm_bindgen(method, structural)]
-    fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> bool;
+    #[wasm_bindgen(method, structural, catch)]
+    fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> Result<u32, JsValue>;
 }
 
 /// Hash with `native` from now on (node.cjs installs node:crypto's SHA-256: the CPU's SHA
@@ -385,14 +387,14 @@ impl Hasher<'_> {
             .copy_from_slice(timestamp);
         let address = self.before.as_ptr().wrapping_add(start) as u32;
         let length = (token.len() + message.len() + timestamp.len()) as u32;
+        // Used only when the callback says it wrote all 32 bytes: never the initial value.
         let mut out = [0u8; 32];
-        NATIVE_SHA256
-            .with_borrow(|native| {
-                native
-                    .as_ref()
-                    .is_some_and(|n| n.sha256(address, length, out.as_mut_ptr() as u32))
-            })
-            .then_some(out)
+        let written = NATIVE_SHA256.with_borrow(|native| {
+            native
+                .as_ref()
+                .and_then(|n| n.sha256(address, length, out.as_mut_ptr() as u32).ok())
+        });
+        (written == Some(32)).then_some(out)
     }
 }
 
