@@ -10,3 +10,4 @@ export { hooks } from './hooks.js';
 export { embeddedModule } from './embedded.js';
 export { nodeCryptoSha256, start, wasmMemory } from './instance.js';
 export * from './api.js';
+export * from './receiver.js';

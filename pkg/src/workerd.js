@@ -12,3 +12,4 @@ start(module, () => {
 });
 
 export * from './api.js';
+export * from './receiver.js';
