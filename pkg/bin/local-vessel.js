@@ -142,7 +142,11 @@ function checkSender(req) {
     throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'Origin: only loopback pages may call');
   }
   if (!isOwnHost(req)) {
-    throw new ApiError(403, 'HOST_NOT_ALLOWED', 'Host: expected localhost or an IP address');
+    throw new ApiError(
+      403,
+      'HOST_NOT_ALLOWED',
+      'Host: expected localhost, 127.0.0.1, [::1] or the address connected to, with the port',
+    );
   }
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
