@@ -14,6 +14,7 @@
 // Generation is deterministic: the same schema file, script, Prettier config and rustfmt give the
 // same bytes (rustfmt comes with the Rust toolchain).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -601,7 +602,12 @@ async function format(filepath, text) {
 
 async function main() {
   const check = process.argv.includes('--check');
-  const { schemas, source } = JSON.parse(await readFile(schemaPath, 'utf8'));
+  const text = await readFile(schemaPath, 'utf8');
+  // Vendored unmodified: its checksum is the one schemas/README.md records.
+  const digest = createHash('sha256').update(text).digest('hex');
+  if (!(await readFile(join(repo, 'schemas/README.md'), 'utf8')).includes(digest))
+    throw new Error(`${schemaPath}: SHA-256 ${digest} is not the one schemas/README.md records`);
+  const { schemas, source } = JSON.parse(text);
   const missing = OBJECT_TYPES.filter((name) => !schemas[name]);
   if (missing.length) throw new Error(`${schemaPath}: no schema for ${missing.join(', ')}`);
   const statuses = schemas.Connection?.properties?.status?.enum;
