@@ -124,18 +124,38 @@ pub fn utf16_input(units: usize) -> *const u8 {
 /// exactly as `TextEncoder` does (a lone surrogate becomes U+FFFD); returns the length in bytes.
 #[wasm_bindgen]
 pub fn utf16_to_input(units: usize) -> usize {
-    input(3 * units);
-    UTF16.with_borrow(|utf16| {
-        INPUT.with_borrow_mut(|buf| {
-            match (
-                utf16.get(..2 * units),
-                buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + 3 * units),
-            ) {
-                (Some(utf16), Some(utf8)) => encode_utf8(utf16, utf8),
-                _ => 0,
-            }
-        })
+    UTF16.with_borrow_mut(|utf16| {
+        let text = utf16.get(..2 * units).unwrap_or_default();
+        // Above SHRINK_ABOVE, what one request leaves behind matters more than a pass over the
+        // text (issue 14): room for its UTF-8 exactly, not 3 bytes per unit, and the UTF-16
+        // buffer is given back for the checks to reuse.
+        let room = if units > SHRINK_ABOVE {
+            utf8_bound(text)
+        } else {
+            3 * units
+        };
+        input(room);
+        let len = INPUT.with_borrow_mut(|buf| {
+            buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + room)
+                .map_or(0, |utf8| encode_utf8(text, utf8))
+        });
+        if units > SHRINK_ABOVE {
+            *utf16 = Vec::new();
+        }
+        len
     })
+}
+
+/// The length of little-endian UTF-16 `src` as UTF-8 (a lone surrogate as U+FFFD, 3 bytes;
+/// a pair counted 3 + 3, an upper bound).
+fn utf8_bound(src: &[u8]) -> usize {
+    src.chunks_exact(2)
+        .map(|u| match u {
+            [low, 0] if *low < 0x80 => 1,
+            [_, 0..=7] => 2,
+            _ => 3,
+        })
+        .sum()
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON
