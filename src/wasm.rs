@@ -425,15 +425,16 @@ impl Digester for Hasher<'_> {
     }
 }
 
-/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max`,
-/// the length of one it did not copy: `BODY_TOO_LARGE`) and the SHA-256 to use.
+/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max` or
+/// [`crate::MAX_BODY_BYTES_LIMIT`], the length of one it did not copy: `BODY_TOO_LARGE`, before
+/// anything is allocated; `sign` has no `max`: it only hashes) and the SHA-256 to use.
 fn with_body<T>(
     len: usize,
-    max: usize,
+    max: Option<usize>,
     f: impl FnOnce(&[u8], &mut Hasher<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    if len > max {
-        return Err(too_large(max));
+    if let Some(max) = max {
+        crate::check_size(len, max)?;
     }
     INPUT.with_borrow_mut(|buf| {
         // JS reserved the room before it wrote (`input`, which may also have given room back).
@@ -444,10 +445,10 @@ fn with_body<T>(
             buf.resize(room, 0);
         }
         let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
-            return Err(too_large(max)); // not reached: the room is there
+            return Err(too_large(len)); // not reached: the room is there
         };
         let Some((body, after)) = rest.split_at_mut_checked(len) else {
-            return Err(too_large(max)); // not reached
+            return Err(too_large(len)); // not reached
         };
         let body: &[u8] = body;
         f(
@@ -549,9 +550,13 @@ pub fn authenticate(
     };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
     let check = |tokens: &[AccessToken]| {
-        passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
-            crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
-        }))
+        passed(with_body(
+            len,
+            Some(options.max_body_bytes),
+            |bytes, hasher| {
+                crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
+            },
+        ))
         .is_some()
     };
     match tokens {
@@ -571,7 +576,7 @@ pub fn authenticate(
 #[wasm_bindgen]
 pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
     let options = options(f64::INFINITY, max_body_bytes, strict);
-    passed(with_body(len, options.max_body_bytes, |bytes, _| {
+    passed(with_body(len, Some(options.max_body_bytes), |bytes, _| {
         crate::check_event(bytes, &options)
     }))
     .is_some()
@@ -583,7 +588,7 @@ pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
 pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValue> {
     let token = AccessToken::new(token)
         .ok_or_else(|| JsValue::from(js_sys::TypeError::new("accessToken: empty")))?;
-    with_body(len, usize::MAX, |bytes, hasher| {
+    with_body(len, None, |bytes, hasher| {
         Ok(crate::signature::sign_with(
             hasher, bytes, &token, timestamp,
         ))
@@ -595,6 +600,12 @@ pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValu
 #[wasm_bindgen]
 pub fn status(code: &str) -> Option<u16> {
     ErrorCode::from_code(code).map(ErrorCode::status)
+}
+
+/// The largest `maxBodyBytes` (see [`crate::MAX_BODY_BYTES_LIMIT`]).
+#[wasm_bindgen]
+pub fn max_body_bytes_limit() -> usize {
+    crate::MAX_BODY_BYTES_LIMIT
 }
 
 /// The default `maxBodyBytes`.
