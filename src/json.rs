@@ -14,7 +14,6 @@
 //! text; comparing two of them compares the decoded strings, lone surrogates included.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use crate::error::{Error, ErrorCode};
 
@@ -235,7 +234,8 @@ pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
     let mut w = Writer {
         bytes,
         pos: 0,
-        out: String::with_capacity(bytes.len()),
+        // The canonical form is never longer than the body but for numbers (`1e20`: 21 digits).
+        out: String::with_capacity(bytes.len() + 2 * SLACK),
         members: Vec::new(),
         scratch: String::new(),
     };
@@ -246,6 +246,9 @@ pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
     }
     Ok(w.out)
 }
+
+/// Room for any number or literal, and the closing brackets of every open container.
+const SLACK: usize = MAX_DEPTH + 64;
 
 /// An object member already written to the canonical output: `"key":value` from `start` (its
 /// key's opening quote) to `end`, its value from `value` (after the colon).
@@ -626,19 +629,23 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Makes room for `extra` more bytes of output, growing it by half (not doubling, as a
-    /// `String` does on its own): the output is at most the body's size but for numbers
-    /// (`1e20` prints as 21 digits), and its growth is part of what a request may cost.
+    /// Makes room for `extra` more bytes of output. Its growth is part of what a request may
+    /// cost, and an allocator cannot reuse the blocks a doubling `String` leaves behind: it grows
+    /// to what the output so far says the whole will be (`1e20` prints as 21 digits), by half
+    /// at least.
     fn room(&mut self, extra: usize) {
-        if self.out.capacity() - self.out.len() < extra {
-            self.out.reserve_exact(extra.max(self.out.capacity() / 2));
+        let (len, capacity) = (self.out.len(), self.out.capacity());
+        if capacity - len < extra {
+            let whole = len as u64 * self.bytes.len() as u64 / self.pos.max(1) as u64;
+            let estimate = usize::try_from(whole).unwrap_or(usize::MAX) + len / 16;
+            self.out
+                .reserve_exact(extra.max(capacity / 2).max(estimate.saturating_sub(len)));
         }
     }
 
     /// A value at container nesting level `depth` (the top value is level 0).
     fn value(&mut self, depth: usize) -> Result<(), Error> {
-        // Room for any number or literal, and the closing brackets of every open container.
-        self.room(MAX_DEPTH + 64);
+        self.room(SLACK);
         self.ws();
         match self.peek() {
             Some(b'{') => self.object(depth + 1),
@@ -650,7 +657,8 @@ impl<'a> Writer<'a> {
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
                 self.pos = scan_number(self.bytes, start)?;
-                crate::number::write_canonical(self.text(start, self.pos)?, &mut self.out);
+                let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+                crate::number::write_canonical(raw, &mut self.out);
                 Ok(())
             }
             Some(_) => Err(self.fail("expected a JSON value")),
@@ -738,7 +746,8 @@ impl<'a> Writer<'a> {
             return;
         }
         self.scratch.clear();
-        self.scratch.push_str(self.out.get(open..).unwrap_or_default());
+        self.scratch
+            .push_str(self.out.get(open..).unwrap_or_default());
         self.out.truncate(open + 1);
         for (i, member) in order.iter().filter_map(|&m| members.get(m)).enumerate() {
             if i > 0 {
@@ -773,7 +782,7 @@ impl<'a> Writer<'a> {
         let (end, escaped) = scan_string(self.bytes, open)?;
         let close = end - 1;
         // The canonical text is never longer than the escaped one.
-        self.room(end - open + MAX_DEPTH + 64);
+        self.room(end - open + SLACK);
         self.out.push('"');
         if !escaped {
             let text = self.text(open + 1, close)?;
@@ -836,11 +845,24 @@ impl<'a> Writer<'a> {
         match char::from_u32(u32::from(unit)) {
             // A lone surrogate: JSON.stringify escapes it, lower-case.
             None => {
-                let _ = write!(out, "\\u{unit:04x}");
+                push_unit_escape(unit, out);
             }
             Some(c) => push_escaped(c, out),
         }
         Ok(())
+    }
+}
+
+/// Appends `\\u` and the four lower-case hex digits of `unit`.
+fn push_unit_escape(unit: u16, out: &mut String) {
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        let digit = (unit >> shift & 0xF) as u8;
+        out.push(char::from(if digit < 10 {
+            b'0' + digit
+        } else {
+            b'a' + digit - 10
+        }));
     }
 }
 
@@ -855,7 +877,7 @@ fn push_escaped(c: char, out: &mut String) {
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
         c if (c as u32) < 0x20 => {
-            let _ = write!(out, "\\u{:04x}", c as u32);
+            push_unit_escape(c as u16, out);
         }
         c => out.push(c),
     }

@@ -124,18 +124,38 @@ pub fn utf16_input(units: usize) -> *const u8 {
 /// exactly as `TextEncoder` does (a lone surrogate becomes U+FFFD); returns the length in bytes.
 #[wasm_bindgen]
 pub fn utf16_to_input(units: usize) -> usize {
-    input(3 * units);
-    UTF16.with_borrow(|utf16| {
-        INPUT.with_borrow_mut(|buf| {
-            match (
-                utf16.get(..2 * units),
-                buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + 3 * units),
-            ) {
-                (Some(utf16), Some(utf8)) => encode_utf8(utf16, utf8),
-                _ => 0,
-            }
-        })
+    UTF16.with_borrow_mut(|utf16| {
+        let text = utf16.get(..2 * units).unwrap_or_default();
+        // Above SHRINK_ABOVE, what one request leaves behind matters more than a pass over the
+        // text (issue 14): room for its UTF-8 exactly, not 3 bytes per unit, and the UTF-16
+        // buffer is given back for the checks to reuse.
+        let room = if units > SHRINK_ABOVE {
+            utf8_bound(text)
+        } else {
+            3 * units
+        };
+        input(room);
+        let len = INPUT.with_borrow_mut(|buf| {
+            buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + room)
+                .map_or(0, |utf8| encode_utf8(text, utf8))
+        });
+        if units > SHRINK_ABOVE {
+            *utf16 = Vec::new();
+        }
+        len
     })
+}
+
+/// The length of little-endian UTF-16 `src` as UTF-8 (a lone surrogate as U+FFFD, 3 bytes;
+/// a pair counted 3 + 3, an upper bound).
+fn utf8_bound(src: &[u8]) -> usize {
+    src.chunks_exact(2)
+        .map(|u| match u {
+            [low, 0] if *low < 0x80 => 1,
+            [_, 0..=7] => 2,
+            _ => 3,
+        })
+        .sum()
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON
@@ -405,15 +425,16 @@ impl Digester for Hasher<'_> {
     }
 }
 
-/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max`,
-/// the length of one it did not copy: `BODY_TOO_LARGE`) and the SHA-256 to use.
+/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max` or
+/// [`crate::MAX_BODY_BYTES_LIMIT`], the length of one it did not copy: `BODY_TOO_LARGE`, before
+/// anything is allocated; `sign` has no `max`: it only hashes) and the SHA-256 to use.
 fn with_body<T>(
     len: usize,
-    max: usize,
+    max: Option<usize>,
     f: impl FnOnce(&[u8], &mut Hasher<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    if len > max {
-        return Err(too_large(max));
+    if let Some(max) = max {
+        crate::check_size(len, max)?;
     }
     INPUT.with_borrow_mut(|buf| {
         // JS reserved the room before it wrote (`input`, which may also have given room back).
@@ -424,10 +445,10 @@ fn with_body<T>(
             buf.resize(room, 0);
         }
         let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
-            return Err(too_large(max)); // not reached: the room is there
+            return Err(too_large(len)); // not reached: the room is there
         };
         let Some((body, after)) = rest.split_at_mut_checked(len) else {
-            return Err(too_large(max)); // not reached
+            return Err(too_large(len)); // not reached
         };
         let body: &[u8] = body;
         f(
@@ -529,9 +550,13 @@ pub fn authenticate(
     };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
     let check = |tokens: &[AccessToken]| {
-        passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
-            crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
-        }))
+        passed(with_body(
+            len,
+            Some(options.max_body_bytes),
+            |bytes, hasher| {
+                crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
+            },
+        ))
         .is_some()
     };
     match tokens {
@@ -551,7 +576,7 @@ pub fn authenticate(
 #[wasm_bindgen]
 pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
     let options = options(f64::INFINITY, max_body_bytes, strict);
-    passed(with_body(len, options.max_body_bytes, |bytes, _| {
+    passed(with_body(len, Some(options.max_body_bytes), |bytes, _| {
         crate::check_event(bytes, &options)
     }))
     .is_some()
@@ -563,7 +588,7 @@ pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
 pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValue> {
     let token = AccessToken::new(token)
         .ok_or_else(|| JsValue::from(js_sys::TypeError::new("accessToken: empty")))?;
-    with_body(len, usize::MAX, |bytes, hasher| {
+    with_body(len, None, |bytes, hasher| {
         Ok(crate::signature::sign_with(
             hasher, bytes, &token, timestamp,
         ))
@@ -575,6 +600,12 @@ pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValu
 #[wasm_bindgen]
 pub fn status(code: &str) -> Option<u16> {
     ErrorCode::from_code(code).map(ErrorCode::status)
+}
+
+/// The largest `maxBodyBytes` (see [`crate::MAX_BODY_BYTES_LIMIT`]).
+#[wasm_bindgen]
+pub fn max_body_bytes_limit() -> usize {
+    crate::MAX_BODY_BYTES_LIMIT
 }
 
 /// The default `maxBodyBytes`.

@@ -67,8 +67,13 @@ function readOptions(options) {
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
     throw new TypeError('options.now: expected a valid Date or milliseconds since the epoch');
   }
-  if (maxBodyBytes !== undefined && !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0)) {
-    throw new TypeError('options.maxBodyBytes: expected a whole number of bytes');
+  // At most 64 MiB: checking a body may take 16 times its size in wasm memory (SECURITY.md).
+  const limit = wasm.max_body_bytes_limit();
+  if (
+    maxBodyBytes !== undefined &&
+    !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0 && maxBodyBytes <= limit)
+  ) {
+    throw new TypeError(`options.maxBodyBytes: expected a whole number of bytes, at most ${limit}`);
   }
   if (typeof strict !== 'boolean') throw new TypeError('options.strict: expected a boolean');
   return {

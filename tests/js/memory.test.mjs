@@ -118,3 +118,58 @@ for (const [name, wrapper] of [
     });
   });
 }
+
+// Items 2 and 3: one rejected 4 MiB body (unsigned, current timestamp: the canonical path) leaves
+// wasm memory at most 16 times its size larger, whatever its shape; a maxBodyBytes above 64 MiB,
+// which could cost more than the 1 GiB budget of one request, is refused.
+const SHAPES = {
+  numbers: "fill('[', () => '1e20', ']')",
+  'nested arrays': "fill('[', (i) => '[' + (i % 10) + ']', ']')",
+  deep: "fill('[', () => '['.repeat(255) + ']'.repeat(255), ']')",
+  'many keys': "fill('{', (i) => '\"' + (1e6 - i) + '\":0', '}')",
+  duplicates: "fill('{', () => '\"a\":0', '}')",
+  escapes: `fill('[', () => '"\\\\n\\\\u0041\\\\ud83d\\\\ude00\\\\ud800"', ']')`,
+};
+
+for (const [name, make] of Object.entries(SHAPES)) {
+  test(`one rejected 4 MiB body (${name}) grows wasm memory by at most 16 times its size`, () => {
+    // A fresh instance per shape: memory another shape grew first would hide this one's.
+    const times = run(`
+      const { verify } = require('vessel-webhooks');
+      const fill = (open, item, close) => {
+        const parts = [];
+        let length = open.length + close.length;
+        for (let i = 0; length + item(i).length + 1 <= 4 * 1024 * 1024; i++) {
+          parts.push(item(i));
+          length += item(i).length + 1;
+        }
+        return open + parts.join(',') + close;
+      };
+      const headers = {
+        'x-vessel-signature': 'ab'.repeat(32),
+        'x-vessel-timestamp': String(Math.floor(Date.now() / 1000)),
+      };
+      verify('{}', headers, 'tok');
+      const memory = memories.at(-1);
+      const body = ${make};
+      JSON.parse(body); // a valid document
+      const before = memory.buffer.byteLength;
+      if (verify(body, headers, 'tok')) throw new Error('verified');
+      console.log((memory.buffer.byteLength - before) / body.length);
+    `);
+    assert.ok(times <= 16, `${times.toFixed(1)} × the body`);
+  });
+}
+
+test('maxBodyBytes is at most 64 MiB', async () => {
+  const { verify, constructEvent } = await import('vessel-webhooks');
+  const body = '{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY"}}';
+  const headers = { 'x-vessel-signature': '0'.repeat(64), 'x-vessel-timestamp': '1' };
+  const limit = 64 * 1024 * 1024;
+  assert.throws(() => verify(body, headers, 'tok', { maxBodyBytes: limit + 1 }), TypeError);
+  assert.throws(
+    () => constructEvent(body, headers, 'tok', { maxBodyBytes: Number.MAX_SAFE_INTEGER }),
+    /options\.maxBodyBytes: expected a whole number of bytes, at most 67108864/,
+  );
+  assert.equal(verify(body, headers, 'tok', { maxBodyBytes: limit }), false);
+});
