@@ -1,0 +1,148 @@
+// The package in apps built as a new user builds them: app/ bundled by esbuild, Rollup, Vite and
+// webpack with no configuration beyond the entry and the output (no plugin or option for the
+// package), then run in headless Chromium (browser builds, from a static server on 127.0.0.1) or
+// in Node (node builds). Each app signs a delivery, verifies it and refuses a forged copy.
+import { test, before, after } from 'node:test';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import * as vite from 'vite';
+import webpack from 'webpack';
+import {
+  assertVerdicts,
+  freePort,
+  launchChromium,
+  resultInBrowser,
+  resultInNode,
+  serveStatic,
+} from './harness.mjs';
+
+const app = join(import.meta.dirname, 'app');
+const out = join(import.meta.dirname, 'out');
+let browser;
+
+before(async () => {
+  await rm(out, { recursive: true, force: true });
+  browser = await launchChromium();
+});
+
+after(() => browser?.close());
+
+/**
+ * The result of the build in out/<name>/, served at the root of its own origin; the page is the
+ * build's index.html, or one written to load the bundle `script` (a module unless `classic`).
+ */
+async function inBrowser(name, script, classic = false) {
+  if (script !== undefined) {
+    const type = classic ? '' : ' type="module"';
+    await writeFile(join(out, name, 'index.html'), `<script${type} src="./${script}"></script>\n`);
+  }
+  const server = await serveStatic(join(out, name));
+  try {
+    return await resultInBrowser(browser, `${server.origin}/`);
+  } finally {
+    await server.close();
+  }
+}
+
+async function webpackBuild(name, entry, target) {
+  const compiler = webpack({
+    mode: 'production',
+    entry: join(app, entry),
+    output: { path: join(out, name) },
+    ...(target && { target }),
+  });
+  const stats = await promisify(compiler.run.bind(compiler))();
+  await promisify(compiler.close.bind(compiler))();
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
+  return join(out, name, 'main.js');
+}
+
+test('esbuild, browser, esm', async () => {
+  await esbuild.build({
+    entryPoints: [join(app, 'browser.mjs')],
+    bundle: true,
+    format: 'esm',
+    outfile: join(out, 'esbuild-esm/app.js'),
+    logLevel: 'silent',
+  });
+  assertVerdicts(await inBrowser('esbuild-esm', 'app.js'));
+});
+
+test('esbuild, node, cjs', async () => {
+  const outfile = join(out, 'esbuild-node-cjs/app.cjs');
+  await esbuild.build({
+    entryPoints: [join(app, 'node.cjs')],
+    bundle: true,
+    platform: 'node',
+    outfile,
+    logLevel: 'silent',
+  });
+  assertVerdicts(await resultInNode(outfile));
+});
+
+test('esbuild, node, esm', async () => {
+  const outfile = join(out, 'esbuild-node-esm/app.mjs');
+  await esbuild.build({
+    entryPoints: [join(app, 'node.mjs')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile,
+    logLevel: 'silent',
+  });
+  assertVerdicts(await resultInNode(outfile));
+});
+
+test('Rollup with node-resolve, browser', async () => {
+  const bundle = await rollup({
+    input: join(app, 'browser.mjs'),
+    plugins: [nodeResolve()],
+    onLog: () => {},
+  });
+  await bundle.write({ dir: join(out, 'rollup') });
+  await bundle.close();
+  assertVerdicts(await inBrowser('rollup', 'browser.js'));
+});
+
+test('Vite build', async () => {
+  await vite.build({
+    root: app,
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: join(out, 'vite'), emptyOutDir: true },
+  });
+  assertVerdicts(await inBrowser('vite'));
+});
+
+test('Vite dev server', async () => {
+  const dev = await vite.createServer({
+    root: app,
+    configFile: false,
+    logLevel: 'silent',
+    server: { host: '127.0.0.1', port: await freePort(), strictPort: true },
+  });
+  try {
+    await dev.listen();
+    assertVerdicts(await resultInBrowser(browser, dev.resolvedUrls.local[0]));
+  } finally {
+    await dev.close();
+  }
+});
+
+test('webpack 5, browser, import', async () => {
+  await webpackBuild('webpack-import', 'browser.mjs');
+  assertVerdicts(await inBrowser('webpack-import', 'main.js', true));
+});
+
+test('webpack 5, browser, require', async () => {
+  await webpackBuild('webpack-require', 'browser-require.cjs');
+  assertVerdicts(await inBrowser('webpack-require', 'main.js', true));
+});
+
+test('webpack 5, node, require', async () => {
+  assertVerdicts(await resultInNode(await webpackBuild('webpack-node', 'node.cjs', 'node')));
+});
