@@ -2,6 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks } from './hooks.js';
+import { generation, memoryBytes } from './instance.js';
 
 /** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
 export class VesselWebhookError extends Error {
@@ -96,15 +97,10 @@ function bytesOf(body) {
   return undefined;
 }
 
-let memoryBytes;
 /** A view of `length` bytes of the wasm input buffer, where the next raw body is written. */
 function inputView(length) {
   const address = wasm.input(length);
-  // A grown memory detaches the old buffer (its views become empty): take the new one.
-  if (memoryBytes === undefined || memoryBytes.byteLength === 0) {
-    memoryBytes = new Uint8Array(wasm.instance_memory().buffer);
-  }
-  return memoryBytes.subarray(address, address + length);
+  return memoryBytes().subarray(address, address + length);
 }
 
 /**
@@ -166,8 +162,12 @@ function failure() {
   return new VesselWebhookError(error.name, error.message);
 }
 
-/** The access token wasm holds for calls with one (set_token): copied in only when it changes. */
+/**
+ * The access token wasm holds for calls with one (set_token), and the instance that holds it:
+ * copied in only when it changes, or the instance does.
+ */
 let lastToken;
+let lastGeneration;
 
 /** Whether checks 1–7 (and 8 when `event`) pass; the failure is kept for failure(). */
 function authenticate(body, headers, accessToken, options, event) {
@@ -179,9 +179,10 @@ function authenticate(body, headers, accessToken, options, event) {
   const length = readBody(body, o.maxBodyBytes);
   if (length < 0) return false;
   const single = typeof tokens === 'string';
-  if (single && tokens !== lastToken) {
+  if (single && (tokens !== lastToken || generation !== lastGeneration)) {
     wasm.set_token(tokens);
     lastToken = tokens;
+    lastGeneration = generation;
   }
   return wasm.authenticate(
     length,
