@@ -6,7 +6,7 @@
 const {
   start,
   embeddedModule,
-  memoryBytes,
+  wasmMemory,
   nodeCryptoSha256,
   utf16_input,
   utf16_to_input,
@@ -29,7 +29,7 @@ function nodeCrypto() {
 /** A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty). */
 let bytes;
 function memoryBuffer() {
-  if (bytes === undefined || bytes.byteLength === 0) bytes = Buffer.from(memoryBytes().buffer);
+  if (bytes === undefined || bytes.byteLength === 0) bytes = Buffer.from(wasmMemory().buffer);
   return bytes;
 }
 

@@ -8,5 +8,5 @@ export {
 } from '../dist/vessel_webhooks.js';
 export { hooks } from './hooks.js';
 export { embeddedModule } from './embedded.js';
-export { memoryBytes, nodeCryptoSha256, start } from './instance.js';
+export { nodeCryptoSha256, start, wasmMemory } from './instance.js';
 export * from './api.js';
