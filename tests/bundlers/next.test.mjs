@@ -27,7 +27,11 @@ const body = JSON.stringify({
 const headers = sign(body, TOKEN);
 
 async function post(origin, route, payload) {
-  const response = await fetch(`${origin}/api/${route}`, { method: 'POST', headers, body: payload });
+  const response = await fetch(`${origin}/api/${route}`, {
+    method: 'POST',
+    headers,
+    body: payload,
+  });
   const text = await response.text();
   try {
     return { status: response.status, json: JSON.parse(text) };
