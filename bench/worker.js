@@ -3,9 +3,9 @@
 // documentation tells receivers to write, with the SHA-256 the Worker has: node:crypto's
 // createHash with nodejs_compat, `await crypto.subtle.digest` without), each also in its Request
 // flow (a new Request per call: `await request.text()` + the seed, against verifyRequest), and
-// the floors (JSON.parse, the digests of the raw bytes). Interleaved rounds: in each round every
-// function runs one batch of calls timed with performance.now() (workerd's clock advances while
-// a request computes, in this version); the answer is each one's median µs per call.
+// the floors (JSON.parse, the digests of the raw bytes). POST the body first, then GET one batch
+// of calls of one contender per request: bench/workerd.mjs runs the rounds and times each batch
+// both from outside and with workerd's performance.now() inside (see there).
 import { constructEvent, verifyRequest } from 'vessel-webhooks';
 
 const TOKEN = 'tok_live_5f2c8d0e9a7b';
@@ -40,7 +40,10 @@ function contenders(body, headers) {
   const timestamp = headers['x-vessel-timestamp'];
   const signature = headers['x-vessel-signature'];
   const bytes = encoder.encode(body);
-  const request = () => new Request('http://localhost/', { method: 'POST', headers, body });
+  // A delivery as it arrives: with its Content-Length (a Request made from a string has none).
+  const sized = { ...headers, 'content-length': String(bytes.length) };
+  const request = () => new Request('http://localhost/', { method: 'POST', headers: sized, body });
+  const decoder = new TextDecoder();
   const seed = nodeCrypto ? seedCreateHash : seedSubtle;
   const list = [
     ['seed', () => seed(body, timestamp, signature), !nodeCrypto],
@@ -54,6 +57,10 @@ function contenders(body, headers) {
       true,
     ],
     ['verifyRequest', () => verifyRequest(request(), TOKEN), true],
+    ['constructEvent(bytes)', () => constructEvent(bytes, headers, TOKEN), false],
+    ['floor: new Request + text()', () => request().text(), true],
+    ['floor: new Request + arrayBuffer()', () => request().arrayBuffer(), true],
+    ['floor: TextDecoder#decode(bytes)', () => decoder.decode(bytes), false],
     ['floor: JSON.parse', () => JSON.parse(body), false],
     ['floor: subtle.digest(bytes)', () => crypto.subtle.digest('SHA-256', bytes), true],
   ];
@@ -67,7 +74,7 @@ function contenders(body, headers) {
   return list;
 }
 
-/** µs of `calls` calls of fn (awaited when `isAsync`), by performance.now(). */
+/** µs of `calls` calls of fn (awaited when `isAsync`), by workerd's performance.now(). */
 async function batch(fn, isAsync, calls) {
   const start = performance.now();
   if (isAsync) for (let i = 0; i < calls; i++) await fn();
@@ -75,42 +82,34 @@ async function batch(fn, isAsync, calls) {
   return (performance.now() - start) * 1000;
 }
 
+/** The contenders for the body last POSTed. */
+let list = [];
+
 export default {
   async fetch(request) {
-    const url = new URL(request.url);
-    const batchMs = Number(url.searchParams.get('ms') ?? 25);
-    const rounds = Number(url.searchParams.get('rounds') ?? 15);
-    const body = await request.text();
-    const headers = {
-      'content-type': 'application/json',
-      'x-vessel-signature': request.headers.get('x-vessel-signature'),
-      'x-vessel-timestamp': request.headers.get('x-vessel-timestamp'),
-    };
-    const list = contenders(body, headers);
-    // Every contender must accept the body (a wrong verdict would make its time meaningless).
-    for (const [name, fn] of list.slice(0, 4)) {
-      if ((await fn()).eventId === undefined) throw new Error(`${name}: no event`);
-    }
-    // Warm-up, then the batch size: as many calls as take about batchMs (workerd's clock moves
-    // in whole milliseconds: a batch of 25 ms is read to within 4 %).
-    const calls = [];
-    for (const [, fn, isAsync] of list) {
-      await batch(fn, isAsync, 3);
-      let n = 1;
-      let us;
-      while ((us = await batch(fn, isAsync, n)) < batchMs * 500) n *= 2;
-      calls.push(Math.max(1, Math.round((n * batchMs * 1000) / us)));
-    }
-    const times = list.map(() => []);
-    for (let round = 0; round < rounds; round++) {
-      for (const [k, [, fn, isAsync]] of list.entries()) {
-        times[k].push((await batch(fn, isAsync, calls[k])) / calls[k]);
+    if (request.method === 'POST') {
+      const body = await request.text();
+      const headers = {
+        'content-type': 'application/json',
+        'x-vessel-signature': request.headers.get('x-vessel-signature'),
+        'x-vessel-timestamp': request.headers.get('x-vessel-timestamp'),
+      };
+      list = contenders(body, headers);
+      // Every contender must accept the body (a wrong verdict would make its time meaningless),
+      // and runs a few times before it is timed.
+      for (const [k, [name, fn, isAsync]] of list.entries()) {
+        if (k < 4 && (await fn()).eventId === undefined) {
+          throw new Error(`${name}: no event`);
+        }
+        await batch(fn, isAsync, 3);
       }
+      return Response.json({ nodejsCompat: nodeCrypto !== undefined, names: list.map(([n]) => n) });
     }
-    const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
-    return Response.json({
-      nodejsCompat: nodeCrypto !== undefined,
-      us: Object.fromEntries(list.map(([name], k) => [name, median(times[k])])),
-    });
+    // GET ?k=K&n=N: one batch of N calls of contender K (none for K = -1).
+    const url = new URL(request.url);
+    const k = Number(url.searchParams.get('k'));
+    const n = Number(url.searchParams.get('n'));
+    const us = k < 0 ? 0 : await batch(list[k][1], list[k][2], n);
+    return Response.json({ us });
   },
 };
