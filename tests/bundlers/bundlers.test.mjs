@@ -72,6 +72,16 @@ test('esbuild, browser, esm', async () => {
   assertVerdicts(await inBrowser('esbuild-esm', 'app.js'));
 });
 
+test('esbuild, browser, its default format (iife)', async () => {
+  await esbuild.build({
+    entryPoints: [join(app, 'browser.mjs')],
+    bundle: true,
+    outfile: join(out, 'esbuild-iife/app.js'),
+    logLevel: 'silent',
+  });
+  assertVerdicts(await inBrowser('esbuild-iife', 'app.js', true));
+});
+
 test('esbuild, node, cjs', async () => {
   const outfile = join(out, 'esbuild-node-cjs/app.cjs');
   await esbuild.build({
