@@ -58,6 +58,12 @@ function contenders(body, headers) {
     ],
     ['verifyRequest', () => verifyRequest(request(), TOKEN), true],
     ['constructEvent(bytes)', () => constructEvent(bytes, headers, TOKEN), false],
+    // verifyRequest's own work, by difference: the same read and check without it.
+    [
+      'new Request + arrayBuffer() + constructEvent(bytes)',
+      async () => constructEvent(new Uint8Array(await request().arrayBuffer()), headers, TOKEN),
+      true,
+    ],
     ['floor: new Request + text()', () => request().text(), true],
     ['floor: new Request + arrayBuffer()', () => request().arrayBuffer(), true],
     ['floor: TextDecoder#decode(bytes)', () => decoder.decode(bytes), false],
