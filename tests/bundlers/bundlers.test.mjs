@@ -61,50 +61,38 @@ async function webpackBuild(name, entry, target) {
   return join(out, name, 'main.js');
 }
 
-test('esbuild, browser, esm', async () => {
+/** `esbuild --bundle app/<entry> --outfile=out/<outfile>` with `options` (platform, format). */
+async function esbuildApp(entry, outfile, options = {}) {
   await esbuild.build({
-    entryPoints: [join(app, 'browser.mjs')],
+    entryPoints: [join(app, entry)],
     bundle: true,
-    format: 'esm',
-    outfile: join(out, 'esbuild-esm/app.js'),
+    outfile: join(out, outfile),
     logLevel: 'silent',
+    ...options,
   });
+  return join(out, outfile);
+}
+
+test('esbuild, browser, esm', async () => {
+  await esbuildApp('browser.mjs', 'esbuild-esm/app.js', { format: 'esm' });
   assertVerdicts(await inBrowser('esbuild-esm', 'app.js'));
 });
 
 test('esbuild, browser, its default format (iife)', async () => {
-  await esbuild.build({
-    entryPoints: [join(app, 'browser.mjs')],
-    bundle: true,
-    outfile: join(out, 'esbuild-iife/app.js'),
-    logLevel: 'silent',
-  });
+  await esbuildApp('browser.mjs', 'esbuild-iife/app.js');
   assertVerdicts(await inBrowser('esbuild-iife', 'app.js', true));
 });
 
 test('esbuild, node, cjs', async () => {
-  const outfile = join(out, 'esbuild-node-cjs/app.cjs');
-  await esbuild.build({
-    entryPoints: [join(app, 'node.cjs')],
-    bundle: true,
-    platform: 'node',
-    outfile,
-    logLevel: 'silent',
-  });
+  const outfile = await esbuildApp('node.cjs', 'esbuild-node-cjs/app.cjs', { platform: 'node' });
   assertVerdicts(await resultInNode(outfile));
 });
 
 test('esbuild, node, esm', async () => {
-  const outfile = join(out, 'esbuild-node-esm/app.mjs');
-  await esbuild.build({
-    entryPoints: [join(app, 'node.mjs')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    outfile,
-    logLevel: 'silent',
-  });
-  assertVerdicts(await resultInNode(outfile));
+  const options = { platform: 'node', format: 'esm' };
+  assertVerdicts(
+    await resultInNode(await esbuildApp('node.mjs', 'esbuild-node-esm/app.mjs', options)),
+  );
 });
 
 test('Rollup with node-resolve, browser', async () => {
