@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 
@@ -13,16 +13,18 @@ const compatibilityDate = '2026-04-01';
 
 /**
  * Bundles `main` with wrangler into a temporary folder and starts it in workerd, with a KV
- * namespace per entry of `kv` ({ BINDING: { key: value } }). Returns the bundle's folder, the
- * Miniflare instance, and `dispose()`.
+ * namespace per entry of `kv` ({ BINDING: { key: value } }) and the compatibility flags
+ * `flags` (e.g. ['nodejs_compat']). Returns the bundle's folder, the Miniflare instance, and
+ * `dispose()`.
  */
-export async function startWorker(main, kv = {}) {
+export async function startWorker(main, { kv = {}, flags = [] } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'vessel-worker-'));
   try {
     const config = {
       name: 'vessel-webhooks-worker',
       main: resolve(main),
       compatibility_date: compatibilityDate,
+      compatibility_flags: flags,
       kv_namespaces: Object.keys(kv).map((binding, i) => ({
         binding,
         id: String(i).padStart(32, '0'),
@@ -37,10 +39,12 @@ export async function startWorker(main, kv = {}) {
 
     const mf = new Miniflare({
       modules: true,
-      scriptPath: join(dir, 'out', 'worker.js'),
+      // wrangler names the bundle after `main`, with .js.
+      scriptPath: join(dir, 'out', basename(main).replace(/\.[cm]?js$/, '.js')),
       modulesRoot: join(dir, 'out'),
       modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
       compatibilityDate,
+      compatibilityFlags: flags,
       kvNamespaces: Object.keys(kv),
     });
     for (const [binding, entries] of Object.entries(kv)) {
