@@ -25,6 +25,11 @@ node_modules/.bin/esbuild pkg/src/node.js --bundle --format=cjs --platform=neutr
 # shares node.cjs's wasm instance.
 node_modules/.bin/esbuild pkg/src/express.js --bundle --format=cjs --platform=node \
   --external:vessel-webhooks --log-level=warning --outfile=pkg/dist/express.cjs
+# The framework adapters for require (they import no framework: the user passes it in).
+for adapter in fastify koa hono; do
+  node_modules/.bin/esbuild "pkg/src/$adapter.js" --bundle --format=cjs --platform=node \
+    --log-level=warning --outfile="pkg/dist/$adapter.cjs"
+done
 # npm shows the package's README: the repository's, copied (git-ignored in pkg/).
 cp README.md pkg/README.md
 echo "pkg/dist: $(wc -c < pkg/dist/vessel_webhooks_bg.wasm) bytes of wasm, $(gzip -9c pkg/dist/vessel_webhooks_bg.wasm | wc -c) gzipped"
