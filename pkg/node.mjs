@@ -9,4 +9,10 @@ export const {
   sign,
   getConnectionId,
   VesselWebhookError,
+  VesselWebhooks,
+  memoryStore,
+  redisStore,
+  postgresStore,
+  durableObjectStore,
+  VesselEventStore,
 } = api;

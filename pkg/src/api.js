@@ -3,21 +3,31 @@
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks } from './hooks.js';
 
+// The receiver's codes (receiver.js); the others' statuses come from the wasm.
+const RECEIVER_STATUS = { HANDLER_FAILED: 500, EVENT_IN_PROGRESS: 409, STORE_UNAVAILABLE: 503 };
+
 /** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
 export class VesselWebhookError extends Error {
-  constructor(code, message) {
-    super(message);
+  constructor(code, message, options) {
+    super(message, options);
     this.name = 'VesselWebhookError';
     this.code = code;
-    this.status = wasm.status(code);
+    this.status = RECEIVER_STATUS[code] ?? wasm.status(code);
   }
 
-  /** The answer to send: this status and `{ "error": code }`, never the body or a secret. */
-  toResponse() {
-    return new Response(JSON.stringify({ error: this.code }), {
+  /** The answer to send, for any framework: this status and `{ "error": code }` as JSON text. */
+  toHttp() {
+    return {
       status: this.status,
       headers: { 'content-type': 'application/json' },
-    });
+      body: JSON.stringify({ error: this.code }),
+    };
+  }
+
+  /** toHttp() as a Fetch API Response; never the body or a secret. */
+  toResponse() {
+    const { status, headers, body } = this.toHttp();
+    return new Response(body, { status, headers });
   }
 }
 

@@ -4,3 +4,4 @@ import init from '../dist/vessel_webhooks.js';
 await init({ module_or_path: new URL('../dist/vessel_webhooks_bg.wasm', import.meta.url) });
 
 export * from './api.js';
+export * from './receiver.js';

@@ -10,3 +10,4 @@ export {
 } from '../dist/vessel_webhooks.js';
 export { hooks } from './hooks.js';
 export * from './api.js';
+export * from './receiver.js';

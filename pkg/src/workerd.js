@@ -5,3 +5,4 @@ import { initSync } from '../dist/vessel_webhooks.js';
 initSync({ module });
 
 export * from './api.js';
+export * from './receiver.js';

@@ -1,0 +1,388 @@
+// VesselWebhooks: a receiver that verifies a delivery, routes its event to the handlers of its
+// name, and, with a store, processes each event once across retries and instances (README,
+// "Receiver"). Every runtime: no static node: import; the stores take the user's own client.
+import {
+  constructEvent,
+  getConnectionId,
+  verify,
+  verifyRequest,
+  VesselWebhookError,
+} from './api.js';
+
+const OPTION_KEYS = new Set([
+  'accessToken',
+  'getAccessToken',
+  'store',
+  'toleranceSeconds',
+  'maxBodyBytes',
+  'strict',
+  'leaseSeconds',
+  'doneTtlSeconds',
+  'storeTimeoutSeconds',
+  'onDelivery',
+]);
+
+const CHANGE_NAMES = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' };
+const NAME_PATTERN = /^(?:[a-z][A-Za-z0-9]*\.(?:created|updated|deleted)|status\.[A-Z][A-Z0-9_]*)$/;
+const RECEIVED = '{"received":true}';
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/**
+ * The name an event's handlers are registered under: `<objectType>.<created|updated|deleted>`
+ * with the object type in lower camel case (`eventAttendee.created`), or `status.<STATUS>` as
+ * Vessel spells the status (`status.READY`); undefined for a kind without one (only onAny sees it).
+ */
+function eventName(event) {
+  const { type, data } = event;
+  if (type === 'STATUS_CHANGE') {
+    return typeof data.status === 'string' ? `status.${data.status}` : undefined;
+  }
+  const change = Object.hasOwn(CHANGE_NAMES, data?.eventType) ? CHANGE_NAMES[data.eventType] : '';
+  if (type !== 'OBJECT_CHANGE' || change === '' || typeof data.objectType !== 'string') {
+    return undefined;
+  }
+  return `${data.objectType.charAt(0).toLowerCase()}${data.objectType.slice(1)}.${change}`;
+}
+
+function positiveSeconds(value, fallback, what) {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= 0.001)) {
+    throw new TypeError(`options.${what}: expected a number of seconds ≥ 0.001`);
+  }
+  return value;
+}
+
+function checkFunction(value, what) {
+  if (typeof value !== 'function') throw new TypeError(`${what}: expected a function`);
+}
+
+function storeError(what, message, cause) {
+  return new VesselWebhookError('STORE_UNAVAILABLE', `store.${what}: ${message}`, { cause });
+}
+
+let claims = 0;
+/** A claim token unique to this claim: release and done-by-others compare it. */
+function newToken() {
+  claims += 1;
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}-${claims}`;
+}
+
+/** The store key of an event: its connection and eventId, unambiguous whatever they contain. */
+function keyOf(connectionId, eventId) {
+  const connection = connectionId ?? '';
+  return `${connection.length}:${connection}:${eventId}`;
+}
+
+/** A Node request stream as a Fetch API body, read only as verifyRequest pulls it (its cap). */
+function streamOf(req) {
+  const chunks = req.iterator({ destroyOnReturn: false });
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      // Over the cap: stop reading but keep req whole, so that the answer can still be written.
+      cancel: () => chunks.return(),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** A Vessel webhook receiver (README, "Receiver"). */
+export class VesselWebhooks {
+  #accessToken;
+  #getAccessToken;
+  #checks;
+  #store;
+  #leaseMs;
+  #doneTtlMs;
+  #storeTimeoutMs;
+  #onDelivery;
+  #handlers = new Map();
+  #anyHandlers = [];
+  #errorHandlers = [];
+
+  constructor(options) {
+    if (options === null || typeof options !== 'object') {
+      throw new TypeError('options: expected an object');
+    }
+    for (const key of Object.keys(options)) {
+      if (!OPTION_KEYS.has(key)) throw new TypeError(`options.${key}: unknown option`);
+    }
+    const { accessToken, getAccessToken, store, onDelivery, toleranceSeconds, maxBodyBytes } =
+      options;
+    if ((accessToken === undefined) === (getAccessToken === undefined)) {
+      throw new TypeError('options: expected either accessToken or getAccessToken');
+    }
+    if (getAccessToken !== undefined) checkFunction(getAccessToken, 'options.getAccessToken');
+    this.#checks = { toleranceSeconds, maxBodyBytes, strict: options.strict };
+    for (const key of Object.keys(this.#checks)) {
+      if (this.#checks[key] === undefined) delete this.#checks[key];
+    }
+    // verify() checks the token(s) and the checks' options now, as every delivery will (a
+    // resolver's tokens are checked when it gives them: a stand-in takes their place here).
+    verify('{}', {}, accessToken ?? 'stand-in', this.#checks);
+    if (store !== undefined) {
+      for (const method of ['claim', 'done', 'release']) {
+        checkFunction(store?.[method], `options.store.${method}`);
+      }
+    }
+    if (onDelivery !== undefined) checkFunction(onDelivery, 'options.onDelivery');
+    this.#accessToken = accessToken;
+    this.#getAccessToken = getAccessToken;
+    this.#store = store;
+    this.#onDelivery = onDelivery;
+    this.#leaseMs = Math.ceil(1000 * positiveSeconds(options.leaseSeconds, 60, 'leaseSeconds'));
+    this.#doneTtlMs = Math.ceil(
+      1000 * positiveSeconds(options.doneTtlSeconds, 7 * 24 * 3600, 'doneTtlSeconds'),
+    );
+    this.#storeTimeoutMs = Math.ceil(
+      1000 * positiveSeconds(options.storeTimeoutSeconds, 5, 'storeTimeoutSeconds'),
+    );
+  }
+
+  /**
+   * Runs `handler(event, { name, connectionId })` for events of `name` (or of any of `names`):
+   * `contact.created`, `eventAttendee.deleted`, `status.READY` …
+   */
+  on(names, handler) {
+    const list = Array.isArray(names) ? names : [names];
+    if (list.length === 0) throw new TypeError('names: expected at least one event name');
+    for (const name of list) {
+      if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+        throw new TypeError(
+          `names: ${JSON.stringify(name)} is not an event name; expected ` +
+            '<objectType>.<created|updated|deleted> (e.g. contact.created) or status.<STATUS> (e.g. status.READY)',
+        );
+      }
+    }
+    checkFunction(handler, 'handler');
+    for (const name of list) {
+      if (!this.#handlers.has(name)) this.#handlers.set(name, []);
+      this.#handlers.get(name).push(handler);
+    }
+    return this;
+  }
+
+  /** Runs `handler(event, { name, connectionId })` for every event, unknown kinds included. */
+  onAny(handler) {
+    checkFunction(handler, 'handler');
+    this.#anyHandlers.push(handler);
+    return this;
+  }
+
+  /** Calls `handler(error, event)` for each handler that throws (its own errors are ignored). */
+  onError(handler) {
+    checkFunction(handler, 'handler');
+    this.#errorHandlers.push(handler);
+    return this;
+  }
+
+  /**
+   * Verifies `{ body, headers }` (the raw body, or the parsed JSON object) and runs the event's
+   * handlers: resolves with the event once they succeeded (a done duplicate: at once, running
+   * nothing), rejects with a VesselWebhookError (`toHttp()`/`toResponse()` is the answer to send).
+   * `request` is what getAccessToken receives (default: this argument).
+   */
+  verifyAndReceive(delivery) {
+    if (delivery === null || typeof delivery !== 'object') {
+      throw new TypeError('delivery: expected { body, headers }');
+    }
+    const { body, headers, request = delivery } = delivery;
+    return this.#deliver(headers, async (connectionId) => {
+      const tokens = await this.#tokensFor(connectionId, request);
+      return constructEvent(body, headers, tokens, this.#checks);
+    });
+  }
+
+  /** The Fetch API handler (Workers, Hono, Next.js route handlers, Deno, Bun): its Response. */
+  async fetch(request) {
+    try {
+      await this.#receiveRequest(request, request);
+    } catch (error) {
+      if (error instanceof VesselWebhookError) return error.toResponse();
+      throw error;
+    }
+    return new Response(RECEIVED, { status: 200, headers: JSON_HEADERS });
+  }
+
+  /**
+   * Middleware for Express, Connect, NestJS and node:http (`(req, res, next?)`): answers the
+   * delivery itself — 200 `{"received":true}`, or the error's status and `{ "error": CODE }`.
+   * It reads the body itself, capped at maxBodyBytes, unless a body parser read it before (then
+   * it verifies what the parser left in req.body, as vessel-webhooks/express does). Other errors
+   * (getAccessToken's own) go to next(error), or without next are answered 500.
+   */
+  middleware() {
+    return async (req, res, next) => {
+      let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
+      try {
+        if (req.readableDidRead) {
+          await this.verifyAndReceive({ body: req.body, headers: req.headers, request: req });
+        } else {
+          await this.#receiveRequest({ headers: req.headers, body: streamOf(req) }, req);
+        }
+      } catch (error) {
+        // Discard what is left of the body unbuffered, so the connection can carry the answer.
+        req.resume();
+        if (error instanceof VesselWebhookError) {
+          answer = error.toHttp();
+        } else if (typeof next === 'function') {
+          next(error);
+          return;
+        } else {
+          answer = { status: 500, headers: {}, body: '' };
+        }
+      }
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    };
+  }
+
+  /** A Fetch-style request (headers, body stream) through verifyRequest, then the handlers. */
+  #receiveRequest(request, resolverRequest) {
+    const tokens =
+      this.#getAccessToken === undefined
+        ? this.#accessToken
+        : (connectionId) => this.#getAccessToken(connectionId, resolverRequest);
+    return this.#deliver(request?.headers, () => verifyRequest(request, tokens, this.#checks));
+  }
+
+  /** The access token(s) for a connection: getAccessToken's, or SIGNATURE_MISMATCH. */
+  async #tokensFor(connectionId, request) {
+    if (this.#getAccessToken === undefined) return this.#accessToken;
+    const tokens =
+      connectionId === undefined ? undefined : await this.#getAccessToken(connectionId, request);
+    if (tokens !== undefined && tokens !== null) return tokens;
+    throw new VesselWebhookError(
+      'SIGNATURE_MISMATCH',
+      `x-vessel-connection-id: ${connectionId === undefined ? 'absent' : 'no access token for this connection'}`,
+    );
+  }
+
+  /** One delivery: verify (`authenticate`), claim, run, mark; reports it to onDelivery. */
+  async #deliver(headers, authenticate) {
+    const started = Date.now();
+    const connectionId = getConnectionId(headers);
+    const info = {
+      outcome: 'refused',
+      code: undefined,
+      status: 200,
+      connectionId,
+      eventId: undefined,
+    };
+    try {
+      const event = await authenticate(connectionId);
+      info.eventId = event.eventId;
+      info.outcome = await this.#receive(event, connectionId);
+      return event;
+    } catch (error) {
+      if (error instanceof VesselWebhookError) {
+        info.code = error.code;
+        info.status = error.status;
+        if (error.code === 'EVENT_IN_PROGRESS') info.outcome = 'in-progress';
+        else if (info.eventId !== undefined) info.outcome = 'failed';
+      } else {
+        info.outcome = 'failed';
+        info.status = 500;
+      }
+      throw error;
+    } finally {
+      info.ms = Date.now() - started;
+      this.#report(info);
+    }
+  }
+
+  #report(info) {
+    if (this.#onDelivery === undefined) return;
+    try {
+      // A logger's failure (sync or async) never changes the answer.
+      Promise.resolve(this.#onDelivery(info)).catch(() => {});
+    } catch {
+      // ignored, as above
+    }
+  }
+
+  /** Runs the handlers of a verified event under the store's claim: its outcome. */
+  async #receive(event, connectionId) {
+    const name = eventName(event);
+    const handlers = [
+      ...((name !== undefined && this.#handlers.get(name)) || []),
+      ...this.#anyHandlers,
+    ];
+    // Nothing to run: nothing to claim either.
+    if (handlers.length === 0) return 'processed';
+    if (this.#store === undefined) {
+      await this.#run(handlers, event, name, connectionId);
+      return 'processed';
+    }
+    const key = keyOf(connectionId, event.eventId);
+    const token = newToken();
+    const claim = await this.#call('claim', key, token, this.#leaseMs);
+    if (claim === 'done') return 'duplicate';
+    if (claim === 'busy') {
+      throw new VesselWebhookError(
+        'EVENT_IN_PROGRESS',
+        'eventId: this event is being processed by another delivery; retry later',
+      );
+    }
+    if (claim !== 'claimed') {
+      throw storeError('claim', "expected 'claimed', 'busy' or 'done'");
+    }
+    try {
+      await this.#run(handlers, event, name, connectionId);
+    } catch (error) {
+      // Released so that the retry runs it; when the store cannot, the lease expires instead.
+      await this.#call('release', key, token).catch(() => {});
+      throw error;
+    }
+    await this.#call('done', key, token, this.#doneTtlMs);
+    return 'processed';
+  }
+
+  /** Runs the handlers concurrently; rejects with HANDLER_FAILED when one of them threw. */
+  async #run(handlers, event, name, connectionId) {
+    const context = { name, connectionId };
+    const results = await Promise.allSettled(
+      handlers.map(async (handler) => handler(event, context)),
+    );
+    const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
+    if (errors.length === 0) return;
+    for (const error of errors) {
+      for (const onError of this.#errorHandlers) {
+        try {
+          Promise.resolve(onError(error, event)).catch(() => {});
+        } catch {
+          // an error handler's own failure is ignored
+        }
+      }
+    }
+    throw new VesselWebhookError(
+      'HANDLER_FAILED',
+      `handlers: ${errors.length} of ${handlers.length} failed for this event; answered 500 so that Vessel retries`,
+      { cause: errors.length === 1 ? errors[0] : new AggregateError(errors) },
+    );
+  }
+
+  /** A store call within the deadline: STORE_UNAVAILABLE when it throws or does not answer. */
+  #call(what, ...args) {
+    let timer;
+    const deadline = new Promise((_, reject) => {
+      timer = setTimeout(
+        () => reject(storeError(what, `no answer within ${this.#storeTimeoutMs} ms`)),
+        this.#storeTimeoutMs,
+      );
+    });
+    const call = (async () => this.#store[what](...args))().catch((error) => {
+      throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
+    });
+    return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+  }
+}
+
+export { memoryStore } from './stores/memory.js';
+export { redisStore } from './stores/redis.js';
+export { postgresStore } from './stores/postgres.js';
+export { durableObjectStore, VesselEventStore } from './stores/durable-object.js';

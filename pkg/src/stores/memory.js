@@ -1,0 +1,34 @@
+// memoryStore(): the receiver's store for one process (README, "Receiver"). Every store keeps,
+// per event key, either a claim (its token, until its lease ends) or DONE (until its TTL ends).
+export const DONE = 'done';
+
+/** A store in this process's memory: claims and done marks are lost when it exits. */
+export function memoryStore() {
+  const entries = new Map();
+  let claims = 0;
+  /** The key's entry while it lasts. */
+  const live = (key, now) => {
+    const entry = entries.get(key);
+    if (entry === undefined || entry.expires > now) return entry;
+    entries.delete(key);
+    return undefined;
+  };
+  return {
+    async claim(key, token, leaseMs) {
+      const now = Date.now();
+      claims += 1;
+      // Now and then, forget what has expired (the store would otherwise only grow).
+      if (claims % 1024 === 0) for (const k of entries.keys()) live(k, now);
+      const entry = live(key, now);
+      if (entry !== undefined) return entry.token === DONE ? 'done' : 'busy';
+      entries.set(key, { token, expires: now + leaseMs });
+      return 'claimed';
+    },
+    async done(key, token, ttlMs) {
+      entries.set(key, { token: DONE, expires: Date.now() + ttlMs });
+    },
+    async release(key, token) {
+      if (entries.get(key)?.token === token) entries.delete(key);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// postgresStore(pool): the receiver's store in PostgreSQL, with the user's `pg` Pool. One table,
+// one row per event key: a claim's token or 'done', and when it expires (the database's clock,
+// so the instances' clocks do not matter).
+import { DONE } from './memory.js';
+
+const SWEEP_EVERY = 1000;
+
+/**
+ * A store in PostgreSQL table `table` (default `vessel_webhook_events`), created when missing on
+ * first use — under a transaction-scoped advisory lock, so that instances starting together
+ * create it once.
+ */
+export function postgresStore(pool, options = {}) {
+  if (typeof pool?.query !== 'function' || typeof pool?.connect !== 'function') {
+    throw new TypeError('pool: expected a pg Pool');
+  }
+  const { table = 'vessel_webhook_events' } = options;
+  if (typeof table !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(table)) {
+    throw new TypeError('options.table: expected a lower-case SQL name ([a-z_][a-z0-9_]*)');
+  }
+  const claimSql = `WITH claim AS (
+      INSERT INTO ${table} AS e (key, token, expires_at)
+      VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
+      ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at
+        WHERE e.expires_at <= clock_timestamp()
+      RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT token FROM ${table} WHERE key = $1) AS token`;
+  const doneSql = `INSERT INTO ${table} (key, token, expires_at)
+    VALUES ($1, '${DONE}', clock_timestamp() + $2::float8 * interval '1 millisecond')
+    ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`;
+
+  let ready;
+  /** Creates the table once per store (again after a failure). */
+  const setUp = () => {
+    ready ??= (async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
+        await client.query(
+          `CREATE TABLE IF NOT EXISTS ${table} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`,
+        );
+        await client.query(
+          `CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at)`,
+        );
+        await client.query('COMMIT');
+        client.release();
+      } catch (error) {
+        // A broken connection is not returned to the pool.
+        client.release(error);
+        throw error;
+      }
+    })().catch((error) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+
+  let claims = 0;
+  return {
+    async claim(key, token, leaseMs) {
+      await setUp();
+      claims += 1;
+      if (claims % SWEEP_EVERY === 0) {
+        // Rows past their time are free to claim already; deleting them only keeps the table
+        // small. The condition is re-checked on a row claimed meanwhile, which stays.
+        pool.query(`DELETE FROM ${table} WHERE expires_at < clock_timestamp()`).catch(() => {});
+      }
+      const { rows } = await pool.query(claimSql, [key, token, leaseMs]);
+      if (rows[0].claimed) return 'claimed';
+      return rows[0].token === DONE ? 'done' : 'busy';
+    },
+    async done(key, token, ttlMs) {
+      await setUp();
+      await pool.query(doneSql, [key, ttlMs]);
+    },
+    async release(key, token) {
+      await setUp();
+      await pool.query(`DELETE FROM ${table} WHERE key = $1 AND token = $2`, [key, token]);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// The receiver's semantics with memoryStore() (tests/js/receiver/suite.mjs).
+import { memoryStore } from 'vessel-webhooks';
+import { createApp } from './receiver/app.mjs';
+import { storeSuite, LEASE_SECONDS } from './receiver/suite.mjs';
+
+storeSuite(async () => {
+  const app = createApp({ store: memoryStore(), leaseSeconds: LEASE_SECONDS });
+  return {
+    fetch: (path, init) => app(new Request(`http://receiver.test${path}`, init)),
+    stop() {},
+  };
+});
