@@ -58,6 +58,21 @@ const frameworks = {
     const port = await listen(t, app.listen(0, '127.0.0.1'));
     return `http://127.0.0.1:${port}/hook`;
   },
+  async 'koa, after a JSON body parser'(t, webhooks) {
+    // As @koa/bodyparser does: the stream read, the parsed value in ctx.request.body.
+    const app = new Koa();
+    app.use(async (ctx, next) => {
+      let text = '';
+      for await (const chunk of ctx.req) text += chunk;
+      ctx.request.body = JSON.parse(text);
+      await next();
+    });
+    const router = new Router();
+    router.post('/hook', koaWebhook(webhooks));
+    app.use(router.routes());
+    const port = await listen(t, app.listen(0, '127.0.0.1'));
+    return `http://127.0.0.1:${port}/hook`;
+  },
   async hono(t, webhooks) {
     const app = new Hono();
     app.post('/hook', honoWebhook(webhooks));
@@ -186,7 +201,7 @@ for (const [name, mount] of Object.entries(frameworks)) {
     );
     assertRefused(
       await post(url, body, { 'x-vessel-connection-id': 'conn_a' }),
-      400,
+      401,
       'MISSING_HEADER',
     );
     assert.deepEqual(ran, [event.eventId]);
