@@ -14,14 +14,11 @@
 // effect awaits its done mark.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, chownSync, rmSync, existsSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import net from 'node:net';
 import pg from 'pg';
 import { sign } from 'vessel-webhooks';
+import { startPostgres } from './many-instances/services.mjs';
 
 const EVENTS = 2000;
 const INSTANCES = 4;
@@ -29,48 +26,7 @@ const CONCURRENCY = 48;
 const LEASE_SECONDS = 2;
 const TOKEN = 'tok_many_3b9d27e1';
 const CONNECTION = 'conn_many';
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A private PostgreSQL server in a temporary directory (as `postgres` when run as root). */
-async function startPostgres() {
-  const dir = mkdtempSync(join(tmpdir(), 'vessel-many-'));
-  const asRoot = process.getuid?.() === 0;
-  const run = (tool, args) =>
-    execFileSync(
-      asRoot ? 'runuser' : join(PG_BIN, tool),
-      asRoot ? ['-u', 'postgres', '--', join(PG_BIN, tool), ...args] : args,
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-  if (asRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres']));
-    chownSync(dir, uid, uid);
-  }
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = probe.address().port;
-  probe.close();
-  const data = join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = () =>
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', options, '-w', 'start']);
-  const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-  start();
-  return {
-    port,
-    start,
-    stop,
-    remove() {
-      try {
-        stop();
-      } catch {
-        // already stopped
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** A receiver process: its port, its last report, and a way to wait for a report. */
 async function startReceiver(pgPort) {
@@ -129,7 +85,6 @@ test(
     timeout: 90_000,
   },
   async () => {
-    assert.ok(existsSync(join(PG_BIN, 'initdb')), `PostgreSQL is expected in ${PG_BIN} (PG_BIN)`);
     const postgres = await startPostgres();
     const receivers = [];
     after(() => {
@@ -208,7 +163,7 @@ test(
       postgres.stop();
       const before503 = statuses.get(503) ?? 0;
       // Deliveries during the outage (the last assertions check that some were answered 503).
-    await until(() => (statuses.get(503) ?? 0) > before503, 5000);
+      await until(() => (statuses.get(503) ?? 0) > before503, 5000);
       await wait(500);
       postgres.start();
       setGate(alive, 'open');
