@@ -1,16 +1,21 @@
 // Internal to the Node adapters (vessel-webhooks/fastify and /koa): a Node IncomingMessage as the
 // Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
-// entry point: each adapter's bundle (scripts/build.sh) carries its own copy.
+// entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
+// import, so that any module may use streamOf (the receiver's middleware and express.js have the
+// same function: one of them can import this one).
 
-/** The request stream as a Fetch API body, read only when the receiver pulls it. */
-function streamOf(req) {
+/**
+ * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
+ * that a size cap stops the reading).
+ */
+export function streamOf(req) {
   const chunks = req.iterator({ destroyOnReturn: false });
   return new ReadableStream(
     {
       async pull(controller) {
         const { done, value } = await chunks.next();
         if (done) controller.close();
-        else controller.enqueue(value);
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       },
       // Over the receiver's size cap: stop reading but keep the socket, so that the 413 is
       // written; what is left is discarded unbuffered.
