@@ -102,7 +102,7 @@ function post(port, { body, headers }) {
 }
 
 const postgres = await startPostgres();
-const redisServer = await startRedis();
+const redisServer = await startRedis({ durable: false });
 const pool = new pg.Pool({ host: '127.0.0.1', port: postgres.port, user: 'postgres', max: 10 });
 const redis = createClient({ url: `redis://127.0.0.1:${redisServer.port}` });
 await redis.connect();

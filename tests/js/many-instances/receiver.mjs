@@ -1,5 +1,6 @@
 // One of the many-instances test's receivers (../many-instances.test.mjs), forked with an IPC
-// channel: node:http + webhooks.middleware() with postgresStore, on 127.0.0.1. Its handler does
+// channel: node:http + webhooks.middleware() with postgresStore, or redisStore (node-redis) when
+// REDIS_PORT is set, on 127.0.0.1. Its handler does
 // some work, fails at random before its effect, and records its effect as one row in PostgreSQL.
 // The parent steers the point before the effect (the gate) to kill or restart deterministically:
 //   { gate: 'open' }        run handlers
@@ -10,9 +11,10 @@
 // finished yet, the one window where a kill or a store outage would make a handler run twice.
 import http from 'node:http';
 import pg from 'pg';
-import { VesselWebhooks, postgresStore } from 'vessel-webhooks';
+import { createClient } from 'redis';
+import { VesselWebhooks, postgresStore, redisStore } from 'vessel-webhooks';
 
-const { PG_PORT, TOKEN, LEASE_SECONDS, FAIL_RATE } = process.env;
+const { PG_PORT, REDIS_PORT, TOKEN, LEASE_SECONDS, FAIL_RATE } = process.env;
 const pool = new pg.Pool({
   host: '127.0.0.1',
   port: Number(PG_PORT),
@@ -24,6 +26,18 @@ const pool = new pg.Pool({
 // Idle connections dropped by the store's restart: the pool replaces them.
 pool.on('error', () => {});
 
+/** The store: Redis when REDIS_PORT is set (reconnecting after its restart), else PostgreSQL. */
+async function store() {
+  if (REDIS_PORT === undefined) return postgresStore(pool);
+  const client = createClient({
+    url: `redis://127.0.0.1:${REDIS_PORT}`,
+    socket: { reconnectStrategy: () => 50 },
+  });
+  client.on('error', () => {}); // while the server restarts; the receiver answers 503
+  await client.connect();
+  return redisStore(client);
+}
+
 let gate = 'open';
 let ack = 0; // the last gate message's seq, so that the parent can tell reports after it
 const awaitingDone = new Set();
@@ -32,7 +46,7 @@ const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const webhooks = new VesselWebhooks({
   accessToken: TOKEN,
-  store: postgresStore(pool),
+  store: await store(),
   leaseSeconds: Number(LEASE_SECONDS),
   storeTimeoutSeconds: 2,
   onDelivery(info) {

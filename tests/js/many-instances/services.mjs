@@ -74,17 +74,44 @@ export async function startPostgres() {
   };
 }
 
-/** A private redis-server without persistence; `port`, `remove()`. */
-export async function startRedis() {
+/**
+ * A private redis-server: `port`, `stop()`, `start()` (again, on the same port, with what it had:
+ * an append-only file fsynced at every write, as a store that must survive a restart needs; with
+ * `durable: false` no persistence, for the bench), `remove()`.
+ */
+export async function startRedis({ durable = true } = {}) {
   const port = await freePort();
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  await Promise.race([
-    listening(port),
-    once(server, 'error').then(([error]) => Promise.reject(error)),
-  ]);
-  return { port, remove: () => server.kill() };
+  const dir = mkdtempSync(join(tmpdir(), 'vessel-redis-'));
+  let server;
+  const start = async () => {
+    server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''].concat([
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ]),
+      { stdio: 'ignore' },
+    );
+    await Promise.race([
+      listening(port),
+      once(server, 'error').then(([error]) => Promise.reject(error)),
+    ]);
+  };
+  const stop = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    server.kill();
+    await once(server, 'exit');
+  };
+  await start();
+  return {
+    port,
+    start,
+    stop,
+    async remove() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
