@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -271,4 +272,35 @@ test('fastify: a plugin registered without a receiver fails to start', async () 
   const app = Fastify();
   app.register(vesselWebhooks, {});
   await assert.rejects(app.ready(), { name: 'TypeError', message: /^options\.webhooks: / });
+});
+
+test('require: the CommonJS builds, with the receiver from require', async (t) => {
+  const require = createRequire(import.meta.url);
+  const { VesselWebhooks: RequiredReceiver } = require('vessel-webhooks');
+  const webhooks = new RequiredReceiver({ accessToken: tokens.get('conn_a') });
+  const ran = [];
+  webhooks.on('contact.created', (event) => ran.push(event.eventId));
+  // Fastify's usual CommonJS form: register what require gives (an ES module's namespace).
+  const app = Fastify();
+  app.register(require('vessel-webhooks/fastify'), { webhooks, prefix: '/hook' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const fastifyUrl = `http://127.0.0.1:${app.server.address().port}/hook`;
+
+  const koa = new Koa();
+  koa.use(require('vessel-webhooks/koa').vesselWebhook(webhooks));
+  const koaUrl = `http://127.0.0.1:${await listen(t, koa.listen(0, '127.0.0.1'))}/`;
+
+  const hono = new Hono();
+  hono.post('/', require('vessel-webhooks/hono').vesselWebhook(webhooks));
+  const honoServer = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' });
+  const honoUrl = `http://127.0.0.1:${await listen(t, honoServer)}/`;
+
+  for (const url of [fastifyUrl, koaUrl, honoUrl]) {
+    const event = contactEvent();
+    assert.ok(is2xx(await deliver(url, event)));
+    assert.equal(ran.at(-1), event.eventId);
+    assertRefused(await deliver(url, event, 'conn_a', 'tok_guess'), 401, 'SIGNATURE_MISMATCH');
+  }
+  assert.equal(ran.length, 3);
 });
