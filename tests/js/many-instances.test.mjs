@@ -24,7 +24,7 @@ import { startPostgres, startRedis } from './many-instances/services.mjs';
 const EVENTS = 2000;
 const INSTANCES = 4;
 const CONCURRENCY = 48;
-const LEASE_SECONDS = 2;
+const LEASE_SECONDS = 5; // far above a handler (~20 ms) even on a loaded machine; a kill costs one lease
 const TOKEN = 'tok_many_3b9d27e1';
 const CONNECTION = 'conn_many';
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
