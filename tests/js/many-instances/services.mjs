@@ -1,15 +1,24 @@
 // Private database servers for the many-instances test and bench/receiver.mjs: each in a
-// temporary directory on a free loopback port, stopped and removed by `remove()`. PostgreSQL's
-// binaries are looked up in PG_BIN (default: Debian's PostgreSQL 15); as root, its tools run as
-// the `postgres` user (initdb refuses root).
+// temporary directory on a free loopback port, stopped and removed by `remove()`. Private, not
+// the shared ones of scripts/services.sh (whose install step provides the binaries): the test
+// restarts its store, which would cut off the store tests that node --test runs alongside. As
+// root, PostgreSQL's tools run as the `postgres` user (initdb refuses root).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, chownSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, chownSync, rmSync, existsSync, readdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** PG_BIN, else Debian's PostgreSQL 15, else the newest installed (as scripts/services.sh). */
+function pgBin() {
+  if (process.env.PG_BIN !== undefined) return process.env.PG_BIN;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)) : [];
+  const version = versions.includes('15') ? '15' : versions.sort((a, b) => b - a)[0];
+  return join(root, version ?? '15', 'bin');
+}
+const PG_BIN = pgBin();
 
 /** A free TCP port on 127.0.0.1. */
 async function freePort() {
