@@ -209,6 +209,13 @@ for (const [name, mount] of Object.entries(frameworks)) {
     // The other connection's token, through the resolver.
     assert.ok(is2xx(await deliver(url, forged, 'conn_b')));
     assert.deepEqual(ran, [event.eventId, forged.eventId]);
+    // Whatever the content type says (Fastify refuses types it has no parser for: 415).
+    const plain = contactEvent();
+    const plainBody = JSON.stringify(plain);
+    const plainHeaders = sign(plainBody, tokens.get('conn_a'), { connectionId: 'conn_a' });
+    const asText = await post(url, plainBody, { ...plainHeaders, 'content-type': 'text/plain' });
+    assert.ok(is2xx(asText), `${asText.status} ${asText.text}`);
+    assert.deepEqual(ran, [event.eventId, forged.eventId, plain.eventId]);
   });
 
   test(`${name}: a failing handler is 500 HANDLER_FAILED, and its retry runs it`, async (t) => {
