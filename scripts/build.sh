@@ -56,6 +56,11 @@ node_modules/.bin/esbuild pkg/src/express.js --bundle --format=cjs --platform=no
 # vessel-webhooks/samples for require, from the generated ESM (one generated copy, not two).
 node_modules/.bin/esbuild pkg/src/samples.js --bundle --format=cjs --platform=neutral --log-level=warning \
   --outfile=pkg/dist/samples.cjs
+# The framework adapters for require (they import no framework: the user passes it in).
+for adapter in fastify koa hono; do
+  node_modules/.bin/esbuild "pkg/src/$adapter.js" --bundle --format=cjs --platform=node \
+    --log-level=warning --outfile="pkg/dist/$adapter.cjs"
+done
 # npm shows the package's README: the repository's, copied with the licenses and the changelog
 # (git-ignored in pkg/).
 cp README.md CHANGELOG.md LICENSE-MIT LICENSE-APACHE pkg/
