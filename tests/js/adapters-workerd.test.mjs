@@ -10,7 +10,7 @@ const tokens = { conn_a: 'tok_a_0b7e22c4' };
 let worker;
 
 before(async () => {
-  worker = await startWorker('tests/js/adapters/worker.js', { VESSEL_TOKENS: tokens });
+  worker = await startWorker('tests/js/adapters/worker.js', { kv: { VESSEL_TOKENS: tokens } });
 });
 after(() => worker?.dispose());
 
