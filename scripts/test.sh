@@ -31,7 +31,7 @@ cargo fmt --check --manifest-path fuzz/Cargo.toml
 bash scripts/fuzz.sh 20
 step "JS tests (packed package)"
 bash scripts/test-js.sh
-step "bundlers and Next.js (packed package, installed above; README: Bundlers and frameworks in the tests)"
+step "bundlers and Next.js (packed package, installed above; README: Bundlers, Next.js and workerd in the test command)"
 [[ -x /usr/bin/chromium ]] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 (cd target/js-app && node --test --test-concurrency=1 tests/bundlers/)
 step "types (generated models up to date; tests/types against the packed package)"
