@@ -584,6 +584,28 @@ fn write_digits(negative: bool, digits: &str, n: i64, out: &mut String) {
 mod tests {
     use super::*;
 
+    /// A deterministic pseudo-random sequence (xorshift64).
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// 1 to `max` random digits, a decimal point after the first one half of the time.
+    fn random_digits(next: &mut impl FnMut() -> u64, max: u64) -> String {
+        let len = 1 + (next() % max) as usize;
+        let mut digits: String = (0..len)
+            .map(|_| char::from(b'0' + (next() % 10) as u8))
+            .collect();
+        if next().is_multiple_of(2) && len > 1 {
+            digits.insert(1 + (next() as usize % (len - 1)), '.');
+        }
+        digits
+    }
+
     /// The fast paths and the big integers each read `raw` as std does.
     fn same(raw: &str) {
         let expected: f64 = raw.parse().expect("valid number");
@@ -674,21 +696,9 @@ mod tests {
     /// and exponent, over the whole range, subnormals included.
     #[test]
     fn random_numbers_match_std() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
-            let len = 1 + (next() % 25) as usize;
-            let mut digits: String = (0..len)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            if next() % 2 == 0 && len > 1 {
-                digits.insert(1 + (next() as usize % (len - 1)), '.');
-            }
+            let digits = random_digits(&mut next, 25);
             let exp = (next() % 700) as i64 - 350;
             same(&format!("{digits}e{exp}"));
             // Exactly halfway between two doubles m·2^e and (m+1)·2^e: (2m+1)·2^(e−1), written
@@ -714,13 +724,7 @@ mod tests {
     /// printing the f64 std reads from it, over the whole range and at its edges.
     #[test]
     fn short_decimals_print_as_their_f64() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let check = |raw: &str| {
             let (mut short, mut exact) = (String::new(), String::new());
             write_canonical(raw.as_bytes(), &mut short);
@@ -753,13 +757,7 @@ mod tests {
             check(raw);
         }
         for _ in 0..100_000 {
-            let len = 1 + (next() % 15) as usize;
-            let mut digits: String = (0..len)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            if next() % 2 == 0 && len > 1 {
-                digits.insert(1 + (next() as usize % (len - 1)), '.');
-            }
+            let digits = random_digits(&mut next, 15);
             let exp = (next() % 660) as i64 - 330;
             check(&format!("{digits}e{exp}"));
             check(&format!("-{digits}"));
