@@ -1,5 +1,6 @@
 // `npm run bench`: the packed package against the seed's own code and against the fastest
-// SHA-256 a user could paste instead, on realistic 2 KB, 64 KB and 1 MB events, in one run.
+// SHA-256 a user could paste instead, on realistic 2 KB, 64 KB and 1 MB events, in one run; then
+// the cost of rejecting hostile 4 MiB bodies beside V8 (bench/adversarial.mjs).
 // Results are ratios to the seed reference (higher is faster); record them in BENCHMARKS.md.
 import { createHash, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { Bench } from 'tinybench';
 import { createSHA256 } from 'hash-wasm';
 import { constructEvent, parse, sign, verify } from 'vessel-webhooks';
 import { event } from './events.mjs';
+import { measureAdversarial } from './adversarial.mjs';
 import { measureCompile, measureWorkerd } from './workerd.mjs';
 
 const TOKEN = 'tok_live_5f2c8d0e9a7b';
@@ -133,6 +135,10 @@ for (const [label, size] of [
   });
 }
 console.table(rows);
+// Issue 14: rejecting hostile 4 MiB bodies (wrong signature, current timestamp) beside V8's own
+// JSON.stringify(JSON.parse(body)); bounds: ratio ≤ 2, memory growth ≤ 16× the body.
+console.log('adversarial 4 MiB bodies, rejected by verify(string):');
+console.table(measureAdversarial());
 await measureWorkerd(event);
 const { compileMs, bytes } = measureCompile();
 console.log(`cold start: compiling the ${bytes}-byte .wasm: ${compileMs.toFixed(2)} ms`);

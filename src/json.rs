@@ -5,9 +5,10 @@
 //! Both share one grammar, the scanners below: exactly RFC 8259 JSON in valid UTF-8 (whitespace
 //! is space, tab, LF, CR; no BOM, no comments, no trailing commas, no leading zeros), nested at
 //! most [`MAX_DEPTH`] containers deep. The check builds nothing: an iterative skipper validates
-//! what it does not pick, and notes where the picked values are. The canonical form builds the
-//! whole document; its recursion is bounded by [`MAX_DEPTH`], so hostile nesting is an error and
-//! never a stack overflow.
+//! what it does not pick, and notes where the picked values are. The canonical form is written
+//! while the document is read, without building it (a tree cost ~35× the body, issue 14); its
+//! recursion is bounded by [`MAX_DEPTH`], so hostile nesting is an error and never a stack
+//! overflow.
 //!
 //! In the canonical form, strings are kept in their canonical escaped form (what
 //! `JSON.stringify` would print between the quotes), a one-to-one spelling of the decoded UTF-16
@@ -263,26 +264,77 @@ struct Member {
 /// such: one spelling per decoded key) in the order `JSON.parse` then `JSON.stringify` give
 /// them, as the index of the member whose text to write: each key once, at its first position,
 /// with its last value (the same key text); array indices ascending before the other keys in
-/// first-seen order. Sorting keeps this O(n log n) for hostile objects with many keys.
-fn member_order<'t>(text: &'t str, members: &[Member]) -> Vec<(u64, &'t str, usize)> {
-    // Both sorts below use one element type and its natural order, so the wasm holds one copy of
-    // the sort code. First by key, then position: equal keys stay in document order.
-    let mut order: Vec<(u64, &str, usize)> = members
+/// first-seen order. `None` when that is the members as they are (most objects).
+///
+/// Duplicates are found with a hash table of first positions (linear: an object of a million
+/// keys costs what V8's own parse of it costs); only an object that needs reordering is sorted.
+fn member_order(text: &str, members: &[Member]) -> Option<Vec<usize>> {
+    let key = |m: &Member| text.get(m.start + 1..m.value - 2).unwrap_or_default();
+    let hash = |key: &str| {
+        key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+    };
+    // Slots hold a first position + 1 (0: empty); last[i] is where the value of the key first
+    // seen at i comes from, usize::MAX for a later duplicate.
+    let size = (2 * members.len()).next_power_of_two();
+    let mut slots = vec![0u32; size];
+    let mut last: Vec<usize> = (0..members.len()).collect();
+    let mut reorder = false;
+    let mut previous_index: Option<u32> = None;
+    let mut seen_other = false;
+    for (i, m) in members.iter().enumerate() {
+        let k = key(m);
+        let mut at = hash(k) as usize & (size - 1);
+        loop {
+            match slots.get(at).copied() {
+                Some(0) => {
+                    if let Some(slot) = slots.get_mut(at) {
+                        *slot = i as u32 + 1;
+                    }
+                    // In place so far: indices ascending, all before the other keys.
+                    match array_index(k) {
+                        Some(n) => {
+                            reorder |= seen_other || previous_index.is_some_and(|p| p > n);
+                            previous_index = Some(n);
+                        }
+                        None => seen_other = true,
+                    }
+                    break;
+                }
+                Some(first) => {
+                    let first = first as usize - 1;
+                    if members.get(first).map(key) == Some(k) {
+                        reorder = true;
+                        if let Some(l) = last.get_mut(first) {
+                            *l = i;
+                        }
+                        if let Some(l) = last.get_mut(i) {
+                            *l = usize::MAX;
+                        }
+                        break;
+                    }
+                    at = (at + 1) & (size - 1);
+                }
+                None => break,
+            }
+        }
+    }
+    if !reorder {
+        return None;
+    }
+    let mut ranked: Vec<(u64, usize)> = members
         .iter()
+        .zip(&last)
         .enumerate()
-        .map(|(i, m)| (0, text.get(m.start + 1..m.value - 2).unwrap_or_default(), i))
-        .collect();
-    order.sort_unstable();
-    let mut folded: Vec<(u64, &str, usize)> = order
-        .chunk_by(|a, b| a.1 == b.1)
-        .filter_map(|group| {
-            let (&(_, key, first), &(_, _, last)) = (group.first()?, group.last()?);
-            let rank = array_index(key).map_or((1 << 32) + first as u64, u64::from);
-            Some((rank, key, last))
+        .filter(|&(_, (_, &l))| l != usize::MAX)
+        .map(|(first, (m, &l))| {
+            let rank = array_index(key(m)).map_or((1 << 32) + first as u64, u64::from);
+            (rank, l)
         })
         .collect();
-    folded.sort_unstable();
-    folded
+    ranked.sort_unstable();
+    Some(ranked.into_iter().map(|(_, l)| l).collect())
 }
 
 /// `Some(n)` when `key` is a canonical array index: decimal digits without a leading zero,
@@ -738,13 +790,9 @@ impl<'a> Writer<'a> {
         if members.len() < 2 {
             return;
         }
-        let order: Vec<usize> = member_order(&self.out, members)
-            .into_iter()
-            .map(|(_, _, last)| last)
-            .collect();
-        if order.len() == members.len() && order.iter().enumerate().all(|(i, &m)| m == i) {
+        let Some(order) = member_order(&self.out, members) else {
             return;
-        }
+        };
         self.scratch.clear();
         self.scratch
             .push_str(self.out.get(open..).unwrap_or_default());

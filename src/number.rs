@@ -277,9 +277,11 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
 }
 
 /// A number in JSON grammar (or Ryū's notation) as ±w × 10^(n − k): w its first (at most 19)
-/// significant digits without trailing zeros, k how many, and whether that is all of it.
+/// significant digits without trailing zeros, also kept as text, k how many, and whether that
+/// is all of it.
 struct Decimal {
     negative: bool,
+    digits: [u8; 19],
     w: u64,
     k: i64,
     n: i64,
@@ -289,45 +291,63 @@ struct Decimal {
 impl Decimal {
     fn scan(b: &[u8]) -> Decimal {
         let negative = b.first() == Some(&b'-');
-        let mut i = usize::from(negative);
-        let (mut w, mut count, mut point, mut seen_point, mut exact) =
-            (0u64, 0i64, 0i64, false, true);
-        while let Some(&c) = b.get(i) {
-            match c {
-                b'.' => seen_point = true,
-                b'0' if count == 0 => point -= i64::from(seen_point),
-                b'0'..=b'9' => {
-                    if count < 19 {
-                        w = w * 10 + u64::from(c - b'0');
-                    } else if c != b'0' {
-                        exact = false;
-                    }
-                    count += 1;
-                    point += i64::from(!seen_point);
-                }
-                _ => break,
-            }
-            i += 1;
-        }
-        // The exponent, saturating far beyond any meaningful size.
-        let rest = b.get(i + 1..).unwrap_or_default();
-        let (exp_negative, digits) = match rest.split_first() {
-            Some((b'-', digits)) => (true, digits),
-            Some((b'+', digits)) => (false, digits),
-            _ => (false, rest),
+        let run = |from: usize| {
+            let rest = b.get(from..).unwrap_or_default();
+            let len = rest.iter().position(|c| !c.is_ascii_digit());
+            rest.get(..len.unwrap_or(rest.len())).unwrap_or_default()
         };
-        let exp = digits
-            .iter()
-            .fold(0i64, |e, &d| (e * 10 + i64::from(d - b'0')).min(1 << 40));
-        let mut k = count.min(19);
-        while w != 0 && w % 10 == 0 {
-            w /= 10;
+        let int = run(usize::from(negative));
+        let mut i = usize::from(negative) + int.len();
+        let frac = if b.get(i) == Some(&b'.') {
+            let frac = run(i + 1);
+            i += 1 + frac.len();
+            frac
+        } else {
+            &[]
+        };
+        // The significant digits (from the first non-zero one) and the point's place in them.
+        let (point, int, frac) = match int.iter().position(|&c| c != b'0') {
+            Some(p) => (
+                (int.len() - p) as i64,
+                int.get(p..).unwrap_or_default(),
+                frac,
+            ),
+            None => {
+                let zeros = frac.iter().position(|&c| c != b'0').unwrap_or(frac.len());
+                (
+                    -(zeros as i64),
+                    &[][..],
+                    frac.get(zeros..).unwrap_or_default(),
+                )
+            }
+        };
+        let mut digits = [b'0'; 19];
+        let mut k = 0;
+        for (slot, &c) in digits.iter_mut().zip(int.iter().chain(frac)) {
+            *slot = c;
+            k += 1;
+        }
+        let exact = int.iter().chain(frac).skip(19).all(|&c| c == b'0');
+        while k > 0 && digits.get(k - 1) == Some(&b'0') {
             k -= 1;
         }
+        let kept = digits.get(..k).unwrap_or_default();
+        let w = kept.iter().fold(0u64, |w, &c| w * 10 + u64::from(c - b'0'));
+        // The exponent, saturating far beyond any meaningful size.
+        let rest = b.get(i + 1..).unwrap_or_default();
+        let (exp_negative, exp) = match rest.split_first() {
+            Some((b'-', exp)) => (true, exp),
+            Some((b'+', exp)) => (false, exp),
+            _ => (false, rest),
+        };
+        let exp = exp
+            .iter()
+            .fold(0i64, |e, &d| (e * 10 + i64::from(d - b'0')).min(1 << 40));
         Decimal {
             negative,
+            digits,
             w,
-            k,
+            k: k as i64,
             n: point + if exp_negative { -exp } else { exp },
             exact,
         }
@@ -346,23 +366,11 @@ impl Decimal {
         (self.exact || eisel_lemire(self.w + 1, q) == Some(x)).then_some(x)
     }
 
-    /// The digits of w, written out.
-    fn digits<'b>(&self, buf: &'b mut [u8; 20]) -> &'b str {
-        let mut at = buf.len();
-        let mut w = self.w;
-        while w != 0 {
-            at -= 1;
-            if let Some(slot) = buf.get_mut(at) {
-                *slot = b'0' + (w % 10) as u8;
-            }
-            w /= 10;
-        }
-        std::str::from_utf8(buf.get(at..).unwrap_or_default()).unwrap_or_default()
-    }
-
     /// Number::toString of the value, given that w holds its shortest digits.
     fn write(&self, out: &mut String) {
-        write_digits(self.negative, self.digits(&mut [0; 20]), self.n, out);
+        let digits = self.digits.get(..self.k as usize).unwrap_or_default();
+        let digits = std::str::from_utf8(digits).unwrap_or_default();
+        write_digits(self.negative, digits, self.n, out);
     }
 }
 
@@ -576,6 +584,28 @@ fn write_digits(negative: bool, digits: &str, n: i64, out: &mut String) {
 mod tests {
     use super::*;
 
+    /// A deterministic pseudo-random sequence (xorshift64).
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// 1 to `max` random digits, a decimal point after the first one half of the time.
+    fn random_digits(next: &mut impl FnMut() -> u64, max: u64) -> String {
+        let len = 1 + (next() % max) as usize;
+        let mut digits: String = (0..len)
+            .map(|_| char::from(b'0' + (next() % 10) as u8))
+            .collect();
+        if next().is_multiple_of(2) && len > 1 {
+            digits.insert(1 + (next() as usize % (len - 1)), '.');
+        }
+        digits
+    }
+
     /// The fast paths and the big integers each read `raw` as std does.
     fn same(raw: &str) {
         let expected: f64 = raw.parse().expect("valid number");
@@ -666,21 +696,9 @@ mod tests {
     /// and exponent, over the whole range, subnormals included.
     #[test]
     fn random_numbers_match_std() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
-            let len = 1 + (next() % 25) as usize;
-            let mut digits: String = (0..len)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            if next() % 2 == 0 && len > 1 {
-                digits.insert(1 + (next() as usize % (len - 1)), '.');
-            }
+            let digits = random_digits(&mut next, 25);
             let exp = (next() % 700) as i64 - 350;
             same(&format!("{digits}e{exp}"));
             // Exactly halfway between two doubles m·2^e and (m+1)·2^e: (2m+1)·2^(e−1), written
@@ -706,13 +724,7 @@ mod tests {
     /// printing the f64 std reads from it, over the whole range and at its edges.
     #[test]
     fn short_decimals_print_as_their_f64() {
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let check = |raw: &str| {
             let (mut short, mut exact) = (String::new(), String::new());
             write_canonical(raw.as_bytes(), &mut short);
@@ -745,13 +757,7 @@ mod tests {
             check(raw);
         }
         for _ in 0..100_000 {
-            let len = 1 + (next() % 15) as usize;
-            let mut digits: String = (0..len)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            if next() % 2 == 0 && len > 1 {
-                digits.insert(1 + (next() as usize % (len - 1)), '.');
-            }
+            let digits = random_digits(&mut next, 15);
             let exp = (next() % 660) as i64 - 330;
             check(&format!("{digits}e{exp}"));
             check(&format!("-{digits}"));
