@@ -20,8 +20,8 @@ cargo test --no-default-features --quiet
 step "fuzz smoke (20 s per target)"
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 bash scripts/fuzz.sh 20
-step "JS tests (packed package)"
-bash scripts/test-js.sh
+step "JS tests (packed package; Redis and PostgreSQL on 127.0.0.1 for the receiver's stores)"
+bash scripts/services.sh run bash scripts/test-js.sh
 step "types (generated models up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
 node_modules/.bin/tsc -p target/js-app/tests/types
