@@ -29,8 +29,8 @@ cargo test --no-default-features --quiet
 step "fuzz smoke (20 s per target)"
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 bash scripts/fuzz.sh 20
-step "JS tests (packed package)"
-bash scripts/test-js.sh
+step "JS tests (packed package; Redis and PostgreSQL on 127.0.0.1 for the receiver's stores)"
+bash scripts/services.sh run bash scripts/test-js.sh
 step "bundlers and Next.js (packed package, installed above; README: Bundlers, Next.js and workerd in the test command)"
 [[ -x /usr/bin/chromium ]] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 (cd target/js-app && node --test --test-concurrency=1 tests/bundlers/)

@@ -370,14 +370,23 @@ export class VesselWebhooks {
   #call(what, ...args) {
     let timer;
     const deadline = new Promise((_, reject) => {
-      timer = setTimeout(
-        () => reject(storeError(what, `no answer within ${this.#storeTimeoutMs} ms`)),
-        this.#storeTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        reject(storeError(what, `no answer within ${this.#storeTimeoutMs} ms`));
+        // A claim that lands after its delivery was answered 503 is given back at once, so
+        // that the retry need not wait for its lease (node-redis and ioredis send queued
+        // commands when they reconnect).
+        if (what === 'claim') {
+          call
+            .then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
+            .catch(() => {});
+        }
+      }, this.#storeTimeoutMs);
     });
     const call = (async () => this.#store[what](...args))().catch((error) => {
       throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
     });
+    // (The late claim's own failure is of no interest: the delivery was answered already.)
+    call.catch(() => {});
     return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
   }
 }
