@@ -63,6 +63,9 @@ thread_local! {
     /// Where Node writes a string body as UTF-16, for [`utf16_to_input`].
     static UTF16: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 
+    /// Whether the last [`utf16_to_input`] met a lone surrogate (written as U+FFFD).
+    static LONE_SURROGATE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+
     /// The error of the last failed check, until JS takes it.
     static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
 
@@ -123,17 +126,26 @@ pub fn utf16_input(units: usize) -> *const u8 {
 #[wasm_bindgen]
 pub fn utf16_to_input(units: usize) -> usize {
     input(3 * units);
-    UTF16.with_borrow(|utf16| {
+    let (len, lone) = UTF16.with_borrow(|utf16| {
         INPUT.with_borrow_mut(|buf| {
             match (
                 utf16.get(..2 * units),
                 buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + 3 * units),
             ) {
                 (Some(utf16), Some(utf8)) => encode_utf8(utf16, utf8),
-                _ => 0,
+                _ => (0, false),
             }
         })
-    })
+    });
+    LONE_SURROGATE.set(lone);
+    len
+}
+
+/// Whether the string of the last [`utf16_to_input`] had a lone surrogate, which its UTF-8 (what
+/// was checked) holds as U+FFFD: JS then parses the event from those bytes, not from the string.
+#[wasm_bindgen]
+pub fn utf16_lone_surrogate() -> bool {
+    LONE_SURROGATE.get()
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON
@@ -315,8 +327,9 @@ fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]
 }
 
 /// Writes little-endian UTF-16 `src` into `dst` (at least 3 bytes per code unit) as UTF-8;
-/// returns the length written.
-fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
+/// returns the length written and whether a lone surrogate became U+FFFD.
+fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
+    let mut lone = false;
     let unit = |i: usize| {
         src.get(i..i + 2)
             .and_then(|u| <[u8; 2]>::try_from(u).ok())
@@ -336,7 +349,7 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
                     j += 1;
                 }
                 (Some(other), _) => break other,
-                (None, _) => return j,
+                (None, _) => return (j, lone),
             }
         };
         i += 2;
@@ -349,11 +362,14 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
             }
             _ => char::from_u32(u32::from(first)),
         }
-        .unwrap_or(char::REPLACEMENT_CHARACTER);
+        .unwrap_or_else(|| {
+            lone = true;
+            char::REPLACEMENT_CHARACTER
+        });
         // Room for it: 3 bytes per code unit is enough for any character.
         match dst.get_mut(j..j + c.len_utf8()) {
             Some(out) => j += c.encode_utf8(out).len(),
-            None => return j,
+            None => return (j, lone),
         }
     }
 }
