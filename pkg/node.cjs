@@ -13,6 +13,7 @@ const {
   input_to_utf16,
   utf16_address,
   hooks,
+  glue,
   ...api
 } = require('./dist/api.cjs');
 
@@ -69,5 +70,11 @@ hooks.decodeChecked = (length) => {
   const address = utf16_address();
   return readUtf16(address, address + 2 * units);
 };
+
+// Whether that string had a lone surrogate, told by the wasm's encoder (a .wasm without the export:
+// String#isWellFormed in api.js).
+if (typeof glue.utf16_lone_surrogate === 'function') {
+  hooks.writtenWellFormed = () => !glue.utf16_lone_surrogate();
+}
 
 module.exports = api;

@@ -63,6 +63,9 @@ thread_local! {
     /// Where Node writes a string body as UTF-16, for [`utf16_to_input`].
     static UTF16: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 
+    /// Whether the last [`utf16_to_input`] met a lone surrogate (written as U+FFFD).
+    static LONE_SURROGATE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+
     /// The error of the last failed check, until JS takes it.
     static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
 
@@ -124,7 +127,7 @@ pub fn utf16_input(units: usize) -> *const u8 {
 /// exactly as `TextEncoder` does (a lone surrogate becomes U+FFFD); returns the length in bytes.
 #[wasm_bindgen]
 pub fn utf16_to_input(units: usize) -> usize {
-    UTF16.with_borrow_mut(|utf16| {
+    let (len, lone) = UTF16.with_borrow_mut(|utf16| {
         let text = utf16.get(..2 * units).unwrap_or_default();
         // Above SHRINK_ABOVE, what one request leaves behind matters more than a pass over the
         // text (issue 14): room for its UTF-8 exactly, not 3 bytes per unit, and the UTF-16
@@ -135,15 +138,24 @@ pub fn utf16_to_input(units: usize) -> usize {
             3 * units
         };
         input(room);
-        let len = INPUT.with_borrow_mut(|buf| {
+        let encoded = INPUT.with_borrow_mut(|buf| {
             buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + room)
-                .map_or(0, |utf8| encode_utf8(text, utf8))
+                .map_or((0, false), |utf8| encode_utf8(text, utf8))
         });
         if units > SHRINK_ABOVE {
             *utf16 = Vec::new();
         }
-        len
-    })
+        encoded
+    });
+    LONE_SURROGATE.set(lone);
+    len
+}
+
+/// Whether the string of the last [`utf16_to_input`] had a lone surrogate, which its UTF-8 (what
+/// was checked) holds as U+FFFD: JS then parses the event from those bytes, not from the string.
+#[wasm_bindgen]
+pub fn utf16_lone_surrogate() -> bool {
+    LONE_SURROGATE.get()
 }
 
 /// The length of little-endian UTF-16 `src` as UTF-8 (a lone surrogate as U+FFFD, 3 bytes;
@@ -337,8 +349,9 @@ fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]
 }
 
 /// Writes little-endian UTF-16 `src` into `dst` (at least 3 bytes per code unit) as UTF-8;
-/// returns the length written.
-fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
+/// returns the length written and whether a lone surrogate became U+FFFD.
+fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
+    let mut lone = false;
     let unit = |i: usize| {
         src.get(i..i + 2)
             .and_then(|u| <[u8; 2]>::try_from(u).ok())
@@ -358,7 +371,7 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
                     j += 1;
                 }
                 (Some(other), _) => break other,
-                (None, _) => return j,
+                (None, _) => return (j, lone),
             }
         };
         i += 2;
@@ -371,11 +384,14 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
             }
             _ => char::from_u32(u32::from(first)),
         }
-        .unwrap_or(char::REPLACEMENT_CHARACTER);
+        .unwrap_or_else(|| {
+            lone = true;
+            char::REPLACEMENT_CHARACTER
+        });
         // Room for it: 3 bytes per code unit is enough for any character.
         match dst.get_mut(j..j + c.len_utf8()) {
             Some(out) => j += c.encode_utf8(out).len(),
-            None => return j,
+            None => return (j, lone),
         }
     }
 }

@@ -132,7 +132,8 @@ const wellFormed =
 
 /**
  * Writes the body into the wasm input buffer; returns `{ length, text }`: its length in bytes,
- * and the caller's string when JSON.parse may read it as is (else the event is decoded from the
+ * and the caller's string, which JSON.parse may read as is when it has no lone surrogate (else
+ * the event is decoded from the
  * wasm's copy, which is what was checked: bytes, which another thread may change in a
  * SharedArrayBuffer; a parsed object's JSON.stringify text; a string with lone surrogates, which
  * became U+FFFD). A raw body is written straight into wasm memory (TextEncoder's encodeInto for a
@@ -143,7 +144,7 @@ const wellFormed =
  */
 function readBody(body, maxBodyBytes = Infinity) {
   if (typeof body === 'string') {
-    const text = wellFormed(body) ? body : undefined;
+    const text = body;
     if (body.length > maxBodyBytes) return { length: body.length, text };
     if (hooks.writeString !== undefined) return { length: hooks.writeString(body), text };
     return { length: encoder.encodeInto(body, inputView(body.length * 3)).written, text };
@@ -270,7 +271,10 @@ function check(body, call, event, digests) {
 
 /** What JSON.parse gives for the checked body (see readBody): the authenticated text's. */
 function toEvent({ length, text }) {
-  if (text !== undefined) return JSON.parse(text);
+  // Checked here, not before: verify never pays for it (a one-byte string costs nothing).
+  if (text !== undefined && (hooks.writtenWellFormed?.() ?? wellFormed(text))) {
+    return JSON.parse(text);
+  }
   // The checked bytes are still in wasm memory, where Node's fast path decodes them.
   return JSON.parse(
     hooks.decodeChecked !== undefined

@@ -14,6 +14,12 @@ export const hooks = {
    */
   decodeChecked: undefined,
   /**
+   * Whether the string writeString just wrote had no lone surrogate (else its UTF-8, what was
+   * checked, holds U+FFFD, and the event is decoded from it), or undefined to ask isWellFormed.
+   * @type {(() => boolean) | undefined}
+   */
+  writtenWellFormed: undefined,
+  /**
    * A synchronous native SHA-256 (node:crypto's), 32 bytes for a message, or undefined: the
    * wasm then hashes with its own, and verifyRequest with crypto.subtle.digest.
    * @type {((message: Uint8Array) => Uint8Array) | undefined}

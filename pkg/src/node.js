@@ -1,5 +1,6 @@
 // Bundled to CommonJS as dist/api.cjs for Node's require; node.cjs instantiates the wasm and
 // installs Node's fast paths (node:crypto's SHA-256, strings copied as UTF-16 both ways).
+export * as glue from '../dist/vessel_webhooks.js';
 export {
   input_to_utf16,
   utf16_address,

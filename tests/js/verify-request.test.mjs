@@ -144,3 +144,31 @@ test('the body is read once; wrong arguments throw TypeError before reading it',
     TypeError,
   );
 });
+
+test('without a synchronous native SHA-256, verifyRequest hashes with crypto.subtle.digest', async () => {
+  // The generic entry (browsers, Deno's and workerd's without nodejs_compat, Next.js's edge), by
+  // path: it has no node:crypto hook. The wasm still compares and checks everything.
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
+  const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
+  const { digest } = crypto.subtle;
+  let calls = 0;
+  crypto.subtle.digest = function (...args) {
+    calls++;
+    return digest.apply(this, args);
+  };
+  try {
+    assert.deepEqual(await generic.verifyRequest(request(), token), event);
+    assert.equal(calls, 1);
+    assert.deepEqual(await generic.verifyRequest(request(), ['tok_old', token]), event);
+    assert.equal(calls, 3);
+    const forged = generic.verifyRequest(request(body.replace('✓', '✗')), token);
+    await assert.rejects(forged, (e) => e.code === 'SIGNATURE_MISMATCH');
+    const wrongToken = generic.verifyRequest(request(), 'tok_other');
+    await assert.rejects(wrongToken, (e) => e.code === 'SIGNATURE_MISMATCH');
+  } finally {
+    crypto.subtle.digest = digest;
+  }
+});
