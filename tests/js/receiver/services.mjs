@@ -1,8 +1,7 @@
 // What the store tests share: the services' URLs (scripts/services.sh run exports them), Node
 // servers for an app (app.mjs), and a TCP proxy that can cut a client off its store.
 import { createConnection, createServer } from 'node:net';
-import { createApp } from './app.mjs';
-import { LEASE_SECONDS } from './suite.mjs';
+import { createApp, LEASE_SECONDS } from './app.mjs';
 
 /**
  * The URL in `variable`, or a reason to skip when it is unset; under scripts/services.sh run
