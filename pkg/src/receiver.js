@@ -186,7 +186,7 @@ export class VesselWebhooks {
    * nothing), rejects with a VesselWebhookError (`toHttp()`/`toResponse()` is the answer to send).
    * `request` is what getAccessToken receives (default: this argument).
    */
-  verifyAndReceive(delivery) {
+  async verifyAndReceive(delivery) {
     if (delivery === null || typeof delivery !== 'object') {
       throw new TypeError('delivery: expected { body, headers }');
     }
