@@ -1,5 +1,5 @@
 // Writes the fuzz targets' seed corpora from the known-answer vectors in tests/vectors/*.json:
-//   node fuzz/seeds.mjs <directory>   → <directory>/{verify,parse,canonicalize}/<n>
+//   node fuzz/seeds.mjs <directory>   → <directory>/{verify,parse,canonicalize,numbers}/<n>
 // Bodies seed parse and canonicalize as they are; each delivery seeds verify in the input format
 // described in fuzz_targets/verify.rs.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,6 +56,16 @@ const corpora = {
   verify: deliveries.filter(fits).map(verifyInput),
   parse: bodies,
   canonicalize: bodies,
+  // In numbers.rs's format: 17 to 40 digits with the point after the first, exponents near the
+  // ends of the range (−345, −308, −300, 0, 22, 300, 308).
+  numbers: [-345, -308, -300, 0, 22, 300, 308].flatMap((exp) =>
+    [17, 19, 20, 40].map((length) => {
+      const digits = Array.from({ length }, (_, i) => (i * 7 + 1) % 10);
+      const e = Buffer.alloc(2);
+      e.writeInt16LE(exp);
+      return Buffer.concat([Buffer.from([2 | (1 << 2)]), Buffer.from(digits), e]);
+    }),
+  ),
 };
 for (const [target, inputs] of Object.entries(corpora)) {
   const dir = join(out, target);

@@ -17,7 +17,8 @@ export type VesselWebhookTokenOptions<Req extends IncomingMessage = IncomingMess
        * The access token(s) of the connection the request's x-vessel-connection-id names (only
        * called when it has one); undefined or null for an unknown connection (answered 401). An
        * error it throws or rejects with goes to `next(error)` (Express answers 500, so Vessel
-       * retries later).
+       * retries later); a promise still pending after `tokenLookupTimeoutMs` is answered 503
+       * `TOKEN_LOOKUP_TIMEOUT`.
        */
       getAccessToken(
         connectionId: string,
@@ -25,10 +26,27 @@ export type VesselWebhookTokenOptions<Req extends IncomingMessage = IncomingMess
       ): AccessToken | undefined | null | PromiseLike<AccessToken | undefined | null>;
     };
 
-/** Options of {@link vesselWebhook}: the token, and the checks of `verify`. */
+/** The middleware's deadlines, in milliseconds (whole numbers from 1 to 2³¹ − 1). */
+export interface VesselWebhookDeadlines {
+  /**
+   * Time the request body has, from when the middleware starts reading it, to arrive whole
+   * (default 10 000). On expiry: 408 `{ "error": "BODY_TIMEOUT" }` and the connection is closed,
+   * so a body trickled a byte at a time or a Content-Length longer than what is sent cannot hold
+   * a request open. Not used when a body parser read the body before.
+   */
+  bodyTimeoutMs?: number;
+  /**
+   * Time `getAccessToken`'s promise has to settle (default 10 000). On expiry: 503
+   * `{ "error": "TOKEN_LOOKUP_TIMEOUT" }` (Vessel retries later); a later rejection is ignored.
+   */
+  tokenLookupTimeoutMs?: number;
+}
+
+/** Options of {@link vesselWebhook}: the token, the checks of `verify`, and the deadlines. */
 export type VesselWebhookOptions<Req extends IncomingMessage = IncomingMessage> =
   VesselWebhookTokenOptions<Req> &
-    Pick<VerifyOptions, 'toleranceSeconds' | 'maxBodyBytes' | 'strict'>;
+    Pick<VerifyOptions, 'toleranceSeconds' | 'maxBodyBytes' | 'strict'> &
+    VesselWebhookDeadlines;
 
 /** A request that passed {@link vesselWebhook}: its authenticated event is `req.vesselEvent`. */
 export type VesselRequest<Req extends IncomingMessage = IncomingMessage> = Req & {
@@ -45,12 +63,15 @@ export type VesselWebhookMiddleware<Req extends IncomingMessage = IncomingMessag
 /**
  * Middleware that authenticates Vessel deliveries. It reads the raw body itself, or uses what a
  * body parser left (express.raw, express.text or express.json). On success it sets
- * `req.vesselEvent` and calls `next()`; on failure it answers the error's status (401, 400 or 413)
- * with `{ "error": CODE }`. `Req` is the request type `getAccessToken` receives (e.g.
- * `express.Request`).
+ * `req.vesselEvent` and calls `next()`; on failure it answers the error's status (401, 400 or 413;
+ * 408 `BODY_TIMEOUT` and 503 `TOKEN_LOOKUP_TIMEOUT` past a deadline) with `{ "error": CODE }`. A
+ * method other than POST (when mounted with `app.use`) is answered 405
+ * `{ "error": "METHOD_NOT_ALLOWED" }` with `Allow: POST`. `Req` is the request type
+ * `getAccessToken` receives (e.g. `express.Request`).
  *
  * @throws TypeError at once for wrong options (neither or both of accessToken and getAccessToken,
- * an empty token, an unknown option).
+ * an empty token, a deadline that is not a whole number of ms from 1 to 2³¹ − 1, an unknown
+ * option).
  * @example
  * app.post('/webhooks/vessel', vesselWebhook({ getAccessToken: (id) => tokens.get(id) }), (req, res) => {
  *   const event = req.vesselEvent!; // set by vesselWebhook

@@ -1,11 +1,13 @@
 'use strict';
-// Node's require (and, through node.mjs, its import): one instance for both.
-const crypto = require('node:crypto');
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
+// Node's require (and, through node.mjs, its import): one instance for both. Bundlers (Next.js,
+// webpack, esbuild, Turbopack) carry this file as it is: the wasm comes from dist/wasm.js (no
+// file read beside __dirname) and node:crypto from process.getBuiltinModule (Node ≥ 20.16; a
+// require before that, which an ESM bundle may not have: the wasm's SHA-256 then).
 const {
-  initSync,
-  use_native_sha256,
+  start,
+  embeddedModule,
+  wasmMemory,
+  nodeCryptoSha256,
   utf16_input,
   utf16_to_input,
   input_to_utf16,
@@ -14,53 +16,43 @@ const {
   ...api
 } = require('./dist/api.cjs');
 
-const { memory } = initSync({
-  module: readFileSync(join(__dirname, 'dist', 'vessel_webhooks_bg.wasm')),
-});
+function nodeCrypto() {
+  const builtin = globalThis.process?.getBuiltinModule?.('node:crypto');
+  if (builtin !== undefined) return builtin;
+  try {
+    return require('node:crypto');
+  } catch {
+    return undefined;
+  }
+}
 
-let bytes = Buffer.from(memory.buffer);
 /** A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty). */
-function memoryBytes() {
-  if (bytes.byteLength === 0) bytes = Buffer.from(memory.buffer);
+let bytes;
+function memoryBuffer() {
+  if (bytes === undefined || bytes.byteLength === 0) bytes = Buffer.from(wasmMemory().buffer);
   return bytes;
 }
 
-// Buffer's own latin1 and UTF-16 writers and UTF-16 reader when it has them (Node has had them
-// since its start, undocumented; Buffer#write and #toString check their arguments and look the
-// encoding up on every call).
-const { latin1Write, ucs2Write, ucs2Slice } = Buffer.prototype;
-const writeLatin1 =
-  typeof latin1Write === 'function'
-    ? (string, offset) => latin1Write.call(memoryBytes(), string, offset)
-    : (string, offset) => memoryBytes().write(string, offset, 'latin1');
+// Buffer's own UTF-16 writer and reader when it has them (Node has had them since its start,
+// undocumented; Buffer#write and #toString check their arguments and look the encoding up on
+// every call).
+const { ucs2Write, ucs2Slice } = Buffer.prototype;
 const writeUtf16 =
   typeof ucs2Write === 'function'
-    ? (string, offset) => ucs2Write.call(memoryBytes(), string, offset)
-    : (string, offset) => memoryBytes().write(string, offset, 'utf16le');
+    ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset)
+    : (string, offset) => memoryBuffer().write(string, offset, 'utf16le');
 const readUtf16 =
   typeof ucs2Slice === 'function'
-    ? (start, end) => ucs2Slice.call(memoryBytes(), start, end)
-    : (start, end) => memoryBytes().toString('utf16le', start, end);
+    ? (start, end) => ucs2Slice.call(memoryBuffer(), start, end)
+    : (start, end) => memoryBuffer().toString('utf16le', start, end);
 
-// The signature's SHA-256 through node:crypto (OpenSSL, with the CPU's SHA instructions: ~4× the
-// software SHA-256 inside the wasm, see BENCHMARKS.md). Everything else, the constant-time
-// comparison included, stays in the wasm; the digest is the same. It comes back as a latin1
-// string (one char per byte), which costs V8 less than a Buffer.
-const sha256 =
-  typeof crypto.hash === 'function'
-    ? (data) => crypto.hash('sha256', data, 'latin1') // Node ≥ 20.12: one call, no Hash object
-    : (data) => crypto.createHash('sha256').update(data).digest('latin1');
-use_native_sha256({
-  // false (never a throw) when node:crypto fails: the wasm then hashes with its own SHA-256.
-  sha256(address, length, out) {
-    try {
-      // A plain Uint8Array over the message: cheaper to make than a Buffer's subarray.
-      writeLatin1(sha256(new Uint8Array(memory.buffer, address, length)), out);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+start(embeddedModule(), () => {
+  bytes = undefined;
+  // The signature's SHA-256 through node:crypto (OpenSSL, with the CPU's SHA instructions: ~4×
+  // the software SHA-256 inside the wasm, see BENCHMARKS.md). Everything else, the
+  // constant-time comparison included, stays in the wasm; the digest is the same.
+  const crypto = nodeCrypto();
+  if (crypto !== undefined) hooks.sha256 = nodeCryptoSha256(crypto);
 });
 
 // A string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as

@@ -37,9 +37,9 @@ export interface SampleEvents {
   'call.created': ObjectChangeEvent<'Call', 'CREATE'>;
   'call.updated': ObjectChangeEvent<'Call', 'UPDATE'>;
   'call.deleted': ObjectChangeEvent<'Call', 'DELETE'>;
-  'status.new_connection': StatusChangeEvent<'NEW_CONNECTION'>;
-  'status.initial_synced': StatusChangeEvent<'INITIAL_SYNCED'>;
-  'status.ready': StatusChangeEvent<'READY'>;
+  'status.NEW_CONNECTION': StatusChangeEvent<'NEW_CONNECTION'>;
+  'status.INITIAL_SYNCED': StatusChangeEvent<'INITIAL_SYNCED'>;
+  'status.READY': StatusChangeEvent<'READY'>;
 }
 
 /** The name of a sample event. */
@@ -52,8 +52,10 @@ export type Sample = { [N in SampleName]: { name: N; event: SampleEvents[N] } }[
  * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
  * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
  * one STATUS_CHANGE per status. Named `<objectType>.created|updated|deleted` (object type in
- * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.new_connection|initial_synced|ready`.
- * The objects are shared: use `sample(name)` for a copy to change.
+ * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status
+ * (`status.READY`): the names the CLI and the receiver use.
+ * The objects are shared (an UPDATE's record is its CREATE's): use `sample(name)` for a copy
+ * to change.
  */
 export declare const samples: readonly Sample[];
 

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # `npm run bench`: builds pkg/ if needed, installs the packed package (install-app.sh) and runs
-# bench/bench.mjs against it. Not part of the test command: speed lives here, not in tests.
+# bench/bench.mjs against it, then bench/receiver.mjs (VesselWebhooks with each store; it starts
+# its own redis-server and PostgreSQL on loopback ports). Not part of the test command: speed
+# lives here, not in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 [[ -f pkg/dist/vessel_webhooks_bg.wasm ]] || bash scripts/build.sh
 bash scripts/install-app.sh
 cd target/js-app && node bench/bench.mjs "$@"
+node bench/receiver.mjs

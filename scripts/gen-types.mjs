@@ -1,7 +1,7 @@
 // Generates the package's record models and sample events from Vessel's CRM schemas:
 //   pkg/models.d.cts    every schema as a TypeScript interface, the object types, the statuses
-//   pkg/src/samples.js  sample events (ESM) built from the schema examples
-//   pkg/samples.cjs     the same samples for require
+//   pkg/src/samples.js  sample events (ESM) built from the schema examples (scripts/build.sh
+//                       bundles them for require as pkg/dist/samples.cjs, as it does express.cjs)
 //   pkg/samples.d.cts   their types (samples.d.ts re-exports them for import)
 //   src/models.rs       the same models as serde types for the Rust crate, and its Record enum
 //   tests/vectors/samples.json  the samples as data, for the Rust tests
@@ -9,19 +9,21 @@
 // The outputs are tracked in git; re-run after changing the schema file or this script.
 //   node scripts/gen-types.mjs           writes the outputs
 //   node scripts/gen-types.mjs --check   exits 1 when a checked-in output differs (test command)
-// The schema file is ../shared/vessel/crm-schemas.json beside the repo, or $VESSEL_SCHEMAS.
+// The schema file is schemas/crm-schemas.json, Vessel's, vendored unmodified (schemas/README.md
+// says where it came from), so a clone generates and checks with nothing beside it.
 // Generation is deterministic: the same schema file, script, Prettier config and rustfmt give the
 // same bytes (rustfmt comes with the Rust toolchain).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 
+import { sampleEvents } from '../pkg/src/sample-events.js';
+
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const schemaPath = process.env.VESSEL_SCHEMAS
-  ? resolve(process.env.VESSEL_SCHEMAS)
-  : resolve(repo, '../shared/vessel/crm-schemas.json');
+const schemaPath = join(repo, 'schemas/crm-schemas.json');
 
 /**
  * The `data.objectType` values of OBJECT_CHANGE events, in the order of `ObjectType::KNOWN` in
@@ -76,12 +78,6 @@ const EXAMPLE_PATCHES = {
  * object, this id is null and the `email` field will be present".
  */
 const REQUIRED_NULLABLE = new Set(['EventAttendee.associations.associationId']);
-
-const CHANGES = [
-  ['CREATE', 'created'],
-  ['UPDATE', 'updated'],
-  ['DELETE', 'deleted'],
-];
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const TIMESTAMP_NAME = /^date$|(Time|Date)$/;
@@ -235,15 +231,10 @@ function problems(value, schema, schemas, path) {
   return [...missing, ...wrong];
 }
 
-const lowerFirst = (name) => name[0].toLowerCase() + name.slice(1);
-
-/** The sample events, their types and the notes on what the examples needed. */
-function buildSamples(schemas, statuses) {
-  const connectionId = schemas.Connection?.examples?.[0]?.connectionId;
-  if (typeof connectionId !== 'string')
-    throw new Error(`${schemaPath}: no Connection example with a connectionId`);
+/** The example record of every object type, conformed to its schema, and notes on what they needed. */
+function exampleRecords(schemas) {
   const notes = [];
-  const samples = [];
+  const records = {};
   for (const objectType of OBJECT_TYPES) {
     const schema = schemas[objectType];
     const example = { ...schema.examples?.[0], ...EXAMPLE_PATCHES[objectType] };
@@ -254,37 +245,28 @@ function buildSamples(schemas, statuses) {
       throw new Error(`the ${objectType} example does not fit its model:\n  ${wrong.join('\n  ')}`);
     if (dropped.length)
       notes.push(`dropped from the examples (not in the schema): ${dropped.join(', ')}`);
-    for (const [eventType, past] of CHANGES) {
-      const name = `${lowerFirst(objectType)}.${past}`;
-      const deleted = { id: record.id, nativeId: record.nativeId, connectionId };
-      samples.push({
-        name,
-        type: `ObjectChangeEvent<'${objectType}', '${eventType}'>`,
-        event: {
-          eventId: `sample.${name}`,
-          type: 'OBJECT_CHANGE',
-          data: { objectType, eventType, record: eventType === 'DELETE' ? deleted : record },
-        },
-      });
-    }
+    if (typeof record.nativeId !== 'string')
+      throw new Error(`the ${objectType} example has no nativeId (a DELETE record needs one)`);
+    records[objectType] = record;
   }
-  for (const status of statuses) {
-    const name = `status.${status.toLowerCase()}`;
-    samples.push({
-      name,
-      type: `StatusChangeEvent<'${status}'>`,
-      event: { eventId: `sample.${name}`, type: 'STATUS_CHANGE', data: { status } },
-    });
-  }
-  return { samples, notes };
+  return { records, notes };
+}
+
+/** The exact type of a sample event. */
+function sampleType({ event }) {
+  return event.type === 'STATUS_CHANGE'
+    ? `StatusChangeEvent<'${event.data.status}'>`
+    : `ObjectChangeEvent<'${event.data.objectType}', '${event.data.eventType}'>`;
 }
 
 const SAMPLES_DOC = `/**
  * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
  * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
  * one STATUS_CHANGE per status. Named \`<objectType>.created|updated|deleted\` (object type in
- * lowerCamelCase, e.g. \`eventAttendee.deleted\`) and \`status.new_connection|initial_synced|ready\`.
- * The objects are shared: use \`sample(name)\` for a copy to change.
+ * lowerCamelCase, e.g. \`eventAttendee.deleted\`) and \`status.<STATUS>\` as Vessel spells the status
+ * (\`status.READY\`): the names the CLI and the receiver use.
+ * The objects are shared (an UPDATE's record is its CREATE's): use \`sample(name)\` for a copy
+ * to change.
  */`;
 
 const SAMPLE_DOC = `/**
@@ -301,17 +283,23 @@ const SAMPLE_BODY = `{
   return structuredClone(found.event);
 }`;
 
-function samplesSources(samples, source) {
+function samplesSources(samples, { records, statuses, connectionId }, source) {
   const header = `// Generated by scripts/gen-types.mjs from Vessel's CRM schemas — do not edit.\n// Source: ${source}\n`;
-  const data = JSON.stringify(samples.map(({ name, event }) => ({ name, event })));
-  const esm = `${header}\n${SAMPLES_DOC}\nexport const samples = ${data};\n\n${SAMPLE_DOC}\nexport function sample(name) ${SAMPLE_BODY}\n`;
-  const cjs = `${header}'use strict';\n\n${SAMPLES_DOC}\nconst samples = ${data};\n\n${SAMPLE_DOC}\nfunction sample(name) ${SAMPLE_BODY}\n\nmodule.exports = { samples, sample };\n`;
+  const esm = [
+    header,
+    `import { sampleEvents } from './sample-events.js';\n\n`,
+    `/** The example record of every object type (CREATE and UPDATE events carry it). */\n`,
+    `const records = ${JSON.stringify(records)};\n\n`,
+    `${SAMPLES_DOC}\n`,
+    `export const samples = sampleEvents(records, ${JSON.stringify(statuses)}, ${JSON.stringify(connectionId)});\n\n`,
+    `${SAMPLE_DOC}\nexport function sample(name) ${SAMPLE_BODY}\n`,
+  ].join('');
   const dts = [
     header,
     `import type { ObjectChangeEvent, StatusChangeEvent } from './index.cjs';\n\n`,
     `/** The sample events by name, each with its exact type. */\n`,
     `export interface SampleEvents {\n`,
-    ...samples.map(({ name, type }) => `  '${name}': ${type};\n`),
+    ...samples.map((sample) => `  '${sample.name}': ${sampleType(sample)};\n`),
     `}\n\n`,
     `/** The name of a sample event. */\n`,
     `export type SampleName = keyof SampleEvents;\n\n`,
@@ -320,7 +308,7 @@ function samplesSources(samples, source) {
     `${SAMPLES_DOC}\nexport declare const samples: readonly Sample[];\n\n`,
     `${SAMPLE_DOC}\nexport declare function sample<N extends SampleName>(name: N): SampleEvents[N];\n`,
   ].join('');
-  return { esm, cjs, dts };
+  return { esm, dts };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -333,8 +321,6 @@ const RUST_KEYWORDS = new Set(
     'use where while abstract become box do final macro override priv try typeof unsized virtual yield'
   ).split(' '),
 );
-/** Names the generated Deserialize code uses for its own locals, so no field may take them. */
-const RUST_RESERVED = new Set(['extra', 'map', 'key', 'value']);
 
 const pascal = (name) => name[0].toUpperCase() + name.slice(1);
 const snake = (name) =>
@@ -342,6 +328,12 @@ const snake = (name) =>
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
+/** A snake_case field name as serde's `rename_all = "camelCase"` spells it. */
+const serdeCamel = (plain) =>
+  plain
+    .split('_')
+    .map((part, i) => (i === 0 || !part ? part : pascal(part)))
+    .join('');
 /** A Rust variant name for an enum value: `inbound` → `Inbound`, `NEW_CONNECTION` → `NewConnection`. */
 const variantName = (value) =>
   value
@@ -366,6 +358,8 @@ class RustModels {
     this.statuses = statuses;
     this.items = [];
     this.names = new Set();
+    /** The JSON member names the models define, for error paths (src/record.rs). */
+    this.memberNames = new Set();
   }
 
   claim(name, path) {
@@ -421,10 +415,10 @@ class RustModels {
   }
 
   /**
-   * A struct for an object schema, with a Deserialize impl that keeps unknown members in
-   * `extra` and lets the last of duplicate members win (JSON.parse), and `Serialize` derived.
-   * `requireId`: `id` is required even where the schema does not say so (every webhook record
-   * has one: the core checks it).
+   * A struct for an object schema, `Deserialize` and `Serialize` derived: unknown members kept in
+   * `extra` (flattened). Duplicate members are resolved before a model sees them, where the
+   * record is read (src/record.rs). `requireId`: `id` is required even where the schema does not
+   * say so (every webhook record has one: the core checks it).
    */
   struct(name, schema, doc, path, { requireId = false }) {
     this.claim(name, path);
@@ -432,7 +426,7 @@ class RustModels {
     if (requireId) required.add('id');
     const fields = Object.entries(schema.properties).map(([json, prop]) => {
       const plain = snake(json);
-      if (RUST_RESERVED.has(plain) || ['self', 'super', 'crate', 'Self'].includes(plain))
+      if (plain === 'extra' || ['self', 'super', 'crate', 'Self'].includes(plain))
         throw new Error(`${path}.${json}: no Rust field name for it`);
       const ident = RUST_KEYWORDS.has(plain) ? `r#${plain}` : plain;
       const fieldPath = `${path}.${json}`;
@@ -448,12 +442,18 @@ class RustModels {
       if (presence === 'nullable') lines.push('Required, but may be null (`None`).');
       if (requireId && json === 'id' && !schema.required?.includes('id'))
         lines.push('Always present in a webhook record.');
+      this.memberNames.add(json);
       return { json, plain, ident, type, presence, doc: lines };
     });
+    // Fields are named as serde's camelCase makes them; a member it cannot spell is renamed.
+    const camelCase = fields.some(({ json, plain }) => json !== plain);
+    const spelt = (plain) => (camelCase ? serdeCamel(plain) : plain);
     const attrs = ({ json, plain, presence }) => {
       const parts = [];
-      if (json !== plain) parts.push(`rename = ${JSON.stringify(json)}`);
+      if (json !== spelt(plain)) parts.push(`rename = ${JSON.stringify(json)}`);
+      // An Option field may be absent; a required one that may be null may not.
       if (presence === 'optional') parts.push('skip_serializing_if = "Option::is_none"');
+      if (presence === 'nullable') parts.push('deserialize_with = "Option::deserialize"');
       return parts.length ? `    #[serde(${parts.join(', ')})]\n` : '';
     };
     const declared = fields
@@ -462,57 +462,11 @@ class RustModels {
     const extraDoc =
       'Members the model does not define, as sent (serialized back after the others), so nothing\n' +
       'is lost.';
-    const lets = fields.map((f) => `let mut ${f.ident} = None;`).join('\n');
-    const arms = fields
-      .map((f) =>
-        f.presence === 'optional'
-          ? `${JSON.stringify(f.json)} => ${f.ident} = map.next_value()?,`
-          : `${JSON.stringify(f.json)} => ${f.ident} = Some(map.next_value()?),`,
-      )
-      .join('\n');
-    const inits = fields
-      .map((f) =>
-        f.presence === 'optional'
-          ? `${f.ident},`
-          : `${f.ident}: ${f.ident}.ok_or_else(|| de::Error::missing_field(${JSON.stringify(f.json)}))?,`,
-      )
-      .join('\n');
-    const names = fields.map((f) => JSON.stringify(f.json)).join(', ');
     this.items.push(
-      `${rustDoc(doc, '')}#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ${name} {
+      `${rustDoc(doc, '')}#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+${camelCase ? '#[serde(rename_all = "camelCase")]\n' : ''}pub struct ${name} {
 ${declared}${rustDoc([extraDoc], '    ')}    #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-impl<'de> Deserialize<'de> for ${name} {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = ${name};
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(${JSON.stringify(`an object (${name})`)})
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<${name}, A::Error> {
-                ${lets}
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        ${arms}
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(${name} {
-                    ${inits}
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(${JSON.stringify(name)}, &[${names}], FieldsVisitor)
-    }
 }
 `,
     );
@@ -566,18 +520,27 @@ function rustModelsSource(schemas, statuses, source) {
 //! - Timestamps are ISO-8601 strings, kept as \`String\`; \`additional\` (the CRM's untransformed
 //!   fields) is a JSON object.
 //! - Members a model does not define are kept in its \`extra\`, and serialized back, so nothing is
-//!   lost. Of duplicate members the last wins, as with \`JSON.parse\`.
+//!   lost.
+//! - Plain \`#[derive(Deserialize, Serialize)]\` structs. Duplicate members are resolved where the
+//!   record is read ([\`crate::Event::record\`], \`record_as\`): the last wins, as with
+//!   \`JSON.parse\`. Read straight from text with serde_json, a model refuses a duplicate of a
+//!   member it defines, as derived types do.
 //! - String enums have an \`Other\` variant for values Vessel may add later.
 
-use std::fmt;
-
-use serde::{de, Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::event::vocabulary;
 use crate::{ChangeType, ConnectionStatus, ObjectType};
 
 ${models.items.join('\n')}
+/// The JSON member names the models define (sorted): an error path names a member by its name
+/// when it is one of these, static text rather than the body's (src/record.rs).
+pub(crate) const MEMBER_NAMES: &[&str] = &[${[...models.memberNames]
+    .sort()
+    .map((name) => JSON.stringify(name))
+    .join(', ')}];
+
 /// The \`record\` of an OBJECT_CHANGE event, by object type ([\`crate::Event::record\`]).
 /// Serializes as the record itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -639,26 +602,26 @@ async function format(filepath, text) {
 
 async function main() {
   const check = process.argv.includes('--check');
-  let file;
-  try {
-    file = JSON.parse(await readFile(schemaPath, 'utf8'));
-  } catch (error) {
-    throw new Error(
-      `cannot read Vessel's schemas (set VESSEL_SCHEMAS to their path): ${error.message}`,
-    );
-  }
-  const { schemas, source } = file;
+  const text = await readFile(schemaPath, 'utf8');
+  // Vendored unmodified: its checksum is the one schemas/README.md records.
+  const digest = createHash('sha256').update(text).digest('hex');
+  if (!(await readFile(join(repo, 'schemas/README.md'), 'utf8')).includes(digest))
+    throw new Error(`${schemaPath}: SHA-256 ${digest} is not the one schemas/README.md records`);
+  const { schemas, source } = JSON.parse(text);
   const missing = OBJECT_TYPES.filter((name) => !schemas[name]);
   if (missing.length) throw new Error(`${schemaPath}: no schema for ${missing.join(', ')}`);
   const statuses = schemas.Connection?.properties?.status?.enum;
   if (!Array.isArray(statuses)) throw new Error(`${schemaPath}: no enum for Connection.status`);
 
-  const { samples, notes } = buildSamples(schemas, statuses);
-  const { esm, cjs, dts } = samplesSources(samples, source);
+  const connectionId = schemas.Connection?.examples?.[0]?.connectionId;
+  if (typeof connectionId !== 'string')
+    throw new Error(`${schemaPath}: no Connection example with a connectionId`);
+  const { records, notes } = exampleRecords(schemas);
+  const samples = sampleEvents(records, statuses, connectionId);
+  const { esm, dts } = samplesSources(samples, { records, statuses, connectionId }, source);
   const outputs = {
     'pkg/models.d.cts': modelsSource(schemas, statuses, source),
     'pkg/src/samples.js': esm,
-    'pkg/samples.cjs': cjs,
     'pkg/samples.d.cts': dts,
     'src/models.rs': rustModelsSource(schemas, statuses, source),
     'tests/vectors/samples.json': samplesJson(samples, source),

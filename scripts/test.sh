@@ -14,6 +14,15 @@ cargo clippy --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 node_modules/.bin/prettier --check .
+step "registries' dry runs: the crate (no warnings), the npm package (publint, attw)"
+# --allow-dirty: the check is what ships, not whether the work tree is committed.
+cargo publish --dry-run --allow-dirty 2>&1 | tee target/publish-dry-run.log
+if grep 'warning:' target/publish-dry-run.log | grep -v 'aborting upload due to dry run'; then
+  echo "cargo publish --dry-run warned" >&2
+  exit 1
+fi
+node_modules/.bin/publint --strict pkg
+node_modules/.bin/attw --pack pkg
 step "Rust tests (native; with and without the models feature)"
 cargo test
 cargo test --no-default-features --quiet
@@ -22,8 +31,17 @@ cargo fmt --check --manifest-path fuzz/Cargo.toml
 bash scripts/fuzz.sh 20
 step "JS tests (packed package; Redis and PostgreSQL on 127.0.0.1 for the receiver's stores)"
 bash scripts/services.sh run bash scripts/test-js.sh
+step "bundlers and Next.js (packed package, installed above; README: Bundlers, Next.js and workerd in the test command)"
+[[ -x /usr/bin/chromium ]] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+(cd target/js-app && node --test --test-concurrency=1 tests/bundlers/)
 step "types (generated models up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
 node_modules/.bin/tsc -p target/js-app/tests/types
+step "a clone alone (nothing beside it) generates its models from its own files"
+alone="$(mktemp -d)"
+git clone --quiet --no-local . "$alone/vessel-webhooks"
+ln -s "$PWD/node_modules" "$alone/vessel-webhooks/node_modules"
+(cd "$alone/vessel-webhooks" && node scripts/gen-types.mjs --check)
+rm -rf "$alone"
 step "www in Chromium"
 node --test tests/www/

@@ -157,8 +157,8 @@ pub struct Event {
     pub event_id: String,
     /// The event's type and its data.
     pub kind: EventKind,
-    /// The body of an OBJECT_CHANGE event (feature `models`), for record access.
-    body: KeptBody,
+    /// The body of an OBJECT_CHANGE event (feature `models`), for record access (src/record.rs).
+    pub(crate) body: KeptBody,
 }
 
 /// What an [`Event`] keeps of its body: the text with the `models` feature, nothing without (the
@@ -190,100 +190,6 @@ fn kept_body(kind: &EventKind, body: &[u8]) -> KeptBody {
 
 #[cfg(not(feature = "models"))]
 fn kept_body(_: &EventKind, _: &[u8]) -> KeptBody {}
-
-#[cfg(feature = "models")]
-impl Event {
-    /// The record of an OBJECT_CHANGE event, typed by `data.objectType` and `data.eventType`:
-    /// [`Record::Contact`](crate::models::Record::Contact) for a Contact's CREATE or UPDATE …,
-    /// [`Record::Deleted`](crate::models::Record::Deleted) (its ids only) for any DELETE, and
-    /// [`Record::Other`](crate::models::Record::Other) (the JSON as sent) for an object type or
-    /// change type this version does not know. Read on each call; nothing is cached.
-    ///
-    /// # Errors
-    /// `INVALID_EVENT` naming the path when the record does not fit its model (e.g.
-    /// `data.record.createdTime: required, found nothing`), when a string in it holds a lone
-    /// UTF-16 surrogate (valid JSON that a Rust string cannot hold), or when the event is not an
-    /// OBJECT_CHANGE. Messages never contain text of the body.
-    ///
-    /// ```
-    /// use vessel_webhooks::{models::Record, parse, Options};
-    ///
-    /// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"DELETE","record":{"id":"v.deal.1","nativeId":"7","connectionId":"c1"}}}"#;
-    /// let event = parse(body, &Options::default())?;
-    /// match event.record()? {
-    ///     Record::Deleted(deleted) => assert_eq!(deleted.native_id, "7"),
-    ///     Record::Contact(contact) => println!("contact {}", contact.id),
-    ///     other => println!("{other:?}"),
-    /// }
-    /// # Ok::<(), vessel_webhooks::Error>(())
-    /// ```
-    pub fn record(&self) -> Result<crate::models::Record, Error> {
-        let EventKind::ObjectChange {
-            object_type,
-            event_type,
-            ..
-        } = &self.kind
-        else {
-            return Err(not_an_object_change());
-        };
-        let value = self.record_value()?;
-        crate::record::read(&value, |deserializer| {
-            crate::models::Record::from_deserializer(object_type, event_type, deserializer)
-        })
-    }
-
-    /// The record of an OBJECT_CHANGE event as any type `T` that serde can deserialize: one of
-    /// [`models`](crate::models) (`record_as::<Contact>()`), your own struct, or
-    /// [`serde_json::Value`].
-    ///
-    /// JSON.parse's reading applies: of duplicate members the last wins (the generated models
-    /// take it; a `#[derive(Deserialize)]` struct of your own refuses duplicates of its fields),
-    /// and `1.0` or `1e3` is an integer.
-    ///
-    /// # Errors
-    /// As for [`Event::record`]: `INVALID_EVENT` naming the path, e.g.
-    /// `data.record.firstName: expected a string, found a number`.
-    ///
-    /// ```
-    /// use vessel_webhooks::{models::Contact, parse, ErrorCode, Options};
-    ///
-    /// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"UPDATE","record":{"id":"v.contact.1","nativeId":"23","firstName":"Tom","createdTime":"2019-08-24T14:15:22Z","modifiedTime":"2019-08-24T14:15:22Z","associations":{"accountIds":[],"dealIds":[],"leadIds":[],"noteIds":[],"taskIds":[],"eventIds":[],"eventAttendeeIds":[],"emailIds":[],"callIds":[],"ownerUserId":"v.user.1"},"crmScore":7}}}"#;
-    /// let event = parse(body, &Options::default())?;
-    /// let contact = event.record_as::<Contact>()?;
-    /// assert_eq!(contact.first_name.as_deref(), Some("Tom"));
-    /// assert_eq!(contact.extra["crmScore"], 7); // members the model does not define are kept
-    ///
-    /// let err = event.record_as::<vessel_webhooks::models::Deal>().unwrap_err();
-    /// assert_eq!(err.code(), ErrorCode::InvalidEvent);
-    /// assert_eq!(err.message(), "data.record.associations.contactIds: required, found nothing");
-    /// # Ok::<(), vessel_webhooks::Error>(())
-    /// ```
-    pub fn record_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
-        if !matches!(self.kind, EventKind::ObjectChange { .. }) {
-            return Err(not_an_object_change());
-        }
-        let value = self.record_value()?;
-        crate::record::read(&value, T::deserialize)
-    }
-
-    fn record_value(&self) -> Result<serde_json::Value, Error> {
-        match &self.body {
-            Some(body) => crate::record::record_value(body),
-            None => Err(Error::new(
-                ErrorCode::InvalidEvent,
-                "data.record: the body of this event was not kept",
-            )),
-        }
-    }
-}
-
-#[cfg(feature = "models")]
-fn not_an_object_change() -> Error {
-    Error::new(
-        ErrorCode::InvalidEvent,
-        "data.record: only OBJECT_CHANGE events have a record",
-    )
-}
 
 fn invalid(path: &str, expected: &str, found: Option<&[u8]>) -> Error {
     Error::new(

@@ -5,47 +5,22 @@
 //! Both share one grammar, the scanners below: exactly RFC 8259 JSON in valid UTF-8 (whitespace
 //! is space, tab, LF, CR; no BOM, no comments, no trailing commas, no leading zeros), nested at
 //! most [`MAX_DEPTH`] containers deep. The check builds nothing: an iterative skipper validates
-//! what it does not pick, and notes where the picked values are. The canonical form builds the
-//! whole document; its recursion is bounded by [`MAX_DEPTH`], so hostile nesting is an error and
-//! never a stack overflow.
+//! what it does not pick, and notes where the picked values are. The canonical form is written
+//! while the document is read, without building it (a tree cost ~35× the body, issue 14); its
+//! recursion is bounded by [`MAX_DEPTH`], so hostile nesting is an error and never a stack
+//! overflow.
 //!
 //! In the canonical form, strings are kept in their canonical escaped form (what
 //! `JSON.stringify` would print between the quotes), a one-to-one spelling of the decoded UTF-16
 //! text; comparing two of them compares the decoded strings, lone surrogates included.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use crate::error::{Error, ErrorCode};
 
 /// The deepest nesting of arrays and objects a body may have (`{}` is depth 1).
 /// Deeper documents are `INVALID_JSON`.
 pub const MAX_DEPTH: usize = 256;
-
-/// A parsed JSON value, every part of it kept: what the canonical form is printed from.
-#[derive(Debug)]
-enum Value<'a> {
-    Null,
-    Bool(bool),
-    /// The number as written (valid JSON grammar); canonicalised when printed.
-    Number(&'a str),
-    /// Canonical escaped text, without the quotes.
-    String(Cow<'a, str>),
-    Array(Vec<Value<'a>>),
-    /// Members in document order, duplicates included.
-    Object(Vec<(Cow<'a, str>, Value<'a>)>),
-}
-
-/// Parses `bytes` as one strict JSON document, building all of it.
-fn parse(bytes: &[u8]) -> Result<Value<'_>, Error> {
-    let mut p = Parser { bytes, pos: 0 };
-    let value = p.value(0)?;
-    p.ws();
-    if p.pos != bytes.len() {
-        return Err(p.fail("unexpected data after the JSON document"));
-    }
-    Ok(value)
-}
 
 /// A member that [`pick`] looks for in an object: its name, the slot of `found` its value goes
 /// to, and for an object value, the members to look for in that.
@@ -257,78 +232,109 @@ pub(crate) fn kind(value: Option<&[u8]>) -> &'static str {
 /// # Ok::<(), vessel_webhooks::Error>(())
 /// ```
 pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
-    let value = parse(bytes)?;
-    let mut out = String::with_capacity(bytes.len());
-    write_value(&value, &mut out)?;
-    Ok(out)
+    let mut w = Writer {
+        bytes,
+        pos: 0,
+        // The canonical form is never longer than the body but for numbers (`1e20`: 21 digits).
+        out: String::with_capacity(bytes.len() + 2 * SLACK),
+        members: Vec::new(),
+        scratch: String::new(),
+    };
+    w.value(0)?;
+    w.ws();
+    if w.pos != bytes.len() {
+        return Err(w.fail("unexpected data after the JSON document"));
+    }
+    Ok(w.out)
 }
 
-/// Appends the canonical form of a fully kept value.
-fn write_value(value: &Value<'_>, out: &mut String) -> Result<(), Error> {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(raw) => crate::number::write_canonical(raw, out),
-        Value::String(s) => {
-            out.push('"');
-            out.push_str(s);
-            out.push('"');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+/// Room for any number or literal, and the closing brackets of every open container.
+const SLACK: usize = MAX_DEPTH + 64;
+
+/// An object member already written to the canonical output: `"key":value` from `start` (its
+/// key's opening quote) to `end`, its value from `value` (after the colon).
+#[derive(Clone, Copy)]
+struct Member {
+    start: usize,
+    value: usize,
+    end: usize,
+}
+
+/// The members of an object written to `text` (keys in canonical escaped form, compared as
+/// such: one spelling per decoded key) in the order `JSON.parse` then `JSON.stringify` give
+/// them, as the index of the member whose text to write: each key once, at its first position,
+/// with its last value (the same key text); array indices ascending before the other keys in
+/// first-seen order. `None` when that is the members as they are (most objects).
+///
+/// Duplicates are found with a hash table of first positions (linear: an object of a million
+/// keys costs what V8's own parse of it costs); only an object that needs reordering is sorted.
+fn member_order(text: &str, members: &[Member]) -> Option<Vec<usize>> {
+    let key = |m: &Member| text.get(m.start + 1..m.value - 2).unwrap_or_default();
+    let hash = |key: &str| {
+        key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+    };
+    // Slots hold a first position + 1 (0: empty); last[i] is where the value of the key first
+    // seen at i comes from, usize::MAX for a later duplicate.
+    let size = (2 * members.len()).next_power_of_two();
+    let mut slots = vec![0u32; size];
+    let mut last: Vec<usize> = (0..members.len()).collect();
+    let mut reorder = false;
+    let mut previous_index: Option<u32> = None;
+    let mut seen_other = false;
+    for (i, m) in members.iter().enumerate() {
+        let k = key(m);
+        let mut at = hash(k) as usize & (size - 1);
+        loop {
+            match slots.get(at).copied() {
+                Some(0) => {
+                    if let Some(slot) = slots.get_mut(at) {
+                        *slot = i as u32 + 1;
+                    }
+                    // In place so far: indices ascending, all before the other keys.
+                    match array_index(k) {
+                        Some(n) => {
+                            reorder |= seen_other || previous_index.is_some_and(|p| p > n);
+                            previous_index = Some(n);
+                        }
+                        None => seen_other = true,
+                    }
+                    break;
                 }
-                write_value(item, out)?;
-            }
-            out.push(']');
-        }
-        Value::Object(members) => {
-            out.push('{');
-            for (i, (key, value)) in object_order(members).into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
+                Some(first) => {
+                    let first = first as usize - 1;
+                    if members.get(first).map(key) == Some(k) {
+                        reorder = true;
+                        if let Some(l) = last.get_mut(first) {
+                            *l = i;
+                        }
+                        if let Some(l) = last.get_mut(i) {
+                            *l = usize::MAX;
+                        }
+                        break;
+                    }
+                    at = (at + 1) & (size - 1);
                 }
-                out.push('"');
-                out.push_str(key);
-                out.push_str("\":");
-                write_value(value, out)?;
+                None => break,
             }
-            out.push('}');
         }
     }
-    Ok(())
-}
-
-/// The members of an object in the order `JSON.parse` then `JSON.stringify` give them, with
-/// duplicates folded (first position, last value). Sorting keeps this O(n log n) for hostile
-/// objects with many keys.
-fn object_order<'v, 'a>(members: &'v [(Cow<'a, str>, Value<'a>)]) -> Vec<(&'v str, &'v Value<'a>)> {
-    // Both sorts below use one element type and its natural order, so the wasm holds one copy of
-    // the sort code. First by key, then position: equal keys stay in document order.
-    let mut order: Vec<(u64, &str, usize)> = members
+    if !reorder {
+        return None;
+    }
+    let mut ranked: Vec<(u64, usize)> = members
         .iter()
+        .zip(&last)
         .enumerate()
-        .map(|(i, (k, _))| (0, &**k, i))
-        .collect();
-    order.sort_unstable();
-    // Each key once, at its first position, with the position of its last value; then array
-    // indices ascending before the other keys in first-seen order.
-    let mut folded: Vec<(u64, &str, usize)> = order
-        .chunk_by(|a, b| a.1 == b.1)
-        .filter_map(|group| {
-            let &(_, key, first) = group.first()?;
-            let &(_, _, last) = group.last()?;
-            let rank = array_index(key).map_or((1 << 32) + first as u64, u64::from);
-            Some((rank, key, last))
+        .filter(|&(_, (_, &l))| l != usize::MAX)
+        .map(|(first, (m, &l))| {
+            let rank = array_index(key(m)).map_or((1 << 32) + first as u64, u64::from);
+            (rank, l)
         })
         .collect();
-    folded.sort_unstable();
-    folded
-        .into_iter()
-        .filter_map(|(_, key, last)| members.get(last).map(|(_, value)| (key, value)))
-        .collect()
+    ranked.sort_unstable();
+    Some(ranked.into_iter().map(|(_, l)| l).collect())
 }
 
 /// `Some(n)` when `key` is a canonical array index: decimal digits without a leading zero,
@@ -632,13 +638,22 @@ fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
     Ok(skip_ws(b, i + 1))
 }
 
-/// Builds a whole document, for its canonical form.
-struct Parser<'a> {
+/// Writes the canonical form of a document as it reads it: scalars and arrays go straight to
+/// the output; an object's members too, and only when their order or duplicates call for it is
+/// the object rewritten in `JSON.stringify`'s order. Nothing is built but the output and, for
+/// each open object, three positions per member: checking a body costs about its own size in
+/// memory (see SECURITY.md), where a tree of values cost ~35 times it.
+struct Writer<'a> {
     bytes: &'a [u8],
     pos: usize,
+    out: String,
+    /// The members of the open objects, innermost last.
+    members: Vec<Member>,
+    /// An object's text while it is rewritten in order.
+    scratch: String,
 }
 
-impl<'a> Parser<'a> {
+impl<'a> Writer<'a> {
     fn fail(&self, what: &str) -> Error {
         fail(self.pos, what)
     }
@@ -659,115 +674,172 @@ impl<'a> Parser<'a> {
             .ok_or_else(|| fail(start, "internal: not checked text"))
     }
 
-    /// Moves to `end`, the position after a scanned token.
-    fn scanned(&mut self, end: Result<usize, Error>) -> Result<(), Error> {
-        self.pos = end?;
+    /// Moves past a scanned literal, writing it.
+    fn literal(&mut self, word: &'static str) -> Result<(), Error> {
+        self.pos = scan_literal(self.bytes, self.pos, word.as_bytes())?;
+        self.out.push_str(word);
         Ok(())
     }
 
+    /// Makes room for `extra` more bytes of output. Its growth is part of what a request may
+    /// cost, and an allocator cannot reuse the blocks a doubling `String` leaves behind: it grows
+    /// to what the output so far says the whole will be (`1e20` prints as 21 digits), by half
+    /// at least.
+    fn room(&mut self, extra: usize) {
+        let (len, capacity) = (self.out.len(), self.out.capacity());
+        if capacity - len < extra {
+            let whole = len as u64 * self.bytes.len() as u64 / self.pos.max(1) as u64;
+            let estimate = usize::try_from(whole).unwrap_or(usize::MAX) + len / 16;
+            self.out
+                .reserve_exact(extra.max(capacity / 2).max(estimate.saturating_sub(len)));
+        }
+    }
+
     /// A value at container nesting level `depth` (the top value is level 0).
-    fn value(&mut self, depth: usize) -> Result<Value<'a>, Error> {
+    fn value(&mut self, depth: usize) -> Result<(), Error> {
+        self.room(SLACK);
         self.ws();
-        let b = self.bytes;
         match self.peek() {
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
-            Some(b'"') => self.string().map(Value::String),
-            Some(b't') => self
-                .scanned(scan_literal(b, self.pos, b"true"))
-                .map(|()| Value::Bool(true)),
-            Some(b'f') => self
-                .scanned(scan_literal(b, self.pos, b"false"))
-                .map(|()| Value::Bool(false)),
-            Some(b'n') => self
-                .scanned(scan_literal(b, self.pos, b"null"))
-                .map(|()| Value::Null),
+            Some(b'"') => self.string(),
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
-                self.scanned(scan_number(b, start))?;
-                self.text(start, self.pos).map(Value::Number)
+                self.pos = scan_number(self.bytes, start)?;
+                let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+                crate::number::write_canonical(raw, &mut self.out);
+                Ok(())
             }
             Some(_) => Err(self.fail("expected a JSON value")),
             None => Err(self.fail("unexpected end of the body")),
         }
     }
 
-    /// Steps into a container at level `depth`.
-    fn enter(&mut self, depth: usize) -> Result<(), Error> {
+    /// Steps into a container at level `depth`, writing its opening bracket.
+    fn enter(&mut self, depth: usize, open: char) -> Result<(), Error> {
         if depth > MAX_DEPTH {
             return Err(self.fail(&format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         self.pos += 1;
+        self.out.push(open);
+        self.ws();
         Ok(())
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        self.enter(depth)?;
+    /// After a container's item: whether another follows (`,` written), or the container
+    /// ends (`close` passed, not written).
+    fn next_item(&mut self, close: u8, what: &str) -> Result<bool, Error> {
         self.ws();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.out.push(',');
+                Ok(true)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(false)
+            }
+            _ => Err(self.fail(what)),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<(), Error> {
+        let open = self.out.len();
+        self.enter(depth, '{')?;
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(Value::Object(Vec::new()));
+            self.out.push('}');
+            return Ok(());
         }
-        let mut members = Vec::new();
+        let base = self.members.len();
         loop {
             self.ws();
             if self.peek() != Some(b'"') {
                 return Err(self.fail("expected a string key"));
             }
-            let key = self.string()?;
+            let start = self.out.len();
+            self.string()?;
             self.ws();
             if self.peek() != Some(b':') {
                 return Err(self.fail("expected ':'"));
             }
             self.pos += 1;
-            members.push((key, self.value(depth)?));
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(Value::Object(members));
-                }
-                _ => return Err(self.fail("expected ',' or '}'")),
+            self.out.push(':');
+            let value = self.out.len();
+            self.value(depth)?;
+            let end = self.out.len();
+            self.members.push(Member { start, value, end });
+            if !self.next_item(b'}', "expected ',' or '}'")? {
+                break;
             }
+        }
+        self.order_members(open, base);
+        self.members.truncate(base);
+        self.out.push('}');
+        Ok(())
+    }
+
+    /// Puts the members from `base` of the object written from `open` in `JSON.stringify`'s
+    /// order, when they are not already (most objects: no duplicate, no index key out of place).
+    fn order_members(&mut self, open: usize, base: usize) {
+        let members = self.members.get(base..).unwrap_or_default();
+        if members.len() < 2 {
+            return;
+        }
+        let Some(order) = member_order(&self.out, members) else {
+            return;
+        };
+        self.scratch.clear();
+        self.scratch
+            .push_str(self.out.get(open..).unwrap_or_default());
+        self.out.truncate(open + 1);
+        for (i, member) in order.iter().filter_map(|&m| members.get(m)).enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            let text = self.scratch.get(member.start - open..member.end - open);
+            self.out.push_str(text.unwrap_or_default());
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Value<'a>, Error> {
-        self.enter(depth)?;
-        let mut items = Vec::new();
-        self.ws();
-        if self.peek() == Some(b']') {
+    fn array(&mut self, depth: usize) -> Result<(), Error> {
+        self.enter(depth, '[')?;
+        if self.peek() != Some(b']') {
+            loop {
+                self.value(depth)?;
+                if !self.next_item(b']', "expected ',' or ']'")? {
+                    break;
+                }
+            }
+        } else {
             self.pos += 1;
-            return Ok(Value::Array(items));
         }
-        loop {
-            items.push(self.value(depth)?);
-            self.ws();
-            match self.peek() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(Value::Array(items));
-                }
-                _ => return Err(self.fail("expected ',' or ']'")),
-            }
-        }
+        self.out.push(']');
+        Ok(())
     }
 
-    /// A string at its opening quote, returned in canonical escaped form. Text without
-    /// backslashes is already canonical (it cannot hold quotes, controls or surrogates) and is
-    /// borrowed.
-    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+    /// A string at its opening quote, written in canonical escaped form with its quotes. Text
+    /// without backslashes is already canonical (it cannot hold quotes, controls or
+    /// surrogates) and is copied.
+    fn string(&mut self) -> Result<(), Error> {
         let open = self.pos;
         let (end, escaped) = scan_string(self.bytes, open)?;
         let close = end - 1;
-        self.pos = end;
+        // The canonical text is never longer than the escaped one.
+        self.room(end - open + SLACK);
+        self.out.push('"');
         if !escaped {
-            return self.text(open + 1, close).map(Cow::Borrowed);
+            let text = self.text(open + 1, close)?;
+            self.out.push_str(text);
+            self.out.push('"');
+            self.pos = end;
+            return Ok(());
         }
         // Checked text: decode its escapes.
-        let mut out = String::with_capacity(close - open);
         self.pos = open + 1;
         loop {
             let run = self.pos;
@@ -776,12 +848,15 @@ impl<'a> Parser<'a> {
                 .get(run..close)
                 .and_then(|t| t.iter().position(|&c| c == b'\\'))
                 .map_or(close, |k| run + k);
-            out.push_str(self.text(run, self.pos)?);
+            let text = self.text(run, self.pos)?;
+            self.out.push_str(text);
             if self.pos >= close {
                 self.pos = end;
-                return Ok(Cow::Owned(out));
+                self.out.push('"');
+                return Ok(());
             }
             self.pos += 2;
+            let out = &mut self.out;
             match self.bytes.get(self.pos - 1) {
                 Some(b'"') => out.push_str("\\\""),
                 Some(b'\\') => out.push_str("\\\\"),
@@ -794,7 +869,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     let unit = hex4(self.bytes, self.pos)?;
                     self.pos += 4;
-                    self.unicode_escape(unit, &mut out)?;
+                    self.unicode_escape(unit)?;
                 }
             }
         }
@@ -802,7 +877,8 @@ impl<'a> Parser<'a> {
 
     /// Writes the canonical form of the code unit `unit` from a `\u` escape, pairing a high
     /// surrogate with a following `\u` low surrogate.
-    fn unicode_escape(&mut self, unit: u16, out: &mut String) -> Result<(), Error> {
+    fn unicode_escape(&mut self, unit: u16) -> Result<(), Error> {
+        let out = &mut self.out;
         if (0xD800..0xDC00).contains(&unit)
             && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
         {
@@ -817,11 +893,24 @@ impl<'a> Parser<'a> {
         match char::from_u32(u32::from(unit)) {
             // A lone surrogate: JSON.stringify escapes it, lower-case.
             None => {
-                let _ = write!(out, "\\u{unit:04x}");
+                push_unit_escape(unit, out);
             }
             Some(c) => push_escaped(c, out),
         }
         Ok(())
+    }
+}
+
+/// Appends `\\u` and the four lower-case hex digits of `unit`.
+fn push_unit_escape(unit: u16, out: &mut String) {
+    out.push_str("\\u");
+    for shift in [12, 8, 4, 0] {
+        let digit = (unit >> shift & 0xF) as u8;
+        out.push(char::from(if digit < 10 {
+            b'0' + digit
+        } else {
+            b'a' + digit - 10
+        }));
     }
 }
 
@@ -836,7 +925,7 @@ fn push_escaped(c: char, out: &mut String) {
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
         c if (c as u32) < 0x20 => {
-            let _ = write!(out, "\\u{:04x}", c as u32);
+            push_unit_escape(c as u16, out);
         }
         c => out.push(c),
     }

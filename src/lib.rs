@@ -56,6 +56,7 @@ pub struct Options {
     /// How far the timestamp may be from now, either way; `None` disables the replay check.
     pub tolerance: Option<Duration>,
     /// The largest body accepted, in bytes; longer ones are `BODY_TOO_LARGE` before any work.
+    /// Above [`MAX_BODY_BYTES_LIMIT`] it has no effect: that is the most ever checked.
     pub max_body_bytes: usize,
     /// Reject values of `type`, `objectType`, `eventType` and `status` this version does not know.
     pub strict: bool,
@@ -71,15 +72,35 @@ impl Default for Options {
     }
 }
 
-fn check_size(body: &[u8], options: &Options) -> Result<(), Error> {
-    if body.len() > options.max_body_bytes {
+/// The largest body checked, whatever [`Options::max_body_bytes`] says: 64 MiB. Checking a body
+/// takes at most [`MEMORY_PER_BODY_BYTE`] bytes of memory per byte of it, so one request costs
+/// at most 1 GiB: in wasm, under the 2 GiB past which Node's `Buffer` writers fail silently
+/// (issue 14) and well under the 4 GiB an instance can address, so that no body makes an
+/// allocation fail (which, with `panic = "abort"`, traps the instance).
+pub const MAX_BODY_BYTES_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The memory budget of checking one body, per byte of it: the body, its UTF-16 copy for a JS
+/// string, the canonical form and an object's member positions (measured at most 11.6× on the
+/// hostile shapes of `bench/adversarial.mjs`; SECURITY.md).
+pub const MEMORY_PER_BODY_BYTE: usize = 16;
+
+/// `BODY_TOO_LARGE` for a body of `len` bytes above `max_body_bytes` or above
+/// [`MAX_BODY_BYTES_LIMIT`], before anything is allocated for it.
+pub(crate) fn check_size(len: usize, max_body_bytes: usize) -> Result<(), Error> {
+    if len > MAX_BODY_BYTES_LIMIT {
         return Err(Error::new(
             ErrorCode::BodyTooLarge,
             format!(
-                "body: {} bytes, more than the limit of {}",
-                body.len(),
-                options.max_body_bytes
+                "body: {len} bytes; checking it could need more than {} bytes of memory, the \
+                 budget of one request (bodies of at most {MAX_BODY_BYTES_LIMIT} bytes)",
+                MAX_BODY_BYTES_LIMIT * MEMORY_PER_BODY_BYTE
             ),
+        ));
+    }
+    if len > max_body_bytes {
+        return Err(Error::new(
+            ErrorCode::BodyTooLarge,
+            format!("body: {len} bytes, more than the limit of {max_body_bytes}"),
         ));
     }
     Ok(())
@@ -95,21 +116,23 @@ fn authenticate(
     now: SystemTime,
     digester: &mut impl Digester,
 ) -> Result<(), Error> {
-    check_size(body, options)?;
+    check_size(body.len(), options.max_body_bytes)?;
     let (expected, timestamp) = signature::read_headers(headers)?;
     signature::check_tolerance(&timestamp, now, options.tolerance)?;
     // The raw bytes first; the canonical form (what the seed's JSON.stringify signs) only when
     // they do not match, e.g. after a proxy re-serialised the body.
     if !signature::signed_by_any(tokens, body, timestamp.text, &expected, digester) {
         let canonical = canonicalize(body).ok();
+        // A body already in canonical form was hashed just above.
         let signed = canonical.as_deref().is_some_and(|canonical| {
-            signature::signed_by_any(
-                tokens,
-                canonical.as_bytes(),
-                timestamp.text,
-                &expected,
-                digester,
-            )
+            canonical.as_bytes() != body
+                && signature::signed_by_any(
+                    tokens,
+                    canonical.as_bytes(),
+                    timestamp.text,
+                    &expected,
+                    digester,
+                )
         });
         if !signed {
             return Err(Error::new(
@@ -228,7 +251,7 @@ pub fn construct_event(
 /// # Ok::<(), vessel_webhooks::Error>(())
 /// ```
 pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
-    check_size(body, options)?;
+    check_size(body.len(), options.max_body_bytes)?;
     event::check(&event::read(body)?, body, options.strict)
 }
 
@@ -236,6 +259,6 @@ pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
 /// runs before it hands the body to `JSON.parse`.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn check_event(body: &[u8], options: &Options) -> Result<(), Error> {
-    check_size(body, options)?;
+    check_size(body.len(), options.max_body_bytes)?;
     event::check_envelope(&event::read(body)?, options.strict).map(drop)
 }

@@ -10,12 +10,14 @@
 //! - Timestamps are ISO-8601 strings, kept as `String`; `additional` (the CRM's untransformed
 //!   fields) is a JSON object.
 //! - Members a model does not define are kept in its `extra`, and serialized back, so nothing is
-//!   lost. Of duplicate members the last wins, as with `JSON.parse`.
+//!   lost.
+//! - Plain `#[derive(Deserialize, Serialize)]` structs. Duplicate members are resolved where the
+//!   record is read ([`crate::Event::record`], `record_as`): the last wins, as with
+//!   `JSON.parse`. Read straight from text with serde_json, a model refuses a duplicate of a
+//!   member it defines, as derived types do.
 //! - String enums have an `Other` variant for values Vessel may add later.
 
-use std::fmt;
-
-use serde::{de, Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::event::vocabulary;
@@ -24,18 +26,18 @@ use crate::{ChangeType, ConnectionStatus, ObjectType};
 /// Users of the connected CRM platform. These are *not* the contacts or leads, but rather the user accounts from the connected CRM.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "User"`, CREATE and UPDATE: [`Record::User`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct User {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `firstName`.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `lastName`.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// An email address.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,12 +45,10 @@ pub struct User {
     /// The timestamp that the user was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the user was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// Whether or not the user is archived
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,108 +62,29 @@ pub struct User {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for User {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = User;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (User)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut email = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut archived = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "firstName" => first_name = map.next_value()?,
-                        "lastName" => last_name = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "archived" => archived = map.next_value()?,
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(User {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    first_name,
-                    last_name,
-                    email,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    archived,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "User",
-            &[
-                "id",
-                "nativeId",
-                "firstName",
-                "lastName",
-                "email",
-                "createdTime",
-                "modifiedTime",
-                "archived",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Contact`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ContactAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds")]
     pub event_ids: Vec<String>,
     /// `eventAttendeeIds`.
-    #[serde(rename = "eventAttendeeIds")]
     pub event_attendee_ids: Vec<String>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// `ownerUserId`.
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -171,121 +92,41 @@ pub struct ContactAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for ContactAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = ContactAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (ContactAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ContactAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut deal_ids = None;
-                let mut lead_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut event_ids = None;
-                let mut event_attendee_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = Some(map.next_value()?),
-                        "eventAttendeeIds" => event_attendee_ids = Some(map.next_value()?),
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(ContactAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    event_ids: event_ids.ok_or_else(|| de::Error::missing_field("eventIds"))?,
-                    event_attendee_ids: event_attendee_ids
-                        .ok_or_else(|| de::Error::missing_field("eventAttendeeIds"))?,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "ContactAssociations",
-            &[
-                "accountIds",
-                "dealIds",
-                "leadIds",
-                "noteIds",
-                "taskIds",
-                "eventIds",
-                "eventAttendeeIds",
-                "emailIds",
-                "callIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// Information about an individual affiliated with another CRM Object (e.g., a Lead, a Deal, etc)
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Contact"`, CREATE and UPDATE: [`Record::Contact`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Contact {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// `firstName`.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `lastName`.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Not supported by Pipedrive
-    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// The primary phone number for this contact
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The primary mobile phone number for this contact. Possibly the same as the phone number.
-    #[serde(rename = "mobilePhone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The timestamp that the contact was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the contact was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: ContactAssociations,
@@ -298,91 +139,9 @@ pub struct Contact {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Contact {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Contact;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Contact)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Contact, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut email = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut job_title = None;
-                let mut phone = None;
-                let mut mobile_phone = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "email" => email = map.next_value()?,
-                        "firstName" => first_name = map.next_value()?,
-                        "lastName" => last_name = map.next_value()?,
-                        "jobTitle" => job_title = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "mobilePhone" => mobile_phone = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Contact {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    email,
-                    first_name,
-                    last_name,
-                    job_title,
-                    phone,
-                    mobile_phone,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Contact",
-            &[
-                "id",
-                "nativeId",
-                "email",
-                "firstName",
-                "lastName",
-                "jobTitle",
-                "phone",
-                "mobilePhone",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Address record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Address {
     /// `street`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -394,7 +153,7 @@ pub struct Address {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// `postalCode`.
-    #[serde(rename = "postalCode", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// `country`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -405,78 +164,26 @@ pub struct Address {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Address {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Address;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Address)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Address, A::Error> {
-                let mut street = None;
-                let mut city = None;
-                let mut state = None;
-                let mut postal_code = None;
-                let mut country = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "street" => street = map.next_value()?,
-                        "city" => city = map.next_value()?,
-                        "state" => state = map.next_value()?,
-                        "postalCode" => postal_code = map.next_value()?,
-                        "country" => country = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Address {
-                    street,
-                    city,
-                    state,
-                    postal_code,
-                    country,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Address",
-            &["street", "city", "state", "postalCode", "country"],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Deal`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DealAssociations {
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_ids: Option<Vec<String>>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// The Id of the User that owns this Deal
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -484,87 +191,17 @@ pub struct DealAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for DealAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = DealAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (DealAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DealAssociations, A::Error> {
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut event_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = map.next_value()?,
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(DealAssociations {
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    event_ids,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "DealAssociations",
-            &[
-                "contactIds",
-                "accountIds",
-                "noteIds",
-                "taskIds",
-                "eventIds",
-                "emailIds",
-                "callIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// (Alias: Opportunity) An object representing either the opportunity to sell a product to an Account, or in the case of an `isWon` deal, a product sold to an Account.
 /// *CRM Caveats*:
 /// - Pipedrive: Users must have "Deal probability" turned on for the given pipeline for probability to be configurable and returned.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Deal"`, CREATE and UPDATE: [`Record::Deal`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Deal {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// Optional name for this deal
     pub name: String,
@@ -577,29 +214,26 @@ pub struct Deal {
     /// When this deal is projected to be closed
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "closeDate")]
     pub close_date: String,
     /// Decimal probability of closing this deal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probability: Option<String>,
     /// probability * amount. This is a computed property
-    #[serde(rename = "expectedRevenue", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_revenue: Option<f64>,
     /// If this deal has been won. This is a computed property based on stage
-    #[serde(rename = "isWon", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_won: Option<bool>,
     /// If this deal is closed (either closed-won or closed-lost). This is a computed property based on stage
-    #[serde(rename = "isClosed", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_closed: Option<bool>,
     /// The timestamp that the deal was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the deal was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: DealAssociations,
@@ -612,126 +246,27 @@ pub struct Deal {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Deal {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Deal;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Deal)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Deal, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut name = None;
-                let mut stage = None;
-                let mut amount = None;
-                let mut close_date = None;
-                let mut probability = None;
-                let mut expected_revenue = None;
-                let mut is_won = None;
-                let mut is_closed = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "name" => name = Some(map.next_value()?),
-                        "stage" => stage = map.next_value()?,
-                        "amount" => amount = map.next_value()?,
-                        "closeDate" => close_date = Some(map.next_value()?),
-                        "probability" => probability = map.next_value()?,
-                        "expectedRevenue" => expected_revenue = map.next_value()?,
-                        "isWon" => is_won = map.next_value()?,
-                        "isClosed" => is_closed = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Deal {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    name: name.ok_or_else(|| de::Error::missing_field("name"))?,
-                    stage,
-                    amount,
-                    close_date: close_date.ok_or_else(|| de::Error::missing_field("closeDate"))?,
-                    probability,
-                    expected_revenue,
-                    is_won,
-                    is_closed,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Deal",
-            &[
-                "id",
-                "nativeId",
-                "name",
-                "stage",
-                "amount",
-                "closeDate",
-                "probability",
-                "expectedRevenue",
-                "isWon",
-                "isClosed",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Account`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AccountAssociations {
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds")]
     pub event_ids: Vec<String>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// The Id of the User that owns this Account
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -739,88 +274,15 @@ pub struct AccountAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for AccountAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = AccountAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (AccountAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AccountAssociations, A::Error> {
-                let mut deal_ids = None;
-                let mut contact_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut lead_ids = None;
-                let mut event_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = Some(map.next_value()?),
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(AccountAssociations {
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    event_ids: event_ids.ok_or_else(|| de::Error::missing_field("eventIds"))?,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "AccountAssociations",
-            &[
-                "dealIds",
-                "contactIds",
-                "noteIds",
-                "taskIds",
-                "leadIds",
-                "eventIds",
-                "emailIds",
-                "callIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// (Alias: company, organization) An organization involved with your business.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Account"`, CREATE and UPDATE: [`Record::Account`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -832,10 +294,10 @@ pub struct Account {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
     /// Not supported by Pipedrive
-    #[serde(rename = "annualRevenue", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annual_revenue: Option<f64>,
     /// Not supported by Pipedrive
-    #[serde(rename = "numberOfEmployees", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_of_employees: Option<f64>,
     /// Not supported by Pipedrive
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -849,12 +311,10 @@ pub struct Account {
     /// The timestamp that the account was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the account was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: AccountAssociations,
@@ -867,123 +327,25 @@ pub struct Account {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Account {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Account;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Account)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Account, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut name = None;
-                let mut description = None;
-                let mut industry = None;
-                let mut annual_revenue = None;
-                let mut number_of_employees = None;
-                let mut website = None;
-                let mut phone = None;
-                let mut address = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "industry" => industry = map.next_value()?,
-                        "annualRevenue" => annual_revenue = map.next_value()?,
-                        "numberOfEmployees" => number_of_employees = map.next_value()?,
-                        "website" => website = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "address" => address = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Account {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    name,
-                    description,
-                    industry,
-                    annual_revenue,
-                    number_of_employees,
-                    website,
-                    phone,
-                    address,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Account",
-            &[
-                "id",
-                "nativeId",
-                "name",
-                "description",
-                "industry",
-                "annualRevenue",
-                "numberOfEmployees",
-                "website",
-                "phone",
-                "address",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Lead`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LeadAssociations {
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `noteIds`.
-    #[serde(rename = "noteIds")]
     pub note_ids: Vec<String>,
     /// `taskIds`.
-    #[serde(rename = "taskIds")]
     pub task_ids: Vec<String>,
     /// `eventIds`.
-    #[serde(rename = "eventIds")]
     pub event_ids: Vec<String>,
     /// `eventAttendeeIds`.
-    #[serde(rename = "eventAttendeeIds")]
     pub event_attendee_ids: Vec<String>,
     /// `emailIds`.
-    #[serde(rename = "emailIds")]
     pub email_ids: Vec<String>,
     /// `callIds`.
-    #[serde(rename = "callIds")]
     pub call_ids: Vec<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -991,96 +353,26 @@ pub struct LeadAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for LeadAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = LeadAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (LeadAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<LeadAssociations, A::Error> {
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut note_ids = None;
-                let mut task_ids = None;
-                let mut event_ids = None;
-                let mut event_attendee_ids = None;
-                let mut email_ids = None;
-                let mut call_ids = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "noteIds" => note_ids = Some(map.next_value()?),
-                        "taskIds" => task_ids = Some(map.next_value()?),
-                        "eventIds" => event_ids = Some(map.next_value()?),
-                        "eventAttendeeIds" => event_attendee_ids = Some(map.next_value()?),
-                        "emailIds" => email_ids = Some(map.next_value()?),
-                        "callIds" => call_ids = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(LeadAssociations {
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    note_ids: note_ids.ok_or_else(|| de::Error::missing_field("noteIds"))?,
-                    task_ids: task_ids.ok_or_else(|| de::Error::missing_field("taskIds"))?,
-                    event_ids: event_ids.ok_or_else(|| de::Error::missing_field("eventIds"))?,
-                    event_attendee_ids: event_attendee_ids
-                        .ok_or_else(|| de::Error::missing_field("eventAttendeeIds"))?,
-                    email_ids: email_ids.ok_or_else(|| de::Error::missing_field("emailIds"))?,
-                    call_ids: call_ids.ok_or_else(|| de::Error::missing_field("callIds"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "LeadAssociations",
-            &[
-                "contactIds",
-                "accountIds",
-                "noteIds",
-                "taskIds",
-                "eventIds",
-                "eventAttendeeIds",
-                "emailIds",
-                "callIds",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Lead represents an individual, or sometimes an organization, that is interested in purchasing your product (i.e., is a potential Deal).
 /// *CRM Caveats*:
 /// - HubSpot: we consider contacts with the `leadStatus` set to be leads.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Lead"`, CREATE and UPDATE: [`Record::Lead`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Lead {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `firstName`.
-    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// `lastName`.
-    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// `jobTitle`.
-    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1092,17 +384,15 @@ pub struct Lead {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The primary mobile phone number for this lead. Possibly the same as the phone number
-    #[serde(rename = "mobilePhone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
     /// The timestamp that the lead was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the lead was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: LeadAssociations,
@@ -1115,110 +405,19 @@ pub struct Lead {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Lead {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Lead;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Lead)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Lead, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut job_title = None;
-                let mut email = None;
-                let mut account = None;
-                let mut phone = None;
-                let mut mobile_phone = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "firstName" => first_name = map.next_value()?,
-                        "lastName" => last_name = map.next_value()?,
-                        "jobTitle" => job_title = map.next_value()?,
-                        "email" => email = map.next_value()?,
-                        "account" => account = map.next_value()?,
-                        "phone" => phone = map.next_value()?,
-                        "mobilePhone" => mobile_phone = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Lead {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    first_name,
-                    last_name,
-                    job_title,
-                    email,
-                    account,
-                    phone,
-                    mobile_phone,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Lead",
-            &[
-                "id",
-                "nativeId",
-                "firstName",
-                "lastName",
-                "jobTitle",
-                "email",
-                "account",
-                "phone",
-                "mobilePhone",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Note`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct NoteAssociations {
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this note
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -1226,89 +425,29 @@ pub struct NoteAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for NoteAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = NoteAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (NoteAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<NoteAssociations, A::Error> {
-                let mut deal_ids = None;
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(NoteAssociations {
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "NoteAssociations",
-            &[
-                "dealIds",
-                "contactIds",
-                "accountIds",
-                "leadIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Note attached to some CRM Object.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Note"`, CREATE and UPDATE: [`Record::Note`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Note {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// The body of the note (populated if CRM notes support html)
-    #[serde(rename = "contentHtml", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_html: Option<String>,
     /// The body of the note (populated if CRM notes only support plaintext)
-    #[serde(rename = "contentText", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_text: Option<String>,
     /// The timestamp that the note was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the note was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: NoteAssociations,
@@ -1321,90 +460,19 @@ pub struct Note {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Note {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Note;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Note)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Note, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut content_html = None;
-                let mut content_text = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "contentHtml" => content_html = map.next_value()?,
-                        "contentText" => content_text = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Note {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    content_html,
-                    content_text,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Note",
-            &[
-                "id",
-                "nativeId",
-                "contentHtml",
-                "contentText",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Task`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TaskAssociations {
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this Task
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -1412,73 +480,15 @@ pub struct TaskAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for TaskAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = TaskAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (TaskAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TaskAssociations, A::Error> {
-                let mut deal_ids = None;
-                let mut contact_ids = None;
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(TaskAssociations {
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "TaskAssociations",
-            &[
-                "dealIds",
-                "contactIds",
-                "accountIds",
-                "leadIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A task attached to some CRM object
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Task"`, CREATE and UPDATE: [`Record::Task`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Task {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `body`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1487,10 +497,10 @@ pub struct Task {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// `isDone`.
-    #[serde(rename = "isDone", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_done: Option<bool>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "dueDate", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     /// Not supported by Pipedrive
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1501,12 +511,10 @@ pub struct Task {
     /// The timestamp that the task was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the task was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: TaskAssociations,
@@ -1519,177 +527,26 @@ pub struct Task {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Task {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Task;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Task)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Task, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut body = None;
-                let mut subject = None;
-                let mut is_done = None;
-                let mut due_date = None;
-                let mut status = None;
-                let mut priority = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "body" => body = map.next_value()?,
-                        "subject" => subject = map.next_value()?,
-                        "isDone" => is_done = map.next_value()?,
-                        "dueDate" => due_date = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "priority" => priority = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Task {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    body,
-                    subject,
-                    is_done,
-                    due_date,
-                    status,
-                    priority,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Task",
-            &[
-                "id",
-                "nativeId",
-                "body",
-                "subject",
-                "isDone",
-                "dueDate",
-                "status",
-                "priority",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Event`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `eventAttendeeIds`.
-    #[serde(rename = "eventAttendeeIds")]
     pub event_attendee_ids: Vec<String>,
     /// The Id of the User that owns this event
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-impl<'de> Deserialize<'de> for EventAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EventAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EventAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut contact_ids = None;
-                let mut deal_ids = None;
-                let mut event_attendee_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "eventAttendeeIds" => event_attendee_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EventAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    event_attendee_ids: event_attendee_ids
-                        .ok_or_else(|| de::Error::missing_field("eventAttendeeIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EventAssociations",
-            &[
-                "accountIds",
-                "leadIds",
-                "contactIds",
-                "dealIds",
-                "eventAttendeeIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
 }
 
 /// Events are a type of activity that has attendees and takes place at a certain point in time (i.e., has a start and end date).
@@ -1700,12 +557,12 @@ impl<'de> Deserialize<'de> for EventAssociations {
 /// - Zoho = Events
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Event"`, CREATE and UPDATE: [`Record::Event`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1720,23 +577,21 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "startDateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date_time: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "endDateTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date_time: Option<String>,
     /// `isAllDayEvent`.
-    #[serde(rename = "isAllDayEvent", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_all_day_event: Option<bool>,
     /// The timestamp that the event was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the event was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: EventAssociations,
@@ -1749,103 +604,16 @@ pub struct Event {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Event {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Event;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Event)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Event, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut subject = None;
-                let mut description = None;
-                let mut r#type = None;
-                let mut location = None;
-                let mut start_date_time = None;
-                let mut end_date_time = None;
-                let mut is_all_day_event = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "subject" => subject = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "type" => r#type = map.next_value()?,
-                        "location" => location = map.next_value()?,
-                        "startDateTime" => start_date_time = map.next_value()?,
-                        "endDateTime" => end_date_time = map.next_value()?,
-                        "isAllDayEvent" => is_all_day_event = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Event {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    subject,
-                    description,
-                    r#type,
-                    location,
-                    start_date_time,
-                    end_date_time,
-                    is_all_day_event,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Event",
-            &[
-                "id",
-                "nativeId",
-                "subject",
-                "description",
-                "type",
-                "location",
-                "startDateTime",
-                "endDateTime",
-                "isAllDayEvent",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`EventAttendee`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventAttendeeAssociations {
     /// `eventId`.
-    #[serde(rename = "eventId")]
     pub event_id: String,
     /// The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present
     ///
     /// Required, but may be null (`None`).
-    #[serde(rename = "associationId")]
+    #[serde(deserialize_with = "Option::deserialize")]
     pub association_id: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -1853,62 +621,20 @@ pub struct EventAttendeeAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EventAttendeeAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EventAttendeeAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EventAttendeeAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAttendeeAssociations, A::Error> {
-                let mut event_id = None;
-                let mut association_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "eventId" => event_id = Some(map.next_value()?),
-                        "associationId" => association_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EventAttendeeAssociations {
-                    event_id: event_id.ok_or_else(|| de::Error::missing_field("eventId"))?,
-                    association_id: association_id
-                        .ok_or_else(|| de::Error::missing_field("associationId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EventAttendeeAssociations",
-            &["eventId", "associationId"],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// Event Attendees hold information about someone who attendeed or was invited to an event. Attendees are always associated with some Event and another person object such as a Contact, Lead, or Other.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "EventAttendee"`, CREATE and UPDATE: [`Record::EventAttendee`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EventAttendee {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The object type of the associated object (e.g., Contact, Lead, etc) or Other if this Attendee is not associated with a CRM object
-    #[serde(rename = "associatedObjectType")]
     pub associated_object_type: String,
     /// Optional unless `associationId` is null
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1916,12 +642,10 @@ pub struct EventAttendee {
     /// The timestamp that the event attendee was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the event attendee was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: EventAttendeeAssociations,
@@ -1934,98 +658,19 @@ pub struct EventAttendee {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EventAttendee {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EventAttendee;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EventAttendee)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EventAttendee, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut status = None;
-                let mut associated_object_type = None;
-                let mut email = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "status" => status = map.next_value()?,
-                        "associatedObjectType" => associated_object_type = Some(map.next_value()?),
-                        "email" => email = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EventAttendee {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    status,
-                    associated_object_type: associated_object_type
-                        .ok_or_else(|| de::Error::missing_field("associatedObjectType"))?,
-                    email,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EventAttendee",
-            &[
-                "id",
-                "nativeId",
-                "status",
-                "associatedObjectType",
-                "email",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// `associations` of [`Email`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EmailAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// The Id of the User that owns this email
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -2033,73 +678,15 @@ pub struct EmailAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for EmailAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = EmailAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (EmailAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut lead_ids = None;
-                let mut contact_ids = None;
-                let mut deal_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(EmailAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "EmailAssociations",
-            &[
-                "accountIds",
-                "leadIds",
-                "contactIds",
-                "dealIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// An email is a message sent from one person to another through an email service. Emails involve participants - the person who the email was sent to, or the person that sent it. Participants are usually a Contact, Lead, or User but in certain CRMs, can be a person not yet associated with a CRM object.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Email"`, CREATE and UPDATE: [`Record::Email`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Email {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// The email address that sent the email
     pub from: String,
@@ -2117,21 +704,21 @@ pub struct Email {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The html formatted body of the email
-    #[serde(rename = "bodyHtml", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_html: Option<String>,
     /// The date the email was created. This can be set when creating the email object and is not necessarily the same as the `createdTime` field.
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "messageDate", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_date: Option<String>,
     /// If this email was sent to the user or sent by the user
-    #[serde(rename = "isIncoming", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_incoming: Option<bool>,
     /// If this email was bounced
-    #[serde(rename = "isBounced", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_bounced: Option<bool>,
     /// If this email has attachment(s)
-    #[serde(rename = "hasAttachment", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_attachment: Option<bool>,
     /// The status of the email (CRM specific, see /details).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2139,12 +726,10 @@ pub struct Email {
     /// The timestamp that the email object was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime")]
     pub created_time: String,
     /// The timestamp the email object was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime")]
     pub modified_time: String,
     /// `associations`.
     pub associations: EmailAssociations,
@@ -2155,113 +740,6 @@ pub struct Email {
     /// is lost.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-impl<'de> Deserialize<'de> for Email {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Email;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Email)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Email, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut from = None;
-                let mut to = None;
-                let mut cc = None;
-                let mut bcc = None;
-                let mut subject = None;
-                let mut body = None;
-                let mut body_html = None;
-                let mut message_date = None;
-                let mut is_incoming = None;
-                let mut is_bounced = None;
-                let mut has_attachment = None;
-                let mut status = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "from" => from = Some(map.next_value()?),
-                        "to" => to = Some(map.next_value()?),
-                        "cc" => cc = map.next_value()?,
-                        "bcc" => bcc = map.next_value()?,
-                        "subject" => subject = Some(map.next_value()?),
-                        "body" => body = map.next_value()?,
-                        "bodyHtml" => body_html = map.next_value()?,
-                        "messageDate" => message_date = map.next_value()?,
-                        "isIncoming" => is_incoming = map.next_value()?,
-                        "isBounced" => is_bounced = map.next_value()?,
-                        "hasAttachment" => has_attachment = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "createdTime" => created_time = Some(map.next_value()?),
-                        "modifiedTime" => modified_time = Some(map.next_value()?),
-                        "associations" => associations = Some(map.next_value()?),
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Email {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    from: from.ok_or_else(|| de::Error::missing_field("from"))?,
-                    to: to.ok_or_else(|| de::Error::missing_field("to"))?,
-                    cc,
-                    bcc,
-                    subject: subject.ok_or_else(|| de::Error::missing_field("subject"))?,
-                    body,
-                    body_html,
-                    message_date,
-                    is_incoming,
-                    is_bounced,
-                    has_attachment,
-                    status,
-                    created_time: created_time
-                        .ok_or_else(|| de::Error::missing_field("createdTime"))?,
-                    modified_time: modified_time
-                        .ok_or_else(|| de::Error::missing_field("modifiedTime"))?,
-                    associations: associations
-                        .ok_or_else(|| de::Error::missing_field("associations"))?,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Email",
-            &[
-                "id",
-                "nativeId",
-                "from",
-                "to",
-                "cc",
-                "bcc",
-                "subject",
-                "body",
-                "bodyHtml",
-                "messageDate",
-                "isIncoming",
-                "isBounced",
-                "hasAttachment",
-                "status",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
 }
 
 vocabulary! {
@@ -2277,22 +755,18 @@ vocabulary! {
 }
 
 /// `associations` of [`Call`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CallAssociations {
     /// `accountIds`.
-    #[serde(rename = "accountIds")]
     pub account_ids: Vec<String>,
     /// `contactIds`.
-    #[serde(rename = "contactIds")]
     pub contact_ids: Vec<String>,
     /// `dealIds`.
-    #[serde(rename = "dealIds")]
     pub deal_ids: Vec<String>,
     /// `leadIds`.
-    #[serde(rename = "leadIds")]
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this call
-    #[serde(rename = "ownerUserId")]
     pub owner_user_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -2300,75 +774,18 @@ pub struct CallAssociations {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for CallAssociations {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = CallAssociations;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (CallAssociations)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CallAssociations, A::Error> {
-                let mut account_ids = None;
-                let mut contact_ids = None;
-                let mut deal_ids = None;
-                let mut lead_ids = None;
-                let mut owner_user_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "accountIds" => account_ids = Some(map.next_value()?),
-                        "contactIds" => contact_ids = Some(map.next_value()?),
-                        "dealIds" => deal_ids = Some(map.next_value()?),
-                        "leadIds" => lead_ids = Some(map.next_value()?),
-                        "ownerUserId" => owner_user_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(CallAssociations {
-                    account_ids: account_ids
-                        .ok_or_else(|| de::Error::missing_field("accountIds"))?,
-                    contact_ids: contact_ids
-                        .ok_or_else(|| de::Error::missing_field("contactIds"))?,
-                    deal_ids: deal_ids.ok_or_else(|| de::Error::missing_field("dealIds"))?,
-                    lead_ids: lead_ids.ok_or_else(|| de::Error::missing_field("leadIds"))?,
-                    owner_user_id: owner_user_id
-                        .ok_or_else(|| de::Error::missing_field("ownerUserId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "CallAssociations",
-            &[
-                "accountIds",
-                "contactIds",
-                "dealIds",
-                "leadIds",
-                "ownerUserId",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A Call record.
 ///
 /// The `record` of OBJECT_CHANGE events of `objectType: "Call"`, CREATE and UPDATE: [`Record::Call`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Call {
     /// Unique Vessel Id.
     ///
     /// Always present in a webhook record.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub native_id: Option<String>,
     /// `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2405,17 +822,17 @@ pub struct Call {
     pub from: Option<String>,
     /// The URL of the recording of the call.
     /// *CRM Caveats* Only supported for HubSpot.
-    #[serde(rename = "recordingUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_url: Option<String>,
     /// The timestamp that the call object was created
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// The timestamp the call object was last modified
     ///
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "modifiedTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
     /// `associations`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2429,167 +846,26 @@ pub struct Call {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Call {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Call;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Call)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Call, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut subject = None;
-                let mut disposition = None;
-                let mut direction = None;
-                let mut description = None;
-                let mut date = None;
-                let mut status = None;
-                let mut duration = None;
-                let mut to = None;
-                let mut from = None;
-                let mut recording_url = None;
-                let mut created_time = None;
-                let mut modified_time = None;
-                let mut associations = None;
-                let mut additional = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = map.next_value()?,
-                        "subject" => subject = map.next_value()?,
-                        "disposition" => disposition = map.next_value()?,
-                        "direction" => direction = map.next_value()?,
-                        "description" => description = map.next_value()?,
-                        "date" => date = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "duration" => duration = map.next_value()?,
-                        "to" => to = map.next_value()?,
-                        "from" => from = map.next_value()?,
-                        "recordingUrl" => recording_url = map.next_value()?,
-                        "createdTime" => created_time = map.next_value()?,
-                        "modifiedTime" => modified_time = map.next_value()?,
-                        "associations" => associations = map.next_value()?,
-                        "additional" => additional = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Call {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id,
-                    subject,
-                    disposition,
-                    direction,
-                    description,
-                    date,
-                    status,
-                    duration,
-                    to,
-                    from,
-                    recording_url,
-                    created_time,
-                    modified_time,
-                    associations,
-                    additional,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Call",
-            &[
-                "id",
-                "nativeId",
-                "subject",
-                "disposition",
-                "direction",
-                "description",
-                "date",
-                "status",
-                "duration",
-                "to",
-                "from",
-                "recordingUrl",
-                "createdTime",
-                "modifiedTime",
-                "associations",
-                "additional",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// A WebhookMetadata record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WebhookMetadata {
     /// `webhookId`.
-    #[serde(rename = "webhookId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// `connectionId`.
-    #[serde(rename = "connectionId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// `webhookUrl`.
-    #[serde(rename = "webhookUrl", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
-}
-
-impl<'de> Deserialize<'de> for WebhookMetadata {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = WebhookMetadata;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (WebhookMetadata)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookMetadata, A::Error> {
-                let mut webhook_id = None;
-                let mut connection_id = None;
-                let mut webhook_url = None;
-                let mut created_time = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "webhookId" => webhook_id = map.next_value()?,
-                        "connectionId" => connection_id = map.next_value()?,
-                        "webhookUrl" => webhook_url = map.next_value()?,
-                        "createdTime" => created_time = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(WebhookMetadata {
-                    webhook_id,
-                    connection_id,
-                    webhook_url,
-                    created_time,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "WebhookMetadata",
-            &["webhookId", "connectionId", "webhookUrl", "createdTime"],
-            FieldsVisitor,
-        )
-    }
 }
 
 vocabulary! {
@@ -2607,16 +883,17 @@ vocabulary! {
 }
 
 /// A Connection record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Connection {
     /// `integrationId`.
-    #[serde(rename = "integrationId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<ConnectionIntegrationId>,
     /// `connectionId`.
-    #[serde(rename = "connectionId", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "createdTime", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
     /// `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2625,7 +902,7 @@ pub struct Connection {
     #[serde(rename = "nativeOrgURL", skip_serializing_if = "Option::is_none")]
     pub native_org_url: Option<String>,
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
-    #[serde(rename = "lastActivityDate", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_date: Option<String>,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -2633,72 +910,15 @@ pub struct Connection {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for Connection {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = Connection;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (Connection)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Connection, A::Error> {
-                let mut integration_id = None;
-                let mut connection_id = None;
-                let mut created_time = None;
-                let mut status = None;
-                let mut native_org_url = None;
-                let mut last_activity_date = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "integrationId" => integration_id = map.next_value()?,
-                        "connectionId" => connection_id = map.next_value()?,
-                        "createdTime" => created_time = map.next_value()?,
-                        "status" => status = map.next_value()?,
-                        "nativeOrgURL" => native_org_url = map.next_value()?,
-                        "lastActivityDate" => last_activity_date = map.next_value()?,
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(Connection {
-                    integration_id,
-                    connection_id,
-                    created_time,
-                    status,
-                    native_org_url,
-                    last_activity_date,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "Connection",
-            &[
-                "integrationId",
-                "connectionId",
-                "createdTime",
-                "status",
-                "nativeOrgURL",
-                "lastActivityDate",
-            ],
-            FieldsVisitor,
-        )
-    }
-}
-
 /// The `record` of a DELETE event, whatever the object type: only its ids.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeletedRecord {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    #[serde(rename = "nativeId")]
     pub native_id: String,
     /// The Vessel connection the record belonged to.
-    #[serde(rename = "connectionId")]
     pub connection_id: String,
     /// Members the model does not define, as sent (serialized back after the others), so nothing
     /// is lost.
@@ -2706,49 +926,90 @@ pub struct DeletedRecord {
     pub extra: Map<String, Value>,
 }
 
-impl<'de> Deserialize<'de> for DeletedRecord {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldsVisitor;
-        impl<'de> de::Visitor<'de> for FieldsVisitor {
-            type Value = DeletedRecord;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (DeletedRecord)")
-            }
-            fn visit_map<A: de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedRecord, A::Error> {
-                let mut id = None;
-                let mut native_id = None;
-                let mut connection_id = None;
-                let mut extra = Map::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "id" => id = Some(map.next_value()?),
-                        "nativeId" => native_id = Some(map.next_value()?),
-                        "connectionId" => connection_id = Some(map.next_value()?),
-                        _ => {
-                            let value = map.next_value()?;
-                            extra.insert(key, value);
-                        }
-                    }
-                }
-                Ok(DeletedRecord {
-                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
-                    native_id: native_id.ok_or_else(|| de::Error::missing_field("nativeId"))?,
-                    connection_id: connection_id
-                        .ok_or_else(|| de::Error::missing_field("connectionId"))?,
-                    extra,
-                })
-            }
-        }
-        deserializer.deserialize_struct(
-            "DeletedRecord",
-            &["id", "nativeId", "connectionId"],
-            FieldsVisitor,
-        )
-    }
-}
+/// The JSON member names the models define (sorted): an error path names a member by its name
+/// when it is one of these, static text rather than the body's (src/record.rs).
+pub(crate) const MEMBER_NAMES: &[&str] = &[
+    "account",
+    "accountIds",
+    "additional",
+    "address",
+    "amount",
+    "annualRevenue",
+    "archived",
+    "associatedObjectType",
+    "associationId",
+    "associations",
+    "bcc",
+    "body",
+    "bodyHtml",
+    "callIds",
+    "cc",
+    "city",
+    "closeDate",
+    "connectionId",
+    "contactIds",
+    "contentHtml",
+    "contentText",
+    "country",
+    "createdTime",
+    "date",
+    "dealIds",
+    "description",
+    "direction",
+    "disposition",
+    "dueDate",
+    "duration",
+    "email",
+    "emailIds",
+    "endDateTime",
+    "eventAttendeeIds",
+    "eventId",
+    "eventIds",
+    "expectedRevenue",
+    "firstName",
+    "from",
+    "hasAttachment",
+    "id",
+    "industry",
+    "integrationId",
+    "isAllDayEvent",
+    "isBounced",
+    "isClosed",
+    "isDone",
+    "isIncoming",
+    "isWon",
+    "jobTitle",
+    "lastActivityDate",
+    "lastName",
+    "leadIds",
+    "location",
+    "messageDate",
+    "mobilePhone",
+    "modifiedTime",
+    "name",
+    "nativeId",
+    "nativeOrgURL",
+    "noteIds",
+    "numberOfEmployees",
+    "ownerUserId",
+    "phone",
+    "postalCode",
+    "priority",
+    "probability",
+    "recordingUrl",
+    "stage",
+    "startDateTime",
+    "state",
+    "status",
+    "street",
+    "subject",
+    "taskIds",
+    "to",
+    "type",
+    "webhookId",
+    "webhookUrl",
+    "website",
+];
 
 /// The `record` of an OBJECT_CHANGE event, by object type ([`crate::Event::record`]).
 /// Serializes as the record itself.

@@ -1,12 +1,17 @@
 //! JSON numbers as JavaScript sees them: text → nearest f64 (`JSON.parse`), f64 → text
 //! (`Number#toString`, as `JSON.stringify` prints it).
 //!
-//! Parsing is exact (round half to even, like `JSON.parse` and `str::parse::<f64>`) with a small
-//! big-integer division instead of std's decimal tables, which were a third of the gzipped wasm;
-//! it only runs for the canonical form, when the raw body's signature did not match.
+//! Parsing is exact (round half to even, like `JSON.parse` and `str::parse::<f64>`), in three
+//! steps, each exact where it answers (issue 14, item 3: a hostile body of numbers must cost no
+//! more than V8's own parse): Clinger's fast path (at most 2⁵³ and |q| ≤ 22: one exact f64
+//! operation); the Eisel–Lemire algorithm with 128-bit truncated powers of five, which answers
+//! or says the case is ambiguous; and for those few, a small big-integer division. std's
+//! parser does the first two with tables that were a third of the gzipped wasm; here the
+//! 651 powers are computed on first use with the big integers (10 KB of memory, well under a
+//! millisecond). Decimals of at most 15 digits are printed without being parsed at all
+//! ([`write_canonical`]).
 
 use std::cmp::Ordering;
-use std::fmt::Write as _;
 
 /// More significant digits than any f64 needs to round correctly (the worst case is 767);
 /// the rest only matter as "some non-zero digit follows".
@@ -73,14 +78,40 @@ impl Big {
         self.trim();
     }
 
-    fn shr1(&mut self) {
-        let mut carry = 0u32;
-        for limb in self.0.iter_mut().rev() {
-            let v = (*limb >> 1) | (carry << 31);
-            carry = *limb & 1;
-            *limb = v;
+    fn shr(&mut self, bits: u32) {
+        let (limbs, bits) = ((bits / 32) as usize, bits % 32);
+        self.0.drain(..limbs.min(self.0.len()));
+        if bits > 0 {
+            let mut carry = 0u32;
+            for limb in self.0.iter_mut().rev() {
+                let v = (*limb >> bits) | carry;
+                carry = *limb << (32 - bits);
+                *limb = v;
+            }
         }
         self.trim();
+    }
+
+    /// self = ⌊self / d⌋.
+    fn div_small(&mut self, d: u32) {
+        let mut rem = 0u64;
+        for limb in self.0.iter_mut().rev() {
+            let v = (rem << 32) | u64::from(*limb);
+            *limb = (v / u64::from(d)) as u32;
+            rem = v % u64::from(d);
+        }
+        self.trim();
+    }
+
+    /// The 128 bits of self from bit `from` up.
+    fn bits_from(&self, from: u32) -> u128 {
+        let mut top = self.clone();
+        top.shr(from);
+        top.0
+            .iter()
+            .take(4)
+            .rev()
+            .fold(0u128, |acc, &limb| acc << 32 | u128::from(limb))
     }
 
     fn cmp(&self, other: &Big) -> Ordering {
@@ -126,7 +157,225 @@ fn scale(m: u64, e: i32) -> f64 {
 }
 
 /// The f64 nearest to a number in JSON grammar, as `JSON.parse` reads it.
-pub(crate) fn parse(raw: &str) -> f64 {
+#[cfg(test)]
+fn parse(raw: &str) -> f64 {
+    let d = Decimal::scan(raw.as_bytes());
+    let magnitude = match d.fast() {
+        Some(x) => x,
+        None => return exact(raw),
+    };
+    if d.negative {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+/// The decimal powers an f64 holds exactly, for Clinger's fast path.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// The powers of five of the Eisel–Lemire algorithm, 5^q for q in −342 ..= 308, each as its
+/// first 128 bits (truncated; for q < 0, of ⌊2^b / 5^−q⌋ + 1 for the b of the published
+/// algorithm, so that the approximation errs upwards), computed once.
+fn powers_of_five() -> &'static [u128] {
+    static POWERS: std::sync::OnceLock<Vec<u128>> = std::sync::OnceLock::new();
+    POWERS.get_or_init(|| {
+        let mut table = Vec::with_capacity(651);
+        // q < 0: ⌊2^B / 5^n⌋ by repeated division (⌊⌊x/5⌋/5⌋ = ⌊x/25⌋), then ⌊2^b / 5^n⌋ by a
+        // shift, for B above every b (at most 2·795 + 128).
+        const B: u32 = 1760;
+        let mut quotient = Big::small(1);
+        quotient.shl(B);
+        let mut power = Big::small(1);
+        let mut negative = Vec::with_capacity(342);
+        for n in 1..=342 {
+            quotient.div_small(5);
+            power.mul_add(5, 0);
+            let z = power.bits();
+            let b = if n <= 27 { z + 127 } else { 2 * z + 128 };
+            let mut c = quotient.clone();
+            c.shr(B - b);
+            c.mul_add(1, 1);
+            negative.push(c.bits_from(c.bits().saturating_sub(128)));
+        }
+        table.extend(negative.iter().rev());
+        // q ≥ 0: 5^q with its top bit at bit 127, truncated.
+        let mut power = Big::small(1);
+        for _ in 0..=308 {
+            let bits = power.bits();
+            table.push(if bits <= 128 {
+                power.bits_from(0) << (128 - bits)
+            } else {
+                power.bits_from(bits - 128)
+            });
+            power.mul_add(5, 0);
+        }
+        table
+    })
+}
+
+/// The f64 nearest to w × 10^q, or `None` when the 128-bit approximation cannot tell (then
+/// the big integers decide). The Eisel–Lemire algorithm (Lemire, "Number Parsing at a Gigabyte
+/// per Second", 2021), as std and fast_float implement it.
+fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
+    if w == 0 || q < -342 {
+        return Some(0.0);
+    }
+    if q > 308 {
+        return Some(f64::INFINITY);
+    }
+    let lz = w.leading_zeros();
+    let w = w << lz;
+    let power = *powers_of_five().get((q + 342) as usize)?;
+    // The 128-bit product of w and the power's top 64 bits, refined with its low 64 bits when
+    // the bits below the 55 kept ones are all ones (the truncation could carry into them).
+    let wide = |a: u64, b: u64| u128::from(a) * u128::from(b);
+    let mut product = wide(w, (power >> 64) as u64);
+    if (product >> 64) as u64 & 0x1FF == 0x1FF {
+        let low = wide(w, power as u64) >> 64;
+        product = product.wrapping_add(low);
+    }
+    let (hi, lo) = ((product >> 64) as u64, product as u64);
+    if lo == u64::MAX && !(-27..=55).contains(&q) {
+        return None;
+    }
+    let upper = (hi >> 63) as i32;
+    let shift = upper + 64 - 55;
+    let mut mantissa = hi >> shift;
+    // ⌊log2(10^q)⌋ + 63, and the exponent biased as in the f64.
+    let mut power2 =
+        ((q as i32).wrapping_mul(152_170 + 65_536) >> 16) + 63 + upper - lz as i32 + 1023;
+    if power2 <= 0 {
+        // Subnormal.
+        if -power2 + 1 >= 64 {
+            return Some(0.0);
+        }
+        mantissa >>= -power2 + 1;
+        mantissa += mantissa & 1;
+        mantissa >>= 1;
+        let e = u64::from(mantissa >= 1 << 52);
+        return Some(f64::from_bits(e << 52 | mantissa));
+    }
+    // Exactly halfway between two f64s (possible only where 5^q fits in 64 bits): to even.
+    if lo <= 1 && (-4..=23).contains(&q) && mantissa & 3 == 1 && mantissa << shift == hi {
+        mantissa &= !1;
+    }
+    mantissa += mantissa & 1;
+    mantissa >>= 1;
+    if mantissa >= 2 << 52 {
+        mantissa = 1 << 52;
+        power2 += 1;
+    }
+    mantissa &= !(1 << 52);
+    if power2 >= 0x7FF {
+        return Some(f64::INFINITY);
+    }
+    Some(f64::from_bits((power2 as u64) << 52 | mantissa))
+}
+
+/// A number in JSON grammar (or Ryū's notation) as ±w × 10^(n − k): w its first (at most 19)
+/// significant digits without trailing zeros, also kept as text, k how many, and whether that
+/// is all of it.
+struct Decimal {
+    negative: bool,
+    digits: [u8; 19],
+    w: u64,
+    k: i64,
+    n: i64,
+    exact: bool,
+}
+
+impl Decimal {
+    fn scan(b: &[u8]) -> Decimal {
+        let negative = b.first() == Some(&b'-');
+        let run = |from: usize| {
+            let rest = b.get(from..).unwrap_or_default();
+            let len = rest.iter().position(|c| !c.is_ascii_digit());
+            rest.get(..len.unwrap_or(rest.len())).unwrap_or_default()
+        };
+        let int = run(usize::from(negative));
+        let mut i = usize::from(negative) + int.len();
+        let frac = if b.get(i) == Some(&b'.') {
+            let frac = run(i + 1);
+            i += 1 + frac.len();
+            frac
+        } else {
+            &[]
+        };
+        // The significant digits (from the first non-zero one) and the point's place in them.
+        let (point, int, frac) = match int.iter().position(|&c| c != b'0') {
+            Some(p) => (
+                (int.len() - p) as i64,
+                int.get(p..).unwrap_or_default(),
+                frac,
+            ),
+            None => {
+                let zeros = frac.iter().position(|&c| c != b'0').unwrap_or(frac.len());
+                (
+                    -(zeros as i64),
+                    &[][..],
+                    frac.get(zeros..).unwrap_or_default(),
+                )
+            }
+        };
+        let mut digits = [b'0'; 19];
+        let mut k = 0;
+        for (slot, &c) in digits.iter_mut().zip(int.iter().chain(frac)) {
+            *slot = c;
+            k += 1;
+        }
+        let exact = int.iter().chain(frac).skip(19).all(|&c| c == b'0');
+        while k > 0 && digits.get(k - 1) == Some(&b'0') {
+            k -= 1;
+        }
+        let kept = digits.get(..k).unwrap_or_default();
+        let w = kept.iter().fold(0u64, |w, &c| w * 10 + u64::from(c - b'0'));
+        // The exponent, saturating far beyond any meaningful size.
+        let rest = b.get(i + 1..).unwrap_or_default();
+        let (exp_negative, exp) = match rest.split_first() {
+            Some((b'-', exp)) => (true, exp),
+            Some((b'+', exp)) => (false, exp),
+            _ => (false, rest),
+        };
+        let exp = exp
+            .iter()
+            .fold(0i64, |e, &d| (e * 10 + i64::from(d - b'0')).min(1 << 40));
+        Decimal {
+            negative,
+            digits,
+            w,
+            k: k as i64,
+            n: point + if exp_negative { -exp } else { exp },
+            exact,
+        }
+    }
+
+    /// The magnitude as the nearest f64, when Clinger's fast path or Eisel–Lemire settle it.
+    fn fast(&self) -> Option<f64> {
+        let q = self.n - self.k;
+        if self.exact && self.w <= 1 << 53 && (-22..=22).contains(&q) {
+            let x = self.w as f64;
+            let p = *POW10.get(q.unsigned_abs() as usize)?;
+            return Some(if q >= 0 { x * p } else { x / p });
+        }
+        let x = eisel_lemire(self.w, q)?;
+        // Digits beyond the 19th: the value lies between w and w + 1 at this scale.
+        (self.exact || eisel_lemire(self.w + 1, q) == Some(x)).then_some(x)
+    }
+
+    /// Number::toString of the value, given that w holds its shortest digits.
+    fn write(&self, out: &mut String) {
+        let digits = self.digits.get(..self.k as usize).unwrap_or_default();
+        let digits = std::str::from_utf8(digits).unwrap_or_default();
+        write_digits(self.negative, digits, self.n, out);
+    }
+}
+
+/// The exact f64 nearest to a number in JSON grammar, with big integers.
+fn exact(raw: &str) -> f64 {
     let (negative, body) = match raw.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, raw),
@@ -233,7 +482,7 @@ fn nearest(n: Big, q: i64) -> f64 {
             a.sub(&top);
             quotient |= 1 << bit;
         }
-        top.shr1();
+        top.shr(1);
     }
     let inexact = !a.0.is_empty();
     // value ≈ quotient × 2^-s. Drop the rounding bit, and more below the subnormal range.
@@ -252,14 +501,22 @@ fn nearest(n: Big, q: i64) -> f64 {
 }
 
 /// Prints a JSON number (valid grammar) as `JSON.stringify(Number(raw))` does.
-pub(crate) fn write_canonical(raw: &str, out: &mut String) {
-    // Integers of up to 15 digits are exact in an f64 and JavaScript prints them as written.
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    if digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && raw != "-0" {
-        out.push_str(raw);
-        return;
+///
+/// Most numbers are not parsed: a decimal of at most 15 significant digits in the normal range
+/// (10⁻³⁰⁷ ≤ |x| < 10³⁰⁸) is the shortest decimal of the f64 nearest to it, so its own digits
+/// are the ones JavaScript prints, and only their notation changes. (Two decimals of at most 15
+/// digits differ by at least 10⁻¹⁵ of their size, more than an f64's spacing of 2⁻⁵², so no
+/// other decimal that short reads as the same f64; the shortest one that does is this one.)
+pub(crate) fn write_canonical(raw: &[u8], out: &mut String) {
+    let d = Decimal::scan(raw);
+    if d.w == 0 || (d.exact && d.k <= 15 && (-306..=308).contains(&d.n)) {
+        d.write(out);
+    } else {
+        let x = d
+            .fast()
+            .unwrap_or_else(|| exact(std::str::from_utf8(raw).unwrap_or_default()).abs());
+        write_js(if d.negative { -x } else { x }, out);
     }
-    write_js(parse(raw), out);
 }
 
 /// `x` as JavaScript prints it (for messages).
@@ -269,23 +526,29 @@ pub(crate) fn to_js_string(x: f64) -> String {
     out
 }
 
-/// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: non-finite → `null`, −0 → `0`.
+/// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: non-finite → `null`, −0 → `0`. Ryū
+/// computes the shortest digits that read back as `x`, closest to it; its own notation ("1.5e-7",
+/// "123.0", "0.001") is read back as a [`Decimal`] (at most 17 digits).
 fn write_js(x: f64, out: &mut String) {
-    if !x.is_finite() {
+    if x.is_finite() {
+        Decimal::scan(ryu::Buffer::new().format_finite(x).as_bytes()).write(out);
+    } else {
         out.push_str("null");
-        return;
     }
-    if x == 0.0 {
+}
+
+/// Number::toString of ±0.digits × 10ⁿ (no digits: zero, printed `0`).
+fn write_digits(negative: bool, digits: &str, n: i64, out: &mut String) {
+    if digits.is_empty() {
         out.push('0');
         return;
     }
-    if x < 0.0 {
+    if negative {
         out.push('-');
     }
-    let (digits, n) = shortest_digits(x.abs());
-    let k = digits.len() as i32;
+    let k = digits.len() as i64;
     if k <= n && n <= 21 {
-        out.push_str(&digits);
+        out.push_str(digits);
         out.extend(std::iter::repeat_n('0', (n - k) as usize));
     } else if let Some((int, frac)) = digits
         .split_at_checked(n as usize)
@@ -297,43 +560,78 @@ fn write_js(x: f64, out: &mut String) {
     } else if -6 < n && n <= 0 {
         out.push_str("0.");
         out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(&digits);
+        out.push_str(digits);
     } else {
-        let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((digits, ""));
         out.push_str(first);
         if !rest.is_empty() {
             out.push('.');
             out.push_str(rest);
         }
-        let _ = write!(out, "e{}{}", if n > 0 { '+' } else { '-' }, (n - 1).abs());
+        out.push_str(if n > 0 { "e+" } else { "e-" });
+        // At most 3 digits: |n − 1| ≤ 324 for an f64, and a decimal printed from its own
+        // digits is in the normal range.
+        let e = (n - 1).unsigned_abs();
+        for (place, digit) in [(100, e / 100 % 10), (10, e / 10 % 10), (1, e % 10)] {
+            if e >= place || place == 1 {
+                out.push(char::from(b'0' + digit as u8));
+            }
+        }
     }
-}
-
-/// The shortest decimal digits that round-trip to `x` (finite, > 0), closest to it, without
-/// leading or trailing zeros, and `n` such that x = 0.digits × 10ⁿ. Ryū computes them; its
-/// own notation ("1.5e-7", "123.0", "0.001") is only read back here.
-fn shortest_digits(x: f64) -> (String, i32) {
-    let mut buffer = ryu::Buffer::new();
-    let text = buffer.format_finite(x);
-    let (mantissa, exp) = text.split_once('e').unwrap_or((text, "0"));
-    let int_len = mantissa.find('.').unwrap_or(mantissa.len());
-    let all: String = mantissa.chars().filter(|&c| c != '.').collect();
-    let trimmed = all.trim_start_matches('0');
-    let leading = (all.len() - trimmed.len()) as i32;
-    let digits = trimmed.trim_end_matches('0').to_owned();
-    (
-        digits,
-        int_len as i32 + exp.parse::<i32>().unwrap_or(0) - leading,
-    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A deterministic pseudo-random sequence (xorshift64).
+    fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// 1 to `max` random digits, a decimal point after the first one half of the time.
+    fn random_digits(next: &mut impl FnMut() -> u64, max: u64) -> String {
+        let len = 1 + (next() % max) as usize;
+        let mut digits: String = (0..len)
+            .map(|_| char::from(b'0' + (next() % 10) as u8))
+            .collect();
+        if next().is_multiple_of(2) && len > 1 {
+            digits.insert(1 + (next() as usize % (len - 1)), '.');
+        }
+        digits
+    }
+
+    /// The fast paths and the big integers each read `raw` as std does.
     fn same(raw: &str) {
         let expected: f64 = raw.parse().expect("valid number");
         assert_eq!(parse(raw).to_bits(), expected.to_bits(), "{raw}");
+        assert_eq!(
+            exact(raw).to_bits(),
+            expected.to_bits(),
+            "{raw} (big integers)"
+        );
+    }
+
+    /// Entries of the published table (fast_float, std's dec2flt) at its ends and around 5⁰.
+    #[test]
+    fn powers_of_five_match_the_published_table() {
+        let table = powers_of_five();
+        assert_eq!(table.len(), 651);
+        for (q, hi, lo) in [
+            (-342, 0xeef4_53d6_923b_d65a_u64, 0x113f_aa29_06a1_3b3f_u64),
+            (-1, 0xcccc_cccc_cccc_cccc, 0xcccc_cccc_cccc_cccd),
+            (0, 0x8000_0000_0000_0000, 0),
+            (1, 0xa000_0000_0000_0000, 0),
+            (308, 0x8e67_9c2f_5e44_ff8f, 0x570f_09ea_a7ea_7648),
+        ] {
+            let entry = table[(q + 342) as usize];
+            assert_eq!(((entry >> 64) as u64, entry as u64), (hi, lo), "5^{q}");
+        }
     }
 
     #[test]
@@ -398,21 +696,9 @@ mod tests {
     /// and exponent, over the whole range, subnormals included.
     #[test]
     fn random_numbers_match_std() {
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
-            let len = 1 + (next() % 25) as usize;
-            let mut digits: String = (0..len)
-                .map(|_| char::from(b'0' + (next() % 10) as u8))
-                .collect();
-            if next() % 2 == 0 && len > 1 {
-                digits.insert(1 + (next() as usize % (len - 1)), '.');
-            }
+            let digits = random_digits(&mut next, 25);
             let exp = (next() % 700) as i64 - 350;
             same(&format!("{digits}e{exp}"));
             // Exactly halfway between two doubles m·2^e and (m+1)·2^e: (2m+1)·2^(e−1), written
@@ -431,6 +717,50 @@ mod tests {
             let subnormal = f64::from_bits(next() % (1 << 52));
             same(&format!("{subnormal:e}"));
             same(&format!("{:.30e}", subnormal));
+        }
+    }
+
+    /// The digits of a short decimal are printed without reading it as an f64: the same text as
+    /// printing the f64 std reads from it, over the whole range and at its edges.
+    #[test]
+    fn short_decimals_print_as_their_f64() {
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+        let check = |raw: &str| {
+            let (mut short, mut exact) = (String::new(), String::new());
+            write_canonical(raw.as_bytes(), &mut short);
+            write_js(raw.parse().expect("valid number"), &mut exact);
+            assert_eq!(short, exact, "{raw}");
+        };
+        for raw in [
+            "1e300",
+            "0.1",
+            "-0",
+            "0e999",
+            "1e308",
+            "9.99999999999999e307",
+            "1e-307",
+            "1.00000000000001e-307",
+            "9.99999999999999e-308",
+            "123456789012345e-321",
+            "1e20",
+            "1e21",
+            "1e-6",
+            "1e-7",
+            "0.000001234",
+            "100",
+            "1.5e+3",
+            "-2.5E-3",
+            "999999999999999",
+            "9999999999999999",
+            "0.30000000000000004",
+        ] {
+            check(raw);
+        }
+        for _ in 0..100_000 {
+            let digits = random_digits(&mut next, 15);
+            let exp = (next() % 660) as i64 - 330;
+            check(&format!("{digits}e{exp}"));
+            check(&format!("-{digits}"));
         }
     }
 

@@ -14,6 +14,8 @@ use serde::de::{
 use serde_json::Value;
 
 use crate::error::{Error, ErrorCode};
+use crate::event::{Event, EventKind};
+use crate::models::{Record, MEMBER_NAMES};
 
 /// Where the record is, at the front of every path.
 const RECORD: &str = "data.record";
@@ -47,18 +49,117 @@ pub(crate) fn record_value(body: &str) -> Result<Value, Error> {
         Err(error) => {
             // The core accepted the body as JSON, so serde_json refuses something JSON.parse reads:
             // a lone surrogate escape, nesting past its limit, or a number beyond f64 (Infinity).
+            // serde_json's own message quotes the body's text, so it is only classified here,
+            // never shown: the error says what and where (line and column), in its own words.
             let place = if in_record.get() { RECORD } else { "body" };
             let text = error.to_string();
             let what = if text.contains("surrogate") || text.contains("hex escape") {
                 "holds a lone UTF-16 surrogate escape (\\uD800–\\uDFFF), which a Rust string cannot hold"
             } else if text.contains("recursion limit") {
                 "is nested deeper than the 128 levels serde_json reads"
+            } else if text.contains("number out of range") {
+                "holds a number beyond f64 (JSON.parse reads it as Infinity)"
             } else {
                 "cannot be read as Rust data"
             };
-            Err(invalid_event(format!("{place}: {what} ({text})")))
+            Err(invalid_event(format!(
+                "{place}: {what} (line {}, column {})",
+                error.line(),
+                error.column()
+            )))
         }
     }
+}
+
+impl Event {
+    /// The record of an OBJECT_CHANGE event, typed by `data.objectType` and `data.eventType`:
+    /// [`Record::Contact`](crate::models::Record::Contact) for a Contact's CREATE or UPDATE …,
+    /// [`Record::Deleted`](crate::models::Record::Deleted) (its ids only) for any DELETE, and
+    /// [`Record::Other`](crate::models::Record::Other) (the JSON as sent) for an object type or
+    /// change type this version does not know. Read on each call; nothing is cached.
+    ///
+    /// # Errors
+    /// `INVALID_EVENT` naming the path when the record does not fit its model (e.g.
+    /// `data.record.createdTime: required, found nothing`), when a string in it holds a lone
+    /// UTF-16 surrogate (valid JSON that a Rust string cannot hold), or when the event is not an
+    /// OBJECT_CHANGE. Messages never contain text of the body.
+    ///
+    /// ```
+    /// use vessel_webhooks::{models::Record, parse, Options};
+    ///
+    /// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"DELETE","record":{"id":"v.deal.1","nativeId":"7","connectionId":"c1"}}}"#;
+    /// let event = parse(body, &Options::default())?;
+    /// match event.record()? {
+    ///     Record::Deleted(deleted) => assert_eq!(deleted.native_id, "7"),
+    ///     Record::Contact(contact) => println!("contact {}", contact.id),
+    ///     other => println!("{other:?}"),
+    /// }
+    /// # Ok::<(), vessel_webhooks::Error>(())
+    /// ```
+    pub fn record(&self) -> Result<Record, Error> {
+        let EventKind::ObjectChange {
+            object_type,
+            event_type,
+            ..
+        } = &self.kind
+        else {
+            return Err(not_an_object_change());
+        };
+        let value = self.record_value()?;
+        read(&value, |deserializer| {
+            Record::from_deserializer(object_type, event_type, deserializer)
+        })
+    }
+
+    /// The record of an OBJECT_CHANGE event as any type `T` that serde can deserialize: one of
+    /// [`models`](crate::models) (`record_as::<Contact>()`), your own struct, or
+    /// [`serde_json::Value`].
+    ///
+    /// JSON.parse's reading applies: of duplicate members the last wins (they are resolved here,
+    /// before `T` sees the record), and `1.0` or `1e3` is an integer.
+    ///
+    /// # Errors
+    /// As for [`Event::record`]: `INVALID_EVENT` naming the path, e.g.
+    /// `data.record.firstName: expected a string, found a number`.
+    ///
+    /// ```
+    /// use vessel_webhooks::{models::Contact, parse, ErrorCode, Options};
+    ///
+    /// let body = br#"{"eventId":"e1","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"UPDATE","record":{"id":"v.contact.1","nativeId":"23","firstName":"Tom","createdTime":"2019-08-24T14:15:22Z","modifiedTime":"2019-08-24T14:15:22Z","associations":{"accountIds":[],"dealIds":[],"leadIds":[],"noteIds":[],"taskIds":[],"eventIds":[],"eventAttendeeIds":[],"emailIds":[],"callIds":[],"ownerUserId":"v.user.1"},"crmScore":7}}}"#;
+    /// let event = parse(body, &Options::default())?;
+    /// let contact = event.record_as::<Contact>()?;
+    /// assert_eq!(contact.first_name.as_deref(), Some("Tom"));
+    /// assert_eq!(contact.extra["crmScore"], 7); // members the model does not define are kept
+    ///
+    /// let err = event.record_as::<vessel_webhooks::models::Deal>().unwrap_err();
+    /// assert_eq!(err.code(), ErrorCode::InvalidEvent);
+    /// assert_eq!(err.message(), "data.record.associations.contactIds: required, found nothing");
+    /// # Ok::<(), vessel_webhooks::Error>(())
+    /// ```
+    pub fn record_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        if !matches!(self.kind, EventKind::ObjectChange { .. }) {
+            return Err(not_an_object_change());
+        }
+        let value = self.record_value()?;
+        read(&value, T::deserialize)
+    }
+
+    fn record_value(&self) -> Result<serde_json::Value, Error> {
+        match &self.body {
+            Some(body) => record_value(body),
+            None => Err(Error::new(
+                ErrorCode::InvalidEvent,
+                "data.record: the body of this event was not kept",
+            )),
+        }
+    }
+}
+
+fn not_an_object_change() -> Error {
+    Error::new(
+        ErrorCode::InvalidEvent,
+        "data.record: only OBJECT_CHANGE events have a record",
+    )
 }
 
 /// Seeks member `name` of an object (the last one, as `JSON.parse` does), then member `inner` of
@@ -78,15 +179,46 @@ impl<'de> DeserializeSeed<'de> for Member<'_> {
         self,
         deserializer: D,
     ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
+        deserializer.deserialize_any(self)
     }
 }
 
+/// An object is searched; any other value (an earlier duplicate of the member, which a later one
+/// replaces, as with `JSON.parse`) is skipped and holds nothing: it is never quoted in an error.
 impl<'de> Visitor<'de> for Member<'_> {
     type Value = Option<Value>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
@@ -227,7 +359,11 @@ fn expected(expected: &dyn Expected) -> String {
         "f32" | "f64" => "a number".to_owned(),
         "a sequence" => "an array".to_owned(),
         "a map" => "an object".to_owned(),
-        _ => text,
+        // A derived struct, e.g. the models' `struct ContactAssociations`.
+        _ => match text.strip_prefix("struct ") {
+            Some(name) => format!("an object ({name})"),
+            None => text,
+        },
     }
 }
 
@@ -414,11 +550,19 @@ impl<'de> ValueDeserializer<'de> {
     }
 }
 
-/// The path step of a member name: its static name when `names` has it, else [`Segment::Key`].
+/// The path step of a member name: its static name when `names` (the fields a type asked for)
+/// or the models' member names have it, else [`Segment::Key`]. Derived structs with a flattened
+/// `extra`, as the models are, ask for an object without naming their fields.
 fn segment(name: &str, names: &'static [&'static str]) -> Segment {
     names
         .iter()
         .find(|known| **known == name)
+        .or_else(|| {
+            MEMBER_NAMES
+                .binary_search(&name)
+                .ok()
+                .and_then(|i| MEMBER_NAMES.get(i))
+        })
         .map_or(Segment::Key, |known| Segment::Field(known))
 }
 
@@ -549,5 +693,15 @@ impl<'de> VariantAccess<'de> for VariantContent<'de> {
     ) -> Result<V::Value, PathError> {
         de::Deserializer::deserialize_struct(ValueDeserializer(self.value), "", fields, visitor)
             .map_err(|e| e.within(self.step))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MEMBER_NAMES;
+
+    #[test]
+    fn member_names_are_sorted_for_binary_search() {
+        assert!(MEMBER_NAMES.windows(2).all(|pair| pair[0] < pair[1]));
     }
 }

@@ -78,12 +78,14 @@ thread_local! {
 #[wasm_bindgen]
 extern "C" {
     /// A JS object whose `sha256(address, length, out)` writes the SHA-256 of the `length` bytes
-    /// of wasm memory at `address` to the 32 bytes at `out` and returns `true`, or returns
-    /// `false` when it cannot (it never throws: no JS exception unwinds through this module).
+    /// of wasm memory at `address` to the 32 bytes at `out` and returns the number of bytes it
+    /// wrote there (0 when it cannot). Only 32 counts: anything else, a throw included, and the
+    /// wasm hashes with its own SHA-256 (issue 14: a write that silently did nothing left an
+    /// all-zero digest that an attacker can send).
     pub type NativeSha256;
 
-    #[wasm_bindgen(method, structural)]
-    fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> bool;
+    #[wasm_bindgen(method, structural, catch)]
+    fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> Result<u32, JsValue>;
 }
 
 /// Hash with `native` from now on (node.cjs installs node:crypto's SHA-256: the CPU's SHA
@@ -122,18 +124,38 @@ pub fn utf16_input(units: usize) -> *const u8 {
 /// exactly as `TextEncoder` does (a lone surrogate becomes U+FFFD); returns the length in bytes.
 #[wasm_bindgen]
 pub fn utf16_to_input(units: usize) -> usize {
-    input(3 * units);
-    UTF16.with_borrow(|utf16| {
-        INPUT.with_borrow_mut(|buf| {
-            match (
-                utf16.get(..2 * units),
-                buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + 3 * units),
-            ) {
-                (Some(utf16), Some(utf8)) => encode_utf8(utf16, utf8),
-                _ => 0,
-            }
-        })
+    UTF16.with_borrow_mut(|utf16| {
+        let text = utf16.get(..2 * units).unwrap_or_default();
+        // Above SHRINK_ABOVE, what one request leaves behind matters more than a pass over the
+        // text (issue 14): room for its UTF-8 exactly, not 3 bytes per unit, and the UTF-16
+        // buffer is given back for the checks to reuse.
+        let room = if units > SHRINK_ABOVE {
+            utf8_bound(text)
+        } else {
+            3 * units
+        };
+        input(room);
+        let len = INPUT.with_borrow_mut(|buf| {
+            buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + room)
+                .map_or(0, |utf8| encode_utf8(text, utf8))
+        });
+        if units > SHRINK_ABOVE {
+            *utf16 = Vec::new();
+        }
+        len
     })
+}
+
+/// The length of little-endian UTF-16 `src` as UTF-8 (a lone surrogate as U+FFFD, 3 bytes;
+/// a pair counted 3 + 3, an upper bound).
+fn utf8_bound(src: &[u8]) -> usize {
+    src.chunks_exact(2)
+        .map(|u| match u {
+            [low, 0] if *low < 0x80 => 1,
+            [_, 0..=7] => 2,
+            _ => 3,
+        })
+        .sum()
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON
@@ -385,14 +407,14 @@ impl Hasher<'_> {
             .copy_from_slice(timestamp);
         let address = self.before.as_ptr().wrapping_add(start) as u32;
         let length = (token.len() + message.len() + timestamp.len()) as u32;
+        // Used only when the callback says it wrote all 32 bytes: never the initial value.
         let mut out = [0u8; 32];
-        NATIVE_SHA256
-            .with_borrow(|native| {
-                native
-                    .as_ref()
-                    .is_some_and(|n| n.sha256(address, length, out.as_mut_ptr() as u32))
-            })
-            .then_some(out)
+        let written = NATIVE_SHA256.with_borrow(|native| {
+            native
+                .as_ref()
+                .and_then(|n| n.sha256(address, length, out.as_mut_ptr() as u32).ok())
+        });
+        (written == Some(32)).then_some(out)
     }
 }
 
@@ -403,15 +425,16 @@ impl Digester for Hasher<'_> {
     }
 }
 
-/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max`,
-/// the length of one it did not copy: `BODY_TOO_LARGE`) and the SHA-256 to use.
+/// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max` or
+/// [`crate::MAX_BODY_BYTES_LIMIT`], the length of one it did not copy: `BODY_TOO_LARGE`, before
+/// anything is allocated; `sign` has no `max`: it only hashes) and the SHA-256 to use.
 fn with_body<T>(
     len: usize,
-    max: usize,
+    max: Option<usize>,
     f: impl FnOnce(&[u8], &mut Hasher<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    if len > max {
-        return Err(too_large(max));
+    if let Some(max) = max {
+        crate::check_size(len, max)?;
     }
     INPUT.with_borrow_mut(|buf| {
         // JS reserved the room before it wrote (`input`, which may also have given room back).
@@ -422,10 +445,10 @@ fn with_body<T>(
             buf.resize(room, 0);
         }
         let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
-            return Err(too_large(max)); // not reached: the room is there
+            return Err(too_large(len)); // not reached: the room is there
         };
         let Some((body, after)) = rest.split_at_mut_checked(len) else {
-            return Err(too_large(max)); // not reached
+            return Err(too_large(len)); // not reached
         };
         let body: &[u8] = body;
         f(
@@ -527,9 +550,13 @@ pub fn authenticate(
     };
     let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
     let check = |tokens: &[AccessToken]| {
-        passed(with_body(len, options.max_body_bytes, |bytes, hasher| {
-            crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
-        }))
+        passed(with_body(
+            len,
+            Some(options.max_body_bytes),
+            |bytes, hasher| {
+                crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
+            },
+        ))
         .is_some()
     };
     match tokens {
@@ -549,7 +576,7 @@ pub fn authenticate(
 #[wasm_bindgen]
 pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
     let options = options(f64::INFINITY, max_body_bytes, strict);
-    passed(with_body(len, options.max_body_bytes, |bytes, _| {
+    passed(with_body(len, Some(options.max_body_bytes), |bytes, _| {
         crate::check_event(bytes, &options)
     }))
     .is_some()
@@ -561,7 +588,7 @@ pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
 pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValue> {
     let token = AccessToken::new(token)
         .ok_or_else(|| JsValue::from(js_sys::TypeError::new("accessToken: empty")))?;
-    with_body(len, usize::MAX, |bytes, hasher| {
+    with_body(len, None, |bytes, hasher| {
         Ok(crate::signature::sign_with(
             hasher, bytes, &token, timestamp,
         ))
@@ -573,6 +600,12 @@ pub fn sign(len: usize, token: String, timestamp: &str) -> Result<String, JsValu
 #[wasm_bindgen]
 pub fn status(code: &str) -> Option<u16> {
     ErrorCode::from_code(code).map(ErrorCode::status)
+}
+
+/// The largest `maxBodyBytes` (see [`crate::MAX_BODY_BYTES_LIMIT`]).
+#[wasm_bindgen]
+pub fn max_body_bytes_limit() -> usize {
+    crate::MAX_BODY_BYTES_LIMIT
 }
 
 /// The default `maxBodyBytes`.

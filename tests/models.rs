@@ -377,3 +377,40 @@ fn own_types_get_paths_too() {
         "data.record.nativeId: expected an integer ≥ 0, found a string"
     );
 }
+
+#[test]
+fn record_errors_never_hold_body_text() {
+    // Issue 14 item 8: an earlier duplicate `data` (JSON.parse keeps the last) whose text is
+    // PII, under plain and escaped keys; and a record serde_json cannot read.
+    let record = r#"{"objectType":"Contact","eventType":"CREATE","record":{"id":"v.contact.1","firstName":7}}"#;
+    let bodies = [
+        format!(
+            r#"{{"eventId":"e","type":"OBJECT_CHANGE","data":"PII: jane.doe@example.com 555-0100","data":{record}}}"#
+        ),
+        format!(
+            r#"{{"eventId":"e","type":"OBJECT_CHANGE","d\u0061ta":"PII: jane.doe@example.com 555-0100","data":{record}}}"#
+        ),
+        format!(
+            r#"{{"eventId":"e","type":"OBJECT_CHANGE","data":["PII: jane.doe@example.com 555-0100"],"d\u0061ta":{record}}}"#
+        ),
+        format!(
+            r#"{{"eventId":"e","type":"OBJECT_CHANGE","data":{{"record":"PII: jane.doe@example.com 555-0100","objectType":"Contact"}},"data":{record}}}"#
+        ),
+        r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE","record":{"id":"v.contact.1","PII: jane.doe@example.com \ud800":1}}}"#.to_owned(),
+        r#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Contact","eventType":"CREATE","record":{"id":"v.contact.1","PII: jane.doe@example.com":1e400}}}"#.to_owned(),
+    ];
+    for body in &bodies {
+        let event = parse(body.as_bytes(), &Options::default()).unwrap();
+        for err in [
+            event.record().unwrap_err(),
+            event.record_as::<Contact>().unwrap_err(),
+        ] {
+            assert_eq!(err.code(), ErrorCode::InvalidEvent, "{body}");
+            let shown = format!("{err} {err:?}");
+            for text in ["PII", "jane", "example.com", "555"] {
+                assert!(!shown.contains(text), "{body}: {shown}");
+            }
+            assert!(err.message().starts_with("data.record"), "{body}: {err}");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 // x-vessel-timestamp, x-vessel-signature and x-vessel-connection-id, and retry until a 2xx.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sign } from 'vessel-webhooks';
+import { printable } from './terminal.js';
 
 /**
  * Short enough to watch locally: 1 attempt + 3 retries, 0.5 s, 1 s and 2 s apart, each given 5 s
@@ -16,6 +17,34 @@ export function isHttpUrl(url) {
   } catch {
     return false;
   }
+}
+
+/**
+ * How much of a refusing receiver's answer body is kept and shown: its first 1 KiB, enough for a
+ * `{ "error": CODE }` and the start of an error page.
+ */
+export const MAX_ANSWER_BYTES = 1024;
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads the response body to its end (the attempt's timeout covers the whole answer) and keeps
+ * the first `keep` bytes of it: the text, `…` marking a cut, or undefined for an empty body.
+ * The rest is read and dropped, so a large answer costs no memory.
+ */
+async function readAnswer(response, keep) {
+  if (response.body === null) return undefined;
+  const kept = new Uint8Array(keep);
+  let length = 0;
+  let cut = false;
+  for await (const chunk of response.body) {
+    const room = keep - length;
+    if (chunk.byteLength > room) cut = true;
+    kept.set(chunk.subarray(0, room), length);
+    length += Math.min(room, chunk.byteLength);
+  }
+  if (length === 0) return undefined;
+  return decoder.decode(kept.subarray(0, length)) + (cut ? '…' : '');
 }
 
 /** The wait after failed attempt `attempt` (1, 2, …): `backoffMs`, doubling each time. */
@@ -33,7 +62,8 @@ function failure(error, timeoutMs) {
  * timestamp, as a real sender does, so a late retry is not refused as a replay. Anything but a
  * 2xx is a failure: an error status, a redirect (not followed), no answer (including the whole
  * body) within `timeoutMs`, or a network error. `onAttempt(record)` is called after each attempt
- * with `{ eventId, attempt, status | error, latencyMs, outcome, retryInMs? }`, where `outcome` is
+ * with `{ eventId, attempt, status | error, answer?, latencyMs, outcome, retryInMs? }`, where
+ * `answer` is the start of a non-2xx answer's body (MAX_ANSWER_BYTES, as text) and `outcome` is
  * 'delivered', 'retrying' or 'failed' (the last attempt, not a 2xx). Resolves to whether the
  * event was delivered.
  */
@@ -58,8 +88,10 @@ export async function deliver(
         signal,
         redirect: 'manual',
       });
-      await response.arrayBuffer();
+      const ok = response.status >= 200 && response.status < 300;
+      const answer = await readAnswer(response, ok ? 0 : MAX_ANSWER_BYTES);
       record.status = response.status;
+      if (answer !== undefined) record.answer = answer;
     } catch (error) {
       record.error = failure(error, timeoutMs);
     }
@@ -77,12 +109,17 @@ export async function deliver(
   }
 }
 
-/** One line for an attempt record, as both commands print it. */
+/**
+ * The lines for an attempt record, as both commands print them: the attempt, and for a refusal
+ * with a body, the receiver's answer (e.g. `{"error":"SIGNATURE_MISMATCH"}`) on a second line.
+ * Control characters are escaped (terminal.js).
+ */
 export function describeAttempt({
   eventId,
   attempt,
   status,
   error,
+  answer,
   latencyMs,
   outcome,
   retryInMs,
@@ -94,5 +131,8 @@ export function describeAttempt({
       : outcome === 'failed'
         ? `failed, giving up after ${attempt} attempt${attempt === 1 ? '' : 's'}`
         : 'delivered';
-  return `${eventId} attempt ${attempt}: ${result} in ${latencyMs} ms, ${next}`;
+  const line = `${eventId} attempt ${attempt}: ${result} in ${latencyMs} ms, ${next}`;
+  return answer === undefined
+    ? printable(line)
+    : `${printable(line)}\n  answer: ${printable(answer)}`;
 }

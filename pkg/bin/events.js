@@ -3,15 +3,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { samples, sample } from 'vessel-webhooks/samples';
 
-/** The friendly name of a sample: its own name, with the status spelt as Vessel sends it. */
-const friendly = ({ name, event }) =>
-  event.type === 'STATUS_CHANGE' ? `status.${event.data.status}` : name;
-
 /** Every name `buildEvent` takes: `contact.created` … `call.deleted`, `status.READY` … */
-export const eventNames = samples.map(friendly);
+export const eventNames = samples.map((s) => s.name);
 
 // Names match case-insensitively: `status.ready`, `status.READY` and `Contact.Created` all work.
-const sampleByName = new Map(samples.map((s) => [friendly(s).toLowerCase(), s.name]));
+const sampleByName = new Map(eventNames.map((name) => [name.toLowerCase(), name]));
 
 /**
  * A new event of kind `name` for `connectionId`, with a fresh eventId (`evt_<uuid>`): the

@@ -12,13 +12,48 @@
 // - Errors are 4xx with `{ "error": CODE, "message": … }`.
 // - A triggered event is answered 202 at once and delivered in the background, to the webhookUrl
 //   of that moment, with the retries of deliver.js.
+//
+// A web page must not drive it (issue 14, item 7): it listens on 127.0.0.1, but a browser on the
+// same machine reaches that too. So, before anything else:
+// - a request whose Origin is not a loopback one (http://127.0.0.1, localhost or [::1], any port)
+//   is refused 403 ORIGIN_NOT_ALLOWED: no page of another site can make it do anything;
+// - a POST, and any request with a body, must be `Content-Type: application/json` (else 415
+//   UNSUPPORTED_CONTENT_TYPE), which a page cannot send cross-site without a CORS preflight
+//   (never granted);
+// - the Host must be localhost, 127.0.0.1, [::1] or the IP address the connection came in on,
+//   with the listening port (else 403 HOST_NOT_ALLOWED): a DNS-rebound name is refused, so a
+//   page cannot read the delivery log either.
+// What it keeps is bounded (LIMITS), and what it prints is escaped (terminal.js).
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { readIncoming } from '../src/incoming.js';
 import { deliver, describeAttempt, isHttpUrl } from './deliver.js';
 import { buildEvent, connectionIdFor, eventNames } from './events.js';
+import { printable } from './terminal.js';
 
-/** Management and control requests are small: longer bodies are refused. */
-const MAX_REQUEST_BYTES = 1024 * 1024;
+/**
+ * What the local Vessel keeps is bounded, so a client (or a page) cannot grow it without limit.
+ * Worst case kept: 1 000 connections × (1 KiB token + 2 KiB URL) + 1 000 log entries × ~3.5 KiB
+ * (URL, 1 KiB answer) + 100 events in delivery × 64 KiB ≈ 13 MiB, over Node's own ~50 MiB.
+ */
+export const LIMITS = {
+  /** Bytes of a request body (management and control requests are small). */
+  requestBytes: 64 * 1024,
+  /** Time a request body has to arrive whole, in ms (a slow body cannot hold a socket). */
+  requestTimeoutMs: 10_000,
+  /** Open client sockets at once; more are closed by Node at once. */
+  sockets: 64,
+  /** Linked connections (POST /_local/connections and --token); more are refused 429. */
+  connections: 1000,
+  /** Characters of an access token. */
+  tokenLength: 1024,
+  /** Characters of a webhookUrl. */
+  urlLength: 2048,
+  /** Entries of the delivery log (GET /_local/deliveries); the oldest are dropped. */
+  logEntries: 1000,
+  /** Events being delivered (and retried) at once; more triggers are refused 429. */
+  deliveries: 100,
+};
 
 class ApiError extends Error {
   constructor(status, code, message, details) {
@@ -31,25 +66,35 @@ class ApiError extends Error {
 
 const invalid = (message) => new ApiError(400, 'INVALID_REQUEST', message);
 
-function nonEmptyString(value, name) {
+function nonEmptyString(value, name, maxLength = Infinity) {
   if (typeof value !== 'string' || value === '') {
     throw invalid(`${name}: expected a non-empty string`);
+  }
+  if (value.length > maxLength) {
+    throw invalid(`${name}: longer than ${maxLength} characters`);
   }
   return value;
 }
 
-/** The request's parameters: its JSON object body, or else its query string. */
-async function readParams(req, url) {
-  const chunks = [];
-  let length = 0;
-  for await (const chunk of req) {
-    length += chunk.length;
-    if (length > MAX_REQUEST_BYTES) {
-      throw new ApiError(413, 'REQUEST_TOO_LARGE', `more than ${MAX_REQUEST_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+/** The status of the refusals of readIncoming's codes. */
+const READ_REFUSALS = {
+  BODY_TOO_LARGE: [413, 'REQUEST_TOO_LARGE'],
+  BODY_TIMEOUT: [408, 'REQUEST_TIMEOUT'],
+};
+
+const refuseRead = (code, message) => new ApiError(...READ_REFUSALS[code], message);
+
+/**
+ * The request's parameters: its JSON object body (at most `limits.requestBytes`, arrived within
+ * `limits.requestTimeoutMs`), or else its query string.
+ */
+async function readParams(req, url, limits) {
+  const read = {
+    maxBodyBytes: limits.requestBytes,
+    timeoutMs: limits.requestTimeoutMs,
+    refuse: refuseRead,
+  };
+  const text = new TextDecoder().decode(await readIncoming(req, read));
   if (text.trim() === '') return Object.fromEntries(url.searchParams);
   let params;
   try {
@@ -63,24 +108,89 @@ async function readParams(req, url) {
   return params;
 }
 
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Whether `origin` (an Origin header) is a page served from this machine's loopback. */
+function isLoopbackOrigin(origin) {
+  try {
+    const url = new URL(origin);
+    return /^https?:$/.test(url.protocol) && LOOPBACK_NAMES.has(url.hostname);
+  } catch {
+    return false; // `null` (sandboxed frames, file:) and anything unparsable
+  }
+}
+
+/**
+ * Whether the Host header names this server: a loopback name or the IP address the connection
+ * came in on (never a DNS name that could be rebound to it), with its port.
+ */
+function isOwnHost(req) {
+  const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::([0-9]+))?$/.exec(
+    (req.headers.host ?? '').toLowerCase(),
+  );
+  if (match === null) return false;
+  const [, name, port = '80'] = match;
+  if (Number(port) !== req.socket.localPort) return false;
+  const local = req.socket.localAddress.replace(/^::ffff:(?=\d+\.)/, '');
+  return LOOPBACK_NAMES.has(name) || name === (local.includes(':') ? `[${local}]` : local);
+}
+
+/** Refuses what a web page could send: a foreign Origin or Host, a body that is not JSON. */
+function checkSender(req) {
+  const { origin } = req.headers;
+  if (origin !== undefined && !isLoopbackOrigin(origin)) {
+    throw new ApiError(403, 'ORIGIN_NOT_ALLOWED', 'Origin: only loopback pages may call');
+  }
+  if (!isOwnHost(req)) {
+    throw new ApiError(
+      403,
+      'HOST_NOT_ALLOWED',
+      'Host: expected localhost, 127.0.0.1, [::1] or the address connected to, with the port',
+    );
+  }
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    (req.headers['content-length'] ?? '0') !== '0';
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if ((req.method === 'POST' || hasBody) && type !== 'application/json') {
+    throw new ApiError(415, 'UNSUPPORTED_CONTENT_TYPE', 'Content-Type: expected application/json');
+  }
+}
+
 /**
  * The local Vessel as an http.Server, not yet listening. `accessTokens` are linked from the start;
  * deliveries use `retries`, `backoffMs` and `timeoutMs` (deliver.js); `log` gets one line per
- * change and per delivery attempt.
+ * change and per delivery attempt, its control characters escaped. `limits` overrides some of
+ * LIMITS (tests use small ones).
  */
-export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeoutMs }, log) {
+export function createLocalVessel(
+  { accessTokens = [], retries, backoffMs, timeoutMs, limits: someLimits },
+  log,
+) {
+  const limits = { ...LIMITS, ...someLimits };
   /** accessToken → { accessToken, connectionId, webhook: null | { webhookId, … } } */
   const connections = new Map();
-  /** Every delivery attempt, oldest first. */
+  /** The last `limits.logEntries` delivery attempts, oldest first. */
   const deliveries = [];
+  /** Events being delivered now. */
+  let delivering = 0;
+  const say = (line) => log(printable(line));
 
   function link(accessToken) {
+    nonEmptyString(accessToken, 'accessToken', limits.tokenLength);
     let connection = connections.get(accessToken);
     const created = connection === undefined;
     if (created) {
+      if (connections.size >= limits.connections) {
+        throw new ApiError(
+          429,
+          'TOO_MANY_CONNECTIONS',
+          `at most ${limits.connections} linked connections; restart to start afresh`,
+        );
+      }
       connection = { accessToken, connectionId: connectionIdFor(accessToken), webhook: null };
       connections.set(accessToken, connection);
-      log(`connection ${connection.connectionId} linked for access token ${accessToken}`);
+      say(`connection ${connection.connectionId} linked for access token ${accessToken}`);
     }
     return { connection, created };
   }
@@ -105,7 +215,7 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
 
   function createWebhook({ accessToken, webhook }) {
     const connection = connectionOf(accessToken);
-    const webhookUrl = nonEmptyString(webhook?.webhookUrl, 'webhook.webhookUrl');
+    const webhookUrl = nonEmptyString(webhook?.webhookUrl, 'webhook.webhookUrl', limits.urlLength);
     if (!isHttpUrl(webhookUrl)) {
       throw invalid('webhook.webhookUrl: expected an http or https URL');
     }
@@ -122,7 +232,7 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
       webhookUrl,
       createdTime: new Date().toISOString(),
     };
-    log(
+    say(
       `webhook ${connection.webhook.webhookId} created: ${connection.connectionId} → ${webhookUrl}`,
     );
     return [200, { webhook: connection.webhook }];
@@ -130,13 +240,13 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
 
   function deleteWebhook(params) {
     const connection = webhookOf(params);
-    log(`webhook ${connection.webhook.webhookId} deleted`);
+    say(`webhook ${connection.webhook.webhookId} deleted`);
     connection.webhook = null;
     return [200, {}];
   }
 
   function linkConnection({ accessToken = `tok_local_${randomUUID()}` }) {
-    const { connection, created } = link(nonEmptyString(accessToken, 'accessToken'));
+    const { connection, created } = link(accessToken);
     return [created ? 201 : 200, { accessToken, connectionId: connection.connectionId }];
   }
 
@@ -170,14 +280,23 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
       }
       throw invalid(error.message);
     }
+    if (delivering >= limits.deliveries) {
+      throw new ApiError(
+        429,
+        'TOO_MANY_DELIVERIES',
+        `at most ${limits.deliveries} events in delivery at once; try again later`,
+      );
+    }
     const { connectionId: id, accessToken: token, webhook } = connection;
     const { webhookUrl } = webhook;
-    log(`${name} ${event.eventId} → ${webhookUrl}`);
+    say(`${name} ${event.eventId} → ${webhookUrl}`);
     const options = { url: webhookUrl, event, accessToken: token, connectionId: id };
+    delivering++;
     deliver({ ...options, retries, backoffMs, timeoutMs }, (attempt) => {
       deliveries.push({ ...attempt, connectionId: id, webhookUrl });
-      log(describeAttempt(attempt));
-    });
+      if (deliveries.length > limits.logEntries) deliveries.shift();
+      log(describeAttempt(attempt)); // escaped by describeAttempt
+    }).finally(() => delivering--);
     return [202, { eventId: event.eventId, event }];
   }
 
@@ -203,10 +322,11 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
 
   for (const accessToken of accessTokens) link(accessToken);
 
-  return http.createServer(async (req, res) => {
+  const server = http.createServer(async (req, res) => {
     let status;
     let answer;
     try {
+      checkSender(req);
       const url = new URL(req.url, 'http://localhost');
       const methods = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
       if (methods === undefined)
@@ -215,12 +335,12 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
         res.setHeader('allow', Object.keys(methods).join(', '));
         throw new ApiError(405, 'METHOD_NOT_ALLOWED', `${url.pathname}: ${req.method} not allowed`);
       }
-      [status, answer] = methods[req.method](await readParams(req, url));
+      [status, answer] = methods[req.method](await readParams(req, url, limits));
     } catch (caught) {
       let error = caught;
       if (!(error instanceof ApiError)) {
         // A bug, or a client gone mid-request: answer 500 and serve on.
-        log(`internal error: ${error.stack}`);
+        for (const line of `internal error: ${error.stack}`.split('\n')) say(line);
         error = new ApiError(500, 'INTERNAL_ERROR', 'the local Vessel failed; see its output');
       }
       status = error.status;
@@ -231,4 +351,6 @@ export function createLocalVessel({ accessTokens = [], retries, backoffMs, timeo
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer));
   });
+  server.maxConnections = limits.sockets;
+  return server;
 }

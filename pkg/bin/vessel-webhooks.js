@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The `vessel-webhooks` command (npx vessel-webhooks): `serve` runs a local Vessel, `trigger`
 // sends one signed event to a URL. Node built-ins only; signing is the package's own sign().
+// Node ≥ 18.3 (util.parseArgs; its `default` of 18.11 is not used). Everything printed that
+// comes from outside (tokens, URLs, names, answers) goes through terminal.js's escaping.
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, deliver, describeAttempt, isHttpUrl } from './deliver.js';
+import { DEFAULTS, MAX_ANSWER_BYTES, deliver, describeAttempt, isHttpUrl } from './deliver.js';
 import { buildEvent, connectionIdFor, eventNames } from './events.js';
-import { createLocalVessel } from './local-vessel.js';
+import { LIMITS, createLocalVessel } from './local-vessel.js';
+import { printError, printLine } from './terminal.js';
 
 const DEFAULT_PORT = 4000;
 
@@ -35,14 +38,22 @@ and a control API:
        → {"accessToken","connectionId"}
   POST /_local/trigger {"accessToken"|"connectionId","event","record"?}
        send an event to the connection's webhook, in the background → 202 {"eventId","event"}
-  GET  /_local/deliveries[?eventId=E]  every delivery attempt: {"deliveries":[{"eventId",
-       "attempt","status"|"error","latencyMs","outcome","retryInMs"?,"connectionId",
-       "webhookUrl"}]}, outcome being delivered, retrying or failed
+  GET  /_local/deliveries[?eventId=E]  the delivery attempts: {"deliveries":[{"eventId",
+       "attempt","status"|"error","answer"?,"latencyMs","outcome","retryInMs"?,
+       "connectionId","webhookUrl"}]}, outcome being delivered, retrying or failed, answer the
+       start of a refusal's body
   --port N       port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
   --host H       address to listen on (default 127.0.0.1)
   --token T      link a connection for access token T at start (repeatable)
   A connection's connectionId is derived from its access token: the same in every run, and the
   one trigger sends by default.
+  Web pages cannot drive it: a request with a non-loopback Origin is refused (403
+  ORIGIN_NOT_ALLOWED), a POST or a body must be application/json (415
+  UNSUPPORTED_CONTENT_TYPE), the Host must be localhost, 127.0.0.1, [::1] or the address
+  connected to, with the port (403 HOST_NOT_ALLOWED). Bounded: request bodies ${LIMITS.requestBytes / 1024} KiB
+  within ${LIMITS.requestTimeoutMs / 1000} s, ${LIMITS.sockets} sockets, ${LIMITS.connections} connections (429 TOO_MANY_CONNECTIONS),
+  tokens ${LIMITS.tokenLength} and URLs ${LIMITS.urlLength} characters, the last ${LIMITS.logEntries} delivery attempts,
+  ${LIMITS.deliveries} events in delivery at once (429 TOO_MANY_DELIVERIES).
 
 trigger: one event straight to URL, no server needed
   Built from the package's sample models with a fresh eventId, signed with T. Exits 0 once
@@ -58,7 +69,9 @@ Delivery options, for both commands:
   --timeout MS   time an attempt has to get the whole answer (default ${DEFAULTS.timeoutMs})
   An attempt fails on anything but a 2xx (redirects are not followed), no answer in time or a
   network error. Every attempt sends the same body (same eventId) with a fresh x-vessel-timestamp
-  and x-vessel-signature. Each attempt is printed with its status and latency.
+  and x-vessel-signature. Each attempt is printed with its status and latency, and a refusal
+  with the start of the receiver's answer (${MAX_ANSWER_BYTES} bytes), e.g.
+  answer: {"error":"SIGNATURE_MISMATCH"}. Control characters in output are escaped (\x1b).
 
 Events (names are case-insensitive):
 ${eventList}
@@ -95,22 +108,29 @@ async function serve(args) {
     args,
     options: {
       port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      token: { type: 'string', multiple: true, default: [] },
+      host: { type: 'string' },
+      token: { type: 'string', multiple: true },
       ...DELIVERY_OPTIONS,
     },
   });
   if (values.help) return console.log(HELP);
+  const { host: listenHost = '127.0.0.1', token: tokens = [] } = values;
   const port = whole(values, 'port', DEFAULT_PORT);
   if (port > 65535) throw new UsageError(`--port: expected at most 65535, not ${port}`);
-  if (values.token.includes('')) throw new UsageError('--token: expected a non-empty token');
+  if (tokens.includes('')) throw new UsageError('--token: expected a non-empty token');
+  if (tokens.some((token) => token.length > LIMITS.tokenLength)) {
+    throw new UsageError(`--token: longer than ${LIMITS.tokenLength} characters`);
+  }
+  if (new Set(tokens).size > LIMITS.connections) {
+    throw new UsageError(`--token: more than ${LIMITS.connections} tokens`);
+  }
   const settings = deliverySettings(values);
-  const server = createLocalVessel({ accessTokens: values.token, ...settings }, console.log);
-  server.listen(port, values.host);
+  const server = createLocalVessel({ accessTokens: tokens, ...settings }, console.log);
+  server.listen(port, listenHost);
   try {
     await once(server, 'listening');
   } catch (error) {
-    console.error(`vessel-webhooks: cannot listen on ${values.host}:${port}: ${error.code}`);
+    printError(`vessel-webhooks: cannot listen on ${listenHost}:${port}: ${error.code}`);
     process.exitCode = 1;
     return;
   }
@@ -158,7 +178,7 @@ async function trigger(args) {
   } catch (error) {
     throw new UsageError(error.message);
   }
-  console.log(`${positionals[0]} ${event.eventId} → ${values.url} (connection ${connectionId})`);
+  printLine(`${positionals[0]} ${event.eventId} → ${values.url} (connection ${connectionId})`);
   const delivered = await deliver(
     { url: values.url, event, accessToken: values.token, connectionId, ...settings },
     (attempt) => console.log(describeAttempt(attempt)),
@@ -177,6 +197,7 @@ try {
     );
 } catch (error) {
   if (!(error instanceof UsageError || error.code?.startsWith('ERR_PARSE_ARGS_'))) throw error;
-  console.error(`vessel-webhooks: ${error.message}\nvessel-webhooks --help shows the usage.`);
+  printError(`vessel-webhooks: ${error.message}`);
+  console.error('vessel-webhooks --help shows the usage.');
   process.exitCode = 2;
 }

@@ -1,7 +1,9 @@
-// Browsers and bundlers: fetch and instantiate the .wasm beside this file.
-import init from '../dist/vessel_webhooks.js';
+// Browsers, bundlers and every runtime without a more specific entry: the .wasm embedded in
+// dist/wasm.js, compiled synchronously (no top-level await, no fetch, nothing to copy).
+import { embeddedModule } from './embedded.js';
+import { start } from './instance.js';
 
-await init({ module_or_path: new URL('../dist/vessel_webhooks_bg.wasm', import.meta.url) });
+start(embeddedModule());
 
 export * from './api.js';
 export * from './receiver.js';

@@ -2,6 +2,14 @@
 // own name, so require and import of this subpath share the core's one wasm instance and its one
 // VesselWebhookError class; scripts/build.sh makes dist/express.cjs from this file for require.
 import { verify, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+import {
+  DEADLINE_STATUS,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
+  readIncoming,
+  readTimeout,
+  withDeadline,
+} from './incoming.js';
 
 const OPTION_KEYS = new Set([
   'accessToken',
@@ -9,21 +17,39 @@ const OPTION_KEYS = new Set([
   'toleranceSeconds',
   'maxBodyBytes',
   'strict',
+  'bodyTimeoutMs',
+  'tokenLookupTimeoutMs',
 ]);
 
-/** The request stream as a Fetch API body, read only when verifyRequest pulls it. */
-function streamOf(req) {
-  const chunks = req.iterator({ destroyOnReturn: false });
+/**
+ * The cap of the middleware's own read when maxBodyBytes is not given: the core's default (4 MiB).
+ * verifyRequest checks the bytes read against the core's cap again, so this one only ever refuses
+ * sooner.
+ */
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** A refusal with its code; the deadlines' codes have their status from incoming.js. */
+function refusal(code, message) {
+  const error = new VesselWebhookError(code, message);
+  error.status ??= DEADLINE_STATUS[code];
+  return error;
+}
+
+/** Answers `status` with `{ "error": code }` (and nothing else: no message, no body text). */
+function answer(res, status, code) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ error: code }));
+}
+
+/** The request body as a Fetch API body, read (capped, within the deadline) when pulled. */
+function streamOf(req, read) {
   return new ReadableStream(
     {
       async pull(controller) {
-        const { done, value } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(value);
+        controller.enqueue(await readIncoming(req, read));
+        controller.close();
       },
-      // Over the size cap: stop reading, but leave req whole. Destroying it would close the
-      // socket before the 413 is written; the rest is discarded by req.resume() below.
-      cancel: () => chunks.return(),
     },
     { highWaterMark: 0 },
   );
@@ -37,8 +63,8 @@ function streamOf(req) {
  * is what Vessel signs. A value from another parser (express.urlencoded made an object of a form)
  * is verified the same way and fails as a forgery would: Vessel only sends JSON.
  */
-function bodyOf(req) {
-  if (!req.readableDidRead) return streamOf(req);
+function bodyOf(req, read) {
+  if (!req.readableDidRead) return streamOf(req, read);
   const { body } = req;
   if (body === undefined) {
     throw new Error(
@@ -55,8 +81,11 @@ function bodyOf(req) {
  * next(); on failure it answers the error's status with `{ "error": CODE }`. The access token is
  * `accessToken` (a string or an array of them) or what `getAccessToken(connectionId, req)` gives
  * (or resolves to) for the x-vessel-connection-id; undefined or null means an unknown connection
- * (401). Other errors (the resolver's own, a body read and dropped before) go to next(error):
- * Express answers 500, and Vessel retries later.
+ * (401). Deadlines: the body must arrive within `bodyTimeoutMs` (408 BODY_TIMEOUT, and the
+ * connection is closed) and the resolver settle within `tokenLookupTimeoutMs` (503
+ * TOKEN_LOOKUP_TIMEOUT). A method other than POST (mounted with app.use) is answered 405
+ * METHOD_NOT_ALLOWED with `Allow: POST`. Other errors (the resolver's own, a body read and dropped
+ * before) go to next(error): Express answers 500, and Vessel retries later.
  */
 export function vesselWebhook(options) {
   if (options === null || typeof options !== 'object') {
@@ -65,7 +94,7 @@ export function vesselWebhook(options) {
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw new TypeError(`options.${key}: unknown option`);
   }
-  const { accessToken, getAccessToken, ...checks } = options;
+  const { accessToken, getAccessToken, bodyTimeoutMs, tokenLookupTimeoutMs, ...checks } = options;
   if ((accessToken === undefined) === (getAccessToken === undefined)) {
     throw new TypeError('options: expected either accessToken or getAccessToken');
   }
@@ -76,14 +105,33 @@ export function vesselWebhook(options) {
   // now rather than per request; this empty request it only refuses. A resolver's tokens are
   // checked when it gives them, so a stand-in takes their place here.
   verify('{}', {}, getAccessToken === undefined ? accessToken : 'stand-in', checks);
+  const read = {
+    maxBodyBytes: checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    timeoutMs: readTimeout(bodyTimeoutMs, 'bodyTimeoutMs', DEFAULT_BODY_TIMEOUT_MS),
+    refuse: refusal,
+  };
+  const lookupMs = readTimeout(
+    tokenLookupTimeoutMs,
+    'tokenLookupTimeoutMs',
+    DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
+  );
+  const lookupTimeout = () =>
+    refusal('TOKEN_LOOKUP_TIMEOUT', `getAccessToken: no answer within ${lookupMs} ms`);
 
   return async function vesselWebhookMiddleware(req, res, next) {
+    if (req.method !== 'POST') {
+      req.resume();
+      res.setHeader('allow', 'POST');
+      answer(res, 405, 'METHOD_NOT_ALLOWED');
+      return;
+    }
     const tokens =
       getAccessToken === undefined
         ? accessToken
-        : (connectionId) => getAccessToken(connectionId, req);
+        : (connectionId) =>
+            withDeadline(getAccessToken(connectionId, req), lookupMs, lookupTimeout);
     try {
-      const request = { headers: req.headers, body: bodyOf(req) };
+      const request = { headers: req.headers, body: bodyOf(req, read) };
       req.vesselEvent = await verifyRequest(request, tokens, checks);
     } catch (error) {
       // Discard what is left of the body unbuffered, so the connection can carry the answer.
@@ -92,9 +140,10 @@ export function vesselWebhook(options) {
         next(error);
         return;
       }
-      res.statusCode = error.status;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ error: error.code }));
+      // A body still arriving after the deadline would be read and dropped for as long as the
+      // client sends: close the connection after the answer instead.
+      if (error.code === 'BODY_TIMEOUT') res.setHeader('connection', 'close');
+      answer(res, error.status, error.code);
       return;
     }
     next();

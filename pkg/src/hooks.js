@@ -1,5 +1,5 @@
-// Runtime-specific fast paths that an entry point may install (node.cjs does); without them the
-// package uses what every runtime has. Not part of the public API.
+// Runtime-specific fast paths that an entry point may install (node.cjs and workerd.js do);
+// without them the package uses what every runtime has. Not part of the public API.
 export const hooks = {
   /**
    * Writes a string body into the wasm input buffer as UTF-8 and returns its length in bytes,
@@ -13,4 +13,10 @@ export const hooks = {
    * @type {((length: number) => string) | undefined}
    */
   decodeChecked: undefined,
+  /**
+   * A synchronous native SHA-256 (node:crypto's), 32 bytes for a message, or undefined: the
+   * wasm then hashes with its own, and verifyRequest with crypto.subtle.digest.
+   * @type {((message: Uint8Array) => Uint8Array) | undefined}
+   */
+  sha256: undefined,
 };

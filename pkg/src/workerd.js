@@ -1,8 +1,15 @@
-// Cloudflare Workers: wrangler imports the .wasm as a compiled WebAssembly.Module.
+// Cloudflare Workers: wrangler imports the .wasm as a compiled WebAssembly.Module (workerd
+// refuses to compile wasm from bytes). With the nodejs_compat flag, node:crypto's synchronous
+// SHA-256 (found at run time: no static node: import, so a Worker without the flag still
+// bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
 import module from '../dist/vessel_webhooks_bg.wasm';
-import { initSync } from '../dist/vessel_webhooks.js';
+import { hooks } from './hooks.js';
+import { nodeCryptoSha256, start } from './instance.js';
 
-initSync({ module });
+start(module, () => {
+  const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
+  if (typeof nodeCrypto?.createHash === 'function') hooks.sha256 = nodeCryptoSha256(nodeCrypto);
+});
 
 export * from './api.js';
 export * from './receiver.js';

@@ -242,6 +242,141 @@ test(
   },
 );
 
+/**
+ * POSTs `headers`, then `chunks` one by one `everyMs` apart (the last is repeated while no answer
+ * came), never ending the body; resolves to the answer and whether the server closed the
+ * connection after it.
+ */
+function postTrickled(url, headers, chunks, everyMs = 50) {
+  return new Promise((resolve, reject) => {
+    let timer;
+    const request = http.request(url, { method: 'POST', headers }, (response) => {
+      clearInterval(timer);
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (part) => (text += part));
+      response.on('end', () => {
+        const closing = response.headers.connection === 'close';
+        request.destroy();
+        resolve({ status: response.statusCode, text, closing });
+      });
+    });
+    request.on('error', (error) => {
+      clearInterval(timer);
+      reject(error);
+    });
+    request.flushHeaders();
+    let next = 0;
+    timer = setInterval(() => {
+      request.write(chunks[Math.min(next++, chunks.length - 1)]);
+    }, everyMs);
+  });
+}
+
+// Before the deadline (issue 14, item 6), each of these requests was held until Node's own
+// requestTimeout (300 s): the test's timeout ends such a run.
+test(
+  'a body that does not arrive in time: 408 BODY_TIMEOUT, and the connection is closed',
+  { timeout: 60_000 },
+  async (t) => {
+    const url = await serve(t, appWith({ getAccessToken: lookup, bodyTimeoutMs: 300 }));
+    const headers = { ...signedBy('conn_a'), 'content-type': 'application/json' };
+    // A byte at a time, for ever (the byte is JSON whitespace: the body stays valid).
+    const trickled = await postTrickled(url, headers, [' ']);
+    assertRefused(trickled, 408, 'BODY_TIMEOUT');
+    assert.equal(trickled.closing, true);
+    // A Content-Length longer than what is sent: the whole body, then nothing.
+    const longer = { ...headers, 'content-length': String(Buffer.byteLength(body) + 10) };
+    const short = await postUnfinished(url, longer, body);
+    assertRefused(short, 408, 'BODY_TIMEOUT');
+    // A body trickled within the deadline is read and accepted.
+    const bytes = Buffer.from(body);
+    const halves = [bytes.subarray(0, 20), bytes.subarray(20)];
+    const slow = await new Promise((resolve, reject) => {
+      const request = http.request(url, { method: 'POST', headers }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode));
+      });
+      request.on('error', reject);
+      request.write(halves[0]);
+      setTimeout(() => request.end(halves[1]), 50);
+    });
+    assert.equal(slow, 200);
+  },
+);
+
+test(
+  'a token resolver that never settles: 503 TOKEN_LOOKUP_TIMEOUT, a late rejection is handled',
+  { timeout: 60_000 },
+  async (t) => {
+    const unhandled = [];
+    const onUnhandled = (reason) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    t.after(() => process.off('unhandledRejection', onUnhandled));
+    const never = appWith({
+      getAccessToken: () => new Promise(() => {}),
+      tokenLookupTimeoutMs: 200,
+    });
+    const url = await serve(t, never);
+    assertRefused(await post(url, body, signedBy('conn_a')), 503, 'TOKEN_LOOKUP_TIMEOUT');
+    // One that rejects after its deadline: the request was answered, the rejection is dropped.
+    let rejected;
+    const late = appWith({
+      getAccessToken: () =>
+        new Promise((_, reject) => {
+          setTimeout(() => {
+            reject(new Error('too late'));
+            rejected();
+          }, 300);
+        }),
+      tokenLookupTimeoutMs: 100,
+    });
+    const url2 = await serve(t, late);
+    const done = new Promise((resolve) => (rejected = resolve));
+    assertRefused(await post(url2, body, signedBy('conn_a')), 503, 'TOKEN_LOOKUP_TIMEOUT');
+    await done;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, []);
+  },
+);
+
+test(
+  'without the options, the default deadlines (10 s each) hold',
+  { timeout: 60_000 },
+  async (t) => {
+    const headers = { ...signedBy('conn_a'), 'content-type': 'application/json' };
+    const longer = { ...headers, 'content-length': String(Buffer.byteLength(body) + 10) };
+    const url = await serve(t, appWith({ getAccessToken: lookup }));
+    const url2 = await serve(t, appWith({ getAccessToken: () => new Promise(() => {}) }));
+    const [short, never] = await Promise.all([
+      postUnfinished(url, longer, body),
+      post(url2, body, signedBy('conn_a')),
+    ]);
+    assertRefused(short, 408, 'BODY_TIMEOUT');
+    assertRefused(never, 503, 'TOKEN_LOOKUP_TIMEOUT');
+  },
+);
+
+test('mounted with app.use: 405 METHOD_NOT_ALLOWED with Allow: POST to other methods', async (t) => {
+  const app = express();
+  app.use('/hook', vesselWebhook({ getAccessToken: lookup }), (req, res) =>
+    res.json(req.vesselEvent),
+  );
+  const url = await serve(t, app);
+  for (const method of ['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+    const response = await fetch(url, {
+      method,
+      headers: signedBy('conn_a'),
+      body: ['PUT', 'PATCH'].includes(method) ? body : undefined,
+    });
+    assert.equal(response.status, 405, method);
+    assert.equal(response.headers.get('allow'), 'POST', method);
+    const text = await response.text();
+    assert.equal(text, method === 'HEAD' ? '' : JSON.stringify({ error: 'METHOD_NOT_ALLOWED' }));
+  }
+  assert.equal((await post(url, body, signedBy('conn_a'))).status, 200);
+});
+
 test('options are checked when the middleware is made', () => {
   const wrong = [
     undefined,
@@ -255,9 +390,15 @@ test('options are checked when the middleware is made', () => {
     { accessToken: 'a', maxBodyBytes: 1.5 },
     { accessToken: 'a', strict: 'yes' },
     { accessToken: 'a', now: Date.now() },
+    ...[0, -1, 1.5, 2 ** 31, '1000', Infinity, null].flatMap((ms) => [
+      { accessToken: 'a', bodyTimeoutMs: ms },
+      { getAccessToken: lookup, tokenLookupTimeoutMs: ms },
+    ]),
   ];
   for (const options of wrong) assert.throws(() => vesselWebhook(options), TypeError);
   assert.equal(typeof vesselWebhook({ getAccessToken: lookup, strict: true }), 'function');
+  const deadlines = { bodyTimeoutMs: 1, tokenLookupTimeoutMs: 2 ** 31 - 1 };
+  assert.equal(typeof vesselWebhook({ getAccessToken: lookup, ...deadlines }), 'function');
 });
 
 test('require("vessel-webhooks/express") works the same', async (t) => {

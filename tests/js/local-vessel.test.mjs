@@ -7,12 +7,20 @@ import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
 import { sign } from 'vessel-webhooks';
 import { vesselWebhook } from 'vessel-webhooks/express';
 
 const bin = fileURLToPath(new URL('../../node_modules/.bin/vessel-webhooks', import.meta.url));
+const localVessel = new URL(
+  '../../node_modules/vessel-webhooks/bin/local-vessel.js',
+  import.meta.url,
+);
+
+/** What each started local Vessel printed so far, by base URL. */
+const outputOf = new Map();
 
 /** Runs `vessel-webhooks ...args` to its end: its exit code and output. */
 async function run(...args) {
@@ -37,7 +45,10 @@ async function startVessel(t, ...args) {
     child.stdout.on('data', (chunk) => {
       output += chunk;
       const listening = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\n/);
-      if (listening) resolve(listening[1]);
+      if (listening) {
+        outputOf.set(listening[1], () => output);
+        resolve(listening[1]);
+      }
     });
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
@@ -404,7 +415,11 @@ test('trigger: one signed event straight to a receiver, retried, with its exit s
   );
   const forged = await trigger('deal.created', '--token', 'tok_guessed', '--retries', '0');
   assert.equal(forged.code, 1);
-  assert.match(forged.stdout, /attempt 1: HTTP 401 in \d+ ms, failed/);
+  // The receiver's answer is printed under a refused attempt (issue 17).
+  assert.match(
+    forged.stdout,
+    /attempt 1: HTTP 401 in \d+ ms, failed.*\n {2}answer: \{"error":"SIGNATURE_MISMATCH"\}\n/,
+  );
   const closed = http.createServer().listen(0, '127.0.0.1');
   await once(closed, 'listening');
   const nobody = `http://127.0.0.1:${closed.address().port}/hook`;
@@ -429,4 +444,241 @@ test('trigger: one signed event straight to a receiver, retried, with its exit s
   for (const text of ['vessel-webhooks serve', 'vessel-webhooks trigger', '/connection/webhook']) {
     assert(help.stdout.includes(text), text);
   }
+});
+
+/**
+ * A request to the local Vessel with exactly these headers (Host, Origin … included, which fetch
+ * may not send as given): its status and parsed answer.
+ */
+function raw(base, method, path, headers, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(new URL(path, base), { method, headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (part) => (text += part));
+      response.on('end', () => resolve({ status: response.statusCode, body: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+// Issue 14, item 7: a page on any site could register a webhook (blind SSRF) and trigger it.
+test('a web page cannot drive it: foreign Origins and non-JSON bodies are refused', async (t) => {
+  const base = await startVessel(t, '--token', 'tok_a');
+  const register = JSON.stringify({
+    accessToken: 'tok_a',
+    webhook: { webhookUrl: 'http://10.0.0.1/admin/reboot' },
+  });
+  const json = { 'content-type': 'application/json' };
+  const evil = { origin: 'https://evil.example' };
+  const refusals = [
+    // The cross-site simple POST of the review: refused for its Origin.
+    [{ ...evil, 'content-type': 'text/plain' }, 403, 'ORIGIN_NOT_ALLOWED'],
+    [{ ...evil, ...json }, 403, 'ORIGIN_NOT_ALLOWED'],
+    [{ origin: 'null', ...json }, 403, 'ORIGIN_NOT_ALLOWED'],
+    [{ origin: 'http://localhost.evil.example:4000', ...json }, 403, 'ORIGIN_NOT_ALLOWED'],
+    // Without an Origin (a browser that sends none): the content types a form can send.
+    [{ 'content-type': 'text/plain' }, 415, 'UNSUPPORTED_CONTENT_TYPE'],
+    [{ 'content-type': 'application/x-www-form-urlencoded' }, 415, 'UNSUPPORTED_CONTENT_TYPE'],
+    [{ 'content-type': 'multipart/form-data; boundary=x' }, 415, 'UNSUPPORTED_CONTENT_TYPE'],
+    [{}, 415, 'UNSUPPORTED_CONTENT_TYPE'],
+  ];
+  for (const [headers, status, code] of refusals) {
+    const answer = await raw(base, 'POST', '/connection/webhook', headers, register);
+    assert.deepEqual(codeOf(answer), refusal(status, code), JSON.stringify(headers));
+  }
+  const trigger = JSON.stringify({ accessToken: 'tok_a', event: 'contact.created' });
+  const triggerAnswer = await raw(base, 'POST', '/_local/trigger', { ...evil }, trigger);
+  assert.deepEqual(codeOf(triggerAnswer), refusal(403, 'ORIGIN_NOT_ALLOWED'));
+  // A POST without a body is a simple request too: it must be JSON all the same.
+  const bodiless = await raw(base, 'POST', '/_local/connections', {});
+  assert.deepEqual(codeOf(bodiless), refusal(415, 'UNSUPPORTED_CONTENT_TYPE'));
+
+  // Nothing was registered: the webhook is created now, not a 409.
+  const ok = await raw(base, 'POST', '/connection/webhook', json, register);
+  assert.equal(ok.status, 200);
+  // Pages served from this machine's loopback, JSON with a charset, and GET or DELETE without a
+  // body (no Content-Type needed) are served.
+  for (const origin of ['http://localhost:3000', 'http://127.0.0.1:5173', 'http://[::1]:8080']) {
+    const linked = await raw(
+      base,
+      'POST',
+      '/_local/connections',
+      { origin, 'content-type': 'application/json; charset=utf-8' },
+      '{}',
+    );
+    assert.equal(linked.status, 201, origin);
+  }
+  const query = `accessToken=tok_a&webhookId=${ok.body.webhook.webhookId}`;
+  assert.equal((await raw(base, 'GET', `/webhook?${query}`, {})).status, 200);
+  assert.equal((await raw(base, 'DELETE', `/webhook?${query}`, {})).status, 200);
+});
+
+test('DNS rebinding: only a loopback Host (or the address connected to) with the port', async (t) => {
+  const base = await startVessel(t, '--token', 'tok_a');
+  const { port } = new URL(base);
+  const own = [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, `[::1]:${port}`];
+  for (const host of own) {
+    const answer = await raw(base, 'GET', '/_local/deliveries', { host });
+    assert.deepEqual(answer, { status: 200, body: { deliveries: [] } }, host);
+  }
+  const foreign = [
+    `evil.example:${port}`,
+    'evil.example',
+    `127.0.0.1:${Number(port) + 1}`,
+    '127.0.0.1',
+    `localhost.evil.example:${port}`,
+    `10.0.0.1:${port}`,
+    `[::1]:${Number(port) + 1}`,
+    `[::2]:${port}`,
+  ];
+  for (const host of foreign) {
+    const answer = await raw(base, 'GET', '/_local/deliveries', { host });
+    assert.deepEqual(codeOf(answer), refusal(403, 'HOST_NOT_ALLOWED'), host);
+    const post = await raw(
+      base,
+      'POST',
+      '/_local/connections',
+      { host, ...{ 'content-type': 'application/json' } },
+      '{}',
+    );
+    assert.deepEqual(codeOf(post), refusal(403, 'HOST_NOT_ALLOWED'), host);
+  }
+});
+
+test('what it keeps is capped: request size, tokens, URLs, connections', async (t) => {
+  const base = await startVessel(t);
+  const big = await call(base, 'POST', '/_local/connections', { pad: 'x'.repeat(65 * 1024) });
+  assert.deepEqual(codeOf(big), refusal(413, 'REQUEST_TOO_LARGE'));
+  const long = await call(base, 'POST', '/_local/connections', { accessToken: 't'.repeat(1025) });
+  assert.deepEqual(codeOf(long), refusal(400, 'INVALID_REQUEST'));
+  const { accessToken } = await link(base, 't'.repeat(1024));
+  const webhookUrl = `http://127.0.0.1:1/${'p'.repeat(2048)}`;
+  const longUrl = await call(base, 'POST', '/connection/webhook', {
+    accessToken,
+    webhook: { webhookUrl },
+  });
+  assert.deepEqual(codeOf(longUrl), refusal(400, 'INVALID_REQUEST'));
+  const tooLong = await run('serve', '--port', '0', '--token', 't'.repeat(1025));
+  assert.equal(tooLong.code, 2);
+
+  // 1 000 connections at most (the 1 001st is refused; relinking a known one is not).
+  for (let i = 1; i < 1000; i++) await link(base, `tok_${i}`);
+  const over = await call(base, 'POST', '/_local/connections', { accessToken: 'tok_1000' });
+  assert.deepEqual(codeOf(over), refusal(429, 'TOO_MANY_CONNECTIONS'));
+  assert.equal(
+    (await call(base, 'POST', '/_local/connections', { accessToken: 'tok_1' })).status,
+    200,
+  );
+});
+
+/** createLocalVessel with small `limits`, listening for the test `t`: its base URL and output. */
+async function startSmall(t, limits, settings = {}) {
+  const { createLocalVessel } = await import(localVessel);
+  const lines = [];
+  const options = { retries: 0, backoffMs: 10, timeoutMs: 5000, ...settings, limits };
+  const server = createLocalVessel(options, (line) => lines.push(line)).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return { base: `http://127.0.0.1:${server.address().port}`, lines, server };
+}
+
+test('the delivery log keeps the last entries, deliveries and sockets are capped', async (t) => {
+  const { base } = await startSmall(t, { logEntries: 3, deliveries: 1 });
+  const { accessToken, connectionId } = await link(base, 'tok_a');
+  const receiver = await startReceiver(t, new Map([[connectionId, 'tok_a']]));
+  await createWebhook(base, accessToken, receiver.url);
+  const sent = [];
+  for (let i = 0; i < 5; i++)
+    sent.push((await triggered(base, { accessToken, event: 'status.READY' })).event.eventId);
+  const { deliveries } = (await call(base, 'GET', '/_local/deliveries')).body;
+  assert.deepEqual(
+    deliveries.map((d) => d.eventId),
+    sent.slice(2),
+  );
+
+  // One event in delivery at once: while the receiver does not answer, a second is refused.
+  receiver.statuses.push(null);
+  const first = await call(base, 'POST', '/_local/trigger', { accessToken, event: 'status.READY' });
+  assert.equal(first.status, 202);
+  const second = await call(base, 'POST', '/_local/trigger', {
+    accessToken,
+    event: 'status.READY',
+  });
+  assert.deepEqual(codeOf(second), refusal(429, 'TOO_MANY_DELIVERIES'));
+
+  // Two sockets at once: a third is closed at once.
+  const { port } = new URL((await startSmall(t, { sockets: 2 })).base);
+  const open = [];
+  for (let i = 0; i < 2; i++) {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    open.push(socket);
+  }
+  t.after(() => open.forEach((socket) => socket.destroy()));
+  const third = net.connect(Number(port), '127.0.0.1');
+  third.on('error', () => {});
+  third.resume();
+  await once(third, 'close');
+  for (const socket of open) assert.equal(socket.destroyed, false);
+});
+
+test('control characters are escaped in everything it prints', async (t) => {
+  const token = 'tok_\x1b]0;pwned\x07\x1b[2J\u202e';
+  const base = await startVessel(t, '--token', token, '--retries', '0');
+  const { connectionId } = await link(base, token);
+  // A receiver that refuses with an answer full of escape sequences.
+  const app = express();
+  app.use((req, res) => res.status(400).send('\x1b[31mred\x1b[0m\r\nfake line'));
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const webhookUrl = `http://127.0.0.1:${server.address().port}/hook\x1b[1m`;
+  await createWebhook(base, token, webhookUrl);
+  const { deliveries } = await triggered(base, { connectionId, event: 'contact.created' });
+  assert.equal(deliveries[0].status, 400);
+  const output = outputOf.get(base)();
+  assert(!/[\x00-\x09\x0b-\x1f\x7f\u202e]/.test(output), JSON.stringify(output));
+  assert(output.includes('tok_\\x1b]0;pwned\\x07\\x1b[2J\\u202e'));
+  assert(output.includes('/hook\\x1b[1m'));
+  assert(output.includes('  answer: \\x1b[31mred\\x1b[0m\\x0d\\x0afake line\n'));
+  assert.equal(deliveries[0].answer, '\x1b[31mred\x1b[0m\r\nfake line'); // JSON keeps it exact
+
+  // trigger prints the same way: the answer, the URL and the connection.
+  const cli = await run(
+    'trigger',
+    'status.READY',
+    '--url',
+    webhookUrl,
+    '--token',
+    't',
+    '--connection',
+    'conn\u009b2J', // a C1 control: a header may carry it
+    '--retries',
+    '0',
+  );
+  assert.equal(cli.code, 1);
+  assert(!/[\x00-\x09\x0b-\x1f\x7f-\x9f]/.test(cli.stdout), JSON.stringify(cli.stdout));
+  assert(cli.stdout.includes('conn\\x9b2J'));
+  assert(cli.stdout.includes('  answer: \\x1b[31mred\\x1b[0m\\x0d\\x0afake line\n'));
+  const unknown = await run('trigger', 'contact.\x1b[2J', '--url', webhookUrl, '--token', 't');
+  assert.equal(unknown.code, 2);
+  assert(!/[\x00-\x09\x0b-\x1f\x7f]/.test(unknown.stderr), JSON.stringify(unknown.stderr));
+});
+
+test('trigger prints the start of a refusing receiver answer, at most 1 KiB', async (t) => {
+  const app = express();
+  app.post('/hook', (req, res) => res.status(500).send(`${'y'.repeat(5000)}TAIL`));
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  const url = `http://127.0.0.1:${server.address().port}/hook`;
+  const cli = await run('trigger', 'status.READY', '--url', url, '--token', 't', '--retries', '0');
+  assert.equal(cli.code, 1);
+  assert(cli.stdout.includes(`\n  answer: ${'y'.repeat(1024)}…\n`), cli.stdout);
+  assert(!cli.stdout.includes('TAIL'));
 });

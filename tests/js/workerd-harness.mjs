@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Miniflare } from 'miniflare';
 
@@ -13,17 +13,19 @@ const compatibilityDate = '2026-04-01';
 
 /**
  * Bundles `main` with wrangler into a temporary folder and starts it in workerd, with a KV
- * namespace per entry of `kv` ({ BINDING: { key: value } }) and a Durable Object namespace per
- * entry of `durableObjects` ({ BINDING: 'ClassName' }, classes exported by `main`). Returns the
- * bundle's folder, the Miniflare instance, and `dispose()`.
+ * namespace per entry of `kv` ({ BINDING: { key: value } }), a Durable Object namespace per
+ * entry of `durableObjects` ({ BINDING: 'ClassName' }, classes exported by `main`) and the
+ * compatibility flags `flags` (e.g. ['nodejs_compat']). Returns the bundle's folder, the
+ * Miniflare instance, and `dispose()`.
  */
-export async function startWorker(main, kv = {}, durableObjects = {}) {
+export async function startWorker(main, { kv = {}, flags = [], durableObjects = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'vessel-worker-'));
   try {
     const config = {
       name: 'vessel-webhooks-worker',
       main: resolve(main),
       compatibility_date: compatibilityDate,
+      compatibility_flags: flags,
       kv_namespaces: Object.keys(kv).map((binding, i) => ({
         binding,
         id: String(i).padStart(32, '0'),
@@ -45,10 +47,12 @@ export async function startWorker(main, kv = {}, durableObjects = {}) {
 
     const mf = new Miniflare({
       modules: true,
-      scriptPath: join(dir, 'out', 'worker.js'),
+      // wrangler names the bundle after `main`, with .js.
+      scriptPath: join(dir, 'out', basename(main).replace(/\.[cm]?js$/, '.js')),
       modulesRoot: join(dir, 'out'),
       modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
       compatibilityDate,
+      compatibilityFlags: flags,
       kvNamespaces: Object.keys(kv),
       durableObjects,
     });

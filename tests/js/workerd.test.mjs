@@ -1,22 +1,18 @@
 // examples/worker.js as Cloudflare runs it: bundled by `wrangler deploy --dry-run` (its esbuild
 // picks the package's "workerd" export and keeps the .wasm a module), then served by workerd
-// through miniflare, with the access tokens in a KV namespace.
-import { test, before, after } from 'node:test';
+// through miniflare, with the access tokens in a KV namespace; all of it with and without the
+// nodejs_compat flag. With it, the package hashes with node:crypto (found at run time); without
+// it, with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest: workerd-spy.mjs counts
+// those calls, and the verdicts must be the same either way.
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { sign } from 'vessel-webhooks';
 import { startWorker } from './workerd-harness.mjs';
 
 const tokens = { conn_a: 'tok_a_9d0c51e2', conn_b: 'tok_b_c3f1a807' };
-let worker;
-let mf;
-
-before(async () => {
-  worker = await startWorker('examples/worker.js', { VESSEL_TOKENS: tokens });
-  ({ mf } = worker);
-});
-
-after(() => worker?.dispose());
+const SPY_TOKEN = 'tok_spy_51d0e7a2'; // tests/js/workerd-spy.mjs
+const MODES = { 'without flags': [], nodejs_compat: ['nodejs_compat'] };
 
 const event = {
   eventId: 'evt_w1',
@@ -25,8 +21,8 @@ const event = {
 };
 const body = JSON.stringify(event);
 
-async function post(payload, headers) {
-  const response = await mf.dispatchFetch('http://localhost/webhooks/vessel', {
+async function post(mf, payload, headers, url = 'http://localhost/webhooks/vessel') {
+  const response = await mf.dispatchFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: payload,
@@ -40,56 +36,146 @@ async function post(payload, headers) {
 
 const refused = (status, code) => ({ status, type: 'application/json', json: { error: code } });
 
-test('wrangler bundles the workerd entry, with the .wasm as a module of its own', async () => {
-  const files = await readdir(worker.outDir);
-  assert(
-    files.some((file) => file.endsWith('vessel_webhooks_bg.wasm')),
-    files.join(', '),
-  );
-});
+/**
+ * Deliveries to the spy Worker: [body, headers, its verdict from /construct (the body read as
+ * text) and from /request (verifyRequest reads bytes)].
+ */
+const note = 'Zoë, 船 🚢, "quoted"\n'.repeat(40_000);
+const large = JSON.stringify({ ...event, eventId: 'evt_w3', data: { status: 'READY', note } });
+const notUtf8 = Uint8Array.from([...new TextEncoder().encode('{"eventId":"'), 0xff, 0x22, 0x7d]);
+const stale = Math.floor(Date.now() / 1000) - 3600;
+const deliveries = {
+  signed: [body, sign(body, SPY_TOKEN), 'evt_w1', 'evt_w1'],
+  'over 1 MB, not ASCII': [large, sign(large, SPY_TOKEN), 'evt_w3', 'evt_w3'],
+  forged: [
+    body.replace('READY', 'NEW_CONNECTION'),
+    sign(body, SPY_TOKEN),
+    'SIGNATURE_MISMATCH',
+    'SIGNATURE_MISMATCH',
+  ],
+  'another token': [body, sign(body, 'tok_other'), 'SIGNATURE_MISMATCH', 'SIGNATURE_MISMATCH'],
+  stale: [
+    body,
+    sign(body, SPY_TOKEN, { timestamp: stale }),
+    'TIMESTAMP_OUT_OF_TOLERANCE',
+    'TIMESTAMP_OUT_OF_TOLERANCE',
+  ],
+  // As text, the byte 0xff becomes U+FFFD: no longer the signed message.
+  'signed, not UTF-8': [notUtf8, sign(notUtf8, SPY_TOKEN), 'SIGNATURE_MISMATCH', 'INVALID_JSON'],
+};
+/** mode → what the spy Worker answered for each delivery and route. */
+const answers = {};
 
-test('a signed event is accepted, a forged one refused', async () => {
-  const headers = sign(body, tokens.conn_a, { connectionId: 'conn_a' });
-  assert.deepEqual((await post(body, headers)).json, { received: 'evt_w1', type: 'STATUS_CHANGE' });
-  const forged = body.replace('READY', 'NEW_CONNECTION');
-  assert.deepEqual(await post(forged, headers), refused(401, 'SIGNATURE_MISMATCH'));
-  const late = sign(body, tokens.conn_a, {
-    connectionId: 'conn_a',
-    timestamp: Math.floor(Date.now() / 1000) - 3600,
+for (const [mode, flags] of Object.entries(MODES)) {
+  describe(`workerd, ${mode}`, () => {
+    let worker;
+    let mf;
+    let spy;
+
+    before(async () => {
+      [worker, spy] = await Promise.all([
+        startWorker('examples/worker.js', { kv: { VESSEL_TOKENS: tokens }, flags }),
+        startWorker('tests/js/workerd-spy.mjs', { flags }),
+      ]);
+      ({ mf } = worker);
+    });
+
+    after(() => Promise.all([worker?.dispose(), spy?.dispose()]));
+
+    test('the package hashes natively where workerd can', async () => {
+      const answer = (answers[mode] = {});
+      for (const [name, [payload, headers, construct, request]] of Object.entries(deliveries)) {
+        for (const route of ['construct', 'request']) {
+          const url = `http://localhost/${route}`;
+          answer[`${name}, ${route}`] = (await post(spy.mf, payload, headers, url)).json;
+        }
+        assert.equal(answer[`${name}, construct`].verdict, construct, name);
+        assert.equal(answer[`${name}, request`].verdict, request, name);
+      }
+      const construct = answer['signed, construct'];
+      const request = answer['signed, request'];
+      if (flags.includes('nodejs_compat')) {
+        assert.equal(construct.hasNodeCrypto, true);
+        // constructEvent: node:crypto's synchronous SHA-256, not the wasm's.
+        assert.ok(construct.nodeCrypto > 0, JSON.stringify(construct));
+        // verifyRequest: node:crypto or crypto.subtle.digest.
+        assert.ok(request.nodeCrypto + request.subtle > 0, JSON.stringify(request));
+      } else {
+        assert.equal(construct.hasNodeCrypto, false);
+        // constructEvent: nothing native and synchronous, so the wasm's SHA-256.
+        assert.deepEqual([construct.nodeCrypto, construct.subtle], [0, 0]);
+        // verifyRequest: crypto.subtle.digest.
+        assert.ok(request.subtle > 0, JSON.stringify(request));
+      }
+    });
+
+    test('wrangler bundles the workerd entry, with the .wasm as a module of its own', async () => {
+      const files = await readdir(worker.outDir);
+      assert(
+        files.some((file) => file.endsWith('vessel_webhooks_bg.wasm')),
+        files.join(', '),
+      );
+    });
+
+    test('a signed event is accepted, a forged one refused', async () => {
+      const headers = sign(body, tokens.conn_a, { connectionId: 'conn_a' });
+      assert.deepEqual((await post(mf, body, headers)).json, {
+        received: 'evt_w1',
+        type: 'STATUS_CHANGE',
+      });
+      const forged = body.replace('READY', 'NEW_CONNECTION');
+      assert.deepEqual(await post(mf, forged, headers), refused(401, 'SIGNATURE_MISMATCH'));
+      const late = sign(body, tokens.conn_a, {
+        connectionId: 'conn_a',
+        timestamp: Math.floor(Date.now() / 1000) - 3600,
+      });
+      assert.deepEqual(await post(mf, body, late), refused(401, 'TIMESTAMP_OUT_OF_TOLERANCE'));
+    });
+
+    test('the token is the connection’s own; an unknown connection is refused', async () => {
+      const otherToken = sign(body, tokens.conn_b, { connectionId: 'conn_a' });
+      assert.deepEqual(await post(mf, body, otherToken), refused(401, 'SIGNATURE_MISMATCH'));
+      const unknown = sign(body, tokens.conn_a, { connectionId: 'conn_unknown' });
+      assert.deepEqual(await post(mf, body, unknown), refused(401, 'SIGNATURE_MISMATCH'));
+    });
+
+    test('the body is verified as the bytes received', async () => {
+      const record = { id: 'v.contact.9', firstName: 'Zoë', note: '船 🚢' };
+      const bytes = new TextEncoder().encode(
+        JSON.stringify({
+          eventId: 'evt_w2',
+          type: 'OBJECT_CHANGE',
+          data: { objectType: 'Contact', eventType: 'UPDATE', record },
+        }),
+      );
+      const headers = sign(bytes, tokens.conn_b, { connectionId: 'conn_b' });
+      assert.deepEqual((await post(mf, bytes, headers)).json, {
+        received: 'evt_w2',
+        type: 'OBJECT_CHANGE',
+      });
+      // Signed, but not UTF-8: authentic bytes, so INVALID_JSON, where a decoded text (U+FFFD
+      // in place of the byte) would have failed the signature instead.
+      const invalid = Uint8Array.from([
+        ...new TextEncoder().encode('{"eventId":"'),
+        0xff,
+        0x22,
+        0x7d,
+      ]);
+      const signed = sign(invalid, tokens.conn_b, { connectionId: 'conn_b' });
+      assert.deepEqual(await post(mf, invalid, signed), refused(400, 'INVALID_JSON'));
+    });
+
+    test('a body over the default 4 MiB cap is 413', async () => {
+      const big = JSON.stringify({ ...event, padding: 'x'.repeat(4 * 1024 * 1024) });
+      const headers = sign(big, tokens.conn_a, { connectionId: 'conn_a' });
+      assert.deepEqual(await post(mf, big, headers), refused(413, 'BODY_TOO_LARGE'));
+    });
   });
-  assert.deepEqual(await post(body, late), refused(401, 'TIMESTAMP_OUT_OF_TOLERANCE'));
-});
+}
 
-test('the token is the connection’s own; an unknown connection is refused', async () => {
-  const otherToken = sign(body, tokens.conn_b, { connectionId: 'conn_a' });
-  assert.deepEqual(await post(body, otherToken), refused(401, 'SIGNATURE_MISMATCH'));
-  const unknown = sign(body, tokens.conn_a, { connectionId: 'conn_unknown' });
-  assert.deepEqual(await post(body, unknown), refused(401, 'SIGNATURE_MISMATCH'));
-});
-
-test('the body is verified as the bytes received', async () => {
-  const record = { id: 'v.contact.9', firstName: 'Zoë', note: '船 🚢' };
-  const bytes = new TextEncoder().encode(
-    JSON.stringify({
-      eventId: 'evt_w2',
-      type: 'OBJECT_CHANGE',
-      data: { objectType: 'Contact', eventType: 'UPDATE', record },
-    }),
-  );
-  const headers = sign(bytes, tokens.conn_b, { connectionId: 'conn_b' });
-  assert.deepEqual((await post(bytes, headers)).json, {
-    received: 'evt_w2',
-    type: 'OBJECT_CHANGE',
-  });
-  // Signed, but not UTF-8: authentic bytes, so INVALID_JSON, where a decoded text (U+FFFD
-  // in place of the byte) would have failed the signature instead.
-  const invalid = Uint8Array.from([...new TextEncoder().encode('{"eventId":"'), 0xff, 0x22, 0x7d]);
-  const signed = sign(invalid, tokens.conn_b, { connectionId: 'conn_b' });
-  assert.deepEqual(await post(invalid, signed), refused(400, 'INVALID_JSON'));
-});
-
-test('a body over the default 4 MiB cap is 413', async () => {
-  const big = JSON.stringify({ ...event, padding: 'x'.repeat(4 * 1024 * 1024) });
-  const headers = sign(big, tokens.conn_a, { connectionId: 'conn_a' });
-  assert.deepEqual(await post(big, headers), refused(413, 'BODY_TOO_LARGE'));
+test('the verdicts are the same with and without nodejs_compat', () => {
+  const verdicts = (mode) =>
+    Object.fromEntries(Object.entries(answers[mode] ?? {}).map(([k, v]) => [k, v.verdict]));
+  assert.equal(Object.keys(verdicts('nodejs_compat')).length, 2 * Object.keys(deliveries).length);
+  assert.deepEqual(verdicts('without flags'), verdicts('nodejs_compat'));
 });

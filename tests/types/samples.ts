@@ -9,7 +9,7 @@ const deleted = sample('deal.deleted');
 deleted.data.record.connectionId satisfies string;
 // @ts-expect-error a DELETE sample has only the ids
 deleted.data.record.amount;
-sample('status.ready').data.status satisfies 'READY';
+sample('status.READY').data.status satisfies 'READY';
 // @ts-expect-error no such sample
 sample('contact.merged');
 

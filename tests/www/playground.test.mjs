@@ -126,14 +126,14 @@ test('a signed delivery passes, with its badges and the event as a tree', async 
 });
 
 test('picking a sample fills in a delivery that verifies', async () => {
-  await verifyPanel().getByLabel('Sample').selectOption('status.ready');
+  await verifyPanel().getByLabel('Sample').selectOption('status.READY');
   const panel = verifyPanel();
   const body = await panel.getByLabel('Body').inputValue();
   const headers = {
     'x-vessel-timestamp': await panel.getByLabel('x-vessel-timestamp').inputValue(),
     'x-vessel-signature': await panel.getByLabel('x-vessel-signature').inputValue(),
   };
-  assert.deepEqual(JSON.parse(body), sample('status.ready'));
+  assert.deepEqual(JSON.parse(body), sample('status.READY'));
   assert.ok(verify(body, headers, await panel.getByLabel('Access token').inputValue()));
   await panel.getByRole('button', { name: 'Verify', exact: true }).click();
   assert.deepEqual(await badges(), ['STATUS_CHANGE', 'READY']);

@@ -1,0 +1,111 @@
+// Issue 14, item 3: what rejecting an unsigned body costs, for hostile shapes of 4 MiB. Each
+// shape is checked by `verify` with a current timestamp and a wrong signature, so it takes the
+// canonical path, timed in turns beside V8's `JSON.stringify(JSON.parse(body))` on the same body
+// (the bound: at most 2× that), and in a fresh Node the growth of the wasm memory one rejected
+// body leaves behind (the bound: at most 16× the body).
+import { spawnSync } from 'node:child_process';
+import { verify } from 'vessel-webhooks';
+
+const SIZE = 4 * 1024 * 1024;
+
+/** `open` + items from `item(i)` joined by commas + `close`, up to `SIZE` bytes. */
+function fill(open, item, close) {
+  const parts = [];
+  let length = open.length + close.length;
+  for (let i = 0; ; i++) {
+    const next = item(i);
+    if (length + next.length + 1 > SIZE) break;
+    parts.push(next);
+    length += next.length + 1;
+  }
+  return open + parts.join(',') + close;
+}
+
+const deep = '['.repeat(255) + ']'.repeat(255);
+/** The hostile shapes: name → 4 MiB body. */
+export const shapes = {
+  '[1e300,…]': () => fill('[', () => '1e300', ']'),
+  '[0.1,…]': () => fill('[', () => '0.1', ']'),
+  '[1e20,…] (printed 21 digits)': () => fill('[', () => '1e20', ']'),
+  '[40-digit mantissas e-300,…]': () =>
+    fill('[', () => '1234567890123456789012345678901234567890e-300', ']'),
+  '[17-digit decimals,…]': () => fill('[', (i) => `0.${String(12345678901234567 + i * 7919)}`, ']'),
+  '[[1],[2],…]': () => fill('[', (i) => `[${i % 10}]`, ']'),
+  '[[[…255 deep…]],…]': () => fill('[', () => deep, ']'),
+  '{"k0":0,"k1":1,…} one object': () => fill('{', (i) => `"k${i}":0`, '}'),
+  '{"n":0,…,"0":0} index keys last': () => fill('{', (i) => `"${1e6 - i}":0`, '}'),
+  '{"a":0,"a":0,…} duplicates': () => fill('{', () => '"a":0', '}'),
+  '[{"a":1},…]': () => fill('[', () => '{"a":1}', ']'),
+  'strings of escapes': () =>
+    fill('[', () => '"\\n\\t\\"\\\\\\/\\u0041\\u00e9\\ud83d\\ude00\\ud800\\u0000"', ']'),
+};
+
+/** Best time per call (ms) of each function, timed in turns. */
+function turns(fns, rounds = 5) {
+  const best = fns.map(() => Infinity);
+  for (let round = 0; round < rounds; round++) {
+    for (const [k, fn] of fns.entries()) {
+      const start = performance.now();
+      fn();
+      best[k] = Math.min(best[k], performance.now() - start);
+    }
+  }
+  return best;
+}
+
+/** The wasm memory growth (bytes) of one rejected `name` body, in a fresh Node. */
+function memoryGrowth(name) {
+  const script = `
+    let memory;
+    WebAssembly.Instance = new Proxy(WebAssembly.Instance, {
+      construct(target, args, newTarget) {
+        const instance = Reflect.construct(target, args, newTarget);
+        memory ??= instance.exports.memory;
+        return instance;
+      },
+    });
+    const { verify } = await import('vessel-webhooks');
+    const { shapes } = await import(${JSON.stringify(import.meta.url)});
+    const body = shapes[${JSON.stringify(name)}]();
+    const headers = {
+      'x-vessel-signature': 'ab'.repeat(32),
+      'x-vessel-timestamp': String(Math.floor(Date.now() / 1000)),
+    };
+    const before = memory.buffer.byteLength;
+    if (verify(body, headers, 'tok')) throw new Error('verified');
+    console.log(memory.buffer.byteLength - before);
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: new URL('..', import.meta.url),
+  });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return Number(child.stdout);
+}
+
+/** One row per shape: ms to reject, ms of V8's stringify(parse), their ratio, memory growth. */
+export function measureAdversarial() {
+  const headers = {
+    'x-vessel-signature': 'ab'.repeat(32),
+    'x-vessel-timestamp': String(Math.floor(Date.now() / 1000)),
+  };
+  const rows = [];
+  for (const [name, make] of Object.entries(shapes)) {
+    const body = make();
+    const [ours, v8] = turns([
+      () => {
+        if (verify(body, headers, 'tok')) throw new Error('verified');
+      },
+      () => JSON.stringify(JSON.parse(body)),
+    ]);
+    const growth = memoryGrowth(name);
+    rows.push({
+      shape: name,
+      'verify rejects (ms)': ours.toFixed(1),
+      'V8 stringify(parse) (ms)': v8.toFixed(1),
+      ratio: (ours / v8).toFixed(2),
+      'wasm memory growth (× body)': (growth / body.length).toFixed(2),
+    });
+  }
+  return rows;
+}

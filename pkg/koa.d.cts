@@ -1,0 +1,33 @@
+// Types of `vessel-webhooks/koa` (CommonJS-format, re-exported for import by koa.d.ts). They need
+// Node's types and nothing from Koa: the middleware takes what it uses of Koa's context.
+import type { IncomingMessage } from 'node:http';
+import type { VesselWebhooks } from './index.cjs';
+
+/** What the middleware uses of Koa's context (Koa's `Context` has all of it). */
+export interface VesselKoaContext {
+  req: IncomingMessage;
+  /** A body parser's results, verified when it read the body before the middleware. */
+  request: { rawBody?: string; body?: unknown };
+  status: number;
+  set(headers: Record<string, string>): void;
+  body: unknown;
+}
+
+/** Koa middleware, as {@link vesselWebhook} returns it: it answers the delivery itself. */
+export type VesselKoaMiddleware = (
+  ctx: VesselKoaContext,
+  next?: () => Promise<unknown>,
+) => Promise<void>;
+
+/**
+ * Koa middleware that verifies a Vessel delivery, runs the receiver's handlers and answers it:
+ * the receiver's 2xx, or its status with `{ "error": CODE }`. It reads the raw body itself under
+ * the receiver's `maxBodyBytes`; after a body parser, it verifies what the parser kept
+ * (`ctx.request.rawBody`, else `ctx.request.body` as JSON). A token resolver's own error goes up
+ * to Koa (500).
+ *
+ * @throws TypeError at once when `webhooks` is not a receiver.
+ * @example
+ * router.post('/webhooks/vessel', vesselWebhook(webhooks));
+ */
+export declare function vesselWebhook(webhooks: VesselWebhooks): VesselKoaMiddleware;

@@ -1,0 +1,120 @@
+// A Node request body (http.IncomingMessage, or any stream with its `headers` and 'data', 'end',
+// 'error' and 'close' events) read to bytes with the size cap, the Content-Length check and a read
+// deadline; and a deadline for a promise (the access-token resolver). Used by the Express
+// middleware and shared with the Node/Connect middleware. No imports: the main entry also runs
+// in browsers and Workers, so nothing here may load a node: module; only the globals setTimeout
+// and clearTimeout.
+
+/**
+ * Default for the body read deadline: 10 s from the start of the read to the last byte. A Vessel
+ * delivery is at most a few MiB sent at once; a body still arriving after 10 s is a slow-loris.
+ */
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/** Default for the access-token resolver's deadline: 10 s (a lookup, usually a few ms). */
+export const DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS = 10_000;
+
+/**
+ * The HTTP status of the codes of this module's deadlines, which the core's checks never give:
+ * 408 for a body not received in time, 503 (try again later: Vessel retries) for a token lookup
+ * that did not answer in time.
+ */
+export const DEADLINE_STATUS = { BODY_TIMEOUT: 408, TOKEN_LOOKUP_TIMEOUT: 503 };
+
+const encoder = new TextEncoder();
+
+/** The largest delay setTimeout honours (2³¹ − 1 ms, ~24.8 days); longer ones fire at once. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * The option `name` as a deadline in milliseconds: `fallback` when undefined, else a whole
+ * number from 1 to 2³¹ − 1. Throws TypeError otherwise.
+ */
+export function readTimeout(value, name, fallback) {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new TypeError(`options.${name}: expected a whole number of milliseconds, 1 to 2³¹ − 1`);
+  }
+  return value;
+}
+
+/**
+ * `value` (a promise or a plain value), or a rejection with `refuse()` if it has not settled after
+ * `timeoutMs`. The timer is cleared when it settles, and a late rejection is handled (by the race),
+ * never unhandled.
+ */
+export function withDeadline(value, timeoutMs, refuse) {
+  if (typeof value?.then !== 'function') return value;
+  let timer;
+  const expired = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(refuse()), timeoutMs);
+  });
+  return Promise.race([value, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The whole body of `req` as one Uint8Array. Rejects with `refuse(code, message)`:
+ * - `BODY_TOO_LARGE` when its Content-Length is over `maxBodyBytes` (before reading anything), or
+ *   as soon as the bytes received cross it (a chunked body has no Content-Length): an oversized
+ *   body is never held whole;
+ * - `BODY_TIMEOUT` when the last byte has not arrived `timeoutMs` after the call: a body trickled
+ *   a byte at a time, or a Content-Length longer than what is sent, cannot hold the request open.
+ * A stream error or a connection closed before the end rejects with that error.
+ *
+ * On a refusal the listeners are removed and the stream is left flowing, so the rest is read and
+ * dropped (a connection that will carry more requests stays usable); after BODY_TIMEOUT the caller
+ * should answer with `Connection: close`, or the dropping lasts as long as the client sends.
+ */
+export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
+  return new Promise((resolve, reject) => {
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBodyBytes) {
+      reject(
+        refuse('BODY_TOO_LARGE', `content-length: more than the limit of ${maxBodyBytes} bytes`),
+      );
+      return;
+    }
+    const chunks = [];
+    let length = 0;
+    const timer = setTimeout(
+      () => settle(refuse('BODY_TIMEOUT', `body: not received within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    function settle(error) {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', settle);
+      req.off('close', onClose);
+      if (error !== undefined) {
+        req.resume(); // drop the rest unbuffered
+        reject(error);
+        return;
+      }
+      const bytes = new Uint8Array(length);
+      let offset = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      resolve(bytes);
+    }
+    function onData(chunk) {
+      // Strings only after req.setEncoding(): counted and kept as their UTF-8 bytes.
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      length += bytes.byteLength;
+      if (length > maxBodyBytes) {
+        chunks.length = 0;
+        settle(refuse('BODY_TOO_LARGE', `body: more than the limit of ${maxBodyBytes} bytes`));
+      } else {
+        chunks.push(bytes);
+      }
+    }
+    const onEnd = () => settle();
+    const onClose = () => settle(new Error('request: closed before the body ended'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', settle);
+    req.on('close', onClose);
+  });
+}

@@ -1,0 +1,116 @@
+// The wasm instance behind the API: started by the entry point (start), replaced after a trap
+// (restart), and the SHA-256 callback the wasm calls (use_native_sha256), one for every entry.
+// Not part of the public API.
+import { initSync, reset_instance, use_native_sha256 } from '../dist/vessel_webhooks.js';
+import { hooks } from './hooks.js';
+
+let compiled;
+let setup;
+let memory;
+let bytes;
+/** Bumped by every (re)start: a token kept in wasm (set_token) is in the old instance. */
+export let generation = 0;
+
+/** The instance's WebAssembly.Memory. */
+export function wasmMemory() {
+  return memory;
+}
+
+/** A Uint8Array over all of wasm memory (a grown memory detaches the old buffer: views empty). */
+export function memoryBytes() {
+  if (bytes === undefined || bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
+  return bytes;
+}
+
+/**
+ * The digests verifyRequest computed with `crypto.subtle.digest` before a call, and what they
+ * are of: `{ tokens, timestamp, bodyAddress, digests }` (tokens and timestamp as UTF-8 bytes),
+ * set only for the length of one synchronous call (see api.js).
+ */
+export const precomputed = { current: undefined };
+
+/** The digest of token ‖ body ‖ timestamp at `address` when precomputed has it (else undefined). */
+function takePrecomputed(address, length) {
+  const p = precomputed.current;
+  const index = p.next++;
+  const token = p.tokens[index];
+  const view = memoryBytes();
+  const bodyAddress = address + token.length;
+  // The wasm asks for the raw body's message once per token, in order: check that it is that
+  // message (same token, the body where it was written, same timestamp), else hash it anyway.
+  if (
+    bodyAddress !== p.bodyAddress ||
+    length !== token.length + p.bodyLength + p.timestamp.length ||
+    !equal(view, address, token) ||
+    !equal(view, bodyAddress + p.bodyLength, p.timestamp)
+  ) {
+    return undefined;
+  }
+  return p.digests[index];
+}
+
+function equal(view, address, expected) {
+  for (let i = 0; i < expected.length; i++) if (view[address + i] !== expected[i]) return false;
+  return true;
+}
+
+/**
+ * The SHA-256 callback (src/wasm.rs): writes the digest of `length` bytes at `address` to the 32
+ * bytes at `out` and returns the number of bytes written, 32; 0 (never a throw) when it has no
+ * native digest or anything fails, and the wasm then hashes with its own SHA-256. A digest is
+ * written with Uint8Array#set, which either writes all 32 bytes or throws.
+ */
+const nativeSha256 = {
+  sha256(address, length, out) {
+    try {
+      const digest =
+        precomputed.current !== undefined
+          ? takePrecomputed(address, length)
+          : hooks.sha256?.(new Uint8Array(memory.buffer, address, length));
+      if (digest === undefined || digest.length !== 32) return 0;
+      memoryBytes().set(digest, out);
+      return 32;
+    } catch {
+      return 0;
+    }
+  },
+};
+
+function instantiate() {
+  ({ memory } = initSync({ module: compiled }));
+  bytes = undefined;
+  generation++;
+  use_native_sha256(nativeSha256);
+  setup?.(memory);
+}
+
+/**
+ * Instantiates the compiled `module` (a WebAssembly.Module), then `entrySetup(memory)`, which
+ * installs the entry's hooks; both again for each new instance (restart).
+ */
+export function start(module, entrySetup) {
+  compiled = module;
+  setup = entrySetup;
+  instantiate();
+}
+
+/**
+ * A new instance in place of one that trapped (a WebAssembly.RuntimeError: with panic = "abort"
+ * an allocation failure traps while thread-locals are borrowed, and every later call would trap
+ * too). The old instance's memory is dropped with it.
+ */
+export function restart() {
+  reset_instance();
+  instantiate();
+}
+
+/**
+ * SHA-256 through a node:crypto module (Node's, or workerd's with nodejs_compat), for
+ * hooks.sha256. It calls `nodeCrypto` at each call, through the module object.
+ */
+export function nodeCryptoSha256(nodeCrypto) {
+  return (message) =>
+    typeof nodeCrypto.hash === 'function'
+      ? nodeCrypto.hash('sha256', message, 'buffer')
+      : nodeCrypto.createHash('sha256').update(message).digest();
+}

@@ -1,0 +1,58 @@
+// Internal to the Node adapters (vessel-webhooks/fastify and /koa): a Node IncomingMessage as the
+// Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
+// entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
+// import, so that any module may use streamOf (the receiver's middleware and express.js have the
+// same function: one of them can import this one).
+
+/**
+ * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
+ * that a size cap stops the reading).
+ */
+export function streamOf(req) {
+  const chunks = req.iterator({ destroyOnReturn: false });
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      // Over the receiver's size cap: stop reading but keep the socket, so that the 413 is
+      // written; what is left is discarded unbuffered.
+      async cancel() {
+        await chunks.return();
+        req.resume();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/**
+ * The Fetch API Request for `req`. `body` is what a framework's parser already read (a string or
+ * bytes as received, or a parsed JSON value, signed as its JSON.stringify as Vessel signs it);
+ * undefined reads the stream itself, under the receiver's own size cap.
+ */
+export function fetchRequestOf(req, body) {
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  }
+  const raw = typeof body === 'string' || ArrayBuffer.isView(body);
+  // Always POST: the Request only carries the delivery's headers and body to the receiver.
+  return new Request(new URL(req.url ?? '/', 'http://localhost'), {
+    method: 'POST',
+    headers,
+    body: body === undefined ? streamOf(req) : raw ? body : JSON.stringify(body),
+    duplex: 'half',
+  });
+}
+
+/** A Response's status, headers (as an object) and body text, for a framework's reply API. */
+export async function partsOf(response) {
+  return {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: await response.text(),
+  };
+}

@@ -1,0 +1,166 @@
+//! Issue 14, items 2 and 3: what checking one body may allocate. A counting allocator measures
+//! the peak of what `verify` allocates while it rejects hostile bodies (a current timestamp, a
+//! wrong signature: the canonical path), against the budget of `MEMORY_PER_BODY_BYTE` bytes
+//! per body byte; and a body above `MAX_BODY_BYTES_LIMIT` is refused before anything is
+//! allocated for it, whatever `max_body_bytes` says.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Mutex;
+use std::time::{Duration, UNIX_EPOCH};
+
+use vessel_webhooks::{
+    verify, AccessToken, ErrorCode, Options, SignatureHeaders, MAX_BODY_BYTES_LIMIT,
+    MEMORY_PER_BODY_BYTE,
+};
+
+/// The system allocator, counting the bytes live and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// One test at a time: the tests run on several threads, and every allocation counts.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const NOW: u64 = 1_700_000_000;
+
+/// The most `verify` allocated at once while it rejected `body` (an unsigned delivery).
+fn peak_of_rejecting(body: &[u8], options: &Options) -> (usize, ErrorCode) {
+    let token = AccessToken::new("tok").expect("not empty");
+    let signature = "ab".repeat(32);
+    let timestamp = NOW.to_string();
+    let headers = SignatureHeaders {
+        signature: Some(&signature),
+        timestamp: Some(&timestamp),
+    };
+    let now = UNIX_EPOCH + Duration::from_secs(NOW);
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let result = verify(body, &headers, &[token], options, now);
+    let peak = PEAK.load(Relaxed) - base;
+    (peak, result.expect_err("unsigned").code())
+}
+
+/// `open` + items joined by commas + `close`, about `size` bytes.
+fn fill(open: &str, item: impl Fn(usize) -> String, close: &str, size: usize) -> Vec<u8> {
+    let mut body = String::from(open);
+    for i in 0.. {
+        let next = item(i);
+        if body.len() + next.len() + 1 + close.len() > size {
+            break;
+        }
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&next);
+    }
+    body.push_str(close);
+    body.into_bytes()
+}
+
+#[test]
+fn rejecting_a_hostile_body_stays_within_the_budget() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    const SIZE: usize = 1 << 20;
+    let deep = format!("{}{}", "[".repeat(255), "]".repeat(255));
+    let shapes: [(&str, Vec<u8>); 9] = [
+        ("[1e300,…]", fill("[", |_| "1e300".into(), "]", SIZE)),
+        ("[1e20,…]", fill("[", |_| "1e20".into(), "]", SIZE)),
+        ("[[1],…]", fill("[", |i| format!("[{}]", i % 10), "]", SIZE)),
+        ("deep", fill("[", |_| deep.clone(), "]", SIZE)),
+        ("many keys", fill("{", |i| format!("\"k{i}\":0"), "}", SIZE)),
+        (
+            "index keys",
+            fill("{", |i| format!("\"{}\":0", 1_000_000 - i), "}", SIZE),
+        ),
+        ("duplicates", fill("{", |_| "\"\":0".into(), "}", SIZE)),
+        (
+            "[{\"a\":1},…]",
+            fill("[", |_| "{\"a\":1}".into(), "]", SIZE),
+        ),
+        (
+            "escapes",
+            fill(
+                "[",
+                |_| r#""\n\u0041\ud83d\ude00\ud800\u0000""#.into(),
+                "]",
+                SIZE,
+            ),
+        ),
+    ];
+    for (name, body) in shapes {
+        let (peak, code) = peak_of_rejecting(&body, &Options::default());
+        assert_eq!(code, ErrorCode::SignatureMismatch, "{name}");
+        let per_byte = peak as f64 / body.len() as f64;
+        assert!(
+            peak <= MEMORY_PER_BODY_BYTE * body.len(),
+            "{name}: {per_byte:.1} bytes per body byte"
+        );
+    }
+}
+
+#[test]
+fn a_body_above_the_limit_is_refused_before_any_allocation() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let body = vec![b' '; MAX_BODY_BYTES_LIMIT + 1];
+    let options = Options {
+        max_body_bytes: usize::MAX,
+        ..Options::default()
+    };
+    let (peak, code) = peak_of_rejecting(&body, &options);
+    assert_eq!(code, ErrorCode::BodyTooLarge);
+    assert!(peak < 4096, "{peak} bytes allocated");
+    // At the limit, the size check passes: the next check answers (no signature header).
+    let body = vec![b' '; MAX_BODY_BYTES_LIMIT];
+    let token = AccessToken::new("tok").expect("not empty");
+    let err = verify(
+        &body,
+        &SignatureHeaders::default(),
+        &[token],
+        &options,
+        UNIX_EPOCH,
+    )
+    .expect_err("no headers");
+    assert_eq!(err.code(), ErrorCode::MissingHeader);
+}
+
+#[test]
+fn the_memory_limit_is_named_in_the_error() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let token = AccessToken::new("tok").expect("not empty");
+    let body = vec![b' '; MAX_BODY_BYTES_LIMIT + 1];
+    let options = Options {
+        max_body_bytes: usize::MAX,
+        ..Options::default()
+    };
+    let err = verify(
+        &body,
+        &SignatureHeaders::default(),
+        &[token],
+        &options,
+        UNIX_EPOCH,
+    )
+    .expect_err("too large");
+    assert_eq!(err.code(), ErrorCode::BodyTooLarge);
+    assert!(
+        err.message().contains("bytes of memory"),
+        "{}",
+        err.message()
+    );
+}

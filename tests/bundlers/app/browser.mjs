@@ -1,0 +1,5 @@
+// A browser app that imports the package.
+import * as api from 'vessel-webhooks';
+import { check } from './check.js';
+
+globalThis.vesselResult = check(api);

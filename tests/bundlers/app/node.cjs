@@ -1,0 +1,5 @@
+// A Node app that requires the package.
+const api = require('vessel-webhooks');
+const { check } = require('./check.js');
+
+console.log(JSON.stringify(check(api)));

@@ -1,0 +1,5 @@
+// A Node app that imports the package.
+import * as api from 'vessel-webhooks';
+import { check } from './check.js';
+
+console.log(JSON.stringify(check(api)));

@@ -1,0 +1,146 @@
+// The package in apps built as a new user builds them: app/ bundled by esbuild, Rollup, Vite and
+// webpack with no configuration beyond the entry and the output (no plugin or option for the
+// package), then run in headless Chromium (browser builds, from a static server on 127.0.0.1) or
+// in Node (node builds). Each app signs a delivery, verifies it and refuses a forged copy.
+import { test, before, after } from 'node:test';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import * as vite from 'vite';
+import webpack from 'webpack';
+import {
+  assertVerdicts,
+  freePort,
+  launchChromium,
+  resultInBrowser,
+  resultInNode,
+  serveStatic,
+} from './harness.mjs';
+
+const app = join(import.meta.dirname, 'app');
+const out = join(import.meta.dirname, 'out');
+let browser;
+
+before(async () => {
+  await rm(out, { recursive: true, force: true });
+  browser = await launchChromium();
+});
+
+after(() => browser?.close());
+
+/**
+ * The result of the build in out/<name>/, served at the root of its own origin; the page is the
+ * build's index.html, or one written to load the bundle `script` (a module unless `classic`).
+ */
+async function inBrowser(name, script, classic = false) {
+  if (script !== undefined) {
+    const type = classic ? '' : ' type="module"';
+    await writeFile(join(out, name, 'index.html'), `<script${type} src="./${script}"></script>\n`);
+  }
+  const server = await serveStatic(join(out, name));
+  try {
+    return await resultInBrowser(browser, `${server.origin}/`);
+  } finally {
+    await server.close();
+  }
+}
+
+async function webpackBuild(name, entry, target) {
+  const compiler = webpack({
+    mode: 'production',
+    entry: join(app, entry),
+    output: { path: join(out, name) },
+    ...(target && { target }),
+  });
+  const stats = await promisify(compiler.run.bind(compiler))();
+  await promisify(compiler.close.bind(compiler))();
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'));
+  return join(out, name, 'main.js');
+}
+
+/** `esbuild --bundle app/<entry> --outfile=out/<outfile>` with `options` (platform, format). */
+async function esbuildApp(entry, outfile, options = {}) {
+  await esbuild.build({
+    entryPoints: [join(app, entry)],
+    bundle: true,
+    outfile: join(out, outfile),
+    logLevel: 'silent',
+    ...options,
+  });
+  return join(out, outfile);
+}
+
+test('esbuild, browser, esm', async () => {
+  await esbuildApp('browser.mjs', 'esbuild-esm/app.js', { format: 'esm' });
+  assertVerdicts(await inBrowser('esbuild-esm', 'app.js'));
+});
+
+test('esbuild, browser, its default format (iife)', async () => {
+  await esbuildApp('browser.mjs', 'esbuild-iife/app.js');
+  assertVerdicts(await inBrowser('esbuild-iife', 'app.js', true));
+});
+
+test('esbuild, node, cjs', async () => {
+  const outfile = await esbuildApp('node.cjs', 'esbuild-node-cjs/app.cjs', { platform: 'node' });
+  assertVerdicts(await resultInNode(outfile));
+});
+
+test('esbuild, node, esm', async () => {
+  const options = { platform: 'node', format: 'esm' };
+  assertVerdicts(
+    await resultInNode(await esbuildApp('node.mjs', 'esbuild-node-esm/app.mjs', options)),
+  );
+});
+
+test('Rollup with node-resolve, browser', async () => {
+  const bundle = await rollup({
+    input: join(app, 'browser.mjs'),
+    plugins: [nodeResolve()],
+    onLog: () => {},
+  });
+  await bundle.write({ dir: join(out, 'rollup') });
+  await bundle.close();
+  assertVerdicts(await inBrowser('rollup', 'browser.js'));
+});
+
+test('Vite build', async () => {
+  await vite.build({
+    root: app,
+    configFile: false,
+    logLevel: 'silent',
+    build: { outDir: join(out, 'vite'), emptyOutDir: true },
+  });
+  assertVerdicts(await inBrowser('vite'));
+});
+
+test('Vite dev server', async () => {
+  const dev = await vite.createServer({
+    root: app,
+    configFile: false,
+    logLevel: 'silent',
+    server: { host: '127.0.0.1', port: await freePort(), strictPort: true },
+  });
+  try {
+    await dev.listen();
+    assertVerdicts(await resultInBrowser(browser, dev.resolvedUrls.local[0]));
+  } finally {
+    await dev.close();
+  }
+});
+
+test('webpack 5, browser, import', async () => {
+  await webpackBuild('webpack-import', 'browser.mjs');
+  assertVerdicts(await inBrowser('webpack-import', 'main.js', true));
+});
+
+test('webpack 5, browser, require', async () => {
+  await webpackBuild('webpack-require', 'browser-require.cjs');
+  assertVerdicts(await inBrowser('webpack-require', 'main.js', true));
+});
+
+test('webpack 5, node, require', async () => {
+  assertVerdicts(await resultInNode(await webpackBuild('webpack-node', 'node.cjs', 'node')));
+});

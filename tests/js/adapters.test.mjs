@@ -1,0 +1,313 @@
+// vessel-webhooks/fastify, /koa and /hono in their real frameworks on 127.0.0.1, each with a
+// VesselWebhooks receiver and memoryStore: signed, forged, too large (with and without a
+// Content-Length), a duplicate of a done event (2xx, handlers not run again), a duplicate while
+// the first is in its handlers (409), a failing handler (500, then the retry runs it), the token
+// resolver, and a 3 MiB event (over Fastify's 1 MiB default bodyLimit) accepted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import Fastify from 'fastify';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { VesselWebhooks, memoryStore, sign } from 'vessel-webhooks';
+import vesselWebhooks from 'vessel-webhooks/fastify';
+import { vesselWebhook as koaWebhook } from 'vessel-webhooks/koa';
+import { vesselWebhook as honoWebhook } from 'vessel-webhooks/hono';
+
+const tokens = new Map([
+  ['conn_a', 'tok_a_7f3e9c1d'],
+  ['conn_b', 'tok_b_52aa0e4b'],
+]);
+const MiB = 1024 * 1024;
+
+/** Listens on 127.0.0.1 for the test `t`; resolves to the port. */
+async function listen(t, server) {
+  if (!server.listening) await once(server, 'listening');
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return server.address().port;
+}
+
+/**
+ * Each framework: mounts `webhooks` at /hook and resolves to its URL. The apps' own parsers and
+ * limits are set to refuse anything the adapter's route should not be held to.
+ */
+const frameworks = {
+  async fastify(t, webhooks) {
+    // A 1 KiB global bodyLimit and a JSON parser that refuses everything: the plugin's scope
+    // must use neither.
+    const app = Fastify({ bodyLimit: 1024 });
+    app.addContentTypeParser('application/json', (request, payload, done) =>
+      done(new Error('the app parser ran')),
+    );
+    app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    t.after(() => app.close());
+    return `http://127.0.0.1:${app.server.address().port}/hook`;
+  },
+  async koa(t, webhooks) {
+    const app = new Koa();
+    const router = new Router();
+    router.post('/hook', koaWebhook(webhooks));
+    app.use(router.routes());
+    const port = await listen(t, app.listen(0, '127.0.0.1'));
+    return `http://127.0.0.1:${port}/hook`;
+  },
+  async 'koa, after a JSON body parser'(t, webhooks) {
+    // As @koa/bodyparser does: the stream read, the parsed value in ctx.request.body.
+    const app = new Koa();
+    app.use(async (ctx, next) => {
+      let text = '';
+      for await (const chunk of ctx.req) text += chunk;
+      ctx.request.body = JSON.parse(text);
+      await next();
+    });
+    const router = new Router();
+    router.post('/hook', koaWebhook(webhooks));
+    app.use(router.routes());
+    const port = await listen(t, app.listen(0, '127.0.0.1'));
+    return `http://127.0.0.1:${port}/hook`;
+  },
+  async hono(t, webhooks) {
+    const app = new Hono();
+    app.post('/hook', honoWebhook(webhooks));
+    const port = await listen(t, serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }));
+    return `http://127.0.0.1:${port}/hook`;
+  },
+  async 'hono, after a middleware that read c.req.json()'(t, webhooks) {
+    const app = new Hono();
+    app.post(
+      '/hook',
+      async (c, next) => {
+        await c.req.json();
+        await next();
+      },
+      honoWebhook(webhooks),
+    );
+    const port = await listen(t, serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }));
+    return `http://127.0.0.1:${port}/hook`;
+  },
+};
+
+let nextId = 0;
+/** A Contact event with a fresh eventId; `notes` pads the record to make large bodies. */
+function contactEvent(notes = '') {
+  nextId += 1;
+  return {
+    eventId: `evt_${nextId}`,
+    type: 'OBJECT_CHANGE',
+    data: {
+      objectType: 'Contact',
+      eventType: 'CREATE',
+      record: { id: `v.contact.${nextId}`, firstName: 'Zoë', notes },
+    },
+  };
+}
+
+async function post(url, body, headers) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+/** A delivery of `event` signed for `connectionId` (its token, or `token`). */
+function deliver(url, event, connectionId = 'conn_a', token = tokens.get(connectionId)) {
+  const body = JSON.stringify(event);
+  return post(url, body, sign(body, token, { connectionId }));
+}
+
+/** A refusal is exactly `{"error":CODE}` with its status. */
+function assertRefused(response, status, code) {
+  assert.equal(response.status, status);
+  assert.equal(response.text, JSON.stringify({ error: code }));
+}
+
+const is2xx = (response) => response.status >= 200 && response.status < 300;
+
+/** `body` POSTed in chunks without a Content-Length; resolves to the answer's status and text. */
+function postChunked(url, body, headers) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+    request.on('error', reject);
+    request.on('response', async (response) => {
+      let text = '';
+      for await (const chunk of response) text += chunk;
+      resolve({ status: response.statusCode, text });
+      request.destroy();
+    });
+    // Written chunk by chunk until the answer comes (the receiver stops at its cap).
+    const chunk = body.subarray(0, 64 * 1024);
+    const write = (offset) => {
+      if (offset >= body.length || request.destroyed) return request.end();
+      request.write(body.subarray(offset, offset + chunk.length), () =>
+        write(offset + chunk.length),
+      );
+    };
+    write(0);
+  });
+}
+
+/** A receiver with a handler that records the eventIds it ran, and its gate (see `hold`). */
+function receiver(options = {}) {
+  const ran = [];
+  const state = { hold: undefined, fail: 0 };
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (connectionId) => tokens.get(connectionId),
+    store: memoryStore(),
+    ...options,
+  });
+  webhooks.on('contact.created', async (event) => {
+    ran.push(event.eventId);
+    if (state.hold !== undefined) await state.hold;
+    if (state.fail > 0) {
+      state.fail -= 1;
+      throw new Error('handler failed');
+    }
+  });
+  return { webhooks, ran, state };
+}
+
+for (const [name, mount] of Object.entries(frameworks)) {
+  test(`${name}: signed, forged, unknown connection, duplicate`, async (t) => {
+    const { webhooks, ran } = receiver();
+    const url = await mount(t, webhooks);
+    const event = contactEvent();
+    assert.ok(is2xx(await deliver(url, event)));
+    assert.deepEqual(ran, [event.eventId]);
+    // The same delivery again (Vessel's retry): done, not run again.
+    assert.ok(is2xx(await deliver(url, event)));
+    assert.deepEqual(ran, [event.eventId]);
+
+    const forged = contactEvent();
+    const body = JSON.stringify(forged);
+    const headers = sign(body, tokens.get('conn_a'), { connectionId: 'conn_a' });
+    assertRefused(await post(url, body.replace('Zoë', 'Eve'), headers), 401, 'SIGNATURE_MISMATCH');
+    assertRefused(await deliver(url, forged, 'conn_a', 'tok_guess'), 401, 'SIGNATURE_MISMATCH');
+    assertRefused(
+      await deliver(url, forged, 'conn_x', 'tok_a_7f3e9c1d'),
+      401,
+      'SIGNATURE_MISMATCH',
+    );
+    assertRefused(
+      await post(url, body, { 'x-vessel-connection-id': 'conn_a' }),
+      401,
+      'MISSING_HEADER',
+    );
+    assert.deepEqual(ran, [event.eventId]);
+    // The other connection's token, through the resolver.
+    assert.ok(is2xx(await deliver(url, forged, 'conn_b')));
+    assert.deepEqual(ran, [event.eventId, forged.eventId]);
+    // Whatever the content type says (Fastify refuses types it has no parser for: 415).
+    const plain = contactEvent();
+    const plainBody = JSON.stringify(plain);
+    const plainHeaders = sign(plainBody, tokens.get('conn_a'), { connectionId: 'conn_a' });
+    const asText = await post(url, plainBody, { ...plainHeaders, 'content-type': 'text/plain' });
+    assert.ok(is2xx(asText), `${asText.status} ${asText.text}`);
+    assert.deepEqual(ran, [event.eventId, forged.eventId, plain.eventId]);
+  });
+
+  test(`${name}: a failing handler is 500 HANDLER_FAILED, and its retry runs it`, async (t) => {
+    const { webhooks, ran, state } = receiver();
+    const url = await mount(t, webhooks);
+    const event = contactEvent();
+    state.fail = 1;
+    assertRefused(await deliver(url, event), 500, 'HANDLER_FAILED');
+    assert.ok(is2xx(await deliver(url, event)));
+    assert.ok(is2xx(await deliver(url, event)));
+    assert.deepEqual(ran, [event.eventId, event.eventId]);
+  });
+
+  test(`${name}: a duplicate while the first is in its handlers is 409`, async (t) => {
+    const { webhooks, ran, state } = receiver();
+    const url = await mount(t, webhooks);
+    const event = contactEvent();
+    let release;
+    state.hold = new Promise((resolve) => (release = resolve));
+    const first = deliver(url, event);
+    while (ran.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    try {
+      assertRefused(await deliver(url, event), 409, 'EVENT_IN_PROGRESS');
+    } finally {
+      release();
+    }
+    assert.ok(is2xx(await first));
+    assert.deepEqual(ran, [event.eventId]);
+  });
+
+  test(`${name}: 3 MiB accepted (no framework limit), over maxBodyBytes 413`, async (t) => {
+    const { webhooks, ran } = receiver();
+    const url = await mount(t, webhooks);
+    const large = contactEvent('x'.repeat(3 * MiB));
+    assert.ok(is2xx(await deliver(url, large)));
+    assert.deepEqual(ran, [large.eventId]);
+
+    // Over the default 4 MiB cap: announced by Content-Length, and streamed without one.
+    const tooLarge = JSON.stringify(contactEvent('x'.repeat(4 * MiB)));
+    const headers = sign(tooLarge, tokens.get('conn_a'), { connectionId: 'conn_a' });
+    assertRefused(await post(url, tooLarge, headers), 413, 'BODY_TOO_LARGE');
+    assertRefused(await postChunked(url, Buffer.from(tooLarge), headers), 413, 'BODY_TOO_LARGE');
+    assert.deepEqual(ran, [large.eventId]);
+  });
+
+  test(`${name}: the receiver's own smaller maxBodyBytes`, async (t) => {
+    const { webhooks, ran } = receiver({ maxBodyBytes: 1024 });
+    const url = await mount(t, webhooks);
+    assertRefused(await deliver(url, contactEvent('x'.repeat(2000))), 413, 'BODY_TOO_LARGE');
+    assert.ok(is2xx(await deliver(url, contactEvent())));
+    assert.equal(ran.length, 1);
+  });
+}
+
+test('the adapters refuse what is not a receiver, at once', () => {
+  assert.throws(() => koaWebhook({}), { name: 'TypeError', message: /^webhooks: / });
+  assert.throws(() => honoWebhook(undefined), { name: 'TypeError', message: /^webhooks: / });
+});
+
+test('fastify: a plugin registered without a receiver fails to start', async () => {
+  const app = Fastify();
+  app.register(vesselWebhooks, {});
+  await assert.rejects(app.ready(), { name: 'TypeError', message: /^options\.webhooks: / });
+});
+
+test('require: the CommonJS builds, with the receiver from require', async (t) => {
+  const require = createRequire(import.meta.url);
+  const { VesselWebhooks: RequiredReceiver } = require('vessel-webhooks');
+  const webhooks = new RequiredReceiver({ accessToken: tokens.get('conn_a') });
+  const ran = [];
+  webhooks.on('contact.created', (event) => ran.push(event.eventId));
+  // Fastify's usual CommonJS form: register what require gives (an ES module's namespace).
+  const app = Fastify();
+  app.register(require('vessel-webhooks/fastify'), { webhooks, prefix: '/hook' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const fastifyUrl = `http://127.0.0.1:${app.server.address().port}/hook`;
+
+  const koa = new Koa();
+  koa.use(require('vessel-webhooks/koa').vesselWebhook(webhooks));
+  const koaUrl = `http://127.0.0.1:${await listen(t, koa.listen(0, '127.0.0.1'))}/`;
+
+  const hono = new Hono();
+  hono.post('/', require('vessel-webhooks/hono').vesselWebhook(webhooks));
+  const honoServer = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' });
+  const honoUrl = `http://127.0.0.1:${await listen(t, honoServer)}/`;
+
+  for (const url of [fastifyUrl, koaUrl, honoUrl]) {
+    const event = contactEvent();
+    assert.ok(is2xx(await deliver(url, event)));
+    assert.equal(ran.at(-1), event.eventId);
+    assertRefused(await deliver(url, event, 'conn_a', 'tok_guess'), 401, 'SIGNATURE_MISMATCH');
+  }
+  assert.equal(ran.length, 3);
+});

@@ -1,0 +1,263 @@
+// What the JS layer must guarantee around the wasm (issue 14, items 2, 4 and 5), in the Node entry
+// and in the generic one (src/browser.js: browsers, bundlers; workerd and edge share its code):
+// the event returned is what was authenticated, arguments are read before any body crosses, a
+// repeated or inherited header is never picked, and a trap does not outlive its call.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as nodeEntry from 'vessel-webhooks';
+
+const require = createRequire(import.meta.url);
+const pkg = dirname(require.resolve('vessel-webhooks/package.json'));
+// The generic entry and its instance module, by path: a module graph of its own, with none of
+// node.cjs's fast paths. Internal modules (not the public API) give the tests the wasm memory.
+const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
+const entries = [
+  ['node', nodeEntry, require(join(pkg, 'dist/api.cjs'))],
+  ['generic', generic, await import(pathToFileURL(join(pkg, 'src/instance.js')))],
+];
+
+const token = 'tok_integrity_5c1e';
+const now = 1_700_000_000_000;
+const options = { now };
+const eventOf = (eventId) => ({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } });
+
+for (const [name, api, internal] of entries) {
+  const signed = (body) => api.sign(body, token, { timestamp: now / 1000 });
+  const code = (fn) => {
+    try {
+      fn();
+      return 'OK';
+    } catch (error) {
+      if (!(error instanceof api.VesselWebhookError)) throw error;
+      return error.code;
+    }
+  };
+
+  test(`${name}: a SharedArrayBuffer body changed by another thread: the event is what was authenticated`, async () => {
+    const text = JSON.stringify(eventOf('eA'));
+    const shared = new SharedArrayBuffer(text.length);
+    const bytes = new Uint8Array(shared);
+    bytes.set(new TextEncoder().encode(text));
+    const headers = signed(bytes);
+    // The other thread flips the eventId's last letter between A and B, without end.
+    const at = text.indexOf('eA') + 1;
+    const worker = new Worker(
+      `const { parentPort, workerData: { shared, at } } = require('node:worker_threads');
+       const bytes = new Uint8Array(shared);
+       parentPort.postMessage('flipping');
+       for (;;) { Atomics.store(bytes, at, 66); Atomics.store(bytes, at, 65); }`,
+      { eval: true, workerData: { shared, at } },
+    );
+    await new Promise((resolve) => worker.once('message', resolve));
+    try {
+      let accepted = 0;
+      for (let i = 0; i < 20_000 && accepted < 2_000; i++) {
+        let event;
+        try {
+          event = api.constructEvent(bytes, headers, token, options);
+        } catch (error) {
+          // The wasm copied a B: not the signed body.
+          assert.equal(error.code, 'SIGNATURE_MISMATCH');
+          continue;
+        }
+        accepted++;
+        assert.equal(event.eventId, 'eA');
+      }
+      assert.ok(accepted > 0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  test(`${name}: a token array read again after the body crossed cannot swap the body checked`, () => {
+    // The same length, so that a body written over the outer one fills it exactly.
+    const outer = JSON.stringify(eventOf('e-outer'));
+    const inner = JSON.stringify(eventOf('e-inner'));
+    const innerHeaders = signed(inner);
+    let reads = 0;
+    const tokens = new Proxy([token], {
+      get(target, key, receiver) {
+        // The second read of the token re-enters the library with another, signed body.
+        if (key === '0' && ++reads === 2) api.verify(inner, innerHeaders, token, options);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    assert.equal(api.verify(outer, innerHeaders, tokens, options), false);
+    reads = 0;
+    assert.equal(
+      code(() => api.constructEvent(outer, innerHeaders, tokens, options)),
+      'SIGNATURE_MISMATCH',
+    );
+  });
+
+  test(`${name}: a byte body's length is read once`, () => {
+    const body = new TextEncoder().encode(JSON.stringify(eventOf('e-length')));
+    const headers = signed(body);
+    const view = new Uint8Array(body);
+    let reads = 0;
+    // Longer on every read after the first.
+    Object.defineProperty(view, 'byteLength', { get: () => body.length + 10 * reads++ });
+    assert.deepEqual(api.constructEvent(view, headers, token, options), eventOf('e-length'));
+  });
+
+  test(`${name}: a string with a lone surrogate gives the event of its UTF-8 text (U+FFFD)`, () => {
+    // A raw lone surrogate in the text (JSON.stringify would write it as the escape \ud800).
+    const body = JSON.stringify(eventOf('e-x')).replace('e-x', 'e\ud800x');
+    const headers = signed(new TextEncoder().encode(body));
+    // Signed as its UTF-8 bytes, where the lone surrogate is U+FFFD, as node:crypto hashes it.
+    assert.equal(api.verify(body, headers, token, options), true);
+    assert.deepEqual(api.constructEvent(body, headers, token, options), eventOf('e\ufffdx'));
+    assert.deepEqual(api.parse(body), eventOf('e\ufffdx'));
+  });
+
+  test(`${name}: a parsed-object body gives the event of its JSON.stringify text, not itself`, () => {
+    const hashed = eventOf('e-hashed');
+    const headers = signed(JSON.stringify(hashed));
+    const body = { ...eventOf('e-shown'), toJSON: () => hashed };
+    const event = api.constructEvent(body, headers, token, options);
+    assert.deepEqual(event, hashed);
+    assert.deepEqual(api.parse(body), hashed);
+    // A getter that answers differently each time it is read.
+    let reads = 0;
+    const changing = {
+      get eventId() {
+        return reads++ === 0 ? 'e-hashed' : 'e-other';
+      },
+      type: 'STATUS_CHANGE',
+      data: { status: 'READY' },
+    };
+    assert.deepEqual(api.constructEvent(changing, headers, token, options), hashed);
+  });
+
+  test(`${name}: a repeated header is refused in every container; inherited ones are absent`, () => {
+    const body = JSON.stringify(eventOf('e-headers'));
+    const headers = signed(body);
+    const signature = headers['x-vessel-signature'];
+    const timestamp = headers['x-vessel-timestamp'];
+    const junk = 'f'.repeat(64);
+    const cases = [
+      // The signed value under one spelling, another value (or the same) under another.
+      [
+        {
+          'x-vessel-signature': signature,
+          'X-Vessel-Signature': junk,
+          'x-vessel-timestamp': timestamp,
+        },
+        'MALFORMED_SIGNATURE',
+      ],
+      [
+        {
+          'X-VESSEL-SIGNATURE': junk,
+          'x-vessel-signature': signature,
+          'x-vessel-timestamp': timestamp,
+        },
+        'MALFORMED_SIGNATURE',
+      ],
+      [
+        {
+          'x-vessel-signature': signature,
+          'X-Vessel-Signature': signature,
+          'x-vessel-timestamp': timestamp,
+        },
+        'MALFORMED_SIGNATURE',
+      ],
+      [
+        {
+          'x-vessel-signature': signature,
+          'x-vessel-timestamp': timestamp,
+          'X-Vessel-Timestamp': timestamp,
+        },
+        'INVALID_TIMESTAMP',
+      ],
+      [
+        { 'x-vessel-signature': [signature, signature], 'x-vessel-timestamp': timestamp },
+        'MALFORMED_SIGNATURE',
+      ],
+      [
+        new Map([
+          ['x-vessel-signature', signature],
+          ['X-Vessel-Signature', junk],
+          ['x-vessel-timestamp', timestamp],
+        ]),
+        'MALFORMED_SIGNATURE',
+      ],
+      [
+        new Map([
+          ['X-Vessel-Signature', signature],
+          ['x-vessel-signature', signature],
+          ['x-vessel-timestamp', timestamp],
+        ]),
+        'MALFORMED_SIGNATURE',
+      ],
+      [
+        new Map([
+          ['x-vessel-signature', signature],
+          ['x-vessel-timestamp', timestamp],
+          ['X-VESSEL-TIMESTAMP', timestamp],
+        ]),
+        'INVALID_TIMESTAMP',
+      ],
+      [
+        new Headers([
+          ['x-vessel-signature', signature],
+          ['X-Vessel-Signature', signature],
+          ['x-vessel-timestamp', timestamp],
+        ]),
+        'MALFORMED_SIGNATURE',
+      ],
+      // Inherited headers are absent.
+      [
+        Object.assign(Object.create({ 'x-vessel-signature': signature }), {
+          'x-vessel-timestamp': timestamp,
+        }),
+        'MISSING_HEADER',
+      ],
+      [
+        Object.assign(Object.create({ 'x-vessel-timestamp': timestamp }), {
+          'x-vessel-signature': signature,
+        }),
+        'MISSING_HEADER',
+      ],
+    ];
+    for (const [h, expected] of cases) {
+      const what =
+        h instanceof Map
+          ? `Map ${[...h.keys()]}`
+          : `${[...(h instanceof Headers ? h.keys() : Object.keys(h))]}`;
+      assert.equal(api.verify(body, h, token, options), false, what);
+      assert.equal(
+        code(() => api.constructEvent(body, h, token, options)),
+        expected,
+        what,
+      );
+    }
+    // One of each, in any case, a one-element array, or a Map: accepted.
+    for (const h of [
+      { 'X-Vessel-Signature': signature, 'X-VESSEL-TIMESTAMP': timestamp },
+      { 'x-vessel-signature': [signature], 'x-vessel-timestamp': timestamp },
+      new Map([
+        ['X-Vessel-Signature', signature],
+        ['x-vessel-timestamp', timestamp],
+      ]),
+    ]) {
+      assert.equal(api.verify(body, h, token, options), true);
+    }
+  });
+
+  test(`${name}: after a wasm trap, the instance is replaced and the next call works`, () => {
+    const body = JSON.stringify(eventOf('e-trap'));
+    const headers = signed(body);
+    // All of wasm32's 4 GiB, taken from the outside: the wasm's next allocation fails, which
+    // aborts (traps) while its input buffer is borrowed.
+    const memory = internal.wasmMemory();
+    memory.grow(65536 - memory.buffer.byteLength / 65536);
+    assert.throws(() => api.sign(new Uint8Array(8 << 20), token), WebAssembly.RuntimeError);
+    assert.deepEqual(api.constructEvent(body, headers, token, options), eventOf('e-trap'));
+    assert.equal(api.verify(body, headers, 'tok_other', options), false);
+    assert.equal(internal.wasmMemory().buffer.byteLength < 2 ** 30, true);
+  });
+}

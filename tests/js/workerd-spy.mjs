@@ -1,0 +1,45 @@
+// The Worker tests/js/workerd.test.mjs runs with and without nodejs_compat: it counts the native
+// SHA-256 calls the package makes (node:crypto's hash and createHash, found as the package finds
+// them, and crypto.subtle.digest), spied on before the package's first call, and answers each
+// delivery with its verdict and those counts. POST /construct: constructEvent(await
+// request.text()); POST /request: verifyRequest(request).
+import { constructEvent, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+
+const TOKEN = 'tok_spy_51d0e7a2';
+const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
+const calls = { nodeCrypto: 0, subtle: 0 };
+
+function spy(object, name, counter) {
+  const original = object?.[name];
+  if (typeof original !== 'function') return;
+  object[name] = function (...args) {
+    calls[counter]++;
+    return original.apply(this, args);
+  };
+}
+spy(nodeCrypto, 'hash', 'nodeCrypto');
+spy(nodeCrypto, 'createHash', 'nodeCrypto');
+spy(crypto.subtle, 'digest', 'subtle');
+
+export default {
+  async fetch(request) {
+    const before = { ...calls };
+    let verdict;
+    try {
+      const event =
+        new URL(request.url).pathname === '/construct'
+          ? constructEvent(await request.text(), request.headers, TOKEN)
+          : await verifyRequest(request, TOKEN);
+      verdict = event.eventId;
+    } catch (error) {
+      if (!(error instanceof VesselWebhookError)) throw error;
+      verdict = error.code;
+    }
+    return Response.json({
+      verdict,
+      nodeCrypto: calls.nodeCrypto - before.nodeCrypto,
+      subtle: calls.subtle - before.subtle,
+      hasNodeCrypto: nodeCrypto !== undefined,
+    });
+  },
+};
