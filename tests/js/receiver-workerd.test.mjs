@@ -4,11 +4,9 @@ import { startWorker } from './workerd-harness.mjs';
 import { storeSuite } from './receiver/suite.mjs';
 
 storeSuite(async () => {
-  const worker = await startWorker(
-    'tests/js/receiver/worker.mjs',
-    {},
-    { EVENTS: 'VesselEventStore' },
-  );
+  const worker = await startWorker('tests/js/receiver/worker.mjs', {
+    durableObjects: { EVENTS: 'VesselEventStore' },
+  });
   return {
     fetch: (path, init) => worker.mf.dispatchFetch(`http://receiver.test${path}`, init),
     stop: () => worker.dispose(),
