@@ -114,6 +114,10 @@ export interface UnknownVesselEvent {
  *   connection).
  * - `INVALID_JSON` (400): the body is not one strict JSON document with an object at the top.
  * - `INVALID_EVENT` (400): the JSON is not a Vessel event.
+ * - `HANDLER_FAILED` (500): a VesselWebhooks handler threw; the claim was released, and Vessel's
+ *   retry runs the event's handlers again.
+ * - `EVENT_IN_PROGRESS` (409): another delivery of the event holds its claim; retry later.
+ * - `STORE_UNAVAILABLE` (503): the receiver's store failed or did not answer in time.
  */
 export type VesselWebhookErrorCode =
   | 'BODY_TOO_LARGE'
@@ -123,7 +127,10 @@ export type VesselWebhookErrorCode =
   | 'TIMESTAMP_OUT_OF_TOLERANCE'
   | 'SIGNATURE_MISMATCH'
   | 'INVALID_JSON'
-  | 'INVALID_EVENT';
+  | 'INVALID_EVENT'
+  | 'HANDLER_FAILED'
+  | 'EVENT_IN_PROGRESS'
+  | 'STORE_UNAVAILABLE';
 
 /**
  * Why a webhook request was refused: `code` is stable, `status` is the HTTP answer to give.
@@ -138,12 +145,17 @@ export type VesselWebhookErrorCode =
  * }
  */
 export declare class VesselWebhookError extends Error {
-  constructor(code: VesselWebhookErrorCode, message: string);
+  constructor(code: VesselWebhookErrorCode, message: string, options?: { cause?: unknown });
   name: 'VesselWebhookError';
   /** Which check failed. */
   code: VesselWebhookErrorCode;
-  /** The HTTP status to answer with: 413 for BODY_TOO_LARGE, 400 for INVALID_*, else 401. */
-  status: 400 | 401 | 413;
+  /**
+   * The HTTP status to answer with: 413 for BODY_TOO_LARGE, 400 for INVALID_*, 500
+   * HANDLER_FAILED, 409 EVENT_IN_PROGRESS, 503 STORE_UNAVAILABLE, else 401.
+   */
+  status: 400 | 401 | 409 | 413 | 500 | 503;
+  /** The answer to send, for frameworks without Fetch responses: `{ "error": code }` as JSON. */
+  toHttp(): { status: number; headers: Record<string, string>; body: string };
   /** The answer to send: a JSON Response `{ "error": code }` with this status. */
   toResponse(): Response;
 }
@@ -311,3 +323,138 @@ export declare function sign(
  * const token = await tokens.get(getConnectionId(req.headers));
  */
 export declare function getConnectionId(headers: WebhookHeaders): string | undefined;
+
+/** `<objectType>.created|updated|deleted` for each change type. */
+type ChangeName = { CREATE: 'created'; UPDATE: 'updated'; DELETE: 'deleted' };
+
+/**
+ * The name VesselWebhooks routes an event by: `<objectType>.<created|updated|deleted>` with the
+ * object type in lower camel case (`eventAttendee.created`), or `status.<STATUS>` (`status.READY`).
+ */
+export type VesselEventName =
+  | {
+      [O in ObjectType]: { [C in ChangeType]: `${Uncapitalize<O>}.${ChangeName[C]}` }[ChangeType];
+    }[ObjectType]
+  | `status.${ConnectionStatus}`;
+
+/** The event of a name: `VesselEventOf<'contact.created'>` is `ObjectChangeEvent<'Contact', 'CREATE'>`. */
+export type VesselEventOf<N extends VesselEventName> = N extends `status.${infer S}`
+  ? StatusChangeEvent<Extract<S, ConnectionStatus>>
+  : {
+      [O in ObjectType]: {
+        [C in ChangeType]: N extends `${Uncapitalize<O>}.${ChangeName[C]}`
+          ? ObjectChangeEvent<O, C>
+          : never;
+      }[ChangeType];
+    }[ObjectType];
+
+/** What a handler receives beside the event. */
+export interface VesselHandlerContext {
+  /** The event's name, or undefined for a kind this version does not know (onAny only). */
+  name: VesselEventName | undefined;
+  /** The delivery's x-vessel-connection-id. */
+  connectionId: string | undefined;
+}
+
+/**
+ * Where VesselWebhooks keeps, per event key (connection and eventId), a claim or a done mark.
+ * Each method may return a promise; the receiver gives each call a deadline (storeTimeoutSeconds).
+ */
+export interface VesselStore {
+  /**
+   * Atomically: when the key holds nothing (or what it holds has expired), store `token` for
+   * `leaseMs` and answer 'claimed'; when it holds the done mark, 'done'; else (a live claim) 'busy'.
+   */
+  claim(key: string, token: string, leaseMs: number): Promise<'claimed' | 'busy' | 'done'>;
+  /** Replace whatever the key holds with the done mark, for `ttlMs`. */
+  done(key: string, token: string, ttlMs: number): Promise<void>;
+  /** Atomically: delete the key only while it still holds `token` (compare-and-delete). */
+  release(key: string, token: string): Promise<void>;
+}
+
+/** What onDelivery receives: once per delivery; never a token or body text. */
+export interface VesselDeliveryInfo {
+  outcome: 'processed' | 'duplicate' | 'in-progress' | 'refused' | 'failed';
+  /** The error code of a delivery not answered 2xx. */
+  code: VesselWebhookErrorCode | undefined;
+  /** The HTTP status the delivery is answered with (500 for an error that is not ours). */
+  status: number;
+  connectionId: string | undefined;
+  /** The verified event's id (undefined when refused). */
+  eventId: string | undefined;
+  /** Milliseconds from the delivery's start to its answer. */
+  ms: number;
+}
+
+/** Options of VesselWebhooks. */
+export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
+  /** A store shared by the instances (without one, handlers run on every delivery). */
+  store?: VesselStore;
+  /** How long a claim lasts; must exceed the slowest handler (default 60). */
+  leaseSeconds?: number;
+  /** How long a processed event is remembered, to cover Vessel's retries (default 7 days). */
+  doneTtlSeconds?: number;
+  /** The deadline of each store call, then 503 STORE_UNAVAILABLE (default 5). */
+  storeTimeoutSeconds?: number;
+  /** Called once per delivery, for logs and metrics. */
+  onDelivery?: (info: VesselDeliveryInfo) => void | Promise<void>;
+} & (
+    | { accessToken: AccessToken; getAccessToken?: never }
+    | {
+        accessToken?: never;
+        /** The token(s) of a connection; undefined or null for an unknown one (401). */
+        getAccessToken: (
+          connectionId: string,
+          request: any,
+        ) => AccessToken | undefined | null | Promise<AccessToken | undefined | null>;
+      }
+  );
+
+/**
+ * A Vessel webhook receiver: verifies deliveries, routes events by name to their handlers, and
+ * with a store processes each event once across retries and instances (README, "Receiver").
+ *
+ * @example
+ * const webhooks = new VesselWebhooks({ accessToken, store: memoryStore() });
+ * webhooks.on('contact.created', async (event) => {
+ *   event.data.record.firstName; // a Contact
+ * });
+ */
+export declare class VesselWebhooks {
+  constructor(options: VesselWebhooksOptions);
+  /** Runs `handler` for events of `name` (or any of the names), typed by the name. */
+  on<N extends VesselEventName>(
+    name: N | readonly N[],
+    handler: (event: VesselEventOf<N>, context: VesselHandlerContext) => unknown,
+  ): this;
+  /** Runs `handler` for every event, kinds this version does not know included. */
+  onAny(handler: (event: VesselEvent, context: VesselHandlerContext) => unknown): this;
+  /** Called with each handler's error and its event. */
+  onError(handler: (error: unknown, event: VesselEvent) => unknown): this;
+  /** Verifies, then runs the handlers: the event, or a VesselWebhookError. */
+  verifyAndReceive(delivery: {
+    body: WebhookBody;
+    headers: WebhookHeaders;
+    /** What getAccessToken receives (default: this object). */
+    request?: unknown;
+  }): Promise<VesselEvent>;
+  /** The Fetch API handler: 200 `{"received":true}` or the error's status and `{ "error": CODE }`. */
+  fetch(request: Request): Promise<Response>;
+  /** Middleware for Express, Connect, NestJS and node:http; answers the delivery itself. */
+  middleware(): (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;
+}
+
+/** A store in this process's memory (one instance; lost when it exits). */
+export declare function memoryStore(): VesselStore;
+/** A store in Redis through your node-redis (v4+) or ioredis client. */
+export declare function redisStore(client: unknown, options?: { prefix?: string }): VesselStore;
+/** A store in PostgreSQL through your `pg` Pool; creates its table when missing. */
+export declare function postgresStore(pool: unknown, options?: { table?: string }): VesselStore;
+/** A store in Durable Objects (Cloudflare Workers) bound to the class VesselEventStore. */
+export declare function durableObjectStore(namespace: unknown): VesselStore;
+/** The Durable Object class behind durableObjectStore: export it from your Worker. */
+export declare class VesselEventStore {
+  constructor(state: unknown, env?: unknown);
+  fetch(request: Request): Promise<Response>;
+  alarm(): Promise<void>;
+}

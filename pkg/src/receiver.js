@@ -8,6 +8,7 @@ import {
   verifyRequest,
   VesselWebhookError,
 } from './api.js';
+import { streamOf } from './node-request.js';
 
 const OPTION_KEYS = new Set([
   'accessToken',
@@ -71,23 +72,6 @@ function newToken() {
 function keyOf(connectionId, eventId) {
   const connection = connectionId ?? '';
   return `${connection.length}:${connection}:${eventId}`;
-}
-
-/** A Node request stream as a Fetch API body, read only as verifyRequest pulls it (its cap). */
-function streamOf(req) {
-  const chunks = req.iterator({ destroyOnReturn: false });
-  return new ReadableStream(
-    {
-      async pull(controller) {
-        const { done, value } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      },
-      // Over the cap: stop reading but keep req whole, so that the answer can still be written.
-      cancel: () => chunks.return(),
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 /** A Vessel webhook receiver (README, "Receiver"). */
@@ -186,7 +170,7 @@ export class VesselWebhooks {
    * nothing), rejects with a VesselWebhookError (`toHttp()`/`toResponse()` is the answer to send).
    * `request` is what getAccessToken receives (default: this argument).
    */
-  verifyAndReceive(delivery) {
+  async verifyAndReceive(delivery) {
     if (delivery === null || typeof delivery !== 'object') {
       throw new TypeError('delivery: expected { body, headers }');
     }

@@ -1,7 +1,7 @@
 // The receiver's semantics with memoryStore() (tests/js/receiver/suite.mjs).
 import { memoryStore } from 'vessel-webhooks';
-import { createApp } from './receiver/app.mjs';
-import { storeSuite, LEASE_SECONDS } from './receiver/suite.mjs';
+import { createApp, LEASE_SECONDS } from './receiver/app.mjs';
+import { storeSuite } from './receiver/suite.mjs';
 
 storeSuite(async () => {
   const app = createApp({ store: memoryStore(), leaseSeconds: LEASE_SECONDS });

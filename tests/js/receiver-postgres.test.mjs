@@ -4,10 +4,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { postgresStore, sign } from 'vessel-webhooks';
-import { storeSuite, eventBody, newEventId } from './receiver/suite.mjs';
-import { TOKEN } from './receiver/app.mjs';
-import { appWith, service, startProxy } from './receiver/services.mjs';
+import { postgresStore } from 'vessel-webhooks';
+import { storeSuite } from './receiver/suite.mjs';
+import { appWith, outage, service, startProxy } from './receiver/services.mjs';
 
 const database = service('DATABASE_URL');
 
@@ -40,27 +39,7 @@ describe('postgresStore', { skip: database.skip }, () => {
     const pool = new pg.Pool({ connectionString: url.href, connectionTimeoutMillis: 2000 });
     pool.on('error', () => {});
     try {
-      const fetch = appWith(postgresStore(pool), { storeTimeoutSeconds: 1 });
-      const deliver = async (eventId) => {
-        const body = eventBody(eventId);
-        const headers = sign(body, TOKEN, { connectionId: 'conn_down' });
-        const response = await fetch('/hook', { method: 'POST', headers, body });
-        return { status: response.status, json: await response.json() };
-      };
-      assert.equal((await deliver(newEventId('up'))).status, 200);
-      const id = newEventId('down');
-      await proxy.cut();
-      assert.deepEqual(await deliver(id), { status: 503, json: { error: 'STORE_UNAVAILABLE' } });
-      const runs = await (await fetch(`/runs?eventId=${id}`)).json();
-      assert.deepEqual(runs, { started: 0, succeeded: 0 });
-      await proxy.restore();
-      let answer;
-      for (let tries = 0; tries < 100; tries += 1) {
-        answer = await deliver(id);
-        if (answer.status !== 503 && answer.status !== 409) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.deepEqual(answer, { status: 200, json: { received: true } });
+      await outage(appWith(postgresStore(pool), { storeTimeoutSeconds: 1 }), proxy);
     } finally {
       await proxy.close();
       await pool.end();

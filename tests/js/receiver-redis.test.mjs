@@ -1,13 +1,11 @@
 // The receiver's semantics with redisStore on a real Redis (REDIS_URL, scripts/services.sh),
 // through both official clients: node-redis and ioredis.
 import { describe, it, after } from 'node:test';
-import assert from 'node:assert/strict';
 import { createClient } from 'redis';
 import Redis from 'ioredis';
-import { redisStore, sign } from 'vessel-webhooks';
-import { storeSuite, eventBody, newEventId } from './receiver/suite.mjs';
-import { TOKEN } from './receiver/app.mjs';
-import { appWith, service, startProxy } from './receiver/services.mjs';
+import { redisStore } from 'vessel-webhooks';
+import { storeSuite } from './receiver/suite.mjs';
+import { appWith, outage, service, startProxy } from './receiver/services.mjs';
 
 const redis = service('REDIS_URL');
 const clients = {
@@ -39,30 +37,8 @@ for (const [name, connect] of Object.entries(clients)) {
         await close();
         await proxy.close();
       });
-      const fetch = appWith(redisStore(client), { storeTimeoutSeconds: 0.5 });
-      const deliver = async (eventId) => {
-        const body = eventBody(eventId);
-        const headers = sign(body, TOKEN, { connectionId: 'conn_down' });
-        const response = await fetch('/hook', { method: 'POST', headers, body });
-        return { status: response.status, json: await response.json() };
-      };
-      const id = newEventId('down');
-      await proxy.cut();
-      // The client queues the commands while disconnected: the store's deadline answers.
-      assert.deepEqual(await deliver(id), { status: 503, json: { error: 'STORE_UNAVAILABLE' } });
-      const runs = await (await fetch(`/runs?eventId=${id}`)).json();
-      assert.deepEqual(runs, { started: 0, succeeded: 0 });
-      await proxy.restore();
-      // Vessel's retries: refused (503, or 409 while a late claim is given back) until one runs.
-      let answer;
-      for (let tries = 0; tries < 100; tries += 1) {
-        answer = await deliver(id);
-        if (answer.status !== 503 && answer.status !== 409) break;
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.deepEqual(answer, { status: 200, json: { received: true } });
-      const finished = await (await fetch(`/runs?eventId=${id}`)).json();
-      assert.deepEqual(finished, { started: 1, succeeded: 1 });
+      // The client queues commands while disconnected: the store's deadline answers.
+      await outage(appWith(redisStore(client), { storeTimeoutSeconds: 0.5 }), proxy);
     });
   });
 }

@@ -13,11 +13,12 @@ const compatibilityDate = '2026-04-01';
 
 /**
  * Bundles `main` with wrangler into a temporary folder and starts it in workerd, with a KV
- * namespace per entry of `kv` ({ BINDING: { key: value } }) and the compatibility flags
- * `flags` (e.g. ['nodejs_compat']). Returns the bundle's folder, the Miniflare instance, and
- * `dispose()`.
+ * namespace per entry of `kv` ({ BINDING: { key: value } }), a Durable Object namespace per
+ * entry of `durableObjects` ({ BINDING: 'ClassName' }, classes exported by `main`) and the
+ * compatibility flags `flags` (e.g. ['nodejs_compat']). Returns the bundle's folder, the
+ * Miniflare instance, and `dispose()`.
  */
-export async function startWorker(main, { kv = {}, flags = [] } = {}) {
+export async function startWorker(main, { kv = {}, flags = [], durableObjects = {} } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'vessel-worker-'));
   try {
     const config = {
@@ -29,6 +30,13 @@ export async function startWorker(main, { kv = {}, flags = [] } = {}) {
         binding,
         id: String(i).padStart(32, '0'),
       })),
+      durable_objects: {
+        bindings: Object.entries(durableObjects).map(([name, class_name]) => ({
+          name,
+          class_name,
+        })),
+      },
+      migrations: [{ tag: 'v1', new_sqlite_classes: Object.values(durableObjects) }],
     };
     await writeFile(join(dir, 'wrangler.json'), JSON.stringify(config));
     const wrangler = createRequire(import.meta.url).resolve('wrangler/bin/wrangler.js');
@@ -46,6 +54,7 @@ export async function startWorker(main, { kv = {}, flags = [] } = {}) {
       compatibilityDate,
       compatibilityFlags: flags,
       kvNamespaces: Object.keys(kv),
+      durableObjects,
     });
     for (const [binding, entries] of Object.entries(kv)) {
       const namespace = await mf.getKVNamespace(binding);

@@ -89,7 +89,7 @@ try {
   if (error instanceof VesselWebhookError) {
     const code: VesselWebhookErrorCode = error.code;
     error.name satisfies 'VesselWebhookError';
-    error.status satisfies 400 | 401 | 413;
+    error.status satisfies 400 | 401 | 409 | 413 | 500 | 503;
     error.toResponse() satisfies Response;
     switch (error.code) {
       case 'BODY_TOO_LARGE':
@@ -100,6 +100,9 @@ try {
       case 'SIGNATURE_MISMATCH':
       case 'INVALID_JSON':
       case 'INVALID_EVENT':
+      case 'HANDLER_FAILED':
+      case 'EVENT_IN_PROGRESS':
+      case 'STORE_UNAVAILABLE':
         break;
       default:
         error.code satisfies never;

@@ -6,6 +6,8 @@ import { VesselWebhooks } from 'vessel-webhooks';
 
 export const TOKEN = 'tok_receiver_5f1e0c9a';
 export const HANG_MS = 6000;
+/** The lease of the suite's apps: a hung handler (HANG_MS) outlives it. */
+export const LEASE_SECONDS = 2;
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,8 +1,10 @@
 // What the store tests share: the services' URLs (scripts/services.sh run exports them), Node
 // servers for an app (app.mjs), and a TCP proxy that can cut a client off its store.
 import { createConnection, createServer } from 'node:net';
-import { createApp } from './app.mjs';
-import { LEASE_SECONDS } from './suite.mjs';
+import assert from 'node:assert/strict';
+import { sign } from 'vessel-webhooks';
+import { createApp, LEASE_SECONDS, TOKEN } from './app.mjs';
+import { eventBody, newEventId } from './suite.mjs';
 
 /**
  * The URL in `variable`, or a reason to skip when it is unset; under scripts/services.sh run
@@ -53,4 +55,33 @@ export async function startProxy(port) {
       if (server.listening) await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * Through `fetch` (an app whose store's client goes through `proxy`): a delivery is answered
+ * 503 STORE_UNAVAILABLE, never 2xx, and runs nothing while the store is cut off; once it is back,
+ * Vessel's retries (refused with 503, or 409 while a late claim is given back) end in one run.
+ */
+export async function outage(fetch, proxy) {
+  const deliver = async (eventId) => {
+    const body = eventBody(eventId);
+    const headers = sign(body, TOKEN, { connectionId: 'conn_down' });
+    const response = await fetch('/hook', { method: 'POST', headers, body });
+    return { status: response.status, json: await response.json() };
+  };
+  const runs = async (eventId) => (await fetch(`/runs?eventId=${eventId}`)).json();
+  assert.equal((await deliver(newEventId('up'))).status, 200);
+  const id = newEventId('down');
+  await proxy.cut();
+  assert.deepEqual(await deliver(id), { status: 503, json: { error: 'STORE_UNAVAILABLE' } });
+  assert.deepEqual(await runs(id), { started: 0, succeeded: 0 });
+  await proxy.restore();
+  let answer;
+  for (let tries = 0; tries < 100; tries += 1) {
+    answer = await deliver(id);
+    if (answer.status !== 503 && answer.status !== 409) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.deepEqual(answer, { status: 200, json: { received: true } });
+  assert.deepEqual(await runs(id), { started: 1, succeeded: 1 });
 }

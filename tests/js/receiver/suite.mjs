@@ -4,9 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign } from 'vessel-webhooks';
-import { TOKEN, HANG_MS } from './app.mjs';
-
-export const LEASE_SECONDS = 2;
+import { TOKEN, HANG_MS, LEASE_SECONDS } from './app.mjs';
 const CONNECTION = 'conn_suite';
 const MARKER = 'body-text-never-logged';
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

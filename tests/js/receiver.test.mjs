@@ -1,0 +1,221 @@
+// VesselWebhooks: routing by event name, handler errors, stores that fail, toHttp, middleware.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import express from 'express';
+import { VesselWebhooks, VesselWebhookError, memoryStore, sign } from 'vessel-webhooks';
+import { samples } from 'vessel-webhooks/samples';
+
+const TOKEN = 'tok_routing_83b1c2d4';
+const CONNECTION = 'conn_routing';
+const delivery = (event, token = TOKEN) => {
+  const body = JSON.stringify(event);
+  return { body, headers: sign(body, token, { connectionId: CONNECTION }) };
+};
+/** The name Vessel's event has: `<objectType>.<change>` in lower camel case, `status.<STATUS>`. */
+const nameOf = ({ name, event }) =>
+  event.type === 'STATUS_CHANGE' ? `status.${event.data.status}` : name;
+
+test('every event name reaches its handlers, and only those; onAny sees every event', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const seen = [];
+  const any = [];
+  for (const s of samples) webhooks.on(nameOf(s), (event, { name }) => seen.push([name, event]));
+  webhooks.onAny((event) => any.push(event.eventId));
+  assert(samples.some((s) => nameOf(s) === 'eventAttendee.created'));
+  assert(samples.some((s) => nameOf(s) === 'status.READY'));
+  for (const s of samples) {
+    seen.length = 0;
+    const event = await webhooks.verifyAndReceive(delivery(s.event));
+    assert.deepEqual(event, s.event);
+    assert.deepEqual(seen, [[nameOf(s), s.event]]);
+  }
+  assert.deepEqual(
+    any,
+    samples.map((s) => s.event.eventId),
+  );
+});
+
+test('an array of names; unknown kinds reach onAny only; names are checked', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const seen = [];
+  webhooks.on(['deal.updated', 'deal.deleted'], (event) => seen.push(event.eventId));
+  webhooks.onAny((event) => seen.push(`any:${event.eventId}`));
+  const deal = samples.find((s) => s.name === 'deal.deleted').event;
+  await webhooks.verifyAndReceive(delivery(deal));
+  const future = { eventId: 'evt_future', type: 'SOMETHING_NEW', data: {} };
+  await webhooks.verifyAndReceive(delivery(future));
+  assert.deepEqual(seen, [deal.eventId, `any:${deal.eventId}`, 'any:evt_future']);
+  for (const bad of ['status.ready', 'Contact.created', 'contact.changed', 'contact', []]) {
+    assert.throws(() => webhooks.on(bad, () => {}), TypeError, String(bad));
+  }
+  assert.throws(() => new VesselWebhooks({ accessToken: TOKEN, leaseSecond: 5 }), /leaseSecond/);
+  assert.throws(() => new VesselWebhooks({}), /accessToken or getAccessToken/);
+});
+
+test('handlers run concurrently; one failure is HANDLER_FAILED, onError sees it, the retry runs all', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: memoryStore() });
+  const runs = [];
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  let fail = true;
+  webhooks.on('status.READY', async () => {
+    runs.push('a');
+    await gate; // waits for b: both run at once
+  });
+  webhooks.on('status.READY', async () => {
+    runs.push('b');
+    release();
+    if (fail) throw new Error('b failed');
+  });
+  const errors = [];
+  webhooks.onError((error, event) => errors.push([error.message, event.eventId]));
+  const event = { eventId: 'evt_concurrent', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const error = await webhooks.verifyAndReceive(delivery(event)).catch((e) => e);
+  assert(error instanceof VesselWebhookError);
+  assert.equal(error.code, 'HANDLER_FAILED');
+  assert.equal(error.status, 500);
+  assert.equal(error.cause.message, 'b failed');
+  assert.deepEqual(errors, [['b failed', 'evt_concurrent']]);
+  assert.deepEqual(error.toHttp(), {
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: '{"error":"HANDLER_FAILED"}',
+  });
+  fail = false;
+  assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
+  assert.deepEqual(runs, ['a', 'b', 'a', 'b']);
+});
+
+test('without a store, handlers run on every delivery', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  let runs = 0;
+  webhooks.onAny(() => (runs += 1));
+  const event = { eventId: 'evt_nostore', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  await webhooks.verifyAndReceive(delivery(event));
+  await webhooks.verifyAndReceive(delivery(event));
+  assert.equal(runs, 2);
+});
+
+test('a store that throws or does not answer gives 503 STORE_UNAVAILABLE, never 2xx', async () => {
+  const never = () => new Promise(() => {});
+  const broken = async () => {
+    throw new Error('connection refused');
+  };
+  const ok = memoryStore();
+  const stores = {
+    'claim throws': { ...ok, claim: broken },
+    'claim never answers': { ...ok, claim: never },
+    'claim answers nonsense': { ...ok, claim: async () => 'yes' },
+    'done throws': { ...memoryStore(), done: broken },
+    'done never answers': { ...memoryStore(), done: never },
+  };
+  for (const [what, store] of Object.entries(stores)) {
+    const infos = [];
+    const webhooks = new VesselWebhooks({
+      accessToken: TOKEN,
+      store,
+      storeTimeoutSeconds: 0.2,
+      onDelivery: (info) => infos.push(info),
+    });
+    let runs = 0;
+    webhooks.onAny(() => (runs += 1));
+    const event = { eventId: `evt_${what}`, type: 'STATUS_CHANGE', data: { status: 'READY' } };
+    const { body, headers } = delivery(event);
+    const response = await webhooks.fetch(
+      new Request('http://x/hook', { method: 'POST', body, headers }),
+    );
+    assert.equal(response.status, 503, what);
+    assert.deepEqual(await response.json(), { error: 'STORE_UNAVAILABLE' }, what);
+    assert.equal(runs, what.startsWith('done') ? 1 : 0, what);
+    assert.deepEqual(
+      infos.map((i) => [i.outcome, i.code, i.status]),
+      [['failed', 'STORE_UNAVAILABLE', 503]],
+      what,
+    );
+  }
+});
+
+test('a store whose release fails still answers 500: the lease frees the event later', async () => {
+  const store = { ...memoryStore(), release: async () => Promise.reject(new Error('down')) };
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store });
+  webhooks.onAny(() => {
+    throw new Error('handler');
+  });
+  const event = { eventId: 'evt_release', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  await assert.rejects(webhooks.verifyAndReceive(delivery(event)), { code: 'HANDLER_FAILED' });
+});
+
+test('getAccessToken(connectionId, request) picks the token; no connection is refused unasked', async () => {
+  const asked = [];
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (connectionId, request) => {
+      asked.push([connectionId, request.tag]);
+      return connectionId === CONNECTION ? TOKEN : undefined;
+    },
+  });
+  const event = { eventId: 'evt_tok', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const d = delivery(event);
+  await webhooks.verifyAndReceive({ ...d, request: { tag: 'req' } });
+  const { 'x-vessel-connection-id': _, ...withoutConnection } = d.headers;
+  await assert.rejects(webhooks.verifyAndReceive({ body: d.body, headers: withoutConnection }), {
+    code: 'SIGNATURE_MISMATCH',
+  });
+  assert.deepEqual(asked, [[CONNECTION, 'req']]);
+});
+
+/** Serves `handler` on 127.0.0.1 and posts `body` with `headers` to it. */
+async function postTo(handler, body, headers) {
+  const server = createServer(handler);
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const response = await fetch(`http://127.0.0.1:${server.address().port}/hook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+    return { status: response.status, json: await response.json() };
+  } finally {
+    server.close();
+  }
+}
+
+test('middleware(): node:http and Express (raw or after express.json()), forged, too large', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, maxBodyBytes: 10_000 });
+  const received = [];
+  webhooks.onAny((event) => received.push(event.eventId));
+  const event = { eventId: 'evt_mw', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const { body, headers } = delivery(event);
+  const ok = { status: 200, json: { received: true } };
+  assert.deepEqual(await postTo(webhooks.middleware(), body, headers), ok);
+  const raw = express().post('/hook', webhooks.middleware());
+  assert.deepEqual(await postTo(raw, body, headers), ok);
+  const parsed = express().use(express.json()).post('/hook', webhooks.middleware());
+  assert.deepEqual(await postTo(parsed, body, headers), ok);
+  assert.deepEqual(received, ['evt_mw', 'evt_mw', 'evt_mw']);
+  const forged = body.replace('READY', 'NEW_CONNECTION');
+  assert.deepEqual(await postTo(webhooks.middleware(), forged, headers), {
+    status: 401,
+    json: { error: 'SIGNATURE_MISMATCH' },
+  });
+  const large = JSON.stringify({ ...event, pad: 'x'.repeat(20_000) });
+  assert.deepEqual(
+    await postTo(webhooks.middleware(), large, delivery(JSON.parse(large)).headers),
+    {
+      status: 413,
+      json: { error: 'BODY_TOO_LARGE' },
+    },
+  );
+  assert.equal(received.length, 3);
+});
+
+test('onDelivery failing never changes the answer', async () => {
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    onDelivery: () => {
+      throw new Error('logger down');
+    },
+  });
+  const event = { eventId: 'evt_log', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
+});

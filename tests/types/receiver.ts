@@ -1,0 +1,64 @@
+// VesselWebhooks: each event name narrows the handler's event to its record model.
+import {
+  VesselWebhooks,
+  memoryStore,
+  redisStore,
+  postgresStore,
+  durableObjectStore,
+  type VesselStore,
+  type VesselEventName,
+  type DeletedRecord,
+} from 'vessel-webhooks';
+
+const webhooks = new VesselWebhooks({ accessToken: 'tok', store: memoryStore() });
+webhooks.on('contact.created', (event) => {
+  const first: string | null | undefined = event.data.record.firstName;
+  const kind: 'CREATE' = event.data.eventType;
+  (void first, kind);
+});
+webhooks.on('eventAttendee.updated', (event) => {
+  const kind: 'EventAttendee' = event.data.objectType;
+  void kind;
+});
+webhooks.on(['deal.updated', 'deal.deleted'], (event) => {
+  // @ts-expect-error a deleted deal has only its ids: no name on the union
+  event.data.record.name;
+  if (event.data.eventType === 'DELETE') {
+    const ids: DeletedRecord = event.data.record;
+    void ids;
+  }
+});
+webhooks.on('status.READY', (event, { connectionId }) => {
+  const status: 'READY' = event.data.status;
+  (void status, connectionId);
+});
+// @ts-expect-error status names are spelt as Vessel sends them
+webhooks.on('status.ready', () => {});
+// @ts-expect-error object types in lower camel case
+webhooks.on('Contact.created', () => {});
+webhooks.onAny((event) => event.eventId);
+webhooks.onError((error, event) => [error, event.type]);
+
+// @ts-expect-error accessToken or getAccessToken, not both
+new VesselWebhooks({ accessToken: 'tok', getAccessToken: () => 'tok' });
+new VesselWebhooks({
+  getAccessToken: async (connectionId: string) => (connectionId === 'c' ? 'tok' : undefined),
+  leaseSeconds: 30,
+  doneTtlSeconds: 86400,
+  onDelivery: (info) => console.log(info.outcome, info.code, info.ms),
+});
+
+// A store of one's own.
+const mine: VesselStore = {
+  claim: async () => 'claimed',
+  done: async () => {},
+  release: async () => {},
+};
+const stores: VesselStore[] = [mine, redisStore({}), postgresStore({}), durableObjectStore({})];
+const name: VesselEventName = 'call.deleted';
+(void stores, name);
+
+declare const request: Request;
+const response: Promise<Response> = webhooks.fetch(request);
+void response;
+webhooks.verifyAndReceive({ body: '{}', headers: {} }).catch((error) => error.toHttp?.());
