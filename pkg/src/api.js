@@ -4,8 +4,15 @@ import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks } from './hooks.js';
 import { generation, memoryBytes, precomputed, restart } from './instance.js';
 
-// The receiver's codes (receiver.js); the others' statuses come from the wasm.
-const RECEIVER_STATUS = { HANDLER_FAILED: 500, EVENT_IN_PROGRESS: 409, STORE_UNAVAILABLE: 503 };
+// The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
+// read's and token lookup's deadlines (incoming.js). The core's statuses come from the wasm.
+const STATUS = {
+  HANDLER_FAILED: 500,
+  EVENT_IN_PROGRESS: 409,
+  STORE_UNAVAILABLE: 503,
+  BODY_TIMEOUT: 408,
+  TOKEN_LOOKUP_TIMEOUT: 503,
+};
 
 /** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
 export class VesselWebhookError extends Error {
@@ -13,7 +20,7 @@ export class VesselWebhookError extends Error {
     super(message, options);
     this.name = 'VesselWebhookError';
     this.code = code;
-    this.status = RECEIVER_STATUS[code] ?? wasm.status(code);
+    this.status = STATUS[code] ?? wasm.status(code);
   }
 
   /** The answer to send, for any framework: this status and `{ "error": code }` as JSON text. */

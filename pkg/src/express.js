@@ -3,10 +3,10 @@
 // VesselWebhookError class; scripts/build.sh makes dist/express.cjs from this file for require.
 import { verify, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
 import {
-  DEADLINE_STATUS,
   DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
-  readIncoming,
+  incomingBody,
   readTimeout,
   withDeadline,
 } from './incoming.js';
@@ -21,38 +21,14 @@ const OPTION_KEYS = new Set([
   'tokenLookupTimeoutMs',
 ]);
 
-/**
- * The cap of the middleware's own read when maxBodyBytes is not given: the core's default (4 MiB).
- * verifyRequest checks the bytes read against the core's cap again, so this one only ever refuses
- * sooner.
- */
-const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
-
-/** A refusal with its code; the deadlines' codes have their status from incoming.js. */
-function refusal(code, message) {
-  const error = new VesselWebhookError(code, message);
-  error.status ??= DEADLINE_STATUS[code];
-  return error;
-}
+/** A refusal with its code (and the code's status). */
+const refusal = (code, message) => new VesselWebhookError(code, message);
 
 /** Answers `status` with `{ "error": code }` (and nothing else: no message, no body text). */
 function answer(res, status, code) {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ error: code }));
-}
-
-/** The request body as a Fetch API body, read (capped, within the deadline) when pulled. */
-function streamOf(req, read) {
-  return new ReadableStream(
-    {
-      async pull(controller) {
-        controller.enqueue(await readIncoming(req, read));
-        controller.close();
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 /**
@@ -64,7 +40,7 @@ function streamOf(req, read) {
  * is verified the same way and fails as a forgery would: Vessel only sends JSON.
  */
 function bodyOf(req, read) {
-  if (!req.readableDidRead) return streamOf(req, read);
+  if (!req.readableDidRead) return incomingBody(req, read);
   const { body } = req;
   if (body === undefined) {
     throw new Error(

@@ -11,15 +11,15 @@
  */
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
+/**
+ * The cap of a middleware's own read when maxBodyBytes is not given: the core's default (4 MiB).
+ * verifyRequest checks the bytes read against the core's cap again, so this one only ever refuses
+ * sooner.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
 /** Default for the access-token resolver's deadline: 10 s (a lookup, usually a few ms). */
 export const DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS = 10_000;
-
-/**
- * The HTTP status of the codes of this module's deadlines, which the core's checks never give:
- * 408 for a body not received in time, 503 (try again later: Vessel retries) for a token lookup
- * that did not answer in time.
- */
-export const DEADLINE_STATUS = { BODY_TIMEOUT: 408, TOKEN_LOOKUP_TIMEOUT: 503 };
 
 const encoder = new TextEncoder();
 
@@ -117,4 +117,21 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
     req.on('error', settle);
     req.on('close', onClose);
   });
+}
+
+/**
+ * The body of `req` as a Fetch API body for verifyRequest: read with readIncoming (the cap, the
+ * deadline) when the reader pulls it. Its codes' statuses are VesselWebhookError's (api.js):
+ * BODY_TIMEOUT 408, TOKEN_LOOKUP_TIMEOUT 503.
+ */
+export function incomingBody(req, read) {
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        controller.enqueue(await readIncoming(req, read));
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

@@ -1,8 +1,7 @@
 // Internal to the Node adapters (vessel-webhooks/fastify and /koa): a Node IncomingMessage as the
 // Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
 // entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
-// import, so that any module may use streamOf (the receiver's middleware and express.js have the
-// same function: one of them can import this one).
+// import.
 
 /**
  * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so

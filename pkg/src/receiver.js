@@ -8,7 +8,7 @@ import {
   verifyRequest,
   VesselWebhookError,
 } from './api.js';
-import { streamOf } from './node-request.js';
+import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, incomingBody } from './incoming.js';
 
 const OPTION_KEYS = new Set([
   'accessToken',
@@ -195,7 +195,8 @@ export class VesselWebhooks {
   /**
    * Middleware for Express, Connect, NestJS and node:http (`(req, res, next?)`): answers the
    * delivery itself — 200 `{"received":true}`, or the error's status and `{ "error": CODE }`.
-   * It reads the body itself, capped at maxBodyBytes, unless a body parser read it before (then
+   * It reads the body itself, capped at maxBodyBytes and within 10 s (else 408 BODY_TIMEOUT, and
+   * the connection is closed), unless a body parser read it before (then
    * it verifies what the parser left in req.body, as vessel-webhooks/express does). Other errors
    * (getAccessToken's own) go to next(error), or without next are answered 500.
    */
@@ -206,13 +207,21 @@ export class VesselWebhooks {
         if (req.readableDidRead) {
           await this.verifyAndReceive({ body: req.body, headers: req.headers, request: req });
         } else {
-          await this.#receiveRequest({ headers: req.headers, body: streamOf(req) }, req);
+          const body = incomingBody(req, {
+            maxBodyBytes: this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+            timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
+            refuse: (code, message) => new VesselWebhookError(code, message),
+          });
+          await this.#receiveRequest({ headers: req.headers, body }, req);
         }
       } catch (error) {
         // Discard what is left of the body unbuffered, so the connection can carry the answer.
         req.resume();
         if (error instanceof VesselWebhookError) {
           answer = error.toHttp();
+          // A body still arriving after its deadline: close the connection after the answer
+          // rather than read and drop it for as long as the client sends.
+          if (error.code === 'BODY_TIMEOUT') answer.headers.connection = 'close';
         } else if (typeof next === 'function') {
           next(error);
           return;

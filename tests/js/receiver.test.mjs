@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import express from 'express';
 import { VesselWebhooks, VesselWebhookError, memoryStore, sign } from 'vessel-webhooks';
 import { samples } from 'vessel-webhooks/samples';
@@ -207,6 +209,36 @@ test('middleware(): node:http and Express (raw or after express.json()), forged,
     },
   );
   assert.equal(received.length, 3);
+});
+
+test('middleware(): a body that does not arrive within 10 s is 408 BODY_TIMEOUT, connection closed', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const ran = [];
+  webhooks.onAny((event) => ran.push(event.eventId));
+  const event = { eventId: 'evt_slow', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const { body, headers } = delivery(event);
+  const server = createServer(webhooks.middleware());
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    // A Content-Length one byte longer than what is sent: without a deadline the request would
+    // wait for Node's own requestTimeout (300 s).
+    const socket = connect(server.address().port, '127.0.0.1');
+    const head = Object.entries({ ...headers, 'content-type': 'application/json' })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.write(
+      `POST /hook HTTP/1.1\r\nhost: 127.0.0.1\r\n${head}content-length: ${Buffer.byteLength(body) + 1}\r\n\r\n${body}`,
+    );
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    await once(socket, 'close');
+    assert.match(answer, /^HTTP\/1\.1 408 /);
+    assert.match(answer, /connection: close/i);
+    assert.match(answer, /\{"error":"BODY_TIMEOUT"\}/);
+    assert.deepEqual(ran, []);
+  } finally {
+    server.close();
+  }
 });
 
 test('onDelivery failing never changes the answer', async () => {
