@@ -2,23 +2,36 @@
 // Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
 // entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
 // import.
+import { DEFAULT_BODY_TIMEOUT_MS } from './incoming.js';
 
 /**
  * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
- * that a size cap stops the reading).
+ * that a size cap stops the reading). A body whose last byte has not arrived 10 s after the first
+ * read (trickled, or a Content-Length longer than what is sent) destroys the request, which
+ * closes the connection: the read fails and nothing is answered, so the client cannot hold it.
  */
 export function streamOf(req) {
   const chunks = req.iterator({ destroyOnReturn: false });
+  let timer;
   return new ReadableStream(
     {
       async pull(controller) {
+        timer ??= setTimeout(
+          () => req.destroy(new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`)),
+          DEFAULT_BODY_TIMEOUT_MS,
+        );
         const { done, value } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        if (done) {
+          clearTimeout(timer);
+          controller.close();
+        } else {
+          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        }
       },
       // Over the receiver's size cap: stop reading but keep the socket, so that the 413 is
       // written; what is left is discarded unbuffered.
       async cancel() {
+        clearTimeout(timer);
         await chunks.return();
         req.resume();
       },

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -177,6 +178,35 @@ function receiver(options = {}) {
     }
   });
   return { webhooks, ran, state };
+}
+
+for (const name of ['fastify', 'koa']) {
+  test(
+    `${name}: a body that does not arrive within 10 s closes the connection`,
+    { timeout: 60_000 },
+    async (t) => {
+      const { webhooks, ran } = receiver();
+      const url = new URL(await frameworks[name](t, webhooks));
+      const body = JSON.stringify(contactEvent());
+      const headers = sign(body, tokens.get('conn_a'), { connectionId: 'conn_a' });
+      // A Content-Length one byte longer than what is sent: without a deadline the request waits
+      // for Node's requestTimeout (300 s) or, under Fastify, for ever.
+      const socket = connect(Number(url.port), '127.0.0.1');
+      const head = Object.entries({ ...headers, 'content-type': 'application/json' })
+        .map(([key, value]) => `${key}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\n${head}` +
+          `content-length: ${Buffer.byteLength(body) + 1}\r\n\r\n${body}`,
+      );
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      socket.on('error', () => {});
+      await once(socket, 'close');
+      assert.doesNotMatch(answer, /^HTTP\/1\.1 2/);
+      assert.deepEqual(ran, []);
+    },
+  );
 }
 
 for (const [name, mount] of Object.entries(frameworks)) {
