@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.mjs';
 
 /** What every app reports (app/check.js). */
 export const EXPECTED = { accepted: 'evt_bundled', forged: 'SIGNATURE_MISMATCH' };
@@ -39,15 +40,8 @@ export async function serveStatic(root) {
 /** Headless Chromium (Debian's), as the www tests run it. */
 export function launchChromium() {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
   });
 }
 

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.mjs';
 
 const repo = join(import.meta.dirname, '../..');
 const app = createRequire(join(repo, 'target/js-app/package.json'));
 const { sign, verify } = app('vessel-webhooks');
 const { sample, samples } = app('vessel-webhooks/samples');
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'tok_test_7c41e9b2';
 const screenshots = join(repo, 'www/screenshots');
 
@@ -52,14 +52,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
     viewport: { width: 1200, height: 900 },
     deviceScaleFactor: 2,
     colorScheme: 'light',
@@ -219,7 +212,8 @@ test('Sign gives headers that verify in Node and a curl command that sends them'
 
 test('no console errors, and no request to any other host than the local server', () => {
   assert.deepEqual(problems, []);
-  assert.ok(requests.includes(`${origin}/vessel-webhooks/dist/vessel_webhooks_bg.wasm`));
+  // The package loads its wasm from its own module (dist/wasm.js), served like the rest.
+  assert.ok(requests.includes(`${origin}/vessel-webhooks/dist/wasm.js`));
   assert.deepEqual(
     requests.filter((url) => !url.startsWith(`${origin}/`)),
     [],
