@@ -20,7 +20,14 @@ export function streamOf(req) {
           () => req.destroy(new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`)),
           DEFAULT_BODY_TIMEOUT_MS,
         );
-        const { done, value } = await chunks.next();
+        let read;
+        try {
+          read = await chunks.next();
+        } catch (error) {
+          clearTimeout(timer);
+          throw error;
+        }
+        const { done, value } = read;
         if (done) {
           clearTimeout(timer);
           controller.close();
