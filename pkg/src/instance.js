@@ -21,6 +21,11 @@ let buffer;
 /** Bumped by every (re)start: a token kept in wasm (set_token) is in the old instance. */
 export let generation = 0;
 
+/** The instance's WebAssembly.Memory (for the tests). */
+export function wasmMemory() {
+  return memory;
+}
+
 /** A Uint8Array over all of wasm memory (a grown memory detaches the old buffer: views empty). */
 export function memoryBytes() {
   if (bytes === undefined || bytes.byteLength === 0) bytes = new Uint8Array(memory.buffer);
