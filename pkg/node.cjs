@@ -6,14 +6,9 @@
 const {
   start,
   embeddedModule,
-  wasmMemory,
   nodeCryptoSha256,
-  utf16_input,
-  utf16_to_input,
-  input_to_utf16,
-  utf16_address,
+  installUtf16Hooks,
   hooks,
-  glue,
   ...api
 } = require('./dist/api.cjs');
 
@@ -27,28 +22,7 @@ function nodeCrypto() {
   }
 }
 
-/** A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty). */
-let bytes;
-function memoryBuffer() {
-  if (bytes === undefined || bytes.byteLength === 0) bytes = Buffer.from(wasmMemory().buffer);
-  return bytes;
-}
-
-// Buffer's own UTF-16 writer and reader when it has them (Node has had them since its start,
-// undocumented; Buffer#write and #toString check their arguments and look the encoding up on
-// every call).
-const { ucs2Write, ucs2Slice } = Buffer.prototype;
-const writeUtf16 =
-  typeof ucs2Write === 'function'
-    ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset)
-    : (string, offset) => memoryBuffer().write(string, offset, 'utf16le');
-const readUtf16 =
-  typeof ucs2Slice === 'function'
-    ? (start, end) => ucs2Slice.call(memoryBuffer(), start, end)
-    : (start, end) => memoryBuffer().toString('utf16le', start, end);
-
 start(embeddedModule(), () => {
-  bytes = undefined;
   // The signature's SHA-256 through node:crypto (OpenSSL, with the CPU's SHA instructions: ~4×
   // the software SHA-256 inside the wasm, see BENCHMARKS.md). Everything else, the
   // constant-time comparison included, stays in the wasm; the digest is the same.
@@ -56,25 +30,7 @@ start(embeddedModule(), () => {
   if (crypto !== undefined) hooks.sha256 = nodeCryptoSha256(crypto);
 });
 
-// A string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as
-// TextEncoder does: V8's own UTF-8 conversion (encodeInto) is ~10× slower than that copy.
-hooks.writeString = (body) => {
-  writeUtf16(body, utf16_input(body.length));
-  return utf16_to_input(body.length);
-};
-
-// And back: a checked byte body becomes the string for JSON.parse as UTF-16 decoded in the wasm
-// and copied out (TextDecoder is ~10× slower).
-hooks.decodeChecked = (length) => {
-  const units = input_to_utf16(length);
-  const address = utf16_address();
-  return readUtf16(address, address + 2 * units);
-};
-
-// Whether that string had a lone surrogate, told by the wasm's encoder (a .wasm without the export:
-// String#isWellFormed in api.js).
-if (typeof glue.utf16_lone_surrogate === 'function') {
-  hooks.writtenWellFormed = () => !glue.utf16_lone_surrogate();
-}
+// Strings cross as UTF-16 both ways, copied by Buffer (instance.js).
+installUtf16Hooks(Buffer);
 
 module.exports = api;

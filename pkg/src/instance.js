@@ -1,17 +1,27 @@
 // The wasm instance behind the API: started by the entry point (start), replaced after a trap
 // (restart), and the SHA-256 callback the wasm calls (use_native_sha256), one for every entry.
 // Not part of the public API.
-import { initSync, reset_instance, use_native_sha256 } from '../dist/vessel_webhooks.js';
+import {
+  initSync,
+  input_to_utf16,
+  reset_instance,
+  use_native_sha256,
+  utf16_address,
+  utf16_input,
+  utf16_to_input,
+} from '../dist/vessel_webhooks.js';
+import * as glue from '../dist/vessel_webhooks.js';
 import { hooks } from './hooks.js';
 
 let compiled;
 let setup;
 let memory;
 let bytes;
+let buffer;
 /** Bumped by every (re)start: a token kept in wasm (set_token) is in the old instance. */
 export let generation = 0;
 
-/** The instance's WebAssembly.Memory. */
+/** The instance's WebAssembly.Memory (for the tests). */
 export function wasmMemory() {
   return memory;
 }
@@ -79,6 +89,7 @@ const nativeSha256 = {
 function instantiate() {
   ({ memory } = initSync({ module: compiled }));
   bytes = undefined;
+  buffer = undefined;
   generation++;
   use_native_sha256(nativeSha256);
   setup?.(memory);
@@ -113,4 +124,46 @@ export function nodeCryptoSha256(nodeCrypto) {
     typeof nodeCrypto.hash === 'function'
       ? nodeCrypto.hash('sha256', message, 'buffer')
       : nodeCrypto.createHash('sha256').update(message).digest();
+}
+
+/**
+ * Installs the UTF-16 fast paths (hooks.writeString, decodeChecked, writtenWellFormed) with a
+ * Buffer class: Node's (node.cjs), or workerd's node:buffer with nodejs_compat (workerd.js). A
+ * string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as
+ * TextEncoder does; a checked byte body comes back as UTF-16 decoded in the wasm. Both are ~10×
+ * quicker than V8's UTF-8 conversions (encodeInto, TextDecoder) on Node, ~3× in workerd
+ * (BENCHMARKS.md).
+ */
+export function installUtf16Hooks(Buffer) {
+  // A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty).
+  const memoryBuffer = () => {
+    if (buffer === undefined || buffer.byteLength === 0) buffer = Buffer.from(memory.buffer);
+    return buffer;
+  };
+  // Buffer's own UTF-16 writer and reader when it has them (Node has had them since its start,
+  // undocumented; Buffer#write and #toString check their arguments and look the encoding up on
+  // every call). The length is given: workerd's ucs2Write takes the whole Buffer's by default.
+  const { ucs2Write, ucs2Slice } = Buffer.prototype;
+  const writeUtf16 =
+    typeof ucs2Write === 'function'
+      ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset, 2 * string.length)
+      : (string, offset) => memoryBuffer().write(string, offset, 'utf16le');
+  const readUtf16 =
+    typeof ucs2Slice === 'function'
+      ? (start, end) => ucs2Slice.call(memoryBuffer(), start, end)
+      : (start, end) => memoryBuffer().toString('utf16le', start, end);
+  hooks.writeString = (body) => {
+    writeUtf16(body, utf16_input(body.length));
+    return utf16_to_input(body.length);
+  };
+  hooks.decodeChecked = (length) => {
+    const units = input_to_utf16(length);
+    const address = utf16_address();
+    return readUtf16(address, address + 2 * units);
+  };
+  // Whether that string had a lone surrogate, told by the wasm's encoder (a .wasm without the
+  // export: String#isWellFormed in api.js).
+  if (typeof glue.utf16_lone_surrogate === 'function') {
+    hooks.writtenWellFormed = () => !glue.utf16_lone_surrogate();
+  }
 }

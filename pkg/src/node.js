@@ -1,14 +1,7 @@
 // Bundled to CommonJS as dist/api.cjs for Node's require; node.cjs instantiates the wasm and
 // installs Node's fast paths (node:crypto's SHA-256, strings copied as UTF-16 both ways).
-export * as glue from '../dist/vessel_webhooks.js';
-export {
-  input_to_utf16,
-  utf16_address,
-  utf16_input,
-  utf16_to_input,
-} from '../dist/vessel_webhooks.js';
 export { hooks } from './hooks.js';
 export { embeddedModule } from './embedded.js';
-export { nodeCryptoSha256, start, wasmMemory } from './instance.js';
+export { installUtf16Hooks, nodeCryptoSha256, start, wasmMemory } from './instance.js';
 export * from './api.js';
 export * from './receiver.js';

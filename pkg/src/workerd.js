@@ -4,12 +4,16 @@
 // bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
 import module from '../dist/vessel_webhooks_bg.wasm';
 import { hooks } from './hooks.js';
-import { nodeCryptoSha256, start } from './instance.js';
+import { installUtf16Hooks, nodeCryptoSha256, start } from './instance.js';
 
 start(module, () => {
   const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
   if (typeof nodeCrypto?.createHash === 'function') hooks.sha256 = nodeCryptoSha256(nodeCrypto);
 });
+
+// And node:buffer: strings cross as UTF-16, copied by Buffer (instance.js).
+const buffer = globalThis.process?.getBuiltinModule?.('node:buffer');
+if (typeof buffer?.Buffer?.from === 'function') installUtf16Hooks(buffer.Buffer);
 
 export * from './api.js';
 export * from './receiver.js';

@@ -1,7 +1,7 @@
 // The Worker tests/js/workerd.test.mjs runs with and without nodejs_compat: it counts the native
 // SHA-256 calls the package makes (node:crypto's hash and createHash, found as the package finds
 // them, and crypto.subtle.digest), spied on before the package's first call, and answers each
-// delivery with its verdict and those counts. POST /construct: constructEvent(await
+// delivery with its verdict, the event as JSON.stringify gives it, and those counts. POST /construct: constructEvent(await
 // request.text()); POST /request: verifyRequest(request).
 import { constructEvent, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
 
@@ -25,18 +25,21 @@ export default {
   async fetch(request) {
     const before = { ...calls };
     let verdict;
+    let text;
     try {
       const event =
         new URL(request.url).pathname === '/construct'
           ? constructEvent(await request.text(), request.headers, TOKEN)
           : await verifyRequest(request, TOKEN);
       verdict = event.eventId;
+      text = JSON.stringify(event);
     } catch (error) {
       if (!(error instanceof VesselWebhookError)) throw error;
       verdict = error.code;
     }
     return Response.json({
       verdict,
+      text,
       nodeCrypto: calls.nodeCrypto - before.nodeCrypto,
       subtle: calls.subtle - before.subtle,
       hasNodeCrypto: nodeCrypto !== undefined,
