@@ -399,6 +399,11 @@ async function readRequestBody(request, maxBodyBytes) {
   let length = 0;
   const reader = request.body.getReader();
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    // A stream of anything but bytes (a hand-made body of strings) has no length to cap.
+    if (!ArrayBuffer.isView(read.value)) {
+      await reader.cancel();
+      throw new TypeError('request.body: expected a stream of Uint8Array chunks');
+    }
     length += read.value.byteLength;
     if (length > maxBodyBytes) {
       await reader.cancel();

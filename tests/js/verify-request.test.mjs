@@ -123,6 +123,23 @@ test(
   },
 );
 
+// A hand-made request ({ headers, body }) whose stream gives strings: their lengths cannot be
+// counted against the cap, so the stream is cancelled and the call refused.
+test(
+  'a body stream of anything but bytes is a TypeError, never an uncapped read',
+  {
+    timeout: 30_000,
+  },
+  async () => {
+    const stream = endless('x'.repeat(512), 3);
+    await assert.rejects(
+      verifyRequest({ headers, body: stream.body }, token, { maxBodyBytes: 1024 }),
+      { name: 'TypeError', message: /^request\.body: / },
+    );
+    assert.equal(stream.cancelled, true);
+  },
+);
+
 test('the body is read once; wrong arguments throw TypeError before reading it', async () => {
   const req = request();
   await verifyRequest(req, token);
