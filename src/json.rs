@@ -839,25 +839,19 @@ impl<'a> Writer<'a> {
             self.pos = end;
             return Ok(());
         }
-        // Checked text: decode its escapes.
-        self.pos = open + 1;
-        loop {
-            let run = self.pos;
-            self.pos = self
-                .bytes
-                .get(run..close)
-                .and_then(|t| t.iter().position(|&c| c == b'\\'))
-                .map_or(close, |k| run + k);
-            let text = self.text(run, self.pos)?;
-            self.out.push_str(text);
-            if self.pos >= close {
-                self.pos = end;
-                self.out.push('"');
-                return Ok(());
-            }
-            self.pos += 2;
+        // Checked text: decode its escapes. scan_string validated every escape and byte, so
+        // the loop only splits runs at backslashes and reads the escapes without re-checking.
+        let body = self.bytes.get(open + 1..close).unwrap_or_default();
+        let mut i = 0;
+        while let Some(k) = body
+            .get(i..)
+            .and_then(|t| t.iter().position(|&c| c == b'\\'))
+        {
+            let run = self.text(open + 1 + i, open + 1 + i + k)?;
+            self.out.push_str(run);
+            i += k;
             let out = &mut self.out;
-            match self.bytes.get(self.pos - 1) {
+            match body.get(i + 1) {
                 Some(b'"') => out.push_str("\\\""),
                 Some(b'\\') => out.push_str("\\\\"),
                 Some(b'/') => out.push('/'),
@@ -867,38 +861,48 @@ impl<'a> Writer<'a> {
                 Some(b'r') => out.push_str("\\r"),
                 Some(b't') => out.push_str("\\t"),
                 _ => {
-                    let unit = hex4(self.bytes, self.pos)?;
-                    self.pos += 4;
-                    self.unicode_escape(unit)?;
+                    let unit = checked_hex4(body, i + 2);
+                    // A high surrogate followed by a `\u` low surrogate: one character.
+                    if (0xD800..0xDC00).contains(&unit) && body.get(i + 6..i + 8) == Some(b"\\u") {
+                        let low = checked_hex4(body, i + 8);
+                        if (0xDC00..0xE000).contains(&low) {
+                            let c = 0x10000
+                                + ((u32::from(unit) - 0xD800) << 10)
+                                + (u32::from(low) - 0xDC00);
+                            out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                            i += 12;
+                            continue;
+                        }
+                    }
+                    match char::from_u32(u32::from(unit)) {
+                        // A lone surrogate: JSON.stringify escapes it, lower-case.
+                        None => push_unit_escape(unit, out),
+                        Some(c) => push_escaped(c, out),
+                    }
+                    i += 4;
                 }
             }
+            i += 2;
         }
-    }
-
-    /// Writes the canonical form of the code unit `unit` from a `\u` escape, pairing a high
-    /// surrogate with a following `\u` low surrogate.
-    fn unicode_escape(&mut self, unit: u16) -> Result<(), Error> {
-        let out = &mut self.out;
-        if (0xD800..0xDC00).contains(&unit)
-            && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
-        {
-            let low = hex4(self.bytes, self.pos + 2)?;
-            if (0xDC00..0xE000).contains(&low) {
-                self.pos += 6;
-                let c = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
-                out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
-                return Ok(());
-            }
-        }
-        match char::from_u32(u32::from(unit)) {
-            // A lone surrogate: JSON.stringify escapes it, lower-case.
-            None => {
-                push_unit_escape(unit, out);
-            }
-            Some(c) => push_escaped(c, out),
-        }
+        let run = self.text(open + 1 + i, close)?;
+        self.out.push_str(run);
+        self.out.push('"');
+        self.pos = end;
         Ok(())
     }
+}
+
+/// The code unit of four hex digits at `i` that [`scan_string`] already checked: each digit's
+/// low nibble, plus 9 for a letter (`a`–`f` and `A`–`F` both have bit 6 set, digits not).
+#[inline(always)]
+fn checked_hex4(b: &[u8], i: usize) -> u16 {
+    let quad = b
+        .get(i..i + 4)
+        .and_then(|q| <[u8; 4]>::try_from(q).ok())
+        .unwrap_or(*b"0000");
+    quad.iter().fold(0, |unit, &c| {
+        unit << 4 | u16::from((c & 0xF) + 9 * (c >> 6))
+    })
 }
 
 /// Appends `\\u` and the four lower-case hex digits of `unit`.
