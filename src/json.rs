@@ -371,9 +371,23 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The first position at or after `i` that is not a decimal digit.
+/// The first position at or after `i` that is not a decimal digit, eight bytes at a time (SWAR:
+/// hostile bodies are long mantissas).
 #[inline(always)]
-fn skip_digits(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_digits(b: &[u8], mut i: usize) -> usize {
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    while let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let w = u64::from_le_bytes(chunk);
+        // A digit is 0x3_ and stays 0x3_ plus 6. Carries only go up, so the lowest non-zero
+        // byte of `other` is exactly the first non-digit.
+        let other = (w & HIGH_NIBBLES ^ THREES)
+            | (w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES ^ THREES);
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
     while let Some(b'0'..=b'9') = b.get(i) {
         i += 1;
     }
@@ -847,9 +861,11 @@ impl<'a> Writer<'a> {
             .get(i..)
             .and_then(|t| t.iter().position(|&c| c == b'\\'))
         {
-            let run = self.text(open + 1 + i, open + 1 + i + k)?;
-            self.out.push_str(run);
-            i += k;
+            if k > 0 {
+                let run = self.text(open + 1 + i, open + 1 + i + k)?;
+                self.out.push_str(run);
+                i += k;
+            }
             let out = &mut self.out;
             match body.get(i + 1) {
                 Some(b'"') => out.push_str("\\\""),
@@ -1032,6 +1048,26 @@ mod tests {
         }
         let err = canonicalize(b"{\"a\":\"\xff\"}").expect_err("bad utf-8");
         assert!(err.message().contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn skip_digits_stops_at_the_first_non_digit() {
+        for text in [
+            "",
+            "1234567",
+            "12345678",
+            "123456789",
+            "0123456789012345678",
+        ] {
+            for tail in ["", "/", ":", "e", ".", "\u{ff}", "\u{3a}00000000"] {
+                let b = format!("{text}{tail}1");
+                assert_eq!(
+                    skip_digits(b.as_bytes(), 0),
+                    text.len() + usize::from(tail.is_empty()),
+                    "{b}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -293,8 +293,8 @@ impl Decimal {
         let negative = b.first() == Some(&b'-');
         let run = |from: usize| {
             let rest = b.get(from..).unwrap_or_default();
-            let len = rest.iter().position(|c| !c.is_ascii_digit());
-            rest.get(..len.unwrap_or(rest.len())).unwrap_or_default()
+            rest.get(..crate::json::skip_digits(rest, 0))
+                .unwrap_or_default()
         };
         let int = run(usize::from(negative));
         let mut i = usize::from(negative) + int.len();
