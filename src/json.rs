@@ -371,9 +371,23 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The first position at or after `i` that is not a decimal digit.
+/// The first position at or after `i` that is not a decimal digit, eight bytes at a time (SWAR:
+/// hostile bodies are long mantissas).
 #[inline(always)]
-fn skip_digits(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_digits(b: &[u8], mut i: usize) -> usize {
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    while let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
+        let w = u64::from_le_bytes(chunk);
+        // A digit is 0x3_ and stays 0x3_ plus 6. Carries only go up, so the lowest non-zero
+        // byte of `other` is exactly the first non-digit.
+        let other = (w & HIGH_NIBBLES ^ THREES)
+            | (w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES ^ THREES);
+        if other != 0 {
+            return i + (other.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
     while let Some(b'0'..=b'9') = b.get(i) {
         i += 1;
     }
@@ -839,25 +853,21 @@ impl<'a> Writer<'a> {
             self.pos = end;
             return Ok(());
         }
-        // Checked text: decode its escapes.
-        self.pos = open + 1;
-        loop {
-            let run = self.pos;
-            self.pos = self
-                .bytes
-                .get(run..close)
-                .and_then(|t| t.iter().position(|&c| c == b'\\'))
-                .map_or(close, |k| run + k);
-            let text = self.text(run, self.pos)?;
-            self.out.push_str(text);
-            if self.pos >= close {
-                self.pos = end;
-                self.out.push('"');
-                return Ok(());
+        // Checked text: decode its escapes. scan_string validated every escape and byte, so
+        // the loop only splits runs at backslashes and reads the escapes without re-checking.
+        let body = self.bytes.get(open + 1..close).unwrap_or_default();
+        let mut i = 0;
+        while let Some(k) = body
+            .get(i..)
+            .and_then(|t| t.iter().position(|&c| c == b'\\'))
+        {
+            if k > 0 {
+                let run = self.text(open + 1 + i, open + 1 + i + k)?;
+                self.out.push_str(run);
+                i += k;
             }
-            self.pos += 2;
             let out = &mut self.out;
-            match self.bytes.get(self.pos - 1) {
+            match body.get(i + 1) {
                 Some(b'"') => out.push_str("\\\""),
                 Some(b'\\') => out.push_str("\\\\"),
                 Some(b'/') => out.push('/'),
@@ -867,38 +877,48 @@ impl<'a> Writer<'a> {
                 Some(b'r') => out.push_str("\\r"),
                 Some(b't') => out.push_str("\\t"),
                 _ => {
-                    let unit = hex4(self.bytes, self.pos)?;
-                    self.pos += 4;
-                    self.unicode_escape(unit)?;
+                    let unit = checked_hex4(body, i + 2);
+                    // A high surrogate followed by a `\u` low surrogate: one character.
+                    if (0xD800..0xDC00).contains(&unit) && body.get(i + 6..i + 8) == Some(b"\\u") {
+                        let low = checked_hex4(body, i + 8);
+                        if (0xDC00..0xE000).contains(&low) {
+                            let c = 0x10000
+                                + ((u32::from(unit) - 0xD800) << 10)
+                                + (u32::from(low) - 0xDC00);
+                            out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                            i += 12;
+                            continue;
+                        }
+                    }
+                    match char::from_u32(u32::from(unit)) {
+                        // A lone surrogate: JSON.stringify escapes it, lower-case.
+                        None => push_unit_escape(unit, out),
+                        Some(c) => push_escaped(c, out),
+                    }
+                    i += 4;
                 }
             }
+            i += 2;
         }
-    }
-
-    /// Writes the canonical form of the code unit `unit` from a `\u` escape, pairing a high
-    /// surrogate with a following `\u` low surrogate.
-    fn unicode_escape(&mut self, unit: u16) -> Result<(), Error> {
-        let out = &mut self.out;
-        if (0xD800..0xDC00).contains(&unit)
-            && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
-        {
-            let low = hex4(self.bytes, self.pos + 2)?;
-            if (0xDC00..0xE000).contains(&low) {
-                self.pos += 6;
-                let c = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
-                out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
-                return Ok(());
-            }
-        }
-        match char::from_u32(u32::from(unit)) {
-            // A lone surrogate: JSON.stringify escapes it, lower-case.
-            None => {
-                push_unit_escape(unit, out);
-            }
-            Some(c) => push_escaped(c, out),
-        }
+        let run = self.text(open + 1 + i, close)?;
+        self.out.push_str(run);
+        self.out.push('"');
+        self.pos = end;
         Ok(())
     }
+}
+
+/// The code unit of four hex digits at `i` that [`scan_string`] already checked: each digit's
+/// low nibble, plus 9 for a letter (`a`–`f` and `A`–`F` both have bit 6 set, digits not).
+#[inline(always)]
+fn checked_hex4(b: &[u8], i: usize) -> u16 {
+    let quad = b
+        .get(i..i + 4)
+        .and_then(|q| <[u8; 4]>::try_from(q).ok())
+        .unwrap_or(*b"0000");
+    quad.iter().fold(0, |unit, &c| {
+        unit << 4 | u16::from((c & 0xF) + 9 * (c >> 6))
+    })
 }
 
 /// Appends `\\u` and the four lower-case hex digits of `unit`.
@@ -1028,6 +1048,26 @@ mod tests {
         }
         let err = canonicalize(b"{\"a\":\"\xff\"}").expect_err("bad utf-8");
         assert!(err.message().contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn skip_digits_stops_at_the_first_non_digit() {
+        for text in [
+            "",
+            "1234567",
+            "12345678",
+            "123456789",
+            "0123456789012345678",
+        ] {
+            for tail in ["", "/", ":", "e", ".", "\u{ff}", "\u{3a}00000000"] {
+                let b = format!("{text}{tail}1");
+                assert_eq!(
+                    skip_digits(b.as_bytes(), 0),
+                    text.len() + usize::from(tail.is_empty()),
+                    "{b}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -293,8 +293,8 @@ impl Decimal {
         let negative = b.first() == Some(&b'-');
         let run = |from: usize| {
             let rest = b.get(from..).unwrap_or_default();
-            let len = rest.iter().position(|c| !c.is_ascii_digit());
-            rest.get(..len.unwrap_or(rest.len())).unwrap_or_default()
+            rest.get(..crate::json::skip_digits(rest, 0))
+                .unwrap_or_default()
         };
         let int = run(usize::from(negative));
         let mut i = usize::from(negative) + int.len();
@@ -321,13 +321,18 @@ impl Decimal {
                 )
             }
         };
+        // The first 19 of them, by slices (a 40-digit mantissa is common in hostile bodies);
+        // the others only matter as "some is not zero".
         let mut digits = [b'0'; 19];
-        let mut k = 0;
-        for (slot, &c) in digits.iter_mut().zip(int.iter().chain(frac)) {
-            *slot = c;
-            k += 1;
+        let (int_kept, int_rest) = int.split_at(int.len().min(19));
+        let (frac_kept, frac_rest) = frac.split_at(frac.len().min(19 - int_kept.len()));
+        let (to_int, to_frac) = digits.split_at_mut(int_kept.len());
+        to_int.copy_from_slice(int_kept);
+        if let Some(slot) = to_frac.get_mut(..frac_kept.len()) {
+            slot.copy_from_slice(frac_kept);
         }
-        let exact = int.iter().chain(frac).skip(19).all(|&c| c == b'0');
+        let exact = int_rest.iter().all(|&c| c == b'0') && frac_rest.iter().all(|&c| c == b'0');
+        let mut k = int_kept.len() + frac_kept.len();
         while k > 0 && digits.get(k - 1) == Some(&b'0') {
             k -= 1;
         }
