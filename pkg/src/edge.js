@@ -6,3 +6,4 @@ import { start } from './instance.js';
 start(module);
 
 export * from './api.js';
+export * from './receiver.js';

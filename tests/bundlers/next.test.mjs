@@ -45,7 +45,7 @@ async function assertVerdicts(origin) {
   for (const route of ['node', 'edge']) {
     assert.deepEqual(await post(origin, route, body), {
       status: 200,
-      json: { accepted: 'evt_next' },
+      json: { received: true },
     });
     assert.deepEqual(await post(origin, route, body.replace('READY', 'NEW_CONNECTION')), {
       status: 401,

@@ -1,14 +1,13 @@
-// The route handlers' work: verify a delivery and answer with its event id, or refuse it.
-import { verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+// The route handlers' work, as the README's Next.js recipe: the receiver answers the delivery
+// (200 `{"received":true}` after its handler ran, or the refusal's status and code).
+import { VesselWebhooks } from 'vessel-webhooks';
 
 export const TOKEN = 'tok_next_8b2e61c4';
 
-export async function receive(request) {
-  try {
-    const event = await verifyRequest(request, TOKEN);
-    return Response.json({ accepted: event.eventId });
-  } catch (error) {
-    if (error instanceof VesselWebhookError) return error.toResponse();
-    throw error;
-  }
+const webhooks = new VesselWebhooks({ accessToken: TOKEN }).on('status.READY', (event) => {
+  if (event.eventId !== 'evt_next') throw new Error('not the event that was signed');
+});
+
+export function receive(request) {
+  return webhooks.fetch(request);
 }
