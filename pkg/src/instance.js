@@ -8,9 +8,9 @@ import {
   use_native_sha256,
   utf16_address,
   utf16_input,
+  utf16_lone_surrogate,
   utf16_to_input,
 } from '../dist/vessel_webhooks.js';
-import * as glue from '../dist/vessel_webhooks.js';
 import { hooks } from './hooks.js';
 
 let compiled;
@@ -161,9 +161,7 @@ export function installUtf16Hooks(Buffer) {
     const address = utf16_address();
     return readUtf16(address, address + 2 * units);
   };
-  // Whether that string had a lone surrogate, told by the wasm's encoder (a .wasm without the
-  // export: String#isWellFormed in api.js).
-  if (typeof glue.utf16_lone_surrogate === 'function') {
-    hooks.writtenWellFormed = () => !glue.utf16_lone_surrogate();
-  }
+  // Whether that string had a lone surrogate, told by the wasm's encoder (without these hooks,
+  // api.js asks String#isWellFormed).
+  hooks.writtenWellFormed = () => !utf16_lone_surrogate();
 }
