@@ -411,7 +411,8 @@ async function readRequestBody(request, maxBodyBytes) {
     }
     chunks.push(read.value);
   }
-  if (chunks.length === 1) return chunks[0];
+  // Always a copy of our own: the stream's chunks stay its owner's, who could change one between
+  // the digests (subtleDigests, awaited) and the check.
   const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {

@@ -189,3 +189,30 @@ test('without a synchronous native SHA-256, verifyRequest hashes with crypto.sub
     crypto.subtle.digest = digest;
   }
 });
+
+test('a stream that changes its chunk after giving it: the event is what was hashed', async () => {
+  // The generic entry awaits crypto.subtle.digest between reading the body and checking it; a
+  // hand-made request's stream that keeps its chunk and rewrites it meanwhile must not make the
+  // check accept bytes other than the ones the digest was of.
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
+  const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
+  const chunk = new TextEncoder().encode(body);
+  const other = new TextEncoder().encode(body.replace('✓', '✗'));
+  const stream = new ReadableStream({
+    pull(controller) {
+      controller.enqueue(chunk);
+      controller.close();
+      // Once the reader has it: rewrite it while the digest is computed.
+      setTimeout(() => chunk.set(other), 0);
+    },
+  });
+  const result = await generic.verifyRequest({ headers, body: stream }, token).then(
+    (value) => value,
+    (error) => error,
+  );
+  // Either the signed event or a refusal, never the rewritten text accepted.
+  if (!(result instanceof VesselWebhookError)) assert.deepEqual(result, event);
+});
