@@ -159,16 +159,7 @@ fn scale(m: u64, e: i32) -> f64 {
 /// The f64 nearest to a number in JSON grammar, as `JSON.parse` reads it.
 #[cfg(test)]
 fn parse(raw: &str) -> f64 {
-    let d = Decimal::scan(raw.as_bytes());
-    let magnitude = match d.fast() {
-        Some(x) => x,
-        None => return exact(raw),
-    };
-    if d.negative {
-        -magnitude
-    } else {
-        magnitude
-    }
+    Decimal::scan(raw.as_bytes()).value(raw.as_bytes())
 }
 
 /// The decimal powers an f64 holds exactly, for Clinger's fast path.
@@ -358,6 +349,18 @@ impl Decimal {
         }
     }
 
+    /// The nearest f64 to `raw`, the text this was scanned from: the fast paths, else exact.
+    fn value(&self, raw: &[u8]) -> f64 {
+        let x = self
+            .fast()
+            .unwrap_or_else(|| exact(std::str::from_utf8(raw).unwrap_or_default()).abs());
+        if self.negative {
+            -x
+        } else {
+            x
+        }
+    }
+
     /// The magnitude as the nearest f64, when Clinger's fast path or Eisel–Lemire settle it.
     fn fast(&self) -> Option<f64> {
         let q = self.n - self.k;
@@ -517,10 +520,7 @@ pub(crate) fn write_canonical(raw: &[u8], out: &mut String) {
     if d.w == 0 || (d.exact && d.k <= 15 && (-306..=308).contains(&d.n)) {
         d.write(out);
     } else {
-        let x = d
-            .fast()
-            .unwrap_or_else(|| exact(std::str::from_utf8(raw).unwrap_or_default()).abs());
-        write_js(if d.negative { -x } else { x }, out);
+        write_js(d.value(raw), out);
     }
 }
 
