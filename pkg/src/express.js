@@ -8,6 +8,7 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   incomingBody,
   readTimeout,
+  signedBody,
   withDeadline,
 } from './incoming.js';
 
@@ -48,8 +49,7 @@ function bodyOf(req, read) {
         'mount vesselWebhook before what read it, or after express.json(), raw() or text()',
     );
   }
-  const raw = typeof body === 'string' || ArrayBuffer.isView(body);
-  return new Response(raw ? body : JSON.stringify(body)).body;
+  return new Response(signedBody(body)).body;
 }
 
 /**

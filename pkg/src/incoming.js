@@ -39,6 +39,14 @@ export function readTimeout(value, name, fallback) {
 }
 
 /**
+ * A body a framework's parser already read, as the text or bytes to verify: a string or bytes as
+ * received, or a parsed JSON value as its JSON.stringify (which is what Vessel signs).
+ */
+export function signedBody(body) {
+  return typeof body === 'string' || ArrayBuffer.isView(body) ? body : JSON.stringify(body);
+}
+
+/**
  * `value` (a promise or a plain value), or a rejection with `refuse()` if it has not settled after
  * `timeoutMs`. The timer is cleared when it settles, and a late rejection is handled (by the race),
  * never unhandled.

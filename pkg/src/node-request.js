@@ -2,7 +2,7 @@
 // Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
 // entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
 // import.
-import { DEFAULT_BODY_TIMEOUT_MS } from './incoming.js';
+import { DEFAULT_BODY_TIMEOUT_MS, signedBody } from './incoming.js';
 
 /**
  * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
@@ -57,12 +57,11 @@ export function fetchRequestOf(req, body) {
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   }
-  const raw = typeof body === 'string' || ArrayBuffer.isView(body);
   // Always POST: the Request only carries the delivery's headers and body to the receiver.
   return new Request(new URL(req.url ?? '/', 'http://localhost'), {
     method: 'POST',
     headers,
-    body: body === undefined ? streamOf(req) : raw ? body : JSON.stringify(body),
+    body: body === undefined ? streamOf(req) : signedBody(body),
     duplex: 'half',
   });
 }

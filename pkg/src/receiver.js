@@ -8,7 +8,12 @@ import {
   verifyRequest,
   VesselWebhookError,
 } from './api.js';
-import { DEFAULT_BODY_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, incomingBody } from './incoming.js';
+import {
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_MAX_BODY_BYTES,
+  incomingBody,
+  withDeadline,
+} from './incoming.js';
 
 const OPTION_KEYS = new Set([
   'accessToken',
@@ -361,26 +366,22 @@ export class VesselWebhooks {
 
   /** A store call within the deadline: STORE_UNAVAILABLE when it throws or does not answer. */
   #call(what, ...args) {
-    let timer;
-    const deadline = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        reject(storeError(what, `no answer within ${this.#storeTimeoutMs} ms`));
-        // A claim that lands after its delivery was answered 503 is given back at once, so
-        // that the retry need not wait for its lease (node-redis and ioredis send queued
-        // commands when they reconnect).
-        if (what === 'claim') {
-          call
-            .then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
-            .catch(() => {});
-        }
-      }, this.#storeTimeoutMs);
-    });
     const call = (async () => this.#store[what](...args))().catch((error) => {
       throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
     });
     // (The late claim's own failure is of no interest: the delivery was answered already.)
     call.catch(() => {});
-    return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+    return withDeadline(call, this.#storeTimeoutMs, () => {
+      // A claim that lands after its delivery was answered 503 is given back at once, so that
+      // the retry need not wait for its lease (node-redis and ioredis send queued commands when
+      // they reconnect).
+      if (what === 'claim') {
+        call
+          .then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
+          .catch(() => {});
+      }
+      return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);
+    });
   }
 }
 
