@@ -389,12 +389,13 @@ async function readRequestBody(request, maxBodyBytes) {
   const declared = readHeader(request.headers, 'content-length');
   const sized = declared !== undefined && /^[0-9]+$/.test(declared);
   if (sized && Number(declared) > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
-  if (request.body === null) return new Uint8Array(0);
+  // (Not request.body first: in workerd that getter makes a stream object the read then skips.)
   if (sized && typeof request.arrayBuffer === 'function') {
     const bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.length > maxBodyBytes) throw tooLarge('body', maxBodyBytes);
     return bytes;
   }
+  if (request.body === null) return new Uint8Array(0);
   const chunks = [];
   let length = 0;
   const reader = request.body.getReader();
@@ -423,18 +424,27 @@ async function readRequestBody(request, maxBodyBytes) {
 }
 
 /**
+ * Bodies shorter than this are hashed by the wasm's own SHA-256 in verifyRequest, not by
+ * crypto.subtle.digest: below it the digest's call and await cost more than hashing them
+ * (measured inside workerd, BENCHMARKS.md 2026-12-04).
+ */
+const SUBTLE_MIN_BYTES = 8 * 1024;
+
+/**
  * For runtimes without a synchronous native SHA-256 (browsers, Deno's and workerd's without
  * nodejs_compat, Next.js's edge): SHA-256(token ‖ body ‖ timestamp) for each token with
  * crypto.subtle.digest, for the wasm to compare in the call that follows (instance.js hands each
- * one over only for the message it is of). Undefined when the headers cannot pass (the wasm then
- * refuses with its code), with a sync native SHA-256, or without WebCrypto.
+ * one over only for the message it is of). A promise of them, or undefined (the wasm hashes):
+ * with a sync native SHA-256, without WebCrypto, for a body under SUBTLE_MIN_BYTES, or when the
+ * headers cannot pass (the wasm then refuses with its code).
  */
-async function subtleDigests(body, call) {
+function subtleDigests(body, call) {
   const subtle = globalThis.crypto?.subtle;
   const { signature, timestamp } = call;
   if (
     hooks.sha256 !== undefined ||
     subtle === undefined ||
+    body.length < SUBTLE_MIN_BYTES ||
     body.length > call.o.maxBodyBytes ||
     !/^[0-9a-fA-F]{64}$/.test(signature ?? '') ||
     !/^[0-9]{1,16}$/.test(timestamp ?? '')
@@ -445,28 +455,30 @@ async function subtleDigests(body, call) {
     encoder.encode(token),
   );
   const stamp = encoder.encode(timestamp);
-  const digests = await Promise.all(
-    tokens.map(async (token) => {
-      const message = new Uint8Array(token.length + body.length + stamp.length);
-      message.set(token);
-      message.set(body, token.length);
-      message.set(stamp, token.length + body.length);
-      return new Uint8Array(await subtle.digest('SHA-256', message));
-    }),
-  );
-  return { tokens, timestamp: stamp, bodyLength: body.length, digests, next: 0 };
+  const digests = tokens.map(async (token) => {
+    const message = new Uint8Array(token.length + body.length + stamp.length);
+    message.set(token);
+    message.set(body, token.length);
+    message.set(stamp, token.length + body.length);
+    return new Uint8Array(await subtle.digest('SHA-256', message));
+  });
+  return Promise.all(digests).then((all) => ({
+    tokens,
+    timestamp: stamp,
+    bodyLength: body.length,
+    digests: all,
+    next: 0,
+  }));
 }
 
 /**
- * The access token(s) for a request: `accessTokenOrResolver` itself, or what the resolver gives
- * for its x-vessel-connection-id. No token (no header, or the resolver gave undefined or null)
- * is SIGNATURE_MISMATCH, as for a wrong token; the resolver is not called without the header.
+ * The access token(s) that `resolver` gives for a request's x-vessel-connection-id. No token (no
+ * header, or the resolver gave undefined or null) is SIGNATURE_MISMATCH, as for a wrong token;
+ * the resolver is not called without the header.
  */
-async function resolveTokens(accessTokenOrResolver, request) {
-  if (typeof accessTokenOrResolver !== 'function') return accessTokenOrResolver;
+async function resolveTokens(resolver, request) {
   const connectionId = getConnectionId(request.headers);
-  const tokens =
-    connectionId === undefined ? undefined : await accessTokenOrResolver(connectionId, request);
+  const tokens = connectionId === undefined ? undefined : await resolver(connectionId, request);
   if (tokens === undefined || tokens === null) {
     throw new VesselWebhookError(
       'SIGNATURE_MISMATCH',
@@ -498,13 +510,15 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   if (typeof accessTokenOrResolver !== 'function') readTokens(accessTokenOrResolver);
   const { maxBodyBytes } = readOptions(options);
   const body = await readRequestBody(request, maxBodyBytes);
-  const call = readCall(
-    request.headers,
-    await resolveTokens(accessTokenOrResolver, request),
-    options,
-  );
-  const digests = await subtleDigests(body, call);
-  if (digests === undefined) return checkedEvent(body, call);
+  // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time.
+  const tokens =
+    typeof accessTokenOrResolver === 'function'
+      ? await resolveTokens(accessTokenOrResolver, request)
+      : accessTokenOrResolver;
+  const call = readCall(request.headers, tokens, options);
+  const pending = subtleDigests(body, call);
+  if (pending === undefined) return checkedEvent(body, call);
+  const digests = await pending;
   // The body, written now, is where the digests' messages say (checked again in instance.js).
   precomputed.current = digests;
   try {

@@ -25,4 +25,10 @@ export const hooks = {
    * @type {((message: Uint8Array) => Uint8Array) | undefined}
    */
   sha256: undefined,
+  /**
+   * Messages shorter than this many bytes are hashed by the wasm's own SHA-256, not by sha256:
+   * where calling the native one costs more than hashing them (workerd, see workerd.js).
+   * @type {number}
+   */
+  sha256MinBytes: 0,
 };

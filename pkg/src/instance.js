@@ -76,7 +76,9 @@ const nativeSha256 = {
       const digest =
         precomputed.current !== undefined
           ? takePrecomputed(address, length)
-          : hooks.sha256?.(new Uint8Array(memory.buffer, address, length));
+          : length < hooks.sha256MinBytes
+            ? undefined
+            : hooks.sha256?.(new Uint8Array(memory.buffer, address, length));
       if (digest === undefined || digest.length !== 32) return 0;
       memoryBytes().set(digest, out);
       return 32;

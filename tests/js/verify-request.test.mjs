@@ -176,15 +176,28 @@ test('without a synchronous native SHA-256, verifyRequest hashes with crypto.sub
     calls++;
     return digest.apply(this, args);
   };
+  // From 8 KiB on (api.js SUBTLE_MIN_BYTES); a smaller body is hashed by the wasm.
+  const bigEvent = { ...event, data: { ...event.data, note: 'Ça va ✓ '.repeat(1200) } };
+  const big = JSON.stringify(bigEvent);
+  const signedBig = (payload = big, accessToken = token) =>
+    new Request('http://localhost/hook', {
+      method: 'POST',
+      headers: sign(big, accessToken),
+      body: payload,
+    });
   try {
     assert.deepEqual(await generic.verifyRequest(request(), token), event);
+    assert.equal(calls, 0);
+    assert.deepEqual(await generic.verifyRequest(signedBig(), token), bigEvent);
     assert.equal(calls, 1);
-    assert.deepEqual(await generic.verifyRequest(request(), ['tok_old', token]), event);
+    assert.deepEqual(await generic.verifyRequest(signedBig(), ['tok_old', token]), bigEvent);
     assert.equal(calls, 3);
-    const forged = generic.verifyRequest(request(body.replace('✓', '✗')), token);
+    const forged = generic.verifyRequest(signedBig(big.replace('✓', '✗')), token);
     await assert.rejects(forged, (e) => e.code === 'SIGNATURE_MISMATCH');
-    const wrongToken = generic.verifyRequest(request(), 'tok_other');
+    const wrongToken = generic.verifyRequest(signedBig(big, 'tok_other'), token);
     await assert.rejects(wrongToken, (e) => e.code === 'SIGNATURE_MISMATCH');
+    const forgedSmall = generic.verifyRequest(request(body.replace('✓', '✗')), token);
+    await assert.rejects(forgedSmall, (e) => e.code === 'SIGNATURE_MISMATCH');
   } finally {
     crypto.subtle.digest = digest;
   }
@@ -199,8 +212,10 @@ test('a stream that changes its chunk after giving it: the event is what was has
   const { pathToFileURL } = await import('node:url');
   const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
   const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
-  const chunk = new TextEncoder().encode(body);
-  const other = new TextEncoder().encode(body.replace('✓', '✗'));
+  // Over 8 KiB, so that the digest is awaited (api.js SUBTLE_MIN_BYTES).
+  const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
+  const chunk = new TextEncoder().encode(padded);
+  const other = new TextEncoder().encode(padded.replace('✓', '✗'));
   const stream = new ReadableStream({
     pull(controller) {
       controller.enqueue(chunk);
@@ -209,10 +224,11 @@ test('a stream that changes its chunk after giving it: the event is what was has
       setTimeout(() => chunk.set(other), 0);
     },
   });
-  const result = await generic.verifyRequest({ headers, body: stream }, token).then(
+  const signed = sign(padded, token);
+  const result = await generic.verifyRequest({ headers: signed, body: stream }, token).then(
     (value) => value,
     (error) => error,
   );
   // Either the signed event or a refusal, never the rewritten text accepted.
-  if (!(result instanceof VesselWebhookError)) assert.deepEqual(result, event);
+  if (!(result instanceof VesselWebhookError)) assert.deepEqual(result, JSON.parse(padded));
 });
