@@ -171,8 +171,9 @@ fn utf8_bound(src: &[u8]) -> usize {
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON
-/// check passed) to UTF-16 at [`utf16_address`], for Node's `Buffer#toString('utf16le')`, a copy:
-/// V8's own UTF-8 decoding (`TextDecoder`) is ~10× slower. Returns the number of code units.
+/// check passed) to UTF-16 at [`utf16_address`], for Node's `Buffer#toString('utf16le')` or
+/// `TextDecoder('utf-16le')`, a copy: V8's own UTF-8 decoding (`TextDecoder`) is ~10× slower in
+/// Node, ~1.6× in workerd. Returns the number of code units.
 #[wasm_bindgen]
 pub fn input_to_utf16(len: usize) -> usize {
     UTF16.with_borrow_mut(|utf16| {

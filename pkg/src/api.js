@@ -42,7 +42,8 @@ export class VesselWebhookError extends Error {
 const OPTION_KEYS = new Set(['toleranceSeconds', 'now', 'maxBodyBytes', 'strict']);
 const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+/** The wasm's UTF-16 copy of a checked body as a string, where no Buffer reads it (decodeChecked). */
+const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 function checkKeys(options, known, what) {
   if (options === null || typeof options !== 'object') {
@@ -283,11 +284,18 @@ function toEvent({ length, text }) {
     return JSON.parse(text);
   }
   // The checked bytes are still in wasm memory, where Node's fast path decodes them.
-  return JSON.parse(
-    hooks.decodeChecked !== undefined
-      ? hooks.decodeChecked(length)
-      : decoder.decode(memoryBytes().subarray(inputAddress, inputAddress + length)),
-  );
+  return JSON.parse((hooks.decodeChecked ?? decodeChecked)(length));
+}
+
+/**
+ * The checked body (valid UTF-8, still in the input buffer) as a string: decoded to UTF-16 by the
+ * wasm, then read by TextDecoder('utf-16le'), a copy. In workerd the two take about 80 µs for
+ * 64 KB, where TextDecoder's UTF-8 decoding takes 125 µs (1 MB: 0.6 against 1.0 ms).
+ */
+function decodeChecked(length) {
+  const units = wasm.input_to_utf16(length);
+  const address = wasm.utf16_address();
+  return utf16Decoder.decode(memoryBytes().subarray(address, address + 2 * units));
 }
 
 /** constructEvent's checks and event, with arguments already read (readCall). */
