@@ -40,9 +40,11 @@ function contenders(body, headers) {
   const timestamp = headers['x-vessel-timestamp'];
   const signature = headers['x-vessel-signature'];
   const bytes = encoder.encode(body);
-  // A delivery as it arrives: with its Content-Length (a Request made from a string has none).
+  // A delivery as it arrives: bytes (a string body would be UTF-8 encoded by each new Request,
+  // work no delivery costs), with its Content-Length (a Request made from a string has none).
   const sized = { ...headers, 'content-length': String(bytes.length) };
-  const request = () => new Request('http://localhost/', { method: 'POST', headers: sized, body });
+  const request = () =>
+    new Request('http://localhost/', { method: 'POST', headers: sized, body: bytes });
   const decoder = new TextDecoder();
   const seed = nodeCrypto ? seedCreateHash : seedSubtle;
   const list = [
@@ -58,6 +60,15 @@ function contenders(body, headers) {
     ],
     ['verifyRequest', () => verifyRequest(request(), TOKEN), true],
     ['constructEvent(bytes)', () => constructEvent(bytes, headers, TOKEN), false],
+    // constructEvent as a Worker calls it: in a Request's flow, against the seed's flow above.
+    [
+      'await request.text() + constructEvent',
+      async () => {
+        const r = request();
+        return constructEvent(await r.text(), r.headers, TOKEN);
+      },
+      true,
+    ],
     // verifyRequest's own work, by difference: the same read and check without it.
     [
       'new Request + arrayBuffer() + constructEvent(bytes)',

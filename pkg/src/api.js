@@ -447,12 +447,11 @@ const SUBTLE_MIN_BYTES = 8 * 1024;
  * headers cannot pass (the wasm then refuses with its code).
  */
 function subtleDigests(body, call) {
+  if (hooks.sha256 !== undefined || body.length < SUBTLE_MIN_BYTES) return undefined;
   const subtle = globalThis.crypto?.subtle;
   const { signature, timestamp } = call;
   if (
-    hooks.sha256 !== undefined ||
     subtle === undefined ||
-    body.length < SUBTLE_MIN_BYTES ||
     body.length > call.o.maxBodyBytes ||
     !/^[0-9a-fA-F]{64}$/.test(signature ?? '') ||
     !/^[0-9]{1,16}$/.test(timestamp ?? '')
