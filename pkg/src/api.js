@@ -401,8 +401,10 @@ function readRequestBody(request, maxBodyBytes) {
   if (sized && typeof request.arrayBuffer === 'function') {
     // No async function around it: in a Worker each promise costs a small request's time.
     return request.arrayBuffer().then((buffer) => {
-      if (buffer.byteLength > maxBodyBytes) throw tooLarge('body', maxBodyBytes);
-      return new Uint8Array(buffer);
+      // The length checked is the view's (a hand-made request's buffer could report another).
+      const bytes = new Uint8Array(buffer);
+      if (bytes.length > maxBodyBytes) throw tooLarge('body', maxBodyBytes);
+      return bytes;
     });
   }
   if (request.body === null) return new Uint8Array(0);
