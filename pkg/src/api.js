@@ -387,32 +387,29 @@ function tooLarge(what, maxBodyBytes) {
 }
 
 /**
- * The bytes of a Fetch API body (or a promise of them), at most `maxBodyBytes`. With a
- * Content-Length (a whole number), a larger one is refused before reading, and the body is read
- * with one arrayBuffer(): the HTTP layer that made the Request delimits the body by that header,
- * and the length read is checked again. Without one (a chunked body), the stream is read chunk by chunk and cancelled as
- * soon as it crosses the limit, so an oversized body is never held whole.
+ * Whether a Fetch API body is read with one arrayBuffer(): when it has a Content-Length (a whole
+ * number), which the HTTP layer that made the Request delimits the body by (a larger one than
+ * `maxBodyBytes` is refused here, before reading; the length read is checked again). Without one
+ * (a chunked body), readChunks reads the stream and cancels it as soon as it crosses the limit,
+ * so an oversized body is never held whole.
  */
-function readRequestBody(request, maxBodyBytes) {
+function readsWhole(request, maxBodyBytes) {
   const declared = readHeader(request.headers, 'content-length');
   const sized = declared !== undefined && /^[0-9]+$/.test(declared);
   if (sized && Number(declared) > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
-  // (Not request.body first: in workerd that getter makes a stream object the read then skips.)
-  if (sized && typeof request.arrayBuffer === 'function') {
-    // No async function around it: in a Worker each promise costs a small request's time.
-    return request.arrayBuffer().then((buffer) => {
-      // The length checked is the view's (a hand-made request's buffer could report another).
-      const bytes = new Uint8Array(buffer);
-      if (bytes.length > maxBodyBytes) throw tooLarge('body', maxBodyBytes);
-      return bytes;
-    });
-  }
-  if (request.body === null) return new Uint8Array(0);
-  return readChunks(request.body.getReader(), maxBodyBytes);
+  return sized && typeof request.arrayBuffer === 'function';
 }
 
-/** A chunked body's bytes, read from `reader` and cancelled once they cross the cap. */
-async function readChunks(reader, maxBodyBytes) {
+/** `bytes` when at most `maxBodyBytes` long, else BODY_TOO_LARGE. */
+function capped(bytes, maxBodyBytes) {
+  if (bytes.length > maxBodyBytes) throw tooLarge('body', maxBodyBytes);
+  return bytes;
+}
+
+/** A chunked body's bytes, its stream read and cancelled once they cross the cap. */
+async function readChunks(request, maxBodyBytes) {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
   const chunks = [];
   let length = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
@@ -524,7 +521,11 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   // Wrong arguments fail before the body is consumed.
   if (typeof accessTokenOrResolver !== 'function') readTokens(accessTokenOrResolver);
   const { maxBodyBytes } = readOptions(options);
-  const body = await readRequestBody(request, maxBodyBytes);
+  // (Not request.body first: in workerd that getter makes a stream object arrayBuffer() skips;
+  // and no promise around arrayBuffer(): in a Worker each costs a small request's time.)
+  const body = readsWhole(request, maxBodyBytes)
+    ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
+    : await readChunks(request, maxBodyBytes);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time.
   const tokens =
     typeof accessTokenOrResolver === 'function'
