@@ -54,7 +54,9 @@ function contenders(body, headers) {
       'seed Request flow',
       async () => {
         const r = request();
-        return seed(await r.text(), r.headers.get('x-vessel-timestamp'), signature);
+        // Both headers from the Request, as any receiver (and verifyRequest) reads them.
+        const { headers: h } = r;
+        return seed(await r.text(), h.get('x-vessel-timestamp'), h.get('x-vessel-signature'));
       },
       true,
     ],
