@@ -467,16 +467,20 @@ function subtleDigests(body, call) {
     encoder.encode(token),
   );
   const stamp = encoder.encode(timestamp);
-  const digests = tokens.map(async (token) => {
+  const messages = tokens.map((token) => {
     const message = new Uint8Array(token.length + body.length + stamp.length);
     message.set(token);
     message.set(body, token.length);
     message.set(stamp, token.length + body.length);
-    return new Uint8Array(await subtle.digest('SHA-256', message));
+    return message;
   });
+  const digests = messages.map(async (m) => new Uint8Array(await subtle.digest('SHA-256', m)));
   return Promise.all(digests).then((all) => ({
     tokens,
     timestamp: stamp,
+    // The bytes the digests are of, in a copy of our own: the caller's buffer may change while
+    // they are awaited (a hand-made request's arrayBuffer() or stream may keep and rewrite it).
+    body: messages[0].subarray(tokens[0].length, tokens[0].length + body.length),
     bodyLength: body.length,
     digests: all,
     next: 0,
@@ -538,7 +542,7 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   // The body, written now, is where the digests' messages say (checked again in instance.js).
   precomputed.current = digests;
   try {
-    return checkedEvent(body, call, digests);
+    return checkedEvent(digests.body, call, digests);
   } finally {
     precomputed.current = undefined;
   }

@@ -34,8 +34,8 @@ export function memoryBytes() {
 
 /**
  * The digests verifyRequest computed with `crypto.subtle.digest` before a call, and what they
- * are of: `{ tokens, timestamp, bodyAddress, digests }` (tokens and timestamp as UTF-8 bytes),
- * set only for the length of one synchronous call (see api.js).
+ * are of: `{ tokens, timestamp, body, bodyAddress, digests }` (tokens and timestamp as UTF-8
+ * bytes, body a copy of its own), set only for the length of one synchronous call (see api.js).
  */
 export const precomputed = { current: undefined };
 
