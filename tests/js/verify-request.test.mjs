@@ -20,6 +20,18 @@ const request = (payload = body, extra = {}) =>
     duplex: 'half',
   });
 
+/**
+ * The package's generic entry (browsers, Deno's and workerd's without nodejs_compat, Next.js's
+ * edge), by path: it has no node:crypto hook, so verifyRequest uses crypto.subtle.digest there.
+ */
+async function genericEntry() {
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
+  return import(pathToFileURL(join(pkg, 'src/browser.js')));
+}
+
 /** Rejects with a VesselWebhookError of this code (and never shows the token). */
 async function rejectsWith(promise, code, message = /./) {
   await assert.rejects(promise, (error) => {
@@ -165,11 +177,7 @@ test('the body is read once; wrong arguments throw TypeError before reading it',
 test('without a synchronous native SHA-256, verifyRequest hashes with crypto.subtle.digest', async () => {
   // The generic entry (browsers, Deno's and workerd's without nodejs_compat, Next.js's edge), by
   // path: it has no node:crypto hook. The wasm still compares and checks everything.
-  const { createRequire } = await import('node:module');
-  const { dirname, join } = await import('node:path');
-  const { pathToFileURL } = await import('node:url');
-  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
-  const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
+  const generic = await genericEntry();
   const { digest } = crypto.subtle;
   let calls = 0;
   crypto.subtle.digest = function (...args) {
@@ -207,11 +215,7 @@ test('a stream that changes its chunk after giving it: the event is what was has
   // The generic entry awaits crypto.subtle.digest between reading the body and checking it; a
   // hand-made request's stream that keeps its chunk and rewrites it meanwhile must not make the
   // check accept bytes other than the ones the digest was of.
-  const { createRequire } = await import('node:module');
-  const { dirname, join } = await import('node:path');
-  const { pathToFileURL } = await import('node:url');
-  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
-  const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
+  const generic = await genericEntry();
   // Over 8 KiB, so that the digest is awaited (api.js SUBTLE_MIN_BYTES).
   const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
   const chunk = new TextEncoder().encode(padded);
@@ -237,11 +241,7 @@ test('a request whose arrayBuffer() it keeps and rewrites: the event is what was
   // Over 8 KiB, so that the generic entry awaits crypto.subtle.digest between the read and the
   // check; a hand-made request that keeps the buffer it gave and rewrites it meanwhile must not
   // get the rewritten bytes checked against the digest of the first ones.
-  const { createRequire } = await import('node:module');
-  const { dirname, join } = await import('node:path');
-  const { pathToFileURL } = await import('node:url');
-  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
-  const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
+  const generic = await genericEntry();
   const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
   const bytes = new TextEncoder().encode(padded);
   const other = new TextEncoder().encode(padded.replace('✓', '✗'));
