@@ -307,7 +307,11 @@ function checkedEvent(body, call, digests) {
     throw recovered(error);
   }
   if (read === undefined) throw failure();
-  return toEvent(read);
+  try {
+    return toEvent(read);
+  } catch (error) {
+    throw recovered(error);
+  }
 }
 
 /**
@@ -339,7 +343,11 @@ export function parse(body, options) {
     throw recovered(error);
   }
   if (read === undefined) throw failure();
-  return toEvent(read);
+  try {
+    return toEvent(read);
+  } catch (error) {
+    throw recovered(error);
+  }
 }
 
 /** The headers Vessel would send with `body`: for tests and local tooling. */
@@ -467,11 +475,13 @@ function subtleDigests(body, call) {
     encoder.encode(token),
   );
   const stamp = encoder.encode(timestamp);
+  // One copy of the body, read once, for every message and for the check (see below).
+  const own = body.slice();
   const messages = tokens.map((token) => {
-    const message = new Uint8Array(token.length + body.length + stamp.length);
+    const message = new Uint8Array(token.length + own.length + stamp.length);
     message.set(token);
-    message.set(body, token.length);
-    message.set(stamp, token.length + body.length);
+    message.set(own, token.length);
+    message.set(stamp, token.length + own.length);
     return message;
   });
   const digests = messages.map(async (m) => new Uint8Array(await subtle.digest('SHA-256', m)));
@@ -480,8 +490,8 @@ function subtleDigests(body, call) {
     timestamp: stamp,
     // The bytes the digests are of, in a copy of our own: the caller's buffer may change while
     // they are awaited (a hand-made request's arrayBuffer() or stream may keep and rewrite it).
-    body: messages[0].subarray(tokens[0].length, tokens[0].length + body.length),
-    bodyLength: body.length,
+    body: own,
+    bodyLength: own.length,
     digests: all,
     next: 0,
   }));

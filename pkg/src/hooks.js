@@ -21,7 +21,8 @@ export const hooks = {
   writtenWellFormed: undefined,
   /**
    * A synchronous native SHA-256 (node:crypto's), 32 bytes for a message, or undefined: the
-   * wasm then hashes with its own, and verifyRequest with crypto.subtle.digest.
+   * wasm then hashes with its own, and verifyRequest with crypto.subtle.digest
+   * from 8 KiB (api.js SUBTLE_MIN_BYTES).
    * @type {((message: Uint8Array) => Uint8Array) | undefined}
    */
   sha256: undefined,

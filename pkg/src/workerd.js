@@ -11,7 +11,7 @@ start(module, () => {
   if (typeof nodeCrypto?.createHash === 'function') hooks.sha256 = nodeCryptoSha256(nodeCrypto);
 });
 // Each node:crypto digest in workerd builds a Hash stream object; measured inside a Worker's
-// request flow, the wasm's own SHA-256 is quicker up to a few KiB (BENCHMARKS.md, 2026-12-04).
+// request flow, the wasm's own SHA-256 is quicker below 8 KiB (BENCHMARKS.md, 2026-12-04).
 hooks.sha256MinBytes = 8 * 1024;
 
 // And node:buffer: strings cross as UTF-16, copied by Buffer (instance.js).

@@ -233,8 +233,8 @@ test('a stream that changes its chunk after giving it: the event is what was has
     (value) => value,
     (error) => error,
   );
-  // Either the signed event or a refusal, never the rewritten text accepted.
-  if (!(result instanceof VesselWebhookError)) assert.deepEqual(result, JSON.parse(padded));
+  // The signed event: readChunks keeps a copy of its own, never the rewritten text.
+  assert.deepEqual(result, JSON.parse(padded));
 });
 
 test('a request whose arrayBuffer() it keeps and rewrites: the event is what was hashed', async () => {
@@ -251,13 +251,23 @@ test('a request whose arrayBuffer() it keeps and rewrites: the event is what was
     body: {},
     bodyUsed: false,
     async arrayBuffer() {
-      setTimeout(() => new Uint8Array(bytes.buffer).set(other), 0);
       return bytes.buffer;
     },
   };
-  const result = await generic.verifyRequest(request, token).then(
-    (value) => value,
-    (error) => error,
-  );
+  // The rewrite lands while the digest is computed, every time (not on a timer's luck).
+  const { digest } = crypto.subtle;
+  crypto.subtle.digest = function (...args) {
+    new Uint8Array(bytes.buffer).set(other);
+    return digest.apply(this, args);
+  };
+  let result;
+  try {
+    result = await generic.verifyRequest(request, token).then(
+      (value) => value,
+      (error) => error,
+    );
+  } finally {
+    crypto.subtle.digest = digest;
+  }
   assert.deepEqual(result, JSON.parse(padded));
 });
