@@ -1,8 +1,8 @@
 // The package's public API, shared by every entry point (node.cjs, node.mjs, workerd.js,
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
-import { hooks } from './hooks.js';
-import { generation, memoryBytes, precomputed, restart } from './instance.js';
+import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
+import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
 // The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
 // read's and token lookup's deadlines (incoming.js). The core's statuses come from the wasm.
@@ -277,14 +277,21 @@ function check(body, call, event, digests) {
   return passed ? read : undefined;
 }
 
-/** What JSON.parse gives for the checked body (see readBody): the authenticated text's. */
+/**
+ * What JSON.parse gives for the checked body (see readBody): the authenticated text's. Decoding
+ * it calls the wasm, so a trap there restarts the instance too.
+ */
 function toEvent({ length, text }) {
-  // Checked here, not before: verify never pays for it (a one-byte string costs nothing).
-  if (text !== undefined && (hooks.writtenWellFormed?.() ?? wellFormed(text))) {
-    return JSON.parse(text);
+  try {
+    // Checked here, not before: verify never pays for it (a one-byte string costs nothing).
+    if (text !== undefined && (hooks.writtenWellFormed?.() ?? wellFormed(text))) {
+      return JSON.parse(text);
+    }
+    // The checked bytes are still in wasm memory, where Node's fast path decodes them.
+    return JSON.parse((hooks.decodeChecked ?? decodeChecked)(length));
+  } catch (error) {
+    throw recovered(error);
   }
-  // The checked bytes are still in wasm memory, where Node's fast path decodes them.
-  return JSON.parse((hooks.decodeChecked ?? decodeChecked)(length));
 }
 
 /**
@@ -293,9 +300,9 @@ function toEvent({ length, text }) {
  * 64 KB, where TextDecoder's UTF-8 decoding takes 125 µs (1 MB: 0.6 against 1.0 ms).
  */
 function decodeChecked(length) {
-  const units = wasm.input_to_utf16(length);
-  const address = wasm.utf16_address();
-  return utf16Decoder.decode(memoryBytes().subarray(address, address + 2 * units));
+  // The copy first: making it may grow wasm memory, which detaches an older view.
+  const [start, end] = utf16Copy(length);
+  return utf16Decoder.decode(memoryBytes().subarray(start, end));
 }
 
 /** constructEvent's checks and event, with arguments already read (readCall). */
@@ -307,11 +314,7 @@ function checkedEvent(body, call, digests) {
     throw recovered(error);
   }
   if (read === undefined) throw failure();
-  try {
-    return toEvent(read);
-  } catch (error) {
-    throw recovered(error);
-  }
+  return toEvent(read);
 }
 
 /**
@@ -343,11 +346,7 @@ export function parse(body, options) {
     throw recovered(error);
   }
   if (read === undefined) throw failure();
-  try {
-    return toEvent(read);
-  } catch (error) {
-    throw recovered(error);
-  }
+  return toEvent(read);
 }
 
 /** The headers Vessel would send with `body`: for tests and local tooling. */
@@ -433,8 +432,7 @@ async function readChunks(request, maxBodyBytes) {
     }
     chunks.push(read.value);
   }
-  // Always a copy of our own: the stream's chunks stay its owner's, who could change one between
-  // the digests (subtleDigests, awaited) and the check.
+  // The chunks in one body (subtleDigests copies it again before any await).
   const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
@@ -445,22 +443,15 @@ async function readChunks(request, maxBodyBytes) {
 }
 
 /**
- * Bodies shorter than this are hashed by the wasm's own SHA-256 in verifyRequest, not by
- * crypto.subtle.digest: below it the digest's call and await cost more than hashing them
- * (measured inside workerd, BENCHMARKS.md 2026-12-04).
- */
-const SUBTLE_MIN_BYTES = 8 * 1024;
-
-/**
  * For runtimes without a synchronous native SHA-256 (browsers, Deno's and workerd's without
  * nodejs_compat, Next.js's edge): SHA-256(token ‖ body ‖ timestamp) for each token with
  * crypto.subtle.digest, for the wasm to compare in the call that follows (instance.js hands each
  * one over only for the message it is of). A promise of them, or undefined (the wasm hashes):
- * with a sync native SHA-256, without WebCrypto, for a body under SUBTLE_MIN_BYTES, or when the
+ * with a sync native SHA-256, without WebCrypto, for a body under SMALL_MESSAGE_BYTES, or when the
  * headers cannot pass (the wasm then refuses with its code).
  */
 function subtleDigests(body, call) {
-  if (hooks.sha256 !== undefined || body.length < SUBTLE_MIN_BYTES) return undefined;
+  if (hooks.sha256 !== undefined || body.length < SMALL_MESSAGE_BYTES) return undefined;
   const subtle = globalThis.crypto?.subtle;
   const { signature, timestamp } = call;
   if (
@@ -491,7 +482,6 @@ function subtleDigests(body, call) {
     // The bytes the digests are of, in a copy of our own: the caller's buffer may change while
     // they are awaited (a hand-made request's arrayBuffer() or stream may keep and rewrite it).
     body: own,
-    bodyLength: own.length,
     digests: all,
     next: 0,
   }));

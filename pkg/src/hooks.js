@@ -1,5 +1,15 @@
 // Runtime-specific fast paths that an entry point may install (node.cjs and workerd.js do);
 // without them the package uses what every runtime has. Not part of the public API.
+
+/**
+ * Below this many bytes a message is hashed by the wasm's own SHA-256 where a native digest costs
+ * more per call than hashing it: workerd's node:crypto (a Hash stream object per digest, cleaned
+ * up between a request's awaits) and, in every runtime, crypto.subtle.digest (a copy and an
+ * await). Measured inside a Worker's request flow (BENCHMARKS.md, 2026-12-04). workerd.js sets
+ * sha256MinBytes to it (the whole message); verifyRequest compares the body with it, before it
+ * builds any message (the two differ by the token and timestamp, at most 528 bytes).
+ */
+export const SMALL_MESSAGE_BYTES = 8 * 1024;
 export const hooks = {
   /**
    * Writes a string body into the wasm input buffer as UTF-8 and returns its length in bytes,
@@ -22,13 +32,13 @@ export const hooks = {
   /**
    * A synchronous native SHA-256 (node:crypto's), 32 bytes for a message, or undefined: the
    * wasm then hashes with its own, and verifyRequest with crypto.subtle.digest
-   * from 8 KiB (api.js SUBTLE_MIN_BYTES).
+   * from SMALL_MESSAGE_BYTES.
    * @type {((message: Uint8Array) => Uint8Array) | undefined}
    */
   sha256: undefined,
   /**
    * Messages shorter than this many bytes are hashed by the wasm's own SHA-256, not by sha256:
-   * where calling the native one costs more than hashing them (workerd, see workerd.js).
+   * SMALL_MESSAGE_BYTES where calling the native one costs more than hashing them (workerd.js).
    * @type {number}
    */
   sha256MinBytes: 0,

@@ -2,6 +2,7 @@
 // (restart), and the SHA-256 callback the wasm calls (use_native_sha256), one for every entry.
 // Not part of the public API.
 import {
+  ascii_input,
   initSync,
   input_to_utf16,
   reset_instance,
@@ -50,9 +51,9 @@ function takePrecomputed(address, length) {
   // message (same token, the body where it was written, same timestamp), else hash it anyway.
   if (
     bodyAddress !== p.bodyAddress ||
-    length !== token.length + p.bodyLength + p.timestamp.length ||
+    length !== token.length + p.body.length + p.timestamp.length ||
     !equal(view, address, token) ||
-    !equal(view, bodyAddress + p.bodyLength, p.timestamp)
+    !equal(view, bodyAddress + p.body.length, p.timestamp)
   ) {
     return undefined;
   }
@@ -129,12 +130,22 @@ export function nodeCryptoSha256(nodeCrypto) {
 }
 
 /**
+ * Decodes the checked body (`length` bytes of valid UTF-8 in the input buffer) to UTF-16 in the
+ * wasm: the [start, end) of that copy in wasm memory, for a reader of little-endian UTF-16.
+ */
+export function utf16Copy(length) {
+  const units = input_to_utf16(length);
+  const address = utf16_address();
+  return [address, address + 2 * units];
+}
+
+/**
  * Installs the UTF-16 fast paths (hooks.writeString, decodeChecked, writtenWellFormed) with a
  * Buffer class: Node's (node.cjs), or workerd's node:buffer with nodejs_compat (workerd.js). A
  * string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as
- * TextEncoder does; a checked byte body comes back as UTF-16 decoded in the wasm. Both are ~10×
- * quicker than V8's UTF-8 conversions (encodeInto, TextDecoder) on Node, ~3× in workerd
- * (BENCHMARKS.md).
+ * TextEncoder does; a checked byte body is read back as Latin-1 when it is all ASCII, else as
+ * UTF-16 decoded in the wasm. Both are ~10× quicker than V8's UTF-8 conversions (encodeInto,
+ * TextDecoder) on Node, ~3× in workerd (BENCHMARKS.md).
  */
 export function installUtf16Hooks(Buffer) {
   // A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty).
@@ -145,7 +156,7 @@ export function installUtf16Hooks(Buffer) {
   // Buffer's own UTF-16 writer and reader when it has them (Node has had them since its start,
   // undocumented; Buffer#write and #toString check their arguments and look the encoding up on
   // every call). The length is given: workerd's ucs2Write takes the whole Buffer's by default.
-  const { ucs2Write, ucs2Slice } = Buffer.prototype;
+  const { ucs2Write, ucs2Slice, latin1Slice } = Buffer.prototype;
   const writeUtf16 =
     typeof ucs2Write === 'function'
       ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset, 2 * string.length)
@@ -158,10 +169,14 @@ export function installUtf16Hooks(Buffer) {
     writeUtf16(body, utf16_input(body.length));
     return utf16_to_input(body.length);
   };
+  const readLatin1 =
+    typeof latin1Slice === 'function'
+      ? (start, end) => latin1Slice.call(memoryBuffer(), start, end)
+      : (start, end) => memoryBuffer().toString('latin1', start, end);
+  // An ASCII body (most are) is read as it lies, one byte per character: its exact text.
   hooks.decodeChecked = (length) => {
-    const units = input_to_utf16(length);
-    const address = utf16_address();
-    return readUtf16(address, address + 2 * units);
+    const ascii = ascii_input(length);
+    return ascii !== 0 ? readLatin1(ascii, ascii + length) : readUtf16(...utf16Copy(length));
   };
   // Whether that string had a lone surrogate, told by the wasm's encoder (without these hooks,
   // api.js asks String#isWellFormed).

@@ -3,16 +3,16 @@
 // SHA-256 (found at run time: no static node: import, so a Worker without the flag still
 // bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
 import module from '../dist/vessel_webhooks_bg.wasm';
-import { hooks } from './hooks.js';
+import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
 import { installUtf16Hooks, nodeCryptoSha256, start } from './instance.js';
 
 start(module, () => {
   const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
   if (typeof nodeCrypto?.createHash === 'function') hooks.sha256 = nodeCryptoSha256(nodeCrypto);
 });
-// Each node:crypto digest in workerd builds a Hash stream object; measured inside a Worker's
-// request flow, the wasm's own SHA-256 is quicker below 8 KiB (BENCHMARKS.md, 2026-12-04).
-hooks.sha256MinBytes = 8 * 1024;
+// Each node:crypto digest in workerd builds a Hash stream object: small messages are quicker in
+// the wasm (hooks.js).
+hooks.sha256MinBytes = SMALL_MESSAGE_BYTES;
 
 // And node:buffer: strings cross as UTF-16, copied by Buffer (instance.js).
 const buffer = globalThis.process?.getBuiltinModule?.('node:buffer');

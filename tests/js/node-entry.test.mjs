@@ -149,3 +149,21 @@ test('a byte body is decoded for JSON.parse as TextDecoder decodes it', () => {
     assert.deepEqual(event, JSON.parse(new TextDecoder().decode(bytes)), body);
   }
 });
+
+test('a byte body with one non-ASCII character at any offset is decoded exactly', () => {
+  // An all-ASCII body is read back as Latin-1, one byte per character; one UTF-8 sequence
+  // anywhere (8-byte steps and the tail after them) must send it through the UTF-8 decoding.
+  const encoder = new TextEncoder();
+  for (const char of ['é', '€', '😀', '\u0080', '\u007f']) {
+    for (let length = 0; length < 40; length++) {
+      for (let at = 0; at <= length; at++) {
+        const status = 'a'.repeat(at) + char + 'b'.repeat(length - at);
+        const body = `{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"${status}"}}`;
+        const bytes = encoder.encode(body);
+        const headers = sign(bytes, 'tok', { timestamp: 1700000000 });
+        const event = constructEvent(bytes, headers, 'tok', { now: 1700000000000 });
+        assert.equal(event.data.status, status, JSON.stringify(status));
+      }
+    }
+  }
+});

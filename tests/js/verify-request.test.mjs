@@ -184,7 +184,7 @@ test('without a synchronous native SHA-256, verifyRequest hashes with crypto.sub
     calls++;
     return digest.apply(this, args);
   };
-  // From 8 KiB on (api.js SUBTLE_MIN_BYTES); a smaller body is hashed by the wasm.
+  // From 8 KiB on (hooks.js SMALL_MESSAGE_BYTES); a smaller body is hashed by the wasm.
   const bigEvent = { ...event, data: { ...event.data, note: 'Ça va ✓ '.repeat(1200) } };
   const big = JSON.stringify(bigEvent);
   const signedBig = (payload = big, accessToken = token) =>
@@ -216,7 +216,7 @@ test('a stream that changes its chunk after giving it: the event is what was has
   // hand-made request's stream that keeps its chunk and rewrites it meanwhile must not make the
   // check accept bytes other than the ones the digest was of.
   const generic = await genericEntry();
-  // Over 8 KiB, so that the digest is awaited (api.js SUBTLE_MIN_BYTES).
+  // Over 8 KiB, so that the digest is awaited (hooks.js SMALL_MESSAGE_BYTES).
   const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
   const chunk = new TextEncoder().encode(padded);
   const other = new TextEncoder().encode(padded.replace('✓', '✗'));

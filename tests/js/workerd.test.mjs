@@ -100,7 +100,7 @@ for (const [mode, flags] of Object.entries(MODES)) {
         }
       }
       // Small bodies: the wasm's own SHA-256 in both modes (a native digest's call costs more
-      // than hashing them in a Worker: workerd.js, api.js SUBTLE_MIN_BYTES).
+      // than hashing them in a Worker: workerd.js, hooks.js SMALL_MESSAGE_BYTES).
       for (const route of ['construct', 'request']) {
         const small = answer[`signed, ${route}`];
         assert.deepEqual([small.nodeCrypto, small.subtle], [0, 0], JSON.stringify(small));
