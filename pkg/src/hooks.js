@@ -38,7 +38,7 @@ export const hooks = {
   sha256: undefined,
   /**
    * Messages shorter than this many bytes are hashed by the wasm's own SHA-256, not by sha256:
-   * SMALL_MESSAGE_BYTES where calling the native one costs more than hashing them (workerd.js).
+   * 0, or SMALL_MESSAGE_BYTES where calling the native one costs more (workerd.js).
    * @type {number}
    */
   sha256MinBytes: 0,

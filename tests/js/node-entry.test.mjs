@@ -1,10 +1,10 @@
 // The Node entry's fast paths (issue 5): token ‖ body ‖ timestamp hashed with node:crypto (the
 // CPU's SHA instructions) instead of the wasm's software SHA-256, with the wasm's as fallback if
 // that throws; a string body copied into wasm memory as UTF-16 and encoded there, instead of
-// TextEncoder#encodeInto, and a checked byte body decoded there to UTF-16 for JSON.parse, instead
-// of TextDecoder. The vectors check the digests through node:crypto here (Deno and Bun load the
-// Node entry too) and through the wasm's own SHA-256 in workerd; the last tests below compare the
-// two at every length.
+// TextEncoder#encodeInto, and a checked byte body read back for JSON.parse as Latin-1 when all
+// ASCII, else decoded there to UTF-16, instead of TextDecoder. The vectors check the digests
+// through node:crypto here (Deno and Bun load the Node entry too) and through the wasm's own
+// SHA-256 in workerd; the last tests below compare the two at every length.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -148,6 +148,36 @@ test('a byte body is decoded for JSON.parse as TextDecoder decodes it', () => {
     const event = constructEvent(bytes, headers, 'tok', { now: 1700000000000 });
     assert.deepEqual(event, JSON.parse(new TextDecoder().decode(bytes)), body);
   }
+});
+
+test('an ASCII byte body is read back with latin1Slice, any other with ucs2Slice', () => {
+  // Buffer's readers are wrapped before the package takes them; each counts the calls that read
+  // a whole body (the package's glue reads nothing that long).
+  const script = `
+    const reads = {};
+    for (const name of ['latin1Slice', 'ucs2Slice']) {
+      const read = Buffer.prototype[name];
+      Buffer.prototype[name] = function (start, end) {
+        if (end - start >= 100) reads[name] = (reads[name] ?? 0) + 1;
+        return read.call(this, start, end);
+      };
+    }
+    const { constructEvent, sign } = require('vessel-webhooks');
+    const read = (status) => {
+      const body = Buffer.from(JSON.stringify({ eventId: 'e1', type: 'STATUS_CHANGE', data: { status } }));
+      const headers = sign(body, 'tok');
+      const before = { ...reads };
+      const event = constructEvent(body, headers, 'tok');
+      return { status: event.data.status, latin1: (reads.latin1Slice ?? 0) - (before.latin1Slice ?? 0), ucs2: (reads.ucs2Slice ?? 0) - (before.ucs2Slice ?? 0) };
+    };
+    console.log(JSON.stringify([read('a'.repeat(200)), read('a'.repeat(199) + 'é')]));
+  `;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout), [
+    { status: 'a'.repeat(200), latin1: 1, ucs2: 0 },
+    { status: `${'a'.repeat(199)}é`, latin1: 0, ucs2: 1 },
+  ]);
 });
 
 test('a byte body with one non-ASCII character at any offset is decoded exactly', () => {
