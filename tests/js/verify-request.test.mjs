@@ -21,6 +21,14 @@ const request = (payload = body, extra = {}) =>
   });
 
 /**
+ * The event padded past 8 KiB (hooks.js SMALL_MESSAGE_BYTES), so that the generic entry awaits
+ * crypto.subtle.digest between the read and the check; and its bytes with ✓ rewritten as ✗.
+ */
+const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
+const paddedBytes = new TextEncoder().encode(padded);
+const rewritten = new TextEncoder().encode(padded.replace('✓', '✗'));
+
+/**
  * The package's generic entry (browsers, Deno's and workerd's without nodejs_compat, Next.js's
  * edge), by path: it has no node:crypto hook, so verifyRequest uses crypto.subtle.digest there.
  */
@@ -216,16 +224,13 @@ test('a stream that changes its chunk after giving it: the event is what was has
   // hand-made request's stream that keeps its chunk and rewrites it meanwhile must not make the
   // check accept bytes other than the ones the digest was of.
   const generic = await genericEntry();
-  // Over 8 KiB, so that the digest is awaited (hooks.js SMALL_MESSAGE_BYTES).
-  const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
-  const chunk = new TextEncoder().encode(padded);
-  const other = new TextEncoder().encode(padded.replace('✓', '✗'));
+  const chunk = paddedBytes.slice();
   const stream = new ReadableStream({
     pull(controller) {
       controller.enqueue(chunk);
       controller.close();
       // Once the reader has it: rewrite it while the digest is computed.
-      setTimeout(() => chunk.set(other), 0);
+      setTimeout(() => chunk.set(rewritten), 0);
     },
   });
   const signed = sign(padded, token);
@@ -233,18 +238,15 @@ test('a stream that changes its chunk after giving it: the event is what was has
     (value) => value,
     (error) => error,
   );
-  // The signed event: readChunks keeps a copy of its own, never the rewritten text.
+  // The signed event: the body is copied before the digest is awaited, never the rewritten text.
   assert.deepEqual(result, JSON.parse(padded));
 });
 
 test('a request whose arrayBuffer() it keeps and rewrites: the event is what was hashed', async () => {
-  // Over 8 KiB, so that the generic entry awaits crypto.subtle.digest between the read and the
-  // check; a hand-made request that keeps the buffer it gave and rewrites it meanwhile must not
-  // get the rewritten bytes checked against the digest of the first ones.
+  // A hand-made request that keeps the buffer it gave and rewrites it while the digest is awaited
+  // must not get the rewritten bytes checked against the digest of the first ones.
   const generic = await genericEntry();
-  const padded = body.replace('Ça va ✓', `Ça va ✓${' '.repeat(9000)}`);
-  const bytes = new TextEncoder().encode(padded);
-  const other = new TextEncoder().encode(padded.replace('✓', '✗'));
+  const bytes = paddedBytes.slice();
   const signed = sign(padded, token);
   const request = {
     headers: { ...signed, 'content-length': String(bytes.length) },
@@ -257,7 +259,7 @@ test('a request whose arrayBuffer() it keeps and rewrites: the event is what was
   // The rewrite lands while the digest is computed, every time (not on a timer's luck).
   const { digest } = crypto.subtle;
   crypto.subtle.digest = function (...args) {
-    new Uint8Array(bytes.buffer).set(other);
+    new Uint8Array(bytes.buffer).set(rewritten);
     return digest.apply(this, args);
   };
   let result;
