@@ -161,18 +161,17 @@ export function installUtf16Hooks(Buffer) {
     typeof ucs2Write === 'function'
       ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset, 2 * string.length)
       : (string, offset) => memoryBuffer().write(string, offset, 'utf16le');
-  const readUtf16 =
-    typeof ucs2Slice === 'function'
-      ? (start, end) => ucs2Slice.call(memoryBuffer(), start, end)
-      : (start, end) => memoryBuffer().toString('utf16le', start, end);
+  // A reader of [start, end) of wasm memory as text: Buffer's own `slice`, else #toString.
+  const reader = (slice, encoding) =>
+    typeof slice === 'function'
+      ? (start, end) => slice.call(memoryBuffer(), start, end)
+      : (start, end) => memoryBuffer().toString(encoding, start, end);
+  const readUtf16 = reader(ucs2Slice, 'utf16le');
+  const readLatin1 = reader(latin1Slice, 'latin1');
   hooks.writeString = (body) => {
     writeUtf16(body, utf16_input(body.length));
     return utf16_to_input(body.length);
   };
-  const readLatin1 =
-    typeof latin1Slice === 'function'
-      ? (start, end) => latin1Slice.call(memoryBuffer(), start, end)
-      : (start, end) => memoryBuffer().toString('latin1', start, end);
   // An ASCII body (most are) is read as it lies, one byte per character: its exact text.
   hooks.decodeChecked = (length) => {
     const ascii = ascii_input(length);
