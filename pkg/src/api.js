@@ -237,11 +237,11 @@ let lastGeneration;
 /**
  * Every argument of a check but the body, read into plain values (the caller's getters, Proxy
  * traps and toJSON run here, before any body is written into wasm memory: one that calls this
- * library again cannot change what the outer call checks).
+ * library again cannot change what the outer call checks), with the options readOptions read.
  */
-function readCall(headers, accessToken, options) {
+function readCall(headers, accessToken, o) {
   return {
-    o: readOptions(options),
+    o,
     tokens: readTokens(accessToken),
     signature: readHeader(headers, 'x-vessel-signature'),
     timestamp: readHeader(headers, 'x-vessel-timestamp'),
@@ -322,7 +322,7 @@ function checkedEvent(body, call, digests) {
  * fresh, and one strict JSON object. Throws only TypeError, for wrong arguments.
  */
 export function verify(body, headers, accessToken, options) {
-  const call = readCall(headers, accessToken, options);
+  const call = readCall(headers, accessToken, readOptions(options));
   try {
     return check(body, call, false) !== undefined;
   } catch (error) {
@@ -332,7 +332,7 @@ export function verify(body, headers, accessToken, options) {
 
 /** verify + parse: the event of an authentic delivery, or a VesselWebhookError. */
 export function constructEvent(body, headers, accessToken, options) {
-  return checkedEvent(body, readCall(headers, accessToken, options));
+  return checkedEvent(body, readCall(headers, accessToken, readOptions(options)));
 }
 
 /** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
@@ -522,20 +522,20 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     throw new TypeError('request: expected a Fetch API Request');
   }
   if (request.bodyUsed) throw new TypeError('request: the body was already read');
-  // Wrong arguments fail before the body is consumed.
-  if (typeof accessTokenOrResolver !== 'function') readTokens(accessTokenOrResolver);
-  const { maxBodyBytes } = readOptions(options);
+  // Wrong arguments fail before the body is consumed, and each is read once, here: the options'
+  // clock (`now`, by default Date.now()) is the time of this call, not of the body's arrival.
+  const given =
+    typeof accessTokenOrResolver === 'function' ? undefined : readTokens(accessTokenOrResolver);
+  const o = readOptions(options);
+  const { maxBodyBytes } = o;
   // (Not request.body first: in workerd that getter makes a stream object arrayBuffer() skips;
   // and no promise around arrayBuffer(): in a Worker each costs a small request's time.)
   const body = readsWhole(request, maxBodyBytes)
     ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
     : await readChunks(request, maxBodyBytes);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time.
-  const tokens =
-    typeof accessTokenOrResolver === 'function'
-      ? await resolveTokens(accessTokenOrResolver, request)
-      : accessTokenOrResolver;
-  const call = readCall(request.headers, tokens, options);
+  const tokens = given ?? (await resolveTokens(accessTokenOrResolver, request));
+  const call = readCall(request.headers, tokens, o);
   const pending = subtleDigests(body, call);
   if (pending === undefined) return checkedEvent(body, call);
   const digests = await pending;

@@ -191,6 +191,28 @@ test('the body is read once; wrong arguments throw TypeError before reading it',
   );
 });
 
+test('the token list and the options are read once, before the body', async () => {
+  const reads = { tokens: 0, now: 0, maxBodyBytes: 0 };
+  const tokens = new Proxy([token], {
+    get(target, key) {
+      if (key === 'length') reads.tokens++;
+      return target[key];
+    },
+  });
+  const options = {
+    get now() {
+      reads.now++;
+      return Date.now();
+    },
+    get maxBodyBytes() {
+      reads.maxBodyBytes++;
+      return 1 << 20;
+    },
+  };
+  assert.deepEqual(await verifyRequest(request(), tokens, options), event);
+  assert.deepEqual(reads, { tokens: 1, now: 1, maxBodyBytes: 1 });
+});
+
 test('without a synchronous native SHA-256, verifyRequest hashes with crypto.subtle.digest', async () => {
   // The generic entry (browsers, Deno's and workerd's without nodejs_compat, Next.js's edge), by
   // path: it has no node:crypto hook. The wasm still compares and checks everything.
