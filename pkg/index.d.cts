@@ -118,6 +118,9 @@ export interface UnknownVesselEvent {
  *   retry runs the event's handlers again.
  * - `EVENT_IN_PROGRESS` (409): another delivery of the event holds its claim; retry later.
  * - `STORE_UNAVAILABLE` (503): the receiver's store failed or did not answer in time.
+ * - `BODY_TIMEOUT` (408): `vesselWebhook` or `webhooks.middleware()` did not receive the whole
+ *   body in time.
+ * - `TOKEN_LOOKUP_TIMEOUT` (503): `vesselWebhook`'s `getAccessToken` did not settle in time.
  */
 export type VesselWebhookErrorCode =
   | 'BODY_TOO_LARGE'
@@ -130,7 +133,9 @@ export type VesselWebhookErrorCode =
   | 'INVALID_EVENT'
   | 'HANDLER_FAILED'
   | 'EVENT_IN_PROGRESS'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'BODY_TIMEOUT'
+  | 'TOKEN_LOOKUP_TIMEOUT';
 
 /**
  * Why a webhook request was refused: `code` is stable, `status` is the HTTP answer to give.
@@ -151,9 +156,10 @@ export declare class VesselWebhookError extends Error {
   code: VesselWebhookErrorCode;
   /**
    * The HTTP status to answer with: 413 for BODY_TOO_LARGE, 400 for INVALID_*, 500
-   * HANDLER_FAILED, 409 EVENT_IN_PROGRESS, 503 STORE_UNAVAILABLE, else 401.
+   * HANDLER_FAILED, 409 EVENT_IN_PROGRESS, 408 BODY_TIMEOUT, 503 STORE_UNAVAILABLE and
+   * TOKEN_LOOKUP_TIMEOUT, else 401.
    */
-  status: 400 | 401 | 409 | 413 | 500 | 503;
+  status: 400 | 401 | 408 | 409 | 413 | 500 | 503;
   /** The answer to send, for frameworks without Fetch responses: `{ "error": code }` as JSON. */
   toHttp(): { status: number; headers: Record<string, string>; body: string };
   /** The answer to send: a JSON Response `{ "error": code }` with this status. */
@@ -352,12 +358,16 @@ export type VesselEventOf<N extends VesselEventName> = N extends `status.${infer
 export interface VesselHandlerContext {
   /** The event's name, or undefined for a kind this version does not know (onAny only). */
   name: VesselEventName | undefined;
-  /** The delivery's x-vessel-connection-id. */
+  /**
+   * The delivery's x-vessel-connection-id: with getAccessToken, the connection whose token
+   * verified; with accessToken, only what the request says (not signed).
+   */
   connectionId: string | undefined;
 }
 
 /**
- * Where VesselWebhooks keeps, per event key (connection and eventId), a claim or a done mark.
+ * Where VesselWebhooks keeps, per event key (eventId, and with getAccessToken its connection), a
+ * claim or a done mark.
  * Each method may return a promise; the receiver gives each call a deadline (storeTimeoutSeconds).
  */
 export interface VesselStore {
@@ -390,11 +400,17 @@ export interface VesselDeliveryInfo {
 export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
   /** A store shared by the instances (without one, handlers run on every delivery). */
   store?: VesselStore;
-  /** How long a claim lasts; must exceed the slowest handler (default 60). */
+  /** How long a claim lasts; must exceed the slowest handler (default 60, at most a year). */
   leaseSeconds?: number;
-  /** How long a processed event is remembered, to cover Vessel's retries (default 7 days). */
+  /**
+   * How long a processed event is remembered, to cover Vessel's retries (default 7 days, at most
+   * a year).
+   */
   doneTtlSeconds?: number;
-  /** The deadline of each store call, then 503 STORE_UNAVAILABLE (default 5). */
+  /**
+   * The deadline of each store call, then 503 STORE_UNAVAILABLE (default 5, at most 2 147 483.647:
+   * what setTimeout honours).
+   */
   storeTimeoutSeconds?: number;
   /** Called once per delivery, for logs and metrics. */
   onDelivery?: (info: VesselDeliveryInfo) => void | Promise<void>;

@@ -9,6 +9,8 @@ const {
   nodeCryptoSha256,
   installUtf16Hooks,
   hooks,
+  // Internal (the package's own tests take it from dist/api.cjs): not one of the exports.
+  wasmMemory,
   ...api
 } = require('./dist/api.cjs');
 

@@ -71,7 +71,7 @@ Delivery options, for both commands:
   network error. Every attempt sends the same body (same eventId) with a fresh x-vessel-timestamp
   and x-vessel-signature. Each attempt is printed with its status and latency, and a refusal
   with the start of the receiver's answer (${MAX_ANSWER_BYTES} bytes), e.g.
-  answer: {"error":"SIGNATURE_MISMATCH"}. Control characters in output are escaped (\x1b).
+  answer: {"error":"SIGNATURE_MISMATCH"}. Control characters in output are escaped (\\x1b).
 
 Events (names are case-insensitive):
 ${eventList}

@@ -24,7 +24,7 @@ export const DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS = 10_000;
 const encoder = new TextEncoder();
 
 /** The largest delay setTimeout honours (2³¹ − 1 ms, ~24.8 days); longer ones fire at once. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * The option `name` as a deadline in milliseconds: `fallback` when undefined, else a whole

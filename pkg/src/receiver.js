@@ -12,6 +12,7 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   incomingBody,
+  MAX_TIMEOUT_MS,
   withDeadline,
 } from './incoming.js';
 
@@ -50,12 +51,21 @@ function eventName(event) {
   return `${data.objectType.charAt(0).toLowerCase()}${data.objectType.slice(1)}.${change}`;
 }
 
-function positiveSeconds(value, fallback, what) {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || !(value >= 0.001)) {
-    throw new TypeError(`options.${what}: expected a number of seconds ≥ 0.001`);
+/** The longest lease and done TTL: a year (stores keep their expiry as a date in milliseconds). */
+const MAX_STORE_SECONDS = 365 * 24 * 3600;
+
+/**
+ * The option `what`, in seconds, as whole milliseconds: `fallbackSeconds` when undefined, else from
+ * 0.001 to `maxSeconds` (a longer one is refused here, not by every store call or timer later).
+ */
+function milliseconds(value, fallbackSeconds, what, maxSeconds) {
+  if (value === undefined) return 1000 * fallbackSeconds;
+  if (typeof value !== 'number' || !(value >= 0.001 && value <= maxSeconds)) {
+    throw new TypeError(
+      `options.${what}: expected a number of seconds from 0.001 to ${maxSeconds}`,
+    );
   }
-  return value;
+  return Math.ceil(1000 * value);
 }
 
 function checkFunction(value, what) {
@@ -73,7 +83,10 @@ function newToken() {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}-${claims}`;
 }
 
-/** The store key of an event: its connection and eventId, unambiguous whatever they contain. */
+/**
+ * The store key of an event: its connection (undefined: none) and eventId, unambiguous whatever
+ * they contain.
+ */
 function keyOf(connectionId, eventId) {
   const connection = connectionId ?? '';
   return `${connection.length}:${connection}:${eventId}`;
@@ -123,12 +136,18 @@ export class VesselWebhooks {
     this.#getAccessToken = getAccessToken;
     this.#store = store;
     this.#onDelivery = onDelivery;
-    this.#leaseMs = Math.ceil(1000 * positiveSeconds(options.leaseSeconds, 60, 'leaseSeconds'));
-    this.#doneTtlMs = Math.ceil(
-      1000 * positiveSeconds(options.doneTtlSeconds, 7 * 24 * 3600, 'doneTtlSeconds'),
+    this.#leaseMs = milliseconds(options.leaseSeconds, 60, 'leaseSeconds', MAX_STORE_SECONDS);
+    this.#doneTtlMs = milliseconds(
+      options.doneTtlSeconds,
+      7 * 24 * 3600,
+      'doneTtlSeconds',
+      MAX_STORE_SECONDS,
     );
-    this.#storeTimeoutMs = Math.ceil(
-      1000 * positiveSeconds(options.storeTimeoutSeconds, 5, 'storeTimeoutSeconds'),
+    this.#storeTimeoutMs = milliseconds(
+      options.storeTimeoutSeconds,
+      5,
+      'storeTimeoutSeconds',
+      MAX_TIMEOUT_MS / 1000,
     );
   }
 
@@ -316,7 +335,10 @@ export class VesselWebhooks {
       await this.#run(handlers, event, name, connectionId);
       return 'processed';
     }
-    const key = keyOf(connectionId, event.eventId);
+    // The connection is part of the key only where it chose the token (getAccessToken): with
+    // accessToken, x-vessel-connection-id is not signed, and a replay with it changed or removed
+    // must still be a duplicate.
+    const key = keyOf(this.#getAccessToken === undefined ? undefined : connectionId, event.eventId);
     const token = newToken();
     const claim = await this.#call('claim', key, token, this.#leaseMs);
     if (claim === 'done') return 'duplicate';

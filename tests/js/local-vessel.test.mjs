@@ -444,6 +444,9 @@ test('trigger: one signed event straight to a receiver, retried, with its exit s
   for (const text of ['vessel-webhooks serve', 'vessel-webhooks trigger', '/connection/webhook']) {
     assert(help.stdout.includes(text), text);
   }
+  // The help text says what is escaped without writing a control character itself.
+  assert(help.stdout.includes('escaped (\\x1b)'));
+  assert.doesNotMatch(help.stdout, /[\x00-\x09\x0b-\x1f\x7f]/);
 });
 
 /**

@@ -99,6 +99,65 @@ test('without a store, handlers run on every delivery', async () => {
   assert.equal(runs, 2);
 });
 
+test('with accessToken, a replay with x-vessel-connection-id changed or removed is a duplicate', async () => {
+  // The header is not signed: it keys the event only where it chose the token (getAccessToken).
+  const webhooks = new VesselWebhooks({ accessToken: [TOKEN, 'tok_other'], store: memoryStore() });
+  const runs = [];
+  webhooks.onAny((event, { connectionId }) => runs.push(connectionId));
+  const event = { eventId: 'evt_replayed', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const { body, headers } = delivery(event);
+  const { 'x-vessel-connection-id': _, ...withoutConnection } = headers;
+  for (const h of [
+    headers,
+    withoutConnection,
+    { ...headers, 'x-vessel-connection-id': 'conn_other' },
+    { ...headers, 'x-vessel-connection-id': ` ${CONNECTION}` },
+  ]) {
+    const response = await webhooks.fetch(
+      new Request('http://x/hook', { method: 'POST', body, headers: h }),
+    );
+    assert.equal(response.status, 200);
+  }
+  assert.deepEqual(runs, [CONNECTION]);
+});
+
+test('with getAccessToken, each connection keys its own events', async () => {
+  const tokens = new Map([
+    [CONNECTION, TOKEN],
+    ['conn_b', 'tok_b'],
+  ]);
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (connectionId) => tokens.get(connectionId),
+    store: memoryStore(),
+  });
+  const runs = [];
+  webhooks.onAny((event, { connectionId }) => runs.push(connectionId));
+  const event = { eventId: 'evt_same_id', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const body = JSON.stringify(event);
+  for (const [connectionId, token] of [...tokens, ...tokens]) {
+    await webhooks.verifyAndReceive({ body, headers: sign(body, token, { connectionId }) });
+  }
+  assert.deepEqual(runs, [CONNECTION, 'conn_b']);
+});
+
+test('seconds options out of range are a TypeError, not a store call that always fails', () => {
+  const ok = { accessToken: TOKEN, store: memoryStore() };
+  for (const [what, max] of [
+    ['leaseSeconds', 365 * 24 * 3600],
+    ['doneTtlSeconds', 365 * 24 * 3600],
+    ['storeTimeoutSeconds', 2147483.647],
+  ]) {
+    new VesselWebhooks({ ...ok, [what]: max });
+    new VesselWebhooks({ ...ok, [what]: 0.001 });
+    for (const bad of [max * 1.001, Infinity, 0, -1, NaN, '5']) {
+      assert.throws(() => new VesselWebhooks({ ...ok, [what]: bad }), {
+        name: 'TypeError',
+        message: new RegExp(`^options\\.${what}: `),
+      });
+    }
+  }
+});
+
 test('a store that throws or does not answer gives 503 STORE_UNAVAILABLE, never 2xx', async () => {
   const never = () => new Promise(() => {});
   const broken = async () => {

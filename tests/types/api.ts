@@ -89,7 +89,8 @@ try {
   if (error instanceof VesselWebhookError) {
     const code: VesselWebhookErrorCode = error.code;
     error.name satisfies 'VesselWebhookError';
-    error.status satisfies 400 | 401 | 409 | 413 | 500 | 503;
+    error.status satisfies 400 | 401 | 408 | 409 | 413 | 500 | 503;
+    408 satisfies typeof error.status;
     error.toResponse() satisfies Response;
     switch (error.code) {
       case 'BODY_TOO_LARGE':
@@ -103,6 +104,8 @@ try {
       case 'HANDLER_FAILED':
       case 'EVENT_IN_PROGRESS':
       case 'STORE_UNAVAILABLE':
+      case 'BODY_TIMEOUT':
+      case 'TOKEN_LOOKUP_TIMEOUT':
         break;
       default:
         error.code satisfies never;

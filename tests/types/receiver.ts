@@ -45,7 +45,11 @@ new VesselWebhooks({
   getAccessToken: async (connectionId: string) => (connectionId === 'c' ? 'tok' : undefined),
   leaseSeconds: 30,
   doneTtlSeconds: 86400,
-  onDelivery: (info) => console.log(info.outcome, info.code, info.ms),
+  onDelivery: (info) => {
+    // A body that did not arrive in time is refused by middleware() (408).
+    if (info.code === 'BODY_TIMEOUT') console.log(info.status);
+    console.log(info.outcome, info.code, info.ms);
+  },
 });
 
 // A store of one's own.
