@@ -22,6 +22,41 @@ function fill(open, item, close) {
 }
 
 const deep = '['.repeat(255) + ']'.repeat(255);
+
+/**
+ * `count` keys (`prefix` + 3-character blocks) whose FNV-1a hashes, the canonical form's
+ * duplicate table's (src/json.rs), share their low `bits`: every key in one slot of the table an
+ * object of `count` members gets, unless the core stops probing (SECURITY.md, finding 10). The
+ * low 32 bits of FNV-1a's state depend only on the low 32 bits before each step.
+ */
+function collidingKeys(count, bits, prefix = '') {
+  const step = (h, c) => Math.imul((h ^ c) >>> 0, 0x1b3) >>> 0;
+  const mask = 2 ** bits - 1;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  let state = [...prefix].reduce((h, c) => step(h, c.charCodeAt(0)), 0x84222325);
+  let keys = [prefix];
+  while (keys.length < count) {
+    // Four blocks that take the state to the same low bits: each key goes on with each of them.
+    const found = new Map();
+    let blocks;
+    search: for (const a of alphabet) {
+      for (const b of alphabet) {
+        for (const c of alphabet) {
+          const h = [a, b, c].reduce((h, x) => step(h, x.charCodeAt(0)), state);
+          const same = found.get(h & mask) ?? { h, blocks: [] };
+          found.set(h & mask, same);
+          same.blocks.push(a + b + c);
+          if (same.blocks.length === 4) {
+            ({ h: state, blocks } = same);
+            break search;
+          }
+        }
+      }
+    }
+    keys = keys.flatMap((key) => blocks.map((block) => key + block));
+  }
+  return keys.slice(0, count);
+}
 /** The hostile shapes: name → 4 MiB body. */
 export const shapes = {
   '[1e300,…]': () => fill('[', () => '1e300', ']'),
@@ -35,6 +70,15 @@ export const shapes = {
   '{"k0":0,"k1":1,…} one object': () => fill('{', (i) => `"k${i}":0`, '}'),
   '{"n":0,…,"0":0} index keys last': () => fill('{', (i) => `"${1e6 - i}":0`, '}'),
   '{"a":0,"a":0,…} duplicates': () => fill('{', () => '"a":0', '}'),
+  // 120 000 members: a table of 2¹⁸ slots; 4 096 members of 1 KiB keys: 2¹³ slots.
+  '{colliding keys} one object': () => {
+    const keys = collidingKeys(120_000, 18);
+    return fill('{', (i) => (i < keys.length ? `"${keys[i]}":0` : 'x'.repeat(SIZE)), '}');
+  },
+  '{colliding 1 KiB keys, one prefix}': () => {
+    const keys = collidingKeys(4_000, 13, 'p'.repeat(1000));
+    return fill('{', (i) => (i < keys.length ? `"${keys[i]}":0` : 'x'.repeat(SIZE)), '}');
+  },
   '[{"a":1},…]': () => fill('[', () => '{"a":1}', ']'),
   'strings of escapes': () =>
     fill('[', () => '"\\n\\t\\"\\\\\\/\\u0041\\u00e9\\ud83d\\ude00\\ud800\\u0000"', ']'),

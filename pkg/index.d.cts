@@ -192,7 +192,10 @@ export interface VerifyOptions {
    * `Infinity` disables the check.
    */
   toleranceSeconds?: number;
-  /** The current time, for tests: a Date or milliseconds since the epoch. Default `Date.now()`. */
+  /**
+   * The current time, for tests: a valid Date or milliseconds since the epoch (0 to 8.64e15, a
+   * Date's range; else a TypeError). Default `Date.now()`.
+   */
   now?: Date | number;
   /** The largest body accepted, in bytes (BODY_TOO_LARGE beyond). Default 4 MiB or more. */
   maxBodyBytes?: number;

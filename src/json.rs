@@ -265,76 +265,156 @@ struct Member {
 /// them, as the index of the member whose text to write: each key once, at its first position,
 /// with its last value (the same key text); array indices ascending before the other keys in
 /// first-seen order. `None` when that is the members as they are (most objects).
-///
-/// Duplicates are found with a hash table of first positions (linear: an object of a million
-/// keys costs what V8's own parse of it costs); only an object that needs reordering is sorted.
 fn member_order(text: &str, members: &[Member]) -> Option<Vec<usize>> {
-    let key = |m: &Member| text.get(m.start + 1..m.value - 2).unwrap_or_default();
-    let hash = |key: &str| {
-        key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-        })
+    let key = |i: usize| {
+        let m = members.get(i)?;
+        text.get(m.start + 1..m.value - 2)
     };
-    // Slots hold a first position + 1 (0: empty); last[i] is where the value of the key first
-    // seen at i comes from, usize::MAX for a later duplicate.
-    let size = (2 * members.len()).next_power_of_two();
-    let mut slots = vec![0u32; size];
-    let mut last: Vec<usize> = (0..members.len()).collect();
+    let key = |i: usize| key(i).unwrap_or_default();
+    let last = last_values(members.len(), |i| Key(key(i)), fnv1a);
+    // In place when no key repeats and the array indices come first, ascending.
     let mut reorder = false;
     let mut previous_index: Option<u32> = None;
     let mut seen_other = false;
-    for (i, m) in members.iter().enumerate() {
-        let k = key(m);
-        let mut at = hash(k) as usize & (size - 1);
+    for (i, &l) in last.iter().enumerate() {
+        if l == usize::MAX {
+            reorder = true;
+            continue;
+        }
+        match array_index(key(i)) {
+            Some(n) => {
+                reorder |= seen_other || previous_index.is_some_and(|p| p > n);
+                previous_index = Some(n);
+            }
+            None => seen_other = true,
+        }
+    }
+    if !reorder {
+        return None;
+    }
+    let mut ranked: Vec<(u64, usize)> = last
+        .iter()
+        .enumerate()
+        .filter(|&(_, &l)| l != usize::MAX)
+        .map(|(first, &l)| {
+            let rank = array_index(key(first)).map_or((1 << 32) + first as u64, u64::from);
+            (rank, l)
+        })
+        .collect();
+    ranked.sort_unstable();
+    Some(ranked.into_iter().map(|(_, l)| l).collect())
+}
+
+/// An object key as written (canonical escaped form), compared eight bytes a step: a body can
+/// make its keys share long prefixes, and the wasm's `memcmp` compares a byte at a time.
+struct Key<'a>(&'a str);
+
+impl Ord for Key<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let (a, b) = (self.0.as_bytes(), other.0.as_bytes());
+        let (a8, b8) = (a.as_chunks::<8>().0, b.as_chunks::<8>().0);
+        let same = a8.iter().zip(b8).take_while(|(x, y)| x == y).count();
+        let rest_a = a.get(8 * same..).unwrap_or_default();
+        rest_a.cmp(b.get(8 * same..).unwrap_or_default())
+    }
+}
+
+impl PartialOrd for Key<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.len() == other.0.len() && self.cmp(other).is_eq()
+    }
+}
+
+impl Eq for Key<'_> {}
+
+/// FNV-1a of a key: quick and well spread, but not keyed (see [`last_values`]).
+fn fnv1a(key: &Key) -> u64 {
+    key.0.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}
+
+/// For each of `n` keys (`key(i)`): the position of the last occurrence of the key first seen at
+/// `i`, or `usize::MAX` where a key seen before occurs again.
+///
+/// Duplicates are found with a hash table of first positions: linear (an object of a million
+/// keys costs what V8's own parse of it costs) while the keys' hashes spread. The hash is not
+/// keyed, so a body can hold keys made to meet in one slot, which would make the probing
+/// quadratic (SECURITY.md, finding 10): past a budget of probes the keys are sorted instead,
+/// O(n log n) comparisons whatever they are.
+fn last_values<K: Ord>(n: usize, key: impl Fn(usize) -> K, hash: impl Fn(&K) -> u64) -> Vec<usize> {
+    hashed_last_values(n, &key, hash).unwrap_or_else(|| sorted_last_values(n, &key))
+}
+
+/// [`last_values`] by a hash table; `None` after more than `4 n` probes of occupied slots
+/// (keys that spread take less than one each on average at this load, at most ½).
+fn hashed_last_values<K: Ord>(
+    n: usize,
+    key: &impl Fn(usize) -> K,
+    hash: impl Fn(&K) -> u64,
+) -> Option<Vec<usize>> {
+    // Slots hold a first position + 1 (0: empty).
+    let size = (2 * n).next_power_of_two();
+    let mut slots = vec![0u32; size];
+    let mut last: Vec<usize> = (0..n).collect();
+    let mut probes = 4 * n;
+    for i in 0..n {
+        let k = key(i);
+        let mut at = hash(&k) as usize & (size - 1);
         loop {
             match slots.get(at).copied() {
                 Some(0) => {
                     if let Some(slot) = slots.get_mut(at) {
                         *slot = i as u32 + 1;
                     }
-                    // In place so far: indices ascending, all before the other keys.
-                    match array_index(k) {
-                        Some(n) => {
-                            reorder |= seen_other || previous_index.is_some_and(|p| p > n);
-                            previous_index = Some(n);
-                        }
-                        None => seen_other = true,
-                    }
                     break;
                 }
                 Some(first) => {
                     let first = first as usize - 1;
-                    if members.get(first).map(key) == Some(k) {
-                        reorder = true;
-                        if let Some(l) = last.get_mut(first) {
-                            *l = i;
-                        }
-                        if let Some(l) = last.get_mut(i) {
-                            *l = usize::MAX;
-                        }
+                    if key(first) == k {
+                        mark_duplicate(&mut last, first, i);
                         break;
                     }
+                    probes = probes.checked_sub(1)?;
                     at = (at + 1) & (size - 1);
                 }
                 None => break,
             }
         }
     }
-    if !reorder {
-        return None;
+    Some(last)
+}
+
+/// [`last_values`] by sorting the positions by key (then position): each run of equal keys
+/// is one key, first seen at the run's first position.
+fn sorted_last_values<K: Ord>(n: usize, key: &impl Fn(usize) -> K) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+    let mut last: Vec<usize> = (0..n).collect();
+    for run in order.chunk_by(|&a, &b| key(a) == key(b)) {
+        if let Some((&first, later)) = run.split_first() {
+            for &i in later {
+                mark_duplicate(&mut last, first, i);
+            }
+        }
     }
-    let mut ranked: Vec<(u64, usize)> = members
-        .iter()
-        .zip(&last)
-        .enumerate()
-        .filter(|&(_, (_, &l))| l != usize::MAX)
-        .map(|(first, (m, &l))| {
-            let rank = array_index(key(m)).map_or((1 << 32) + first as u64, u64::from);
-            (rank, l)
-        })
-        .collect();
-    ranked.sort_unstable();
-    Some(ranked.into_iter().map(|(_, l)| l).collect())
+    last
+}
+
+/// Records that the key first seen at `first` occurs again at `i`, after its earlier ones.
+fn mark_duplicate(last: &mut [usize], first: usize, i: usize) {
+    if let Some(l) = last.get_mut(first) {
+        *l = i;
+    }
+    if let Some(l) = last.get_mut(i) {
+        *l = usize::MAX;
+    }
 }
 
 /// `Some(n)` when `key` is a canonical array index: decimal digits without a leading zero,
@@ -985,6 +1065,98 @@ mod tests {
             canon(r#"{"__proto__":{"x":1},"\u0031":0}"#),
             r#"{"1":0,"__proto__":{"x":1}}"#
         );
+    }
+
+    /// A key that counts how often it is compared.
+    struct Counted<'a>(usize, &'a std::cell::Cell<usize>);
+
+    impl PartialEq for Counted<'_> {
+        fn eq(&self, other: &Self) -> bool {
+            self.cmp(other).is_eq()
+        }
+    }
+
+    impl Eq for Counted<'_> {}
+
+    impl PartialOrd for Counted<'_> {
+        fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+            Some(self.cmp(other))
+        }
+    }
+
+    impl Ord for Counted<'_> {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.1.set(self.1.get() + 1);
+            self.0.cmp(&other.0)
+        }
+    }
+
+    #[test]
+    fn duplicates_cost_n_log_n_comparisons_even_when_every_hash_collides() {
+        // The hash is not keyed: a body can hold keys whose hashes all meet (SECURITY.md,
+        // finding 10). Whatever the hash, finding duplicates must stay O(n log n).
+        let comparisons = std::cell::Cell::new(0);
+        let n = 1 << 12;
+        // Every key twice (the second copies at the end), all with one hash.
+        let key = |i: usize| Counted(i % n, &comparisons);
+        let last = last_values(2 * n, key, |_: &Counted| 0);
+        let expected: Vec<usize> = (0..2 * n)
+            .map(|i| if i < n { i + n } else { usize::MAX })
+            .collect();
+        assert_eq!(last, expected);
+        assert!(
+            comparisons.get() <= 32 * 2 * n,
+            "{} comparisons for {} keys",
+            comparisons.get(),
+            2 * n
+        );
+    }
+
+    #[test]
+    fn sorting_finds_what_hashing_finds() {
+        // Keys from a small set: many duplicates, in every order.
+        let names = [
+            "",
+            "a",
+            "b",
+            "1",
+            "01",
+            "10",
+            "ab",
+            "\\u0000",
+            "abcdefgh",
+            "abcdefgh1",
+            "abcdefgh2",
+            "abcdefghabcdefgh",
+            "abcdefghabcdefgi",
+            "abcdefgiabcdefgh",
+        ];
+        // Keys compare as their text does, whatever their lengths and common prefixes.
+        for a in names {
+            for b in names {
+                assert_eq!(Key(a).cmp(&Key(b)), a.cmp(b), "{a:?} {b:?}");
+                assert_eq!(Key(a) == Key(b), a == b, "{a:?} {b:?}");
+            }
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        for _ in 0..5_000 {
+            let keys: Vec<&str> = (0..next() % 40)
+                .map(|_| names[next() % names.len()])
+                .collect();
+            let key = |i: usize| Key(keys[i]);
+            let hashed = hashed_last_values(keys.len(), &key, fnv1a);
+            assert_eq!(
+                hashed,
+                Some(sorted_last_values(keys.len(), &key)),
+                "{keys:?}"
+            );
+        }
     }
 
     #[test]

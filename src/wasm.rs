@@ -568,8 +568,8 @@ pub fn set_token(token: String) {
 /// Checks 1–7 (and check 8 when `event`) of the `len`-byte body in the input buffer (see
 /// [`with_body`]): whether they pass (else the error is kept for [`take_error`]). Arguments were
 /// validated in JS: `tokens` are several access tokens (non-empty strings), or undefined for the
-/// one of [`set_token`]; `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` ≥ 0. Plain
-/// arguments and result, so that the call crosses with no conversion in between.
+/// one of [`set_token`]; `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` from 0 to
+/// 8.64e15. Plain arguments and result, so that the call crosses with no conversion in between.
 #[allow(clippy::too_many_arguments)]
 #[wasm_bindgen]
 pub fn authenticate(
@@ -588,7 +588,9 @@ pub fn authenticate(
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
     };
-    let now = UNIX_EPOCH + Duration::try_from_secs_f64(now_ms / 1000.0).unwrap_or_default();
+    // `as` saturates: a clock past u64 milliseconds (JS refuses one past a Date's) is the far
+    // future, where no timestamp is within the window; never the epoch.
+    let now = UNIX_EPOCH + Duration::from_millis(now_ms as u64);
     let check = |tokens: &[AccessToken]| {
         passed(with_body(
             len,

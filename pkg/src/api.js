@@ -72,7 +72,8 @@ function readOptions(options) {
     throw new TypeError('options.toleranceSeconds: expected a number ≥ 0 (Infinity disables)');
   }
   const nowMs = now instanceof Date ? now.getTime() : now;
-  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || nowMs < 0) {
+  // A time a Date can hold (at most 8.64e15 ms), from the epoch on.
+  if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= 8.64e15)) {
     throw new TypeError('options.now: expected a valid Date or milliseconds since the epoch');
   }
   // At most 64 MiB: checking a body may take 16 times its size in wasm memory (SECURITY.md).

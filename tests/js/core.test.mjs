@@ -226,6 +226,14 @@ test('options: now as a Date, defaults from the clock, Infinity tolerance', () =
     esm.verify(body, old, 't', { toleranceSeconds: undefined, now: 1700000000000 }),
     true,
   );
+  // A clock past what a Date can hold is a TypeError: it was read as 1970, where a delivery
+  // signed at timestamp 0 passed.
+  const epoch = esm.sign(body, 't', { timestamp: 0 });
+  for (const now of [8.64e15 + 1, 1.9e22, Number.MAX_VALUE]) {
+    assert.throws(() => esm.verify(body, epoch, 't', { now }), TypeError, String(now));
+  }
+  assert.equal(esm.verify(body, epoch, 't', { now: 8.64e15 }), false);
+  assert.equal(esm.verify(body, epoch, 't', { now: 0 }), true);
 });
 
 test('sign: the seed formula over the bytes given, JSON.stringify for objects', () => {
