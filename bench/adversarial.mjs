@@ -1,9 +1,8 @@
 // Issue 14, item 3: what rejecting an unsigned body costs, for hostile shapes of 4 MiB. Each
 // shape is checked by `verify` with a current timestamp and a wrong signature, so it takes the
 // canonical path, timed in turns beside V8's `JSON.stringify(JSON.parse(body))` on the same body
-// (the bound: at most 2× that; the one known exception, nested rewritten objects, is explained in
-// SECURITY.md, finding 10), and in a fresh Node the growth of the wasm memory one rejected body
-// leaves behind (the bound: at most 16× the body).
+// (the bound: at most 2× that), and in a fresh Node the growth of the wasm memory one rejected
+// body leaves behind (the bound: at most 16× the body).
 import { spawnSync } from 'node:child_process';
 import { verify } from 'vessel-webhooks';
 

@@ -238,14 +238,21 @@ pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
         // The canonical form is never longer than the body but for numbers (`1e20`: 21 digits).
         out: String::with_capacity(bytes.len() + 2 * SLACK),
         members: Vec::new(),
-        scratch: String::new(),
+        rewrites: Vec::new(),
+        ordered: Vec::new(),
     };
     w.value(0)?;
     w.ws();
     if w.pos != bytes.len() {
         return Err(w.fail("unexpected data after the JSON document"));
     }
-    Ok(w.out)
+    if w.rewrites.is_empty() {
+        return Ok(w.out);
+    }
+    w.rewrites.sort_unstable_by_key(|r| r.open);
+    let mut canonical = String::with_capacity(w.out.len());
+    w.write_range(0, w.out.len(), &mut canonical);
+    Ok(canonical)
 }
 
 /// Room for any number or literal, and the closing brackets of every open container.
@@ -734,17 +741,31 @@ fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
 
 /// Writes the canonical form of a document as it reads it: scalars and arrays go straight to
 /// the output; an object's members too, and only when their order or duplicates call for it is
-/// the object rewritten in `JSON.stringify`'s order. Nothing is built but the output and, for
-/// each open object, three positions per member: checking a body costs about its own size in
-/// memory (see SECURITY.md), where a tree of values cost ~35 times it.
+/// the object rewritten in `JSON.stringify`'s order: its members' ranges are kept in that order,
+/// and the output is written once more at the end with them ([`Writer::write_range`]), so that
+/// no text is moved once per level of nesting (SECURITY.md, finding 10). Nothing is built but
+/// the output, for each open object three positions per member, and for each rewritten object
+/// two per member: checking a body costs about its own size in memory (see SECURITY.md), where
+/// a tree of values cost ~35 times it.
 struct Writer<'a> {
     bytes: &'a [u8],
     pos: usize,
     out: String,
     /// The members of the open objects, innermost last.
     members: Vec<Member>,
-    /// An object's text while it is rewritten in order.
-    scratch: String,
+    /// The objects to rewrite, each with its members' ranges in `ordered`.
+    rewrites: Vec<Rewrite>,
+    /// The output ranges (`"key":value`) of the rewritten objects' members, in their new order.
+    ordered: Vec<(usize, usize)>,
+}
+
+/// An object of the output to write with its members in another order: its `{` at `open`, its
+/// `}` at `close`, its members' ranges in `ordered[from..to]`.
+struct Rewrite {
+    open: usize,
+    close: usize,
+    from: usize,
+    to: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -877,8 +898,32 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Puts the members from `base` of the object written from `open` in `JSON.stringify`'s
-    /// order, when they are not already (most objects: no duplicate, no index key out of place).
+    /// Writes the output from `start` to `end` to `into`, the objects recorded in `rewrites`
+    /// (sorted by position) with their members in order, those in them too: each byte once.
+    fn write_range(&self, start: usize, end: usize, into: &mut String) {
+        let mut at = start;
+        let mut next = self.rewrites.partition_point(|r| r.open < start);
+        while let Some(r) = self.rewrites.get(next).filter(|r| r.open < end) {
+            into.push_str(self.out.get(at..r.open).unwrap_or_default());
+            into.push('{');
+            let members = self.ordered.get(r.from..r.to).unwrap_or_default();
+            for (i, &(member_start, member_end)) in members.iter().enumerate() {
+                if i > 0 {
+                    into.push(',');
+                }
+                self.write_range(member_start, member_end, into);
+            }
+            into.push('}');
+            at = r.close + 1;
+            // Past the objects inside this one.
+            next = self.rewrites.partition_point(|r| r.open < at);
+        }
+        into.push_str(self.out.get(at..end).unwrap_or_default());
+    }
+
+    /// Records the members from `base` of the object written from `open` (its `}` next) for a
+    /// rewrite in `JSON.stringify`'s order, when they are not in it already (most objects: no
+    /// duplicate, no index key out of place).
     fn order_members(&mut self, open: usize, base: usize) {
         let members = self.members.get(base..).unwrap_or_default();
         if members.len() < 2 {
@@ -887,17 +932,19 @@ impl<'a> Writer<'a> {
         let Some(order) = member_order(&self.out, members) else {
             return;
         };
-        self.scratch.clear();
-        self.scratch
-            .push_str(self.out.get(open..).unwrap_or_default());
-        self.out.truncate(open + 1);
-        for (i, member) in order.iter().filter_map(|&m| members.get(m)).enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            let text = self.scratch.get(member.start - open..member.end - open);
-            self.out.push_str(text.unwrap_or_default());
-        }
+        let from = self.ordered.len();
+        self.ordered.extend(
+            order
+                .iter()
+                .filter_map(|&m| members.get(m))
+                .map(|m| (m.start, m.end)),
+        );
+        self.rewrites.push(Rewrite {
+            open,
+            close: self.out.len(),
+            from,
+            to: self.ordered.len(),
+        });
     }
 
     fn array(&mut self, depth: usize) -> Result<(), Error> {
@@ -1156,6 +1203,27 @@ mod tests {
                 Some(sorted_last_values(keys.len(), &key)),
                 "{keys:?}"
             );
+        }
+    }
+
+    #[test]
+    fn rewritten_objects_inside_rewritten_objects() {
+        // Each written once at the end, in order; one inside a dropped duplicate not at all.
+        for (body, canonical) in [
+            (
+                r#"{"x":{"x":{"b":1,"0":2},"0":3},"0":4}"#,
+                r#"{"0":4,"x":{"0":3,"x":{"0":2,"b":1}}}"#,
+            ),
+            (
+                r#"{"a":{"1":0,"0":0},"a":{"b":{"1":1,"0":0}},"0":[{"c":1,"c":2,"2":{"z":0,"1":1}}]}"#,
+                r#"{"0":[{"2":{"1":1,"z":0},"c":2}],"a":{"b":{"0":0,"1":1}}}"#,
+            ),
+            (
+                r#"[{"1":{"1":1,"0":0},"0":{"y":{"3":3,"2":2}}},{"k":1,"k":{"1":1,"0":0}}]"#,
+                r#"[{"0":{"y":{"2":2,"3":3}},"1":{"0":0,"1":1}},{"k":{"0":0,"1":1}}]"#,
+            ),
+        ] {
+            assert_eq!(canon(body), canonical);
         }
     }
 
