@@ -23,6 +23,9 @@ function fill(open, item, close) {
 
 const deep = '['.repeat(255) + ']'.repeat(255);
 
+/** One object of `keys`, each with the value 0 (under `SIZE` for the keys below). */
+const objectOf = (keys) => `{${keys.map((key) => `"${key}":0`).join(',')}}`;
+
 /**
  * `count` keys (`prefix` + 3-character blocks) whose FNV-1a hashes, the canonical form's
  * duplicate table's (src/json.rs), share their low `bits`: every key in one slot of the table an
@@ -71,14 +74,8 @@ export const shapes = {
   '{"n":0,…,"0":0} index keys last': () => fill('{', (i) => `"${1e6 - i}":0`, '}'),
   '{"a":0,"a":0,…} duplicates': () => fill('{', () => '"a":0', '}'),
   // 120 000 members: a table of 2¹⁸ slots; 4 096 members of 1 KiB keys: 2¹³ slots.
-  '{colliding keys} one object': () => {
-    const keys = collidingKeys(120_000, 18);
-    return fill('{', (i) => (i < keys.length ? `"${keys[i]}":0` : 'x'.repeat(SIZE)), '}');
-  },
-  '{colliding 1 KiB keys, one prefix}': () => {
-    const keys = collidingKeys(4_000, 13, 'p'.repeat(1000));
-    return fill('{', (i) => (i < keys.length ? `"${keys[i]}":0` : 'x'.repeat(SIZE)), '}');
-  },
+  '{colliding keys} one object': () => objectOf(collidingKeys(120_000, 18)),
+  '{colliding 1 KiB keys, one prefix}': () => objectOf(collidingKeys(4_000, 13, 'p'.repeat(1000))),
   '[{"a":1},…]': () => fill('[', () => '{"a":1}', ']'),
   // Each of 255 nested objects is rewritten (an index key after the rest), around one string.
   '{"x":{"x":…"y…",…"0":0},"0":0} 255 deep': () =>

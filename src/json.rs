@@ -274,10 +274,10 @@ struct Member {
 /// first-seen order. `None` when that is the members as they are (most objects).
 fn member_order(text: &str, members: &[Member]) -> Option<Vec<usize>> {
     let key = |i: usize| {
-        let m = members.get(i)?;
-        text.get(m.start + 1..m.value - 2)
+        (members.get(i))
+            .and_then(|m| text.get(m.start + 1..m.value - 2))
+            .unwrap_or_default()
     };
-    let key = |i: usize| key(i).unwrap_or_default();
     let last = last_values(members.len(), |i| Key(key(i)), fnv1a);
     // In place when no key repeats and the array indices come first, ascending.
     let mut reorder = false;

@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esm from 'vessel-webhooks';
 
-const cjs = createRequire(import.meta.url)('vessel-webhooks');
+const require = createRequire(import.meta.url);
+const cjs = require('vessel-webhooks');
 
 test('require and import share one instance', () => {
   assert.equal(esm.VesselWebhookError, cjs.VesselWebhookError);
@@ -13,7 +14,7 @@ test('require and import share one instance', () => {
 });
 
 test('require, import and the generic entry give the same exports, and nothing internal', async () => {
-  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
+  const pkg = dirname(require.resolve('vessel-webhooks/package.json'));
   const generic = await import(pathToFileURL(join(pkg, 'src/browser.js')));
   const names = Object.keys(esm).sort();
   assert.deepEqual(Object.keys(cjs).sort(), names);
