@@ -2,7 +2,8 @@
 // VesselWebhooks receiver and memoryStore: signed, forged, too large (with and without a
 // Content-Length), a duplicate of a done event (2xx, handlers not run again), a duplicate while
 // the first is in its handlers (409), a failing handler (500, then the retry runs it), the token
-// resolver, and a 3 MiB event (over Fastify's 1 MiB default bodyLimit) accepted.
+// resolver, and a 3 MiB event (over Fastify's 1 MiB default bodyLimit) accepted. NestJS, which
+// has no adapter, runs the README's recipe: webhooks.middleware() ahead of Nest's parsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -14,6 +15,9 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { VesselWebhooks, memoryStore, sign } from 'vessel-webhooks';
 import vesselWebhooks from 'vessel-webhooks/fastify';
 import { vesselWebhook as koaWebhook } from 'vessel-webhooks/koa';
@@ -94,7 +98,27 @@ const frameworks = {
     const port = await listen(t, serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }));
     return `http://127.0.0.1:${port}/hook`;
   },
+  async 'nestjs (the README recipe)'(t, webhooks) {
+    const app = await nestApp(webhooks, { bodyParser: false });
+    await app.listen(0, '127.0.0.1');
+    t.after(() => app.close());
+    return `http://127.0.0.1:${app.getHttpServer().address().port}/hook`;
+  },
 };
+
+/**
+ * A Nest app (an empty module) with `webhooks.middleware()` at /hook, mounted as the README's
+ * NestJS recipe does: after `NestFactory.create(…, options)`, then Nest's usual parsers.
+ */
+async function nestApp(webhooks, options) {
+  class AppModule {}
+  Module({})(AppModule);
+  const app = await NestFactory.create(AppModule, { logger: false, ...options });
+  app.use('/hook', webhooks.middleware());
+  app.useBodyParser('json');
+  app.useBodyParser('urlencoded', { extended: true });
+  return app;
+}
 
 let nextId = 0;
 /** A Contact event with a fresh eventId; `notes` pads the record to make large bodies. */
@@ -299,6 +323,28 @@ for (const [name, mount] of Object.entries(frameworks)) {
     assert.equal(ran.length, 1);
   });
 }
+
+test("nestjs: as a module's middleware, after Nest's parsers, a 300 KB event is refused by Nest", async (t) => {
+  // Why the recipe mounts it with app.use: a module's configure(consumer) middleware runs after
+  // the parsers Nest adds at init, whose 100 KB limit answers first (a 413 of Nest's own, which
+  // Vessel keeps retrying); smaller events verify what body-parser left.
+  const { webhooks, ran } = receiver();
+  class AppModule {
+    configure(consumer) {
+      consumer.apply(webhooks.middleware()).forRoutes('hook');
+    }
+  }
+  Module({})(AppModule);
+  const app = await NestFactory.create(AppModule, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  const url = `http://127.0.0.1:${app.getHttpServer().address().port}/hook`;
+  assert.ok(is2xx(await deliver(url, contactEvent())));
+  const response = await deliver(url, contactEvent('x'.repeat(300_000)));
+  assert.equal(response.status, 413);
+  assert.notEqual(response.text, JSON.stringify({ error: 'BODY_TOO_LARGE' }));
+  assert.equal(ran.length, 1);
+});
 
 test('the adapters refuse what is not a receiver, at once', () => {
   assert.throws(() => koaWebhook({}), { name: 'TypeError', message: /^webhooks: / });
