@@ -99,10 +99,7 @@ const frameworks = {
     return `http://127.0.0.1:${port}/hook`;
   },
   async 'nestjs (the README recipe)'(t, webhooks) {
-    const app = await nestApp(webhooks, { bodyParser: false });
-    await app.listen(0, '127.0.0.1');
-    t.after(() => app.close());
-    return `http://127.0.0.1:${app.getHttpServer().address().port}/hook`;
+    return listenNest(t, await nestApp(webhooks, { bodyParser: false }));
   },
 };
 
@@ -118,6 +115,13 @@ async function nestApp(webhooks, options) {
   app.useBodyParser('json');
   app.useBodyParser('urlencoded', { extended: true });
   return app;
+}
+
+/** Listens on 127.0.0.1 with the Nest `app` for the test `t`; resolves to its /hook URL. */
+async function listenNest(t, app) {
+  await app.listen(0, '127.0.0.1');
+  t.after(() => app.close());
+  return `http://127.0.0.1:${app.getHttpServer().address().port}/hook`;
 }
 
 let nextId = 0;
@@ -335,10 +339,7 @@ test("nestjs: as a module's middleware, after Nest's parsers, a 300 KB event is 
     }
   }
   Module({})(AppModule);
-  const app = await NestFactory.create(AppModule, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  t.after(() => app.close());
-  const url = `http://127.0.0.1:${app.getHttpServer().address().port}/hook`;
+  const url = await listenNest(t, await NestFactory.create(AppModule, { logger: false }));
   assert.ok(is2xx(await deliver(url, contactEvent())));
   const response = await deliver(url, contactEvent('x'.repeat(300_000)));
   assert.equal(response.status, 413);
