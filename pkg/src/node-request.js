@@ -55,7 +55,9 @@ export function streamOf(req) {
 export function fetchRequestOf(req, body) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+    // HTTP/2's pseudo-headers (:method, :path…) are not header names: Headers throws on them.
+    if (!req.rawHeaders[i].startsWith(':'))
+      headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   }
   // Always POST: the Request only carries the delivery's headers and body to the receiver.
   return new Request(new URL(req.url ?? '/', 'http://localhost'), {

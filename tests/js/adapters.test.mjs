@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
+import http2 from 'node:http2';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import Fastify from 'fastify';
@@ -387,4 +388,45 @@ test('require: the CommonJS builds, with the receiver from require', async (t) =
     assertRefused(await deliver(url, event, 'conn_a', 'tok_guess'), 401, 'SIGNATURE_MISMATCH');
   }
   assert.equal(ran.length, 3);
+});
+
+test('fastify and koa over HTTP/2: the pseudo-headers (:method, :path…) stay out of the Request', async (t) => {
+  const body = JSON.stringify({
+    eventId: 'evt_h2',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const post = async (port) => {
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    t.after(() => client.close());
+    const stream = client.request({
+      ':method': 'POST',
+      ':path': '/hook',
+      ...sign(body, tokens.get('conn_a')),
+    });
+    stream.end(body);
+    const [headers] = await once(stream, 'response');
+    let text = '';
+    for await (const chunk of stream) text += chunk;
+    return [headers[':status'], text];
+  };
+  const receiver = (ran) =>
+    new VesselWebhooks({ accessToken: tokens.get('conn_a') }).onAny(() => ran.push(1));
+
+  const fastifyRan = [];
+  const fastify = Fastify({ http2: true });
+  fastify.register(vesselWebhooks, { webhooks: receiver(fastifyRan), prefix: '/hook' });
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => fastify.close());
+  assert.deepEqual(await post(fastify.server.address().port), [200, '{"received":true}']);
+  assert.equal(fastifyRan.length, 1);
+
+  const koaRan = [];
+  const koa = new Koa();
+  koa.use(koaWebhook(receiver(koaRan)));
+  const server = http2.createServer(koa.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  assert.deepEqual(await post(server.address().port), [200, '{"received":true}']);
+  assert.equal(koaRan.length, 1);
 });
