@@ -73,6 +73,9 @@ export const shapes = {
   '{"k0":0,"k1":1,…} one object': () => fill('{', (i) => `"k${i}":0`, '}'),
   '{"n":0,…,"0":0} index keys last': () => fill('{', (i) => `"${1e6 - i}":0`, '}'),
   '{"a":0,"a":0,…} duplicates': () => fill('{', () => '"a":0', '}'),
+  // One object to reorder after them: its canonical form was copied whole once more (finding 13).
+  '["y…",1e20,…,{"1":0,"0":0}]': () =>
+    fill(`["${'y'.repeat(SIZE / 100)}",`, () => '1e20', ',{"1":0,"0":0}]'),
   // 120 000 members: a table of 2¹⁸ slots; 4 096 members of 1 KiB keys: 2¹³ slots.
   '{colliding keys} one object': () => objectOf(collidingKeys(120_000, 18)),
   '{colliding 1 KiB keys, one prefix}': () => objectOf(collidingKeys(4_000, 13, 'p'.repeat(1000))),

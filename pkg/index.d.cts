@@ -120,7 +120,8 @@ export interface UnknownVesselEvent {
  * - `STORE_UNAVAILABLE` (503): the receiver's store failed or did not answer in time.
  * - `BODY_TIMEOUT` (408): `vesselWebhook` or `webhooks.middleware()` did not receive the whole
  *   body in time.
- * - `TOKEN_LOOKUP_TIMEOUT` (503): `vesselWebhook`'s `getAccessToken` did not settle in time.
+ * - `TOKEN_LOOKUP_TIMEOUT` (503): `getAccessToken` (of `vesselWebhook` or `VesselWebhooks`) did
+ *   not settle in time.
  */
 export type VesselWebhookErrorCode =
   | 'BODY_TOO_LARGE'
@@ -415,6 +416,11 @@ export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
    * what setTimeout honours).
    */
   storeTimeoutSeconds?: number;
+  /**
+   * The deadline of getAccessToken, then 503 TOKEN_LOOKUP_TIMEOUT (default 10, at most
+   * 2 147 483.647).
+   */
+  tokenLookupTimeoutSeconds?: number;
   /** Called once per delivery, for logs and metrics. */
   onDelivery?: (info: VesselDeliveryInfo) => void | Promise<void>;
 } & (

@@ -232,27 +232,54 @@ pub(crate) fn kind(value: Option<&[u8]>) -> &'static str {
 /// # Ok::<(), vessel_webhooks::Error>(())
 /// ```
 pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
-    let mut w = Writer {
-        bytes,
-        pos: 0,
-        // The canonical form is never longer than the body but for numbers (`1e20`: 21 digits).
-        out: String::with_capacity(bytes.len() + 2 * SLACK),
-        members: Vec::new(),
-        rewrites: Vec::new(),
-        ordered: Vec::new(),
-    };
-    w.value(0)?;
-    w.ws();
-    if w.pos != bytes.len() {
-        return Err(w.fail("unexpected data after the JSON document"));
-    }
+    let Canonical(w) = Canonical::of(bytes)?;
     if w.rewrites.is_empty() {
         return Ok(w.out);
     }
-    w.rewrites.sort_unstable_by_key(|r| r.open);
     let mut canonical = String::with_capacity(w.out.len());
-    w.write_range(0, w.out.len(), &mut canonical);
+    w.write_range(0, w.out.len(), &mut |piece| canonical.push_str(piece));
     Ok(canonical)
+}
+
+/// The canonical form of a body ([`canonicalize`]) as it was written: the output, and the
+/// objects to write in another order. Its text is given piece by piece ([`Canonical::write`]),
+/// never built whole a second time: hashing it costs no more memory than writing it.
+pub(crate) struct Canonical<'a>(Writer<'a>);
+
+impl<'a> Canonical<'a> {
+    /// Reads `bytes` as one strict JSON document.
+    ///
+    /// # Errors
+    /// `INVALID_JSON`, as [`canonicalize`].
+    pub(crate) fn of(bytes: &'a [u8]) -> Result<Self, Error> {
+        let mut w = Writer {
+            bytes,
+            pos: 0,
+            // The canonical form is never longer than the body but for numbers (`1e20`: 21
+            // digits).
+            out: String::with_capacity(bytes.len() + 2 * SLACK),
+            members: Vec::new(),
+            rewrites: Vec::new(),
+            ordered: Vec::new(),
+        };
+        w.value(0)?;
+        w.ws();
+        if w.pos != bytes.len() {
+            return Err(w.fail("unexpected data after the JSON document"));
+        }
+        w.rewrites.sort_unstable_by_key(|r| r.open);
+        Ok(Canonical(w))
+    }
+
+    /// Whether the canonical form is `bytes` as they are.
+    pub(crate) fn is(&self, bytes: &[u8]) -> bool {
+        self.0.rewrites.is_empty() && self.0.out.as_bytes() == bytes
+    }
+
+    /// Gives the canonical form to `emit`, in order, in pieces.
+    pub(crate) fn write(&self, emit: &mut dyn FnMut(&str)) {
+        self.0.write_range(0, self.0.out.len(), emit);
+    }
 }
 
 /// Room for any number or literal, and the closing brackets of every open container.
@@ -742,8 +769,9 @@ fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
 /// Writes the canonical form of a document as it reads it: scalars and arrays go straight to
 /// the output; an object's members too, and only when their order or duplicates call for it is
 /// the object rewritten in `JSON.stringify`'s order: its members' ranges are kept in that order,
-/// and the output is written once more at the end with them ([`Writer::write_range`]), so that
-/// no text is moved once per level of nesting (SECURITY.md, finding 10). Nothing is built but
+/// and the output is given in pieces at the end with them ([`Writer::write_range`]), so that no
+/// text is moved once per level of nesting (SECURITY.md, finding 10), nor copied whole to be
+/// hashed (finding 13). Nothing is built but
 /// the output, for each open object three positions per member, and for each rewritten object
 /// two per member: checking a body costs about its own size in memory (see SECURITY.md), where
 /// a tree of values cost ~35 times it.
@@ -898,27 +926,27 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Writes the output from `start` to `end` to `into`, the objects recorded in `rewrites`
+    /// Gives the output from `start` to `end` to `emit`, the objects recorded in `rewrites`
     /// (sorted by position) with their members in order, those in them too: each byte once.
-    fn write_range(&self, start: usize, end: usize, into: &mut String) {
+    fn write_range(&self, start: usize, end: usize, emit: &mut dyn FnMut(&str)) {
         let mut at = start;
         let mut next = self.rewrites.partition_point(|r| r.open < start);
         while let Some(r) = self.rewrites.get(next).filter(|r| r.open < end) {
-            into.push_str(self.out.get(at..r.open).unwrap_or_default());
-            into.push('{');
+            emit(self.out.get(at..r.open).unwrap_or_default());
+            emit("{");
             let members = self.ordered.get(r.from..r.to).unwrap_or_default();
             for (i, &(member_start, member_end)) in members.iter().enumerate() {
                 if i > 0 {
-                    into.push(',');
+                    emit(",");
                 }
-                self.write_range(member_start, member_end, into);
+                self.write_range(member_start, member_end, emit);
             }
-            into.push('}');
+            emit("}");
             at = r.close + 1;
             // Past the objects inside this one.
             next = self.rewrites.partition_point(|r| r.open < at);
         }
-        into.push_str(self.out.get(at..end).unwrap_or_default());
+        emit(self.out.get(at..end).unwrap_or_default());
     }
 
     /// Records the members from `base` of the object written from `open` (its `}` next) for a

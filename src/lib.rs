@@ -107,7 +107,7 @@ pub(crate) fn check_size(len: usize, max_body_bytes: usize) -> Result<(), Error>
 }
 
 /// Checks a delivery's size, headers, replay window and signature (checks 1–6 of the
-/// contract); the strict JSON check (7) is the caller's.
+/// contract): the index of the token that signed it. The strict JSON check (7) is the caller's.
 fn authenticate(
     body: &[u8],
     headers: &SignatureHeaders<'_>,
@@ -115,37 +115,32 @@ fn authenticate(
     options: &Options,
     now: SystemTime,
     digester: &mut impl Digester,
-) -> Result<(), Error> {
+) -> Result<usize, Error> {
     check_size(body.len(), options.max_body_bytes)?;
     let (expected, timestamp) = signature::read_headers(headers)?;
     signature::check_tolerance(&timestamp, now, options.tolerance)?;
     // The raw bytes first; the canonical form (what the seed's JSON.stringify signs) only when
     // they do not match, e.g. after a proxy re-serialised the body.
-    if !signature::signed_by_any(tokens, body, timestamp.text, &expected, digester) {
-        let canonical = canonicalize(body).ok();
-        // A body already in canonical form was hashed just above.
-        let signed = canonical.as_deref().is_some_and(|canonical| {
-            canonical.as_bytes() != body
-                && signature::signed_by_any(
-                    tokens,
-                    canonical.as_bytes(),
-                    timestamp.text,
-                    &expected,
-                    digester,
-                )
-        });
-        if !signed {
-            return Err(Error::new(
+    signature::signer(tokens, body, timestamp.text, &expected, digester)
+        .or_else(|| {
+            let canonical = json::Canonical::of(body).ok()?;
+            // A body already in canonical form was hashed just above.
+            if canonical.is(body) {
+                return None;
+            }
+            let write = |emit: &mut dyn FnMut(&str)| canonical.write(emit);
+            signature::signer_of_pieces(tokens, write, timestamp.text, &expected)
+        })
+        .ok_or_else(|| {
+            Error::new(
                 ErrorCode::SignatureMismatch,
                 if tokens.len() > 1 {
                     "x-vessel-signature: no access token signed this body and timestamp"
                 } else {
                     "x-vessel-signature: the access token did not sign this body and timestamp"
                 },
-            ));
-        }
-    }
-    Ok(())
+            )
+        })
 }
 
 /// Checks that `body` was signed by one of `tokens` at the timestamp in `headers`, within the
@@ -182,11 +177,12 @@ pub fn verify(
     options: &Options,
     now: SystemTime,
 ) -> Result<(), Error> {
-    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false)
+    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false).map(drop)
 }
 
 /// [`verify`] with the given SHA-256, and with check 8 (the event) when `event`, without
 /// building an [`Event`]: what the JS binding runs before it hands the body to `JSON.parse`.
+/// The index of the token that signed the body (the receiver keys its store by that token).
 pub(crate) fn check_delivery(
     digester: &mut impl Digester,
     body: &[u8],
@@ -195,14 +191,14 @@ pub(crate) fn check_delivery(
     options: &Options,
     now: SystemTime,
     event: bool,
-) -> Result<(), Error> {
-    authenticate(body, headers, tokens, options, now, digester)?;
+) -> Result<usize, Error> {
+    let signer = authenticate(body, headers, tokens, options, now, digester)?;
     if event {
         event::check_envelope(&event::read(body)?, options.strict)?;
     } else {
         json::pick(body, &[], &mut [])?;
     }
-    Ok(())
+    Ok(signer)
 }
 
 /// [`verify`], then [`parse`]: the checked event of an authentic delivery.

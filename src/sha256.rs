@@ -280,46 +280,72 @@ mod portable {
 
 /// SHA-256 of the concatenation of `parts`.
 pub(crate) fn digest(parts: &[&[u8]]) -> [u8; 32] {
-    let mut state = H0;
-    let mut block = [0u8; 64];
-    let mut filled = 0;
-    let mut total: u64 = 0;
-    for &part in parts {
-        total = total.wrapping_add(part.len() as u64);
+    let mut sha = Sha256::new();
+    for part in parts {
+        sha.update(part);
+    }
+    sha.finalize()
+}
+
+/// SHA-256 fed in pieces: for a message that is never whole in memory (the canonical form of a
+/// rewritten body, written piece by piece).
+pub(crate) struct Sha256 {
+    state: [u32; 8],
+    block: [u8; 64],
+    filled: usize,
+    total: u64,
+}
+
+impl Sha256 {
+    pub(crate) fn new() -> Self {
+        Sha256 {
+            state: H0,
+            block: [0; 64],
+            filled: 0,
+            total: 0,
+        }
+    }
+
+    pub(crate) fn update(&mut self, part: &[u8]) {
+        self.total = self.total.wrapping_add(part.len() as u64);
         let mut rest = part;
-        if filled > 0 {
-            let take = (64 - filled).min(rest.len());
-            block[filled..filled + take].copy_from_slice(&rest[..take]);
-            filled += take;
+        if self.filled > 0 {
+            let take = (64 - self.filled).min(rest.len());
+            self.block[self.filled..self.filled + take].copy_from_slice(&rest[..take]);
+            self.filled += take;
             rest = &rest[take..];
-            if filled < 64 {
-                continue;
+            if self.filled < 64 {
+                return;
             }
-            compress(&mut state, std::slice::from_ref(&block));
+            compress(&mut self.state, std::slice::from_ref(&self.block));
         }
         let (blocks, tail) = rest.as_chunks::<64>();
-        compress(&mut state, blocks);
-        block[..tail.len()].copy_from_slice(tail);
-        filled = tail.len();
+        compress(&mut self.state, blocks);
+        self.block[..tail.len()].copy_from_slice(tail);
+        self.filled = tail.len();
     }
-    // Padding: 0x80, zeros, the length in bits (big-endian); one or two blocks.
-    let mut tail = [0u8; 128];
-    tail[..filled].copy_from_slice(&block[..filled]);
-    tail[filled] = 0x80;
-    let end = if filled < 56 { 64 } else { 128 };
-    tail[end - 8..end].copy_from_slice(&total.wrapping_mul(8).to_be_bytes());
-    compress(&mut state, tail[..end].as_chunks::<64>().0);
-    let mut out = [0u8; 32];
-    for (o, s) in out.chunks_exact_mut(4).zip(state) {
-        o.copy_from_slice(&s.to_be_bytes());
+
+    pub(crate) fn finalize(mut self) -> [u8; 32] {
+        // Padding: 0x80, zeros, the length in bits (big-endian); one or two blocks.
+        let filled = self.filled;
+        let mut tail = [0u8; 128];
+        tail[..filled].copy_from_slice(&self.block[..filled]);
+        tail[filled] = 0x80;
+        let end = if filled < 56 { 64 } else { 128 };
+        tail[end - 8..end].copy_from_slice(&self.total.wrapping_mul(8).to_be_bytes());
+        compress(&mut self.state, tail[..end].as_chunks::<64>().0);
+        let mut out = [0u8; 32];
+        for (o, s) in out.chunks_exact_mut(4).zip(self.state) {
+            o.copy_from_slice(&s.to_be_bytes());
+        }
+        out
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sha2::{Digest, Sha256};
+    use sha2::Digest;
 
     #[test]
     fn known_answers() {
@@ -358,7 +384,7 @@ mod tests {
             .collect();
         for len in 0..data.len() {
             let whole = &data[..len];
-            let expected: [u8; 32] = Sha256::digest(whole).into();
+            let expected: [u8; 32] = sha2::Sha256::digest(whole).into();
             for cut in [0, len / 3, len / 2, len.saturating_sub(1), len] {
                 let (a, rest) = whole.split_at(cut.min(len));
                 let (b, c) = rest.split_at(rest.len() / 2);

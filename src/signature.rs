@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[cfg(not(target_arch = "wasm32"))]
 use sha2::{Digest, Sha256};
-use subtle::{Choice, ConstantTimeEq};
+use subtle::{Choice, ConditionallySelectable, ConstantTimeEq, CtOption};
 
 use crate::error::{Error, ErrorCode};
 
@@ -163,23 +163,79 @@ impl Digester for RustSha256 {
     }
 }
 
-/// Whether any token signed `message` at `timestamp`. Every token is hashed and its digest
-/// compared in constant time (`subtle`); the loop never exits early, so the time taken does not
-/// tell which token, or how much of a digest, matched.
-pub(crate) fn signed_by_any(
+/// Which of `tokens` signed `message` at `timestamp` (its index), if any. Every token is hashed
+/// and its digest compared in constant time ([`select`]).
+pub(crate) fn signer(
     tokens: &[AccessToken],
     message: &[u8],
     timestamp: &str,
     expected: &[u8; 32],
     digester: &mut impl Digester,
-) -> bool {
+) -> Option<usize> {
+    select(
+        tokens
+            .iter()
+            .map(|token| digester.digest(token.0.as_bytes(), message, timestamp.as_bytes())),
+        expected,
+    )
+}
+
+/// [`signer`] of a message that `write` gives in pieces: each piece goes to every token's SHA-256
+/// as it comes, so the message is never whole in memory.
+pub(crate) fn signer_of_pieces(
+    tokens: &[AccessToken],
+    write: impl FnOnce(&mut dyn FnMut(&str)),
+    timestamp: &str,
+    expected: &[u8; 32],
+) -> Option<usize> {
+    let mut hashes: Vec<_> = tokens
+        .iter()
+        .map(|token| {
+            let mut hash = PieceSha256::new();
+            hash.update(token.0.as_bytes());
+            hash
+        })
+        .collect();
+    write(&mut |piece| {
+        for hash in &mut hashes {
+            hash.update(piece.as_bytes());
+        }
+    });
+    let digests = hashes.into_iter().map(|mut hash| {
+        hash.update(timestamp.as_bytes());
+        finish(hash)
+    });
+    select(digests, expected)
+}
+
+/// SHA-256 fed in pieces: `sha2`'s natively, [`crate::sha256`]'s in wasm.
+#[cfg(not(target_arch = "wasm32"))]
+type PieceSha256 = Sha256;
+#[cfg(target_arch = "wasm32")]
+type PieceSha256 = crate::sha256::Sha256;
+
+/// The digest of a [`PieceSha256`].
+#[cfg(not(target_arch = "wasm32"))]
+fn finish(hash: PieceSha256) -> [u8; 32] {
+    hash.finalize().into()
+}
+#[cfg(target_arch = "wasm32")]
+fn finish(hash: PieceSha256) -> [u8; 32] {
+    hash.finalize()
+}
+
+/// The index of the digest equal to `expected`, if any: each is compared in constant time
+/// (`subtle`) and the index selected, not branched on; the loop never exits early, so the time
+/// taken does not tell which digest, or how much of one, matched.
+fn select(digests: impl Iterator<Item = [u8; 32]>, expected: &[u8; 32]) -> Option<usize> {
     let mut any = Choice::from(0);
-    for token in tokens {
-        any |= digester
-            .digest(token.0.as_bytes(), message, timestamp.as_bytes())
-            .ct_eq(expected);
+    let mut index = 0u64;
+    for (i, digest) in (0u64..).zip(digests) {
+        let matched = digest.ct_eq(expected);
+        index.conditional_assign(&i, matched);
+        any |= matched;
     }
-    any.into()
+    Option::<u64>::from(CtOption::new(index, any)).and_then(|i| usize::try_from(i).ok())
 }
 
 /// The `x-vessel-signature` value for `body` at `timestamp`: lower-case hex of
@@ -313,46 +369,32 @@ mod tests {
         }
         let digest_of = |t: &AccessToken| RustSha256.digest(t.expose().as_bytes(), b"{}", b"1");
         for (expected, matched) in [
-            (digest_of(&tokens[0]), true),
-            (digest_of(&tokens[3]), true),
-            ([7u8; 32], false),
+            (digest_of(&tokens[0]), Some(0)),
+            (digest_of(&tokens[3]), Some(3)),
+            ([7u8; 32], None),
         ] {
             let mut recording = Recording(Vec::new());
-            let result = signed_by_any(&tokens, b"{}", "1", &expected, &mut recording);
+            let result = signer(&tokens, b"{}", "1", &expected, &mut recording);
             assert_eq!(result, matched);
             assert_eq!(recording.0, ["a", "b", "c", "d"]);
         }
     }
 
     #[test]
-    fn any_of_several_tokens() {
-        let tokens: Vec<AccessToken> = ["old", "new"]
+    fn which_of_several_tokens() {
+        let tokens: Vec<AccessToken> = ["old", "new", "newer"]
             .iter()
             .filter_map(|t| AccessToken::new(*t))
             .collect();
         let mut expected = [0u8; 32];
         hex::decode_to_slice(sign(b"{}", &tokens[1], "5"), &mut expected).expect("hex");
-        assert!(signed_by_any(
-            &tokens,
-            b"{}",
-            "5",
-            &expected,
-            &mut RustSha256
-        ));
-        assert!(!signed_by_any(
-            &tokens[..1],
-            b"{}",
-            "5",
-            &expected,
-            &mut RustSha256
-        ));
-        assert!(!signed_by_any(
-            &tokens,
-            b"{} ",
-            "5",
-            &expected,
-            &mut RustSha256
-        ));
-        assert!(!signed_by_any(&[], b"{}", "5", &expected, &mut RustSha256));
+        let signer_of = |tokens: &[AccessToken], body: &[u8]| {
+            signer(tokens, body, "5", &expected, &mut RustSha256)
+        };
+        assert_eq!(signer_of(&tokens, b"{}"), Some(1));
+        assert_eq!(signer_of(&tokens[1..], b"{}"), Some(0));
+        assert_eq!(signer_of(&tokens[..1], b"{}"), None);
+        assert_eq!(signer_of(&tokens, b"{} "), None);
+        assert_eq!(signer_of(&[], b"{}"), None);
     }
 }

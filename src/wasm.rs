@@ -566,7 +566,8 @@ pub fn set_token(token: String) {
 }
 
 /// Checks 1–7 (and check 8 when `event`) of the `len`-byte body in the input buffer (see
-/// [`with_body`]): whether they pass (else the error is kept for [`take_error`]). Arguments were
+/// [`with_body`]): the index in `tokens` of the token that signed it (0 for [`set_token`]'s), or
+/// undefined when a check failed (its error is kept for [`take_error`]). Arguments were
 /// validated in JS: `tokens` are several access tokens (non-empty strings), or undefined for the
 /// one of [`set_token`]; `tolerance_seconds` is ≥ 0 (Infinity disables), `now_ms` from 0 to
 /// 8.64e15. Plain arguments and result, so that the call crosses with no conversion in between.
@@ -582,7 +583,7 @@ pub fn authenticate(
     max_body_bytes: f64,
     strict: bool,
     event: bool,
-) -> bool {
+) -> Option<u32> {
     let options = options(tolerance_seconds, max_body_bytes, strict);
     let headers = SignatureHeaders {
         signature: signature.as_deref(),
@@ -599,13 +600,15 @@ pub fn authenticate(
                 crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
             },
         ))
-        .is_some()
+        .and_then(|signer| u32::try_from(signer).ok())
     };
     match tokens {
+        // JS checked them; were one not a token, none is used (an index must name what JS sent).
         Some(tokens) => check(
             &(tokens.iter())
-                .filter_map(|t| t.as_string().and_then(AccessToken::new))
-                .collect::<Vec<_>>(),
+                .map(|t| t.as_string().and_then(AccessToken::new))
+                .collect::<Option<Vec<_>>>()
+                .unwrap_or_default(),
         ),
         // One token is neither copied nor collected into a Vec.
         None => TOKEN.with_borrow(|token| check(token.as_slice())),

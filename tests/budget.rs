@@ -79,8 +79,12 @@ fn rejecting_a_hostile_body_stays_within_the_budget() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     const SIZE: usize = 1 << 20;
     let deep = format!("{}{}", "[".repeat(255), "]".repeat(255));
-    let shapes: [(&str, Vec<u8>); 9] = [
+    let shapes: [(&str, Vec<u8>); 10] = [
         ("[1e300,…]", fill("[", |_| "1e300".into(), "]", SIZE)),
+        (
+            "[1e20,…,{\"1\":0,\"0\":0}]",
+            fill("[", |_| "1e20".into(), r#",{"1":0,"0":0}]"#, SIZE),
+        ),
         ("[1e20,…]", fill("[", |_| "1e20".into(), "]", SIZE)),
         ("[[1],…]", fill("[", |i| format!("[{}]", i % 10), "]", SIZE)),
         ("deep", fill("[", |_| deep.clone(), "]", SIZE)),
@@ -113,6 +117,22 @@ fn rejecting_a_hostile_body_stays_within_the_budget() {
             "{name}: {per_byte:.1} bytes per body byte"
         );
     }
+}
+
+/// SECURITY.md, finding 13: an object to reorder does not make the canonical form be copied
+/// whole once more to be hashed; it is hashed in pieces, so a body with one costs what the same
+/// body without one costs.
+#[test]
+fn an_object_to_reorder_costs_no_second_copy() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    const SIZE: usize = 1 << 20;
+    let numbers = |last: &str| fill("[", |_| "1e20".into(), &format!(",{last}]"), SIZE);
+    let (in_order, _) = peak_of_rejecting(&numbers(r#"{"0":0,"1":0}"#), &Options::default());
+    let (reordered, _) = peak_of_rejecting(&numbers(r#"{"1":0,"0":0}"#), &Options::default());
+    assert!(
+        reordered <= in_order + 4096,
+        "{reordered} bytes with an object to reorder, {in_order} without"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
+import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
 // The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
@@ -251,7 +252,8 @@ function readCall(headers, accessToken, o) {
 
 /**
  * Writes the body and runs checks 1–7 (and 8 when `event`): the body as readBody gives it when
- * they pass, else undefined (the failure is kept for failure()).
+ * they pass, else undefined (the failure is kept for failure()). With several tokens, the one
+ * that signed it is left in `call.signer`.
  */
 function check(body, call, event, digests) {
   const { o, tokens } = call;
@@ -264,7 +266,7 @@ function check(body, call, event, digests) {
     lastToken = tokens;
     lastGeneration = generation;
   }
-  const passed = wasm.authenticate(
+  const signer = wasm.authenticate(
     read.length,
     call.signature,
     call.timestamp,
@@ -275,7 +277,10 @@ function check(body, call, event, digests) {
     o.strict,
     event,
   );
-  return passed ? read : undefined;
+  if (signer === undefined) return undefined;
+  // Which of several tokens signed the body: its index in our own copy of them.
+  if (!single) call.signer = tokens[signer];
+  return read;
 }
 
 /**
@@ -315,7 +320,9 @@ function checkedEvent(body, call, digests) {
     throw recovered(error);
   }
   if (read === undefined) throw failure();
-  return toEvent(read);
+  const event = toEvent(read);
+  if (call.signer !== undefined) signers.set(event, call.signer);
+  return event;
 }
 
 /**

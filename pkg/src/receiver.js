@@ -4,6 +4,7 @@
 import {
   constructEvent,
   getConnectionId,
+  sign,
   verify,
   verifyRequest,
   VesselWebhookError,
@@ -11,10 +12,12 @@ import {
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   incomingBody,
   MAX_TIMEOUT_MS,
   withDeadline,
 } from './incoming.js';
+import { signers } from './signers.js';
 
 const OPTION_KEYS = new Set([
   'accessToken',
@@ -26,6 +29,7 @@ const OPTION_KEYS = new Set([
   'leaseSeconds',
   'doneTtlSeconds',
   'storeTimeoutSeconds',
+  'tokenLookupTimeoutSeconds',
   'onDelivery',
 ]);
 
@@ -84,13 +88,16 @@ function newToken() {
 }
 
 /**
- * The store key of an event: its connection (undefined: none) and eventId, unambiguous whatever
- * they contain.
+ * The store key of an event: the access token that verified it, and its eventId. What the
+ * signature proves, never a header: a replay keeps its key however x-vessel-connection-id is
+ * spelt, and another token's event with the same eventId is another event. The token appears as
+ * a digest of it (a store holds no secret), SHA-256(token ‖ label ‖ "0") as sign() computes it:
+ * synchronous in every runtime, and 64 hex digits, so the key is unambiguous.
  */
-function keyOf(connectionId, eventId) {
-  const connection = connectionId ?? '';
-  return `${connection.length}:${connection}:${eventId}`;
+function keyOf(token, eventId) {
+  return `${sign(STORE_KEY_LABEL, token, { timestamp: 0 })['x-vessel-signature']}:${eventId}`;
 }
+const STORE_KEY_LABEL = 'vessel-webhooks store key';
 
 /** A Vessel webhook receiver (README, "Receiver"). */
 export class VesselWebhooks {
@@ -101,6 +108,7 @@ export class VesselWebhooks {
   #leaseMs;
   #doneTtlMs;
   #storeTimeoutMs;
+  #tokenLookupMs;
   #onDelivery;
   #handlers = new Map();
   #anyHandlers = [];
@@ -147,6 +155,12 @@ export class VesselWebhooks {
       options.storeTimeoutSeconds,
       5,
       'storeTimeoutSeconds',
+      MAX_TIMEOUT_MS / 1000,
+    );
+    this.#tokenLookupMs = milliseconds(
+      options.tokenLookupTimeoutSeconds,
+      DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS / 1000,
+      'tokenLookupTimeoutSeconds',
       MAX_TIMEOUT_MS / 1000,
     );
   }
@@ -201,7 +215,7 @@ export class VesselWebhooks {
     const { body, headers, request = delivery } = delivery;
     return this.#deliver(headers, async (connectionId) => {
       const tokens = await this.#tokensFor(connectionId, request);
-      return constructEvent(body, headers, tokens, this.#checks);
+      return [constructEvent(body, headers, tokens, this.#checks), tokens];
     });
   }
 
@@ -260,18 +274,24 @@ export class VesselWebhooks {
 
   /** A Fetch-style request (headers, body stream) through verifyRequest, then the handlers. */
   #receiveRequest(request, resolverRequest) {
-    const tokens =
-      this.#getAccessToken === undefined
-        ? this.#accessToken
-        : (connectionId) => this.#getAccessToken(connectionId, resolverRequest);
-    return this.#deliver(request?.headers, () => verifyRequest(request, tokens, this.#checks));
+    let tokens = this.#accessToken;
+    const resolver =
+      this.#getAccessToken &&
+      (async (connectionId) => {
+        tokens = await this.#lookUp(connectionId, resolverRequest);
+        return tokens;
+      });
+    return this.#deliver(request?.headers, async () => [
+      await verifyRequest(request, resolver ?? tokens, this.#checks),
+      tokens,
+    ]);
   }
 
   /** The access token(s) for a connection: getAccessToken's, or SIGNATURE_MISMATCH. */
   async #tokensFor(connectionId, request) {
     if (this.#getAccessToken === undefined) return this.#accessToken;
     const tokens =
-      connectionId === undefined ? undefined : await this.#getAccessToken(connectionId, request);
+      connectionId === undefined ? undefined : await this.#lookUp(connectionId, request);
     if (tokens !== undefined && tokens !== null) return tokens;
     throw new VesselWebhookError(
       'SIGNATURE_MISMATCH',
@@ -279,7 +299,26 @@ export class VesselWebhooks {
     );
   }
 
-  /** One delivery: verify (`authenticate`), claim, run, mark; reports it to onDelivery. */
+  /**
+   * getAccessToken's answer, or TOKEN_LOOKUP_TIMEOUT (503: Vessel retries) when it has not settled
+   * within tokenLookupTimeoutSeconds: a hung lookup never holds the request open.
+   */
+  async #lookUp(connectionId, request) {
+    return withDeadline(
+      this.#getAccessToken(connectionId, request),
+      this.#tokenLookupMs,
+      () =>
+        new VesselWebhookError(
+          'TOKEN_LOOKUP_TIMEOUT',
+          `getAccessToken: no answer within ${this.#tokenLookupMs} ms`,
+        ),
+    );
+  }
+
+  /**
+   * One delivery: verify (`authenticate`: the event and the token(s) it was checked with), claim,
+   * run, mark; reports it to onDelivery.
+   */
   async #deliver(headers, authenticate) {
     const started = Date.now();
     const connectionId = getConnectionId(headers);
@@ -291,9 +330,10 @@ export class VesselWebhooks {
       eventId: undefined,
     };
     try {
-      const event = await authenticate(connectionId);
+      const [event, tokens] = await authenticate(connectionId);
       info.eventId = event.eventId;
-      info.outcome = await this.#receive(event, connectionId);
+      // With several tokens, api.js recorded the one that signed; one token signed it itself.
+      info.outcome = await this.#receive(event, connectionId, signers.get(event) ?? tokens);
       return event;
     } catch (error) {
       if (error instanceof VesselWebhookError) {
@@ -322,8 +362,8 @@ export class VesselWebhooks {
     }
   }
 
-  /** Runs the handlers of a verified event under the store's claim: its outcome. */
-  async #receive(event, connectionId) {
+  /** Runs the handlers of a verified event (signed by `signer`) under the store's claim: its outcome. */
+  async #receive(event, connectionId, signer) {
     const name = eventName(event);
     const handlers = [
       ...((name !== undefined && this.#handlers.get(name)) || []),
@@ -335,10 +375,7 @@ export class VesselWebhooks {
       await this.#run(handlers, event, name, connectionId);
       return 'processed';
     }
-    // The connection is part of the key only where it chose the token (getAccessToken): with
-    // accessToken, x-vessel-connection-id is not signed, and a replay with it changed or removed
-    // must still be a duplicate.
-    const key = keyOf(this.#getAccessToken === undefined ? undefined : connectionId, event.eventId);
+    const key = keyOf(signer, event.eventId);
     const token = newToken();
     const claim = await this.#call('claim', key, token, this.#leaseMs);
     if (claim === 'done') return 'duplicate';

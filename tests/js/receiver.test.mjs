@@ -140,12 +140,58 @@ test('with getAccessToken, each connection keys its own events', async () => {
   assert.deepEqual(runs, [CONNECTION, 'conn_b']);
 });
 
+test('with getAccessToken, a replay under another spelling of the connection is a duplicate', async () => {
+  // The header is not signed: a resolver that gives the same token for several of its values (a
+  // case-insensitive lookup, one token for every connection) must not make a replay a new event.
+  const event = { eventId: 'evt_respelled', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const { body, headers } = delivery(event);
+  for (const getAccessToken of [
+    (connectionId) => (connectionId.toLowerCase() === CONNECTION ? TOKEN : undefined),
+    async () => [TOKEN, 'tok_other'],
+  ]) {
+    const webhooks = new VesselWebhooks({ getAccessToken, store: memoryStore() });
+    const runs = [];
+    webhooks.onAny((event, { connectionId }) => runs.push(connectionId));
+    for (const connectionId of [CONNECTION, CONNECTION.toUpperCase(), 'Conn_Routing']) {
+      const replayed = { ...headers, 'x-vessel-connection-id': connectionId };
+      const response = await webhooks.fetch(
+        new Request('http://x/hook', { method: 'POST', body, headers: replayed }),
+      );
+      assert.equal(response.status, 200);
+      await webhooks.verifyAndReceive({ body, headers: replayed });
+    }
+    assert.deepEqual(runs, [CONNECTION]);
+  }
+});
+
+test('the store key is the token that verified: each token keys its own events', async () => {
+  // Another token's event with the same eventId is another event, never a duplicate of this one.
+  const webhooks = new VesselWebhooks({ accessToken: [TOKEN, 'tok_b'], store: memoryStore() });
+  const runs = [];
+  webhooks.onAny((event, { connectionId }) => runs.push(connectionId));
+  const body = JSON.stringify({
+    eventId: 'evt_same',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  for (const [token, connectionId] of [
+    [TOKEN, 'conn_a'],
+    ['tok_b', 'conn_b'],
+    [TOKEN, 'conn_b'],
+    ['tok_b', 'conn_a'],
+  ]) {
+    await webhooks.verifyAndReceive({ body, headers: sign(body, token, { connectionId }) });
+  }
+  assert.deepEqual(runs, ['conn_a', 'conn_b']);
+});
+
 test('seconds options out of range are a TypeError, not a store call that always fails', () => {
   const ok = { accessToken: TOKEN, store: memoryStore() };
   for (const [what, max] of [
     ['leaseSeconds', 365 * 24 * 3600],
     ['doneTtlSeconds', 365 * 24 * 3600],
     ['storeTimeoutSeconds', 2147483.647],
+    ['tokenLookupTimeoutSeconds', 2147483.647],
   ]) {
     new VesselWebhooks({ ...ok, [what]: max });
     new VesselWebhooks({ ...ok, [what]: 0.001 });
@@ -240,6 +286,31 @@ async function postTo(handler, body, headers) {
     server.close();
   }
 }
+
+test('a getAccessToken that does not settle is 503 TOKEN_LOOKUP_TIMEOUT, in every entry', async () => {
+  const webhooks = new VesselWebhooks({
+    getAccessToken: () => new Promise(() => {}),
+    tokenLookupTimeoutSeconds: 0.05,
+  });
+  const { body, headers } = delivery({
+    eventId: 'evt_hung',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const response = await webhooks.fetch(
+    new Request('http://x/hook', { method: 'POST', body, headers }),
+  );
+  assert.equal(response.status, 503);
+  assert.deepEqual(await response.json(), { error: 'TOKEN_LOOKUP_TIMEOUT' });
+  await assert.rejects(webhooks.verifyAndReceive({ body, headers }), {
+    code: 'TOKEN_LOOKUP_TIMEOUT',
+    message: 'getAccessToken: no answer within 50 ms',
+  });
+  assert.deepEqual(await postTo(webhooks.middleware(), body, headers), {
+    status: 503,
+    json: { error: 'TOKEN_LOOKUP_TIMEOUT' },
+  });
+});
 
 test('middleware(): node:http and Express (raw or after express.json()), forged, too large', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, maxBodyBytes: 10_000 });
