@@ -515,7 +515,16 @@ fn nearest(n: Big, q: i64) -> f64 {
 /// are the ones JavaScript prints, and only their notation changes. (Two decimals of at most 15
 /// digits differ by at least 10⁻¹⁵ of their size, more than an f64's spacing of 2⁻⁵², so no
 /// other decimal that short reads as the same f64; the shortest one that does is this one.)
+///
+/// The commonest, a plain integer of 1 to 15 digits without a leading zero (`0` itself, not
+/// `-0`), is written as it is without being scanned.
 pub(crate) fn write_canonical(raw: &[u8], out: &mut String) {
+    let digits = raw.strip_prefix(b"-").unwrap_or(raw);
+    let plain = digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit);
+    if plain && (matches!(digits.first(), Some(b'1'..=b'9')) || raw == b"0") {
+        out.extend(raw.iter().map(|&digit| char::from(digit)));
+        return;
+    }
     let d = Decimal::scan(raw);
     if d.w == 0 || (d.exact && d.k <= 15 && (-306..=308).contains(&d.n)) {
         d.write(out);
