@@ -362,7 +362,10 @@ export class VesselWebhooks {
     }
   }
 
-  /** Runs the handlers of a verified event (signed by `signer`) under the store's claim: its outcome. */
+  /**
+   * Runs the handlers of a verified event (signed by the token `signer`) under the store's claim:
+   * its outcome.
+   */
   async #receive(event, connectionId, signer) {
     const name = eventName(event);
     const handlers = [
