@@ -196,17 +196,35 @@ pub(crate) fn signer_of_pieces(
             hash
         })
         .collect();
-    write(&mut |piece| {
+    // Small pieces (a member, a comma) are gathered first: each token's SHA-256 is fed a few KiB
+    // at a time, not once per piece (which cost about twice as much per token).
+    let mut gathered = Vec::with_capacity(GATHER_BYTES);
+    let mut feed = |bytes: &[u8]| {
         for hash in &mut hashes {
-            hash.update(piece.as_bytes());
+            hash.update(bytes);
+        }
+    };
+    write(&mut |piece| {
+        if gathered.len() + piece.len() > GATHER_BYTES {
+            feed(&gathered);
+            gathered.clear();
+        }
+        if piece.len() > GATHER_BYTES {
+            feed(piece.as_bytes());
+        } else {
+            gathered.extend_from_slice(piece.as_bytes());
         }
     });
+    feed(&gathered);
     let digests = hashes.into_iter().map(|mut hash| {
         hash.update(timestamp.as_bytes());
         finish(hash)
     });
     select(digests, expected)
 }
+
+/// How many bytes of small pieces [`signer_of_pieces`] gathers before it hashes them.
+const GATHER_BYTES: usize = 4096;
 
 /// SHA-256 fed in pieces: `sha2`'s natively, [`crate::sha256`]'s in wasm.
 #[cfg(not(target_arch = "wasm32"))]
