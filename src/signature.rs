@@ -180,8 +180,8 @@ pub(crate) fn signer(
     )
 }
 
-/// [`signer`] of a message that `write` gives in pieces: each piece goes to every token's SHA-256
-/// as it comes, so the message is never whole in memory.
+/// [`signer`] of a message that `write` gives in pieces: they go to every token's SHA-256 as they
+/// come, a few KiB at a time, so the message is never whole in memory.
 pub(crate) fn signer_of_pieces(
     tokens: &[AccessToken],
     write: impl FnOnce(&mut dyn FnMut(&str)),
