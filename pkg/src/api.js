@@ -544,6 +544,8 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time.
   const tokens = given ?? (await resolveTokens(accessTokenOrResolver, request));
   const call = readCall(request.headers, tokens, o);
+  // A resolver's one token is recorded as the signer too: the caller knows none (signers.js).
+  if (given === undefined && typeof call.tokens === 'string') call.signer = call.tokens;
   const pending = subtleDigests(body, call);
   if (pending === undefined) return checkedEvent(body, call);
   const digests = await pending;

@@ -91,13 +91,15 @@ function newToken() {
  * The store key of an event: the access token that verified it, and its eventId. What the
  * signature proves, never a header: a replay keeps its key however x-vessel-connection-id is
  * spelt, and another token's event with the same eventId is another event. The token appears as
- * a digest of it (a store holds no secret), SHA-256(token ‖ label ‖ "0") as sign() computes it:
- * synchronous in every runtime, and 64 hex digits, so the key is unambiguous.
+ * a digest of it (a store holds no secret): SHA-256(label ‖ token ‖ "0"), computed by sign() with
+ * the token as the body under the public label (synchronous in every runtime; 64 hex digits, so
+ * the key is unambiguous). The token is in the middle, never first, so the digest is no
+ * signature under it.
  */
-function keyOf(token, eventId) {
-  return `${sign(STORE_KEY_LABEL, token, { timestamp: 0 })['x-vessel-signature']}:${eventId}`;
+function tokenDigest(token) {
+  return sign(token, STORE_KEY_LABEL, { timestamp: 0 })['x-vessel-signature'];
 }
-const STORE_KEY_LABEL = 'vessel-webhooks store key';
+const STORE_KEY_LABEL = 'vessel-webhooks store key:';
 
 /** A Vessel webhook receiver (README, "Receiver"). */
 export class VesselWebhooks {
@@ -110,6 +112,9 @@ export class VesselWebhooks {
   #storeTimeoutMs;
   #tokenLookupMs;
   #onDelivery;
+  // The last token's digest (tokenDigest), kept for the next event it verifies.
+  #keyToken;
+  #keyDigest;
   #handlers = new Map();
   #anyHandlers = [];
   #errorHandlers = [];
@@ -274,15 +279,12 @@ export class VesselWebhooks {
 
   /** A Fetch-style request (headers, body stream) through verifyRequest, then the handlers. */
   #receiveRequest(request, resolverRequest) {
-    let tokens = this.#accessToken;
-    const resolver =
-      this.#getAccessToken &&
-      (async (connectionId) => {
-        tokens = await this.#lookUp(connectionId, resolverRequest);
-        return tokens;
-      });
+    const tokens =
+      this.#getAccessToken === undefined
+        ? this.#accessToken
+        : (connectionId) => this.#lookUp(connectionId, resolverRequest);
     return this.#deliver(request?.headers, async () => [
-      await verifyRequest(request, resolver ?? tokens, this.#checks),
+      await verifyRequest(request, tokens, this.#checks),
       tokens,
     ]);
   }
@@ -332,7 +334,8 @@ export class VesselWebhooks {
     try {
       const [event, tokens] = await authenticate(connectionId);
       info.eventId = event.eventId;
-      // With several tokens, api.js recorded the one that signed; one token signed it itself.
+      // With several tokens or a resolver, api.js recorded the one that signed; one token signed
+      // it itself.
       info.outcome = await this.#receive(event, connectionId, signers.get(event) ?? tokens);
       return event;
     } catch (error) {
@@ -378,7 +381,11 @@ export class VesselWebhooks {
       await this.#run(handlers, event, name, connectionId);
       return 'processed';
     }
-    const key = keyOf(signer, event.eventId);
+    if (signer !== this.#keyToken) {
+      this.#keyDigest = tokenDigest(signer);
+      this.#keyToken = signer;
+    }
+    const key = `${this.#keyDigest}:${event.eventId}`;
     const token = newToken();
     const claim = await this.#call('claim', key, token, this.#leaseMs);
     if (claim === 'done') return 'duplicate';

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import express from 'express';
 import { VesselWebhooks, VesselWebhookError, memoryStore, sign } from 'vessel-webhooks';
 import { samples } from 'vessel-webhooks/samples';
@@ -183,6 +184,51 @@ test('the store key is the token that verified: each token keys its own events',
     await webhooks.verifyAndReceive({ body, headers: sign(body, token, { connectionId }) });
   }
   assert.deepEqual(runs, ['conn_a', 'conn_b']);
+});
+
+test('the store key: SHA-256(label, token, "0") and the eventId, the same on every path', async () => {
+  // The token is never first in the digest, so a key is no x-vessel-signature under it.
+  const keyOf = (token, eventId) =>
+    `${createHash('sha256').update(`vessel-webhooks store key:${token}0`).digest('hex')}:${eventId}`;
+  const keys = [];
+  const store = memoryStore();
+  const recording = {
+    ...store,
+    claim: (key, ...rest) => (keys.push(key), store.claim(key, ...rest)),
+  };
+  const expected = [];
+  let n = 0;
+  for (const options of [
+    { accessToken: TOKEN },
+    { accessToken: ['tok_b', TOKEN] },
+    { getAccessToken: async (id) => (id === 'conn_b' ? 'tok_b' : TOKEN) },
+    { getAccessToken: async () => [TOKEN, 'tok_b'] },
+  ]) {
+    const webhooks = new VesselWebhooks({ ...options, store: recording }).onAny(() => {});
+    // Tokens alternate where there are two, so a digest kept from the last event is never reused.
+    const tokens = options.accessToken === TOKEN ? [TOKEN, TOKEN] : [TOKEN, 'tok_b', TOKEN];
+    for (const token of tokens) {
+      const connectionId = token === TOKEN ? 'conn_a' : 'conn_b';
+      for (const via of ['fetch', 'verifyAndReceive']) {
+        n += 1;
+        const body = JSON.stringify({
+          eventId: `evt_${n}`,
+          type: 'STATUS_CHANGE',
+          data: { status: 'READY' },
+        });
+        const headers = sign(body, token, { connectionId });
+        expected.push(keyOf(token, `evt_${n}`));
+        if (via === 'fetch') {
+          const request = new Request('http://x/hook', { method: 'POST', body, headers });
+          assert.equal((await webhooks.fetch(request)).status, 200);
+        } else {
+          await webhooks.verifyAndReceive({ body, headers });
+        }
+      }
+    }
+  }
+  assert.deepEqual(keys, expected);
+  for (const key of keys) assert.ok(!key.includes(TOKEN) && !key.includes('tok_b'));
 });
 
 test('seconds options out of range are a TypeError, not a store call that always fails', () => {
