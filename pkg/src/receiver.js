@@ -283,9 +283,11 @@ export class VesselWebhooks {
       this.#getAccessToken === undefined
         ? this.#accessToken
         : (connectionId) => this.#lookUp(connectionId, resolverRequest);
+    // With a resolver, verifyRequest records the token that signed (signers.js): no function is
+    // ever taken for a token.
     return this.#deliver(request?.headers, async () => [
       await verifyRequest(request, tokens, this.#checks),
-      tokens,
+      this.#accessToken,
     ]);
   }
 
