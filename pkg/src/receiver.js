@@ -90,14 +90,15 @@ function newToken() {
 /**
  * The store key of an event: the access token that verified it, and its eventId. What the
  * signature proves, never a header: a replay keeps its key however x-vessel-connection-id is
- * spelt, and another token's event with the same eventId is another event. The token appears as
- * a digest of it (a store holds no secret): SHA-256(label ‖ token ‖ "0"), computed by sign() with
- * the token as the body under the public label (synchronous in every runtime; 64 hex digits, so
- * the key is unambiguous). The token is in the middle, never first, so the digest is no
- * signature under it.
+ * spelt, and another token's event with the same eventId is another event. Each part is a digest,
+ * SHA-256(label ‖ text ‖ "0") computed by sign() with the text as the body under the public label
+ * (synchronous in every runtime): the store holds no token; the key is 129 ASCII characters
+ * whatever the eventId (a store encoding it as UTF-8 would make eventIds that differ only in lone
+ * surrogates one key, and Postgres refuses NUL and long keys), the eventId read lossless as its
+ * JSON text; and the token is never first, so a digest is no signature under it.
  */
-function tokenDigest(token) {
-  return sign(token, STORE_KEY_LABEL, { timestamp: 0 })['x-vessel-signature'];
+function digestOf(text) {
+  return sign(text, STORE_KEY_LABEL, { timestamp: 0 })['x-vessel-signature'];
 }
 const STORE_KEY_LABEL = 'vessel-webhooks store key:';
 
@@ -112,7 +113,7 @@ export class VesselWebhooks {
   #storeTimeoutMs;
   #tokenLookupMs;
   #onDelivery;
-  // The last token's digest (tokenDigest), kept for the next event it verifies.
+  // The last token's digest (digestOf), kept for the next event it verifies.
   #keyToken;
   #keyDigest;
   #handlers = new Map();
@@ -384,10 +385,10 @@ export class VesselWebhooks {
       return 'processed';
     }
     if (signer !== this.#keyToken) {
-      this.#keyDigest = tokenDigest(signer);
+      this.#keyDigest = digestOf(signer);
       this.#keyToken = signer;
     }
-    const key = `${this.#keyDigest}:${event.eventId}`;
+    const key = `${this.#keyDigest}:${digestOf(JSON.stringify(event.eventId))}`;
     const token = newToken();
     const claim = await this.#call('claim', key, token, this.#leaseMs);
     if (claim === 'done') return 'duplicate';

@@ -186,10 +186,11 @@ test('the store key is the token that verified: each token keys its own events',
   assert.deepEqual(runs, ['conn_a', 'conn_b']);
 });
 
-test('the store key: SHA-256(label, token, "0") and the eventId, the same on every path', async () => {
+test('the store key: SHA-256(label, token, "0") and of the eventId, the same on every path', async () => {
   // The token is never first in the digest, so a key is no x-vessel-signature under it.
-  const keyOf = (token, eventId) =>
-    `${createHash('sha256').update(`vessel-webhooks store key:${token}0`).digest('hex')}:${eventId}`;
+  const digest = (text) =>
+    createHash('sha256').update(`vessel-webhooks store key:${text}0`).digest('hex');
+  const keyOf = (token, eventId) => `${digest(token)}:${digest(JSON.stringify(eventId))}`;
   const keys = [];
   const store = memoryStore();
   const recording = {
@@ -229,6 +230,30 @@ test('the store key: SHA-256(label, token, "0") and the eventId, the same on eve
   }
   assert.deepEqual(keys, expected);
   for (const key of keys) assert.ok(!key.includes(TOKEN) && !key.includes('tok_b'));
+});
+
+test('eventIds that differ only in lone surrogates are two events, in a store keeping UTF-8', async () => {
+  // Redis and Postgres encode a key as UTF-8, where every lone surrogate becomes U+FFFD: a key
+  // holding the eventId as it is made the second event a "duplicate", answered 200 unprocessed.
+  const store = memoryStore();
+  const utf8 = (key) => Buffer.from(key).toString();
+  const keys = [];
+  const asUtf8 = {
+    claim: (key, ...rest) => (keys.push(key), store.claim(utf8(key), ...rest)),
+    release: (key, ...rest) => store.release(utf8(key), ...rest),
+    done: (key, ...rest) => store.done(utf8(key), ...rest),
+  };
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: asUtf8 });
+  const runs = [];
+  webhooks.onAny((event) => runs.push(event.eventId));
+  const eventIds = ['evt_\ud800', 'evt_\udbff', 'evt_\u0000', `evt_${'x'.repeat(6000)}`];
+  for (const eventId of eventIds) {
+    const body = JSON.stringify({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } });
+    await webhooks.verifyAndReceive({ body, headers: sign(body, TOKEN) });
+  }
+  assert.deepEqual(runs, eventIds);
+  // Fixed-width ASCII whatever the eventId: no NUL, nothing over a btree index's row size.
+  for (const key of keys) assert.match(key, /^[0-9a-f]{64}:[0-9a-f]{64}$/);
 });
 
 test('seconds options out of range are a TypeError, not a store call that always fails', () => {
