@@ -88,14 +88,13 @@ function newToken() {
 }
 
 /**
- * The store key of an event: the access token that verified it, and its eventId. What the
- * signature proves, never a header: a replay keeps its key however x-vessel-connection-id is
- * spelt, and another token's event with the same eventId is another event. Each part is a digest,
- * SHA-256(label ‖ text ‖ "0") computed by sign() with the text as the body under the public label
- * (synchronous in every runtime): the store holds no token; the key is 129 ASCII characters
- * whatever the eventId (a store encoding it as UTF-8 would make eventIds that differ only in lone
- * surrogates one key, and Postgres refuses NUL and long keys), the eventId read lossless as its
- * JSON text; and the token is never first, so a digest is no signature under it.
+ * The store key of an event is `digestOf(token):digestOf(JSON.stringify(eventId))`: the token that
+ * verified it (what the signature proves, never a header: a replay keeps its key however
+ * x-vessel-connection-id is spelt, and another token's event is another event) and its eventId.
+ * - A digest is SHA-256(label ‖ text ‖ "0"), by sign() with the text as the body under the public
+ *   label: synchronous everywhere; the token is never first, so it is no signature under it.
+ * - The store holds no token, and every key is 129 ASCII characters: the eventId's JSON text keeps
+ *   lone surrogates apart (UTF-8 stores would merge them), and no NUL or long key reaches a store.
  */
 function digestOf(text) {
   return sign(text, STORE_KEY_LABEL, { timestamp: 0 })['x-vessel-signature'];
