@@ -403,16 +403,21 @@ function tooLarge(what, maxBodyBytes) {
 
 /**
  * Whether a Fetch API body is read with one arrayBuffer(): when it has a Content-Length (a whole
- * number), which the HTTP layer that made the Request delimits the body by (a larger one than
- * `maxBodyBytes` is refused here, before reading; the length read is checked again). Without one
- * (a chunked body), readChunks reads the stream and cancels it as soon as it crosses the limit,
- * so an oversized body is never held whole.
+ * number) and no Transfer-Encoding, so that the HTTP layer that made the Request delimits the
+ * body by it (a larger one than `maxBodyBytes` is refused here, before reading; the length read
+ * is checked again). Otherwise (a chunked body) readChunks reads the stream and cancels it as
+ * soon as it crosses the limit, so an oversized body is never held whole. With both headers the
+ * body is chunked (RFC 9112 §6.3), and workerd hands both on: arrayBuffer() would read all of it.
  */
 function readsWhole(request, maxBodyBytes) {
   const declared = readHeader(request.headers, 'content-length');
   const sized = declared !== undefined && /^[0-9]+$/.test(declared);
   if (sized && Number(declared) > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
-  return sized && typeof request.arrayBuffer === 'function';
+  return (
+    sized &&
+    readHeader(request.headers, 'transfer-encoding') === undefined &&
+    typeof request.arrayBuffer === 'function'
+  );
 }
 
 /** `bytes` when at most `maxBodyBytes` long, else BODY_TOO_LARGE. */
@@ -433,12 +438,15 @@ async function readChunks(request, maxBodyBytes) {
       await reader.cancel();
       throw new TypeError('request.body: expected a stream of Uint8Array chunks');
     }
-    length += read.value.byteLength;
+    // Any view counts as its bytes (set() would copy a DataView as nothing, a Uint16Array's
+    // elements cut to one byte each).
+    const { buffer, byteOffset, byteLength } = read.value;
+    length += byteLength;
     if (length > maxBodyBytes) {
       await reader.cancel();
       throw tooLarge('body', maxBodyBytes);
     }
-    chunks.push(read.value);
+    chunks.push(new Uint8Array(buffer, byteOffset, byteLength));
   }
   // The chunks in one body (subtleDigests copies it again before any await).
   const bytes = new Uint8Array(length);

@@ -152,6 +152,42 @@ test(
   },
 );
 
+// RFC 9112 §6.3: a Content-Length beside Transfer-Encoding does not delimit the body. workerd
+// hands both headers on and arrayBuffer() reads the chunked body whole, so reading by the
+// Content-Length alone would hold any amount before the cap is checked (SECURITY.md, finding 17).
+test(
+  'a Content-Length beside Transfer-Encoding is not trusted: the stream is cut at the cap',
+  { timeout: 30_000 },
+  async () => {
+    const stream = endless(new Uint8Array(512), 3);
+    const req = request(stream.body, { 'content-length': '10', 'transfer-encoding': 'chunked' });
+    await rejectsWith(verifyRequest(req, token, { maxBodyBytes: 1024 }), 'BODY_TOO_LARGE');
+    assert.deepEqual(
+      { reads: stream.reads, cancelled: stream.cancelled },
+      { reads: 3, cancelled: true },
+    );
+  },
+);
+
+// A hand-made request's stream may give any ArrayBufferView: each chunk counts as its bytes.
+test('a body stream of DataView or Uint16Array chunks is read as their bytes', async () => {
+  const bytes = new TextEncoder().encode(body);
+  const chunks = [
+    new DataView(bytes.buffer, 0, 6),
+    new Uint16Array(bytes.slice(6, 40).buffer),
+    new Float32Array(0),
+    bytes.subarray(40),
+  ];
+  const stream = new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+  const signed = sign(bytes, token);
+  assert.deepEqual(await verifyRequest({ headers: signed, body: stream }, token), event);
+});
+
 // A hand-made request ({ headers, body }) whose stream gives strings: their lengths cannot be
 // counted against the cap, so the stream is cancelled and the call refused.
 test(

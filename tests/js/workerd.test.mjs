@@ -7,6 +7,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { sign } from 'vessel-webhooks';
 import { startWorker } from './workerd-harness.mjs';
 
@@ -182,6 +183,50 @@ for (const [mode, flags] of Object.entries(MODES)) {
       const big = JSON.stringify({ ...event, padding: 'x'.repeat(4 * 1024 * 1024) });
       const headers = sign(big, tokens.conn_a, { connectionId: 'conn_a' });
       assert.deepEqual(await post(mf, big, headers), refused(413, 'BODY_TOO_LARGE'));
+    });
+
+    // workerd hands a request with both headers on, its body chunked (RFC 9112 §6.3): read by
+    // the Content-Length alone, the whole body was held before the cap was checked, and a body
+    // that never ends was never answered (SECURITY.md, finding 17).
+    test('a chunked body beside a Content-Length is cut at the 4 MiB cap', async () => {
+      const { port } = await mf.ready;
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const frame = Buffer.concat([Buffer.from('10000\r\n'), chunk, Buffer.from('\r\n')]);
+      const limit = 32 * 1024 * 1024;
+      const answer = await new Promise((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let sent = 0;
+        let received = '';
+        socket.on('error', reject);
+        socket.on('data', (data) => {
+          received += data;
+          if (!received.includes('\r\n\r\n')) return;
+          resolve({ sent, status: received.split(' ')[1], answered: true });
+          socket.destroy();
+        });
+        const head = sign(body, tokens.conn_a, { connectionId: 'conn_a' });
+        socket.write(
+          'POST /webhooks/vessel HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n' +
+            'Transfer-Encoding: chunked\r\n' +
+            Object.entries(head)
+              .map(([name, value]) => `${name}: ${value}\r\n`)
+              .join('') +
+            '\r\n',
+        );
+        // The body never ends: only a read cut at the cap can answer it.
+        const pump = () => {
+          while (sent < limit && !socket.destroyed) {
+            sent += chunk.length;
+            if (!socket.write(frame)) return void socket.once('drain', pump);
+          }
+          if (!socket.destroyed) resolve({ sent, answered: false });
+          socket.destroy();
+        };
+        pump();
+      });
+      assert.equal(answer.answered, true, `no answer after ${answer.sent} bytes`);
+      assert.equal(answer.status, '413');
+      assert.ok(answer.sent < limit);
     });
   });
 }
