@@ -463,8 +463,12 @@ export declare class VesselWebhooks {
     /** What getAccessToken receives (default: this object). */
     request?: unknown;
   }): Promise<VesselEvent>;
-  /** The Fetch API handler: 200 `{"received":true}` or the error's status and `{ "error": CODE }`. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * The Fetch API handler: 200 `{"received":true}` or the error's status and `{ "error": CODE }`.
+   * In a Worker pass its arguments on, `fetch(request, env, ctx)`: the first one after the request
+   * with a `waitUntil` method is given the store calls that outlive the answer.
+   */
+  fetch(request: Request, ...context: unknown[]): Promise<Response>;
   /** Middleware for Express, Connect, NestJS and node:http; answers the delivery itself. */
   middleware(): (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;
 }

@@ -218,16 +218,28 @@ export class VesselWebhooks {
       throw new TypeError('delivery: expected { body, headers }');
     }
     const { body, headers, request = delivery } = delivery;
-    return this.#deliver(headers, async (connectionId) => {
-      const tokens = await this.#tokensFor(connectionId, request);
-      return [constructEvent(body, headers, tokens, this.#checks), tokens];
-    });
+    return this.#deliver(
+      headers,
+      async (connectionId) => {
+        const tokens = await this.#tokensFor(connectionId, request);
+        return [constructEvent(body, headers, tokens, this.#checks), tokens];
+      },
+      undefined,
+    );
   }
 
-  /** The Fetch API handler (Workers, Hono, Next.js route handlers, Deno, Bun): its Response. */
-  async fetch(request) {
+  /**
+   * The Fetch API handler (Workers, Hono, Next.js route handlers, Deno, Bun): its Response. The
+   * first argument after the request with a `waitUntil` method (a Worker's `ctx`, as in
+   * `fetch(request, env, ctx)`) is given the store calls still running when the answer is sent
+   * (a claim that landed after its 503, to be released; a late done mark): a Worker cancels what
+   * it was not given once the answer is sent.
+   */
+  async fetch(request, ...context) {
+    const ctx = context.find((value) => typeof value?.waitUntil === 'function');
+    const keep = ctx === undefined ? undefined : (promise) => ctx.waitUntil(promise);
     try {
-      await this.#receiveRequest(request, request);
+      await this.#receiveRequest(request, request, keep);
     } catch (error) {
       if (error instanceof VesselWebhookError) return error.toResponse();
       throw error;
@@ -255,7 +267,7 @@ export class VesselWebhooks {
             timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
             refuse: (code, message) => new VesselWebhookError(code, message),
           });
-          await this.#receiveRequest({ headers: req.headers, body }, req);
+          await this.#receiveRequest({ headers: req.headers, body }, req, undefined);
         }
       } catch (error) {
         // Discard what is left of the body unbuffered, so the connection can carry the answer.
@@ -277,18 +289,22 @@ export class VesselWebhooks {
     };
   }
 
-  /** A Fetch-style request (headers, body stream) through verifyRequest, then the handlers. */
-  #receiveRequest(request, resolverRequest) {
+  /**
+   * A Fetch-style request (headers, body stream) through verifyRequest, then the handlers;
+   * `keep(promise)` (or undefined) is given store calls that outlive the answer.
+   */
+  #receiveRequest(request, resolverRequest, keep) {
     const tokens =
       this.#getAccessToken === undefined
         ? this.#accessToken
         : (connectionId) => this.#lookUp(connectionId, resolverRequest);
     // With a resolver, verifyRequest records the token that signed (signers.js): no function is
     // ever taken for a token.
-    return this.#deliver(request?.headers, async () => [
-      await verifyRequest(request, tokens, this.#checks),
-      this.#accessToken,
-    ]);
+    return this.#deliver(
+      request?.headers,
+      async () => [await verifyRequest(request, tokens, this.#checks), this.#accessToken],
+      keep,
+    );
   }
 
   /** The access token(s) for a connection: getAccessToken's, or SIGNATURE_MISMATCH. */
@@ -321,9 +337,9 @@ export class VesselWebhooks {
 
   /**
    * One delivery: verify (`authenticate`: the event and the token(s) it was checked with), claim,
-   * run, mark; reports it to onDelivery.
+   * run, mark; reports it to onDelivery. `keep` as for #call.
    */
-  async #deliver(headers, authenticate) {
+  async #deliver(headers, authenticate, keep) {
     const started = Date.now();
     const connectionId = getConnectionId(headers);
     const info = {
@@ -338,7 +354,7 @@ export class VesselWebhooks {
       info.eventId = event.eventId;
       // With several tokens or a resolver, api.js recorded the one that signed; one token signed
       // it itself.
-      info.outcome = await this.#receive(event, connectionId, signers.get(event) ?? tokens);
+      info.outcome = await this.#receive(event, connectionId, signers.get(event) ?? tokens, keep);
       return event;
     } catch (error) {
       if (error instanceof VesselWebhookError) {
@@ -369,9 +385,9 @@ export class VesselWebhooks {
 
   /**
    * Runs the handlers of a verified event (signed by the token `signer`) under the store's claim:
-   * its outcome.
+   * its outcome. `keep` as for #call.
    */
-  async #receive(event, connectionId, signer) {
+  async #receive(event, connectionId, signer, keep) {
     const name = eventName(event);
     const handlers = [
       ...((name !== undefined && this.#handlers.get(name)) || []),
@@ -389,7 +405,7 @@ export class VesselWebhooks {
     }
     const key = `${this.#keyDigest}:${digestOf(JSON.stringify(event.eventId))}`;
     const token = newToken();
-    const claim = await this.#call('claim', key, token, this.#leaseMs);
+    const claim = await this.#call(keep, 'claim', key, token, this.#leaseMs);
     if (claim === 'done') return 'duplicate';
     if (claim === 'busy') {
       throw new VesselWebhookError(
@@ -404,10 +420,10 @@ export class VesselWebhooks {
       await this.#run(handlers, event, name, connectionId);
     } catch (error) {
       // Released so that the retry runs it; when the store cannot, the lease expires instead.
-      await this.#call('release', key, token).catch(() => {});
+      await this.#call(keep, 'release', key, token).catch(() => {});
       throw error;
     }
-    await this.#call('done', key, token, this.#doneTtlMs);
+    await this.#call(keep, 'done', key, token, this.#doneTtlMs);
     return 'processed';
   }
 
@@ -435,21 +451,29 @@ export class VesselWebhooks {
     );
   }
 
-  /** A store call within the deadline: STORE_UNAVAILABLE when it throws or does not answer. */
-  #call(what, ...args) {
+  /**
+   * A store call within the deadline: STORE_UNAVAILABLE when it throws or does not answer. A call
+   * past its deadline goes on after the answer: `keep(promise)`, when given, is handed what it
+   * still has to do (a Worker's ctx.waitUntil: a Worker cancels what it was not given).
+   */
+  #call(keep, what, ...args) {
     const call = (async () => this.#store[what](...args))().catch((error) => {
       throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
     });
-    // (The late claim's own failure is of no interest: the delivery was answered already.)
+    // (The late call's own failure is of no interest: the delivery was answered already.)
     call.catch(() => {});
     return withDeadline(call, this.#storeTimeoutMs, () => {
       // A claim that lands after its delivery was answered 503 is given back at once, so that
       // the retry need not wait for its lease (node-redis and ioredis send queued commands when
       // they reconnect).
-      if (what === 'claim') {
-        call
-          .then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
-          .catch(() => {});
+      const late =
+        what === 'claim'
+          ? call.then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
+          : call;
+      try {
+        keep?.(late.catch(() => {}));
+      } catch {
+        // A waitUntil that throws changes nothing: the answer is 503 either way.
       }
       return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);
     });

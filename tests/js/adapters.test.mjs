@@ -348,6 +348,43 @@ test("nestjs: as a module's middleware, after Nest's parsers, a 300 KB event is 
   assert.equal(ran.length, 1);
 });
 
+// In a Worker, Hono hands over the request's ExecutionContext (app.fetch(request, env, ctx)):
+// the receiver gives it the store call that missed its deadline (receiver-workerd.test.mjs
+// shows why: workerd cancels what it was not given).
+test('hono: a store call past its deadline goes to the ExecutionContext’s waitUntil', async () => {
+  const claims = [];
+  const released = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: tokens.get('conn_a'),
+    storeTimeoutSeconds: 0.05,
+    store: {
+      claim: () => new Promise((resolve) => claims.push(resolve)),
+      done: () => {},
+      release: (key) => released.push(key),
+    },
+  }).onAny(() => {});
+  const app = new Hono();
+  app.post('/hook', honoWebhook(webhooks));
+  const kept = [];
+  const body = JSON.stringify({
+    eventId: 'evt_ctx',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const request = new Request('http://localhost/hook', {
+    method: 'POST',
+    headers: sign(body, tokens.get('conn_a')),
+    body,
+  });
+  const response = await app.fetch(request, {}, { waitUntil: (p) => kept.push(p) });
+  assert.equal(response.status, 503);
+  assert.equal(kept.length, 1);
+  // The claim lands after the answer: what waitUntil was given releases it.
+  claims[0]('claimed');
+  await kept[0];
+  assert.equal(released.length, 1);
+});
+
 test('the adapters refuse what is not a receiver, at once', () => {
   assert.throws(() => koaWebhook({}), { name: 'TypeError', message: /^webhooks: / });
   assert.throws(() => honoWebhook(undefined), { name: 'TypeError', message: /^webhooks: / });

@@ -1,7 +1,11 @@
 // The receiver's semantics with durableObjectStore, inside workerd (miniflare): the suite's app
 // is bundled by wrangler with the VesselEventStore Durable Object class.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sign } from 'vessel-webhooks';
 import { startWorker } from './workerd-harness.mjs';
-import { storeSuite } from './receiver/suite.mjs';
+import { storeSuite, eventBody, newEventId } from './receiver/suite.mjs';
+import { TOKEN, LATE_MS, LEASE_SECONDS } from './receiver/app.mjs';
 
 storeSuite(async () => {
   const worker = await startWorker('tests/js/receiver/worker.mjs', {
@@ -11,4 +15,37 @@ storeSuite(async () => {
     fetch: (path, init) => worker.mf.dispatchFetch(`http://receiver.test${path}`, init),
     stop: () => worker.dispose(),
   };
+});
+
+// A Worker cancels what is still running once it has answered, unless it was given to
+// ctx.waitUntil: the receiver's fetch takes the Worker's ctx for a store call past its deadline.
+describe('a claim that lands after its 503, in workerd', () => {
+  let worker;
+  before(async () => {
+    worker = await startWorker('tests/js/receiver/late-worker.mjs', {
+      durableObjects: { EVENTS: 'VesselEventStore' },
+    });
+  });
+  after(() => worker?.dispose());
+
+  async function deliver(eventId) {
+    const body = eventBody(eventId);
+    const response = await worker.mf.dispatchFetch('http://receiver.test/hook', {
+      method: 'POST',
+      headers: sign(body, TOKEN, { connectionId: 'conn_late' }),
+      body,
+    });
+    return { status: response.status, json: await response.json() };
+  }
+
+  it('is released after the answer (ctx.waitUntil): the retry runs the event at once', async () => {
+    const id = newEventId('late');
+    assert.deepEqual(await deliver(id), { status: 503, json: { error: 'STORE_UNAVAILABLE' } });
+    // The late answer, then its release, well within the lease.
+    await new Promise((resolve) => setTimeout(resolve, 3 * LATE_MS));
+    assert(3 * LATE_MS < LEASE_SECONDS * 1000);
+    assert.deepEqual(await deliver(id), { status: 200, json: { received: true } });
+    const runs = await worker.mf.dispatchFetch(`http://receiver.test/runs?eventId=${id}`);
+    assert.deepEqual(await runs.json(), { started: 1, succeeded: 1 });
+  });
 });

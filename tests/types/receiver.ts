@@ -64,5 +64,8 @@ const name: VesselEventName = 'call.deleted';
 
 declare const request: Request;
 const response: Promise<Response> = webhooks.fetch(request);
-void response;
+// A Worker's arguments passed on, its ctx for store calls that outlive the answer.
+declare const ctx: { waitUntil(promise: Promise<unknown>): void };
+const inWorker: Promise<Response> = webhooks.fetch(request, {}, ctx);
+(void response, inWorker);
 webhooks.verifyAndReceive({ body: '{}', headers: {} }).catch((error) => error.toHttp?.());

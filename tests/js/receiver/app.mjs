@@ -8,6 +8,8 @@ export const TOKEN = 'tok_receiver_5f1e0c9a';
 export const HANG_MS = 6000;
 /** The lease of the suite's apps: a hung handler (HANG_MS) outlives it. */
 export const LEASE_SECONDS = 2;
+/** late-worker.mjs: its store answers a first claim this long after it, past the deadline. */
+export const LATE_MS = 300;
 
 const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -30,9 +32,10 @@ export function createApp(options) {
     if (step !== 'ok') throw new Error(`planned ${step}`);
     run.succeeded += 1;
   });
-  return async function app(request) {
+  // `context`: what a Worker's fetch gets after the request (env, ctx), passed on.
+  return async function app(request, ...context) {
     const url = new URL(request.url);
-    if (url.pathname === '/hook') return webhooks.fetch(request);
+    if (url.pathname === '/hook') return webhooks.fetch(request, ...context);
     if (url.pathname === '/plan') {
       const { eventId, steps } = await request.json();
       plans.set(eventId, steps);

@@ -7,8 +7,8 @@ export { VesselEventStore } from 'vessel-webhooks';
 
 let app;
 export default {
-  fetch(request, env) {
+  fetch(request, env, ctx) {
     app ??= createApp({ store: durableObjectStore(env.EVENTS), leaseSeconds: LEASE_SECONDS });
-    return app(request);
+    return app(request, env, ctx);
   },
 };
