@@ -1,5 +1,6 @@
 // tests/runtimes/check.mjs in Deno and Bun (both installed from npm as dev dependencies) and in
-// Node: each imports the installed package, and all must print the same verdicts.
+// Node: each imports the installed package, and all must print the same verdicts and receiver
+// answers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -24,6 +25,15 @@ const expected = {
   verifyRequest: { value: event },
   verifyRequestForged: mismatch,
   verifyRequestUnknown: mismatch,
+  receiver: {
+    answers: [
+      [500, { error: 'HANDLER_FAILED' }],
+      [200, { received: true }],
+      [200, { received: true }],
+      [401, { error: 'SIGNATURE_MISMATCH' }],
+    ],
+    ran: ['evt_r1', 'evt_r1'],
+  },
 };
 
 async function run(command, args, env = {}) {

@@ -1,7 +1,15 @@
 // Run by tests/js/runtimes.test.mjs in Deno, Bun and Node from the installed package: checks a
-// signed and a forged event through verify, constructEvent and verifyRequest, and prints what
-// each gave as one JSON line.
-import { constructEvent, sign, verify, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+// signed and a forged event through verify, constructEvent, verifyRequest and the receiver, and
+// prints what each gave as one JSON line.
+import {
+  constructEvent,
+  memoryStore,
+  sign,
+  verify,
+  verifyRequest,
+  VesselWebhookError,
+  VesselWebhooks,
+} from 'vessel-webhooks';
 
 const token = 'tok_runtime_4be1';
 const body = JSON.stringify({
@@ -26,6 +34,20 @@ async function outcome(run) {
 }
 const lookup = (connectionId) => (connectionId === 'conn_r' ? token : undefined);
 
+// The receiver: its handler fails on the first run, so Vessel's retry runs it again; then a
+// duplicate runs nothing, and a forged delivery is refused.
+const ran = [];
+const webhooks = new VesselWebhooks({ getAccessToken: lookup, store: memoryStore() });
+webhooks.on('status.READY', (event) => {
+  ran.push(event.eventId);
+  if (ran.length === 1) throw new Error('the first run fails');
+});
+const answers = [];
+for (const payload of [body, body, body, forged]) {
+  const response = await webhooks.fetch(request(payload));
+  answers.push([response.status, await response.json()]);
+}
+
 console.log(
   JSON.stringify({
     verify: [verify(body, headers, token), verify(forged, headers, token)],
@@ -34,5 +56,6 @@ console.log(
     verifyRequest: await outcome(() => verifyRequest(request(body), lookup)),
     verifyRequestForged: await outcome(() => verifyRequest(request(forged), token)),
     verifyRequestUnknown: await outcome(() => verifyRequest(request(body), () => undefined)),
+    receiver: { answers, ran },
   }),
 );
