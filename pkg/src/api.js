@@ -433,20 +433,25 @@ async function readChunks(request, maxBodyBytes) {
   const chunks = [];
   let length = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    // A stream of anything but bytes (a hand-made body of strings) has no length to cap.
-    if (!ArrayBuffer.isView(read.value)) {
-      await reader.cancel();
-      throw new TypeError('request.body: expected a stream of Uint8Array chunks');
+    // Any binary chunk counts as its bytes, read once (set() would copy a DataView as nothing, a
+    // Uint16Array's elements cut to one byte each); anything else (a hand-made body of strings,
+    // a view of a detached buffer) has no length to cap.
+    let chunk;
+    try {
+      chunk = bytesOf(read.value);
+    } catch {
+      // a view whose bytes cannot be read: as anything else
     }
-    // Any view counts as its bytes (set() would copy a DataView as nothing, a Uint16Array's
-    // elements cut to one byte each).
-    const { buffer, byteOffset, byteLength } = read.value;
-    length += byteLength;
+    if (chunk === undefined) {
+      await reader.cancel();
+      throw new TypeError('request.body: expected a stream of binary chunks (Uint8Array)');
+    }
+    length += chunk.length;
     if (length > maxBodyBytes) {
       await reader.cancel();
       throw tooLarge('body', maxBodyBytes);
     }
-    chunks.push(new Uint8Array(buffer, byteOffset, byteLength));
+    chunks.push(chunk);
   }
   // The chunks in one body (subtleDigests copies it again before any await).
   const bytes = new Uint8Array(length);

@@ -236,8 +236,7 @@ export class VesselWebhooks {
    * it was not given once the answer is sent.
    */
   async fetch(request, ...context) {
-    const ctx = context.find((value) => typeof value?.waitUntil === 'function');
-    const keep = ctx === undefined ? undefined : (promise) => ctx.waitUntil(promise);
+    const keep = keeperOf(context);
     try {
       await this.#receiveRequest(request, request, keep);
     } catch (error) {
@@ -466,18 +465,40 @@ export class VesselWebhooks {
       // A claim that lands after its delivery was answered 503 is given back at once, so that
       // the retry need not wait for its lease (node-redis and ioredis send queued commands when
       // they reconnect).
-      const late =
+      const late = (
         what === 'claim'
           ? call.then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
-          : call;
-      try {
-        keep?.(late.catch(() => {}));
-      } catch {
-        // A waitUntil that throws changes nothing: the answer is 503 either way.
-      }
+          : call
+      ).catch(() => {});
+      keep?.(late);
       return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);
     });
   }
+}
+
+/**
+ * `keep(promise)` for the first of `context` (what a Worker's fetch gets after the request: env,
+ * ctx) with a `waitUntil` method, read once, or undefined. An argument that cannot be read is not
+ * a ctx, and whatever waitUntil throws or rejects with is ignored: the answer does not depend on it.
+ */
+function keeperOf(context) {
+  for (const value of context) {
+    let waitUntil;
+    try {
+      waitUntil = value?.waitUntil;
+    } catch {
+      continue;
+    }
+    if (typeof waitUntil !== 'function') continue;
+    return (promise) => {
+      try {
+        Promise.resolve(Reflect.apply(waitUntil, value, [promise])).catch(() => {});
+      } catch {
+        // as above
+      }
+    };
+  }
+  return undefined;
 }
 
 export { memoryStore } from './stores/memory.js';

@@ -314,6 +314,76 @@ test('a store that throws or does not answer gives 503 STORE_UNAVAILABLE, never 
   }
 });
 
+// A store call past its deadline goes on after the answer, and may still fail: that failure is
+// handled wherever the call ends, with or without a Worker's ctx (an unhandled rejection ends a
+// Node, Deno or Bun process). The context arguments are read once, and odd ones are no ctx.
+test('store calls that fail after their 503 end no process; odd fetch arguments are no ctx', async () => {
+  const unhandled = [];
+  const record = (reason) => unhandled.push(reason);
+  process.on('unhandledRejection', record);
+  try {
+    const later = (settle) => () => new Promise((resolve) => setTimeout(() => settle(resolve), 60));
+    const rejects = () => Promise.reject(new Error('down'));
+    const stores = {
+      'claim rejects late': { claim: later((resolve) => resolve(rejects())) },
+      'claim lands late, release rejects': { claim: later((r) => r('claimed')), release: rejects },
+    };
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const waitUntilGets = [];
+    const contexts = {
+      'no context': [],
+      'waitUntil rejects': [{}, { waitUntil: () => Promise.reject(new Error('ctx')) }],
+      'a revoked proxy, then a getter': [
+        revoked.proxy,
+        {
+          get waitUntil() {
+            waitUntilGets.push(1);
+            return waitUntilGets.length === 1 ? (promise) => promise : 42;
+          },
+        },
+      ],
+    };
+    const answers = {};
+    for (const [what, methods] of Object.entries(stores)) {
+      for (const [how, context] of Object.entries(contexts)) {
+        const webhooks = new VesselWebhooks({
+          accessToken: TOKEN,
+          store: { ...memoryStore(), ...methods },
+          storeTimeoutSeconds: 0.02,
+        }).onAny(() => {});
+        const event = {
+          eventId: `evt_late_${what}_${how}`,
+          type: 'STATUS_CHANGE',
+          data: { status: 'READY' },
+        };
+        const { body, headers } = delivery(event);
+        const request = new Request('http://x/hook', { method: 'POST', body, headers });
+        answers[`${what}, ${how}`] = await webhooks.fetch(request, ...context).then(
+          (response) => response.status,
+          (error) => error.message,
+        );
+      }
+    }
+    // The late answers (60 ms), then what follows them.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(
+      {
+        answers,
+        unhandled: unhandled.map((reason) => reason.message),
+        waitUntilGets: waitUntilGets.length,
+      },
+      {
+        answers: Object.fromEntries(Object.keys(answers).map((key) => [key, 503])),
+        unhandled: [],
+        waitUntilGets: 2,
+      },
+    );
+  } finally {
+    process.off('unhandledRejection', record);
+  }
+});
+
 test('a store whose release fails still answers 500: the lease frees the event later', async () => {
   const store = { ...memoryStore(), release: async () => Promise.reject(new Error('down')) };
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, store });

@@ -188,20 +188,25 @@ test('a body stream of DataView or Uint16Array chunks is read as their bytes', a
   assert.deepEqual(await verifyRequest({ headers: signed, body: stream }, token), event);
 });
 
-// A hand-made request ({ headers, body }) whose stream gives strings: their lengths cannot be
-// counted against the cap, so the stream is cancelled and the call refused.
+// A hand-made request ({ headers, body }) whose stream gives strings, or views of a detached
+// buffer: their bytes cannot be counted against the cap, so the stream is cancelled and the call
+// refused.
 test(
   'a body stream of anything but bytes is a TypeError, never an uncapped read',
   {
     timeout: 30_000,
   },
   async () => {
-    const stream = endless('x'.repeat(512), 3);
-    await assert.rejects(
-      verifyRequest({ headers, body: stream.body }, token, { maxBodyBytes: 1024 }),
-      { name: 'TypeError', message: /^request\.body: / },
-    );
-    assert.equal(stream.cancelled, true);
+    const detached = new Uint8Array(512);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    for (const chunk of ['x'.repeat(512), detached]) {
+      const stream = endless(chunk, 3);
+      await assert.rejects(
+        verifyRequest({ headers, body: stream.body }, token, { maxBodyBytes: 1024 }),
+        { name: 'TypeError', message: /^request\.body: / },
+      );
+      assert.equal(stream.cancelled, true);
+    }
   },
 );
 
