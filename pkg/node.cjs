@@ -35,4 +35,7 @@ start(embeddedModule(), () => {
 // Strings cross as UTF-16 both ways, copied by Buffer (instance.js).
 installUtf16Hooks(Buffer);
 
+// Request bodies read chunk by chunk into one buffer, not by undici's arrayBuffer() (hooks.js).
+hooks.readBodyStream = true;
+
 module.exports = api;

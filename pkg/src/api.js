@@ -2,6 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
+import { byteCollector } from './incoming.js';
 import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
@@ -401,20 +402,27 @@ function tooLarge(what, maxBodyBytes) {
   );
 }
 
+/** The Content-Length of a Fetch API request (a whole number), or undefined. */
+function declaredLength(request) {
+  const declared = readHeader(request.headers, 'content-length');
+  return declared !== undefined && /^[0-9]+$/.test(declared) ? Number(declared) : undefined;
+}
+
 /**
- * Whether a Fetch API body is read with one arrayBuffer(): when it has a Content-Length (a whole
- * number) and no Transfer-Encoding, so that the HTTP layer that made the Request delimits the
- * body by it (a larger one than `maxBodyBytes` is refused here, before reading; the length read
- * is checked again). Otherwise (a chunked body) readChunks reads the stream and cancels it as
- * soon as it crosses the limit, so an oversized body is never held whole. With both headers the
- * body is chunked (RFC 9112 §6.3), and workerd hands both on: arrayBuffer() would read all of it.
+ * Whether a Fetch API body is read with one arrayBuffer(): when it has a Content-Length and no
+ * Transfer-Encoding, so that the HTTP layer that made the Request delimits the body by it (a
+ * larger one than `maxBodyBytes` is refused here, before reading; the length read is checked
+ * again), unless hooks.readBodyStream (Node). Otherwise readChunks reads the stream and cancels
+ * it as soon as it crosses the limit, so an oversized body is never held whole. With both headers
+ * the body is chunked (RFC 9112 §6.3), and workerd hands both on: arrayBuffer() would read all of
+ * it.
  */
 function readsWhole(request, maxBodyBytes) {
-  const declared = readHeader(request.headers, 'content-length');
-  const sized = declared !== undefined && /^[0-9]+$/.test(declared);
-  if (sized && Number(declared) > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
+  const declared = declaredLength(request);
+  if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
   return (
-    sized &&
+    declared !== undefined &&
+    !hooks.readBodyStream &&
     readHeader(request.headers, 'transfer-encoding') === undefined &&
     typeof request.arrayBuffer === 'function'
   );
@@ -426,11 +434,14 @@ function capped(bytes, maxBodyBytes) {
   return bytes;
 }
 
-/** A chunked body's bytes, its stream read and cancelled once they cross the cap. */
+/**
+ * A body's bytes, its stream read into one buffer (byteCollector) and cancelled once they cross
+ * the cap.
+ */
 async function readChunks(request, maxBodyBytes) {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  const chunks = [];
+  const collected = byteCollector(Math.min(declaredLength(request) ?? maxBodyBytes, maxBodyBytes));
   let length = 0;
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     // Any binary chunk counts as its bytes, read once (set() would copy a DataView as nothing, a
@@ -451,16 +462,10 @@ async function readChunks(request, maxBodyBytes) {
       await reader.cancel();
       throw tooLarge('body', maxBodyBytes);
     }
-    chunks.push(chunk);
+    collected.push(chunk);
   }
-  // The chunks in one body (subtleDigests copies it again before any await).
-  const bytes = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  // The chunks in one body of its own (subtleDigests copies it again before any await).
+  return collected.bytes();
 }
 
 /**

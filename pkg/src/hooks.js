@@ -42,4 +42,13 @@ export const hooks = {
    * @type {number}
    */
   sha256MinBytes: 0,
+  /**
+   * Whether verifyRequest reads every body with the stream's reader into one buffer, not a body of
+   * known length with arrayBuffer(): where arrayBuffer() is JavaScript that keeps each chunk as an
+   * object until the end (Node's undici: a body sent a byte at a time held ~400 bytes per byte).
+   * node.cjs sets it (Deno and Bun load it too; their reads cost no more for it); workerd's and
+   * browsers' arrayBuffer() read natively.
+   * @type {boolean}
+   */
+  readBodyStream: false,
 };

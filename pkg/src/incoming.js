@@ -39,6 +39,32 @@ export function readTimeout(value, name, fallback) {
 }
 
 /**
+ * A body's bytes gathered into one buffer as its chunks arrive, so that a body sent in tiny chunks
+ * costs its bytes and not an object per chunk (about 400 bytes each in V8: 3 MB sent a byte at a
+ * time held 1.2 GB when the chunks were kept). The buffer starts at 16 KiB and doubles, up to
+ * `limit` bytes (the declared length, or the cap; the caller checks the cap before each push),
+ * so what a request holds grows with what it sent, never with what it declares.
+ */
+export function byteCollector(limit) {
+  let buffer = new Uint8Array(Math.min(limit, 16 * 1024));
+  let length = 0;
+  return {
+    push(chunk) {
+      const needed = length + chunk.length;
+      if (needed > buffer.length) {
+        const grown = new Uint8Array(Math.max(needed, Math.min(2 * buffer.length, limit)));
+        grown.set(buffer.subarray(0, length));
+        buffer = grown;
+      }
+      buffer.set(chunk, length);
+      length = needed;
+    },
+    /** The bytes pushed, in a buffer of their own. */
+    bytes: () => (length === buffer.length ? buffer : buffer.slice(0, length)),
+  };
+}
+
+/**
  * A body a framework's parser already read, as the text or bytes to verify: a string or bytes as
  * received, or a parsed JSON value as its JSON.stringify (which is what Vessel signs).
  */
@@ -82,7 +108,9 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       );
       return;
     }
-    const chunks = [];
+    const collected = byteCollector(
+      declared !== undefined && /^[0-9]+$/.test(declared) ? Number(declared) : maxBodyBytes,
+    );
     let length = 0;
     const timer = setTimeout(
       () => settle(refuse('BODY_TIMEOUT', `body: not received within ${timeoutMs} ms`)),
@@ -99,23 +127,16 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
         reject(error);
         return;
       }
-      const bytes = new Uint8Array(length);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      resolve(bytes);
+      resolve(collected.bytes());
     }
     function onData(chunk) {
       // Strings only after req.setEncoding(): counted and kept as their UTF-8 bytes.
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
       length += bytes.byteLength;
       if (length > maxBodyBytes) {
-        chunks.length = 0;
         settle(refuse('BODY_TOO_LARGE', `body: more than the limit of ${maxBodyBytes} bytes`));
       } else {
-        chunks.push(bytes);
+        collected.push(bytes);
       }
     }
     const onEnd = () => settle();

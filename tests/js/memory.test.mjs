@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 /** Runs `body` (a script) in a fresh Node where `memories` holds every wasm memory created. */
 function run(body) {
@@ -162,6 +163,32 @@ for (const [name, make] of Object.entries(SHAPES)) {
     assert.ok(times <= 16, `${times.toFixed(1)} × the body`);
   });
 }
+
+// Finding 18: a body sent a byte per chunk was held as one object per chunk (~100 bytes of heap
+// each) until its end, whichever reader read it; now as its bytes in one buffer.
+test('a body sent a byte per chunk is held as its bytes, not as an object per chunk', () => {
+  const script = fileURLToPath(new URL('./chunks-held.cjs', import.meta.url));
+  const child = spawnSync(process.execPath, ['--expose-gc', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  const held = JSON.parse(child.stdout);
+  assert.deepEqual(
+    {
+      ...held,
+      stream: held.stream <= 16,
+      Request: held.Request <= 16,
+      middleware: held.middleware <= 16,
+    },
+    {
+      stream: true,
+      'stream event': 'evt_c',
+      Request: true,
+      'Request event': 'evt_c',
+      middleware: true,
+      'middleware status': 200,
+    },
+    child.stdout,
+  );
+});
 
 test('maxBodyBytes is at most 64 MiB', async () => {
   const { verify, constructEvent } = await import('vessel-webhooks');
