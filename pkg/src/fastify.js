@@ -14,6 +14,13 @@ export async function vesselWebhooks(fastify, options) {
   const webhooks = checkReceiver(options?.webhooks, 'options.webhooks');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, done) => done(null));
+  // What the route throws is getAccessToken's own error, which any request can cause (the lookup
+  // runs before authentication): logged, and answered 500 with no body, as Koa answers it.
+  // Fastify's default handler would send its message. (onError hooks still see it.)
+  fastify.setErrorHandler((error, request, reply) => {
+    request.log.error({ err: error }, 'vessel-webhooks: the delivery failed');
+    return reply.code(500).send();
+  });
   fastify.post('/', async (request, reply) => {
     const { status, headers, body } = await partsOf(
       await webhooks.fetch(fetchRequestOf(request.raw)),

@@ -238,6 +238,24 @@ for (const name of ['fastify', 'koa']) {
   );
 }
 
+// Any request can make the lookup run (before authentication): what getAccessToken throws must
+// not reach the client (Fastify's default error handler sent its message).
+for (const [name, mount] of Object.entries(frameworks)) {
+  test(`${name}: getAccessToken's error is a 500 that shows nothing of it`, async (t) => {
+    const secret = 'redis://admin:S3cretPass@db:6379';
+    const { webhooks, ran } = receiver({
+      getAccessToken: () => {
+        throw new Error(`AUTH failed for ${secret}`);
+      },
+    });
+    const url = await mount(t, webhooks);
+    const response = await deliver(url, contactEvent());
+    assert.equal(response.status, 500);
+    assert(!response.text.includes('S3cretPass'), response.text);
+    assert.deepEqual(ran, []);
+  });
+}
+
 for (const [name, mount] of Object.entries(frameworks)) {
   test(`${name}: signed, forged, unknown connection, duplicate`, async (t) => {
     const { webhooks, ran } = receiver();
