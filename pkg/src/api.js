@@ -2,7 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { byteCollector } from './incoming.js';
+import { byteCollector, lengthOf } from './incoming.js';
 import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
@@ -403,10 +403,7 @@ function tooLarge(what, maxBodyBytes) {
 }
 
 /** The Content-Length of a Fetch API request (a whole number), or undefined. */
-function declaredLength(request) {
-  const declared = readHeader(request.headers, 'content-length');
-  return declared !== undefined && /^[0-9]+$/.test(declared) ? Number(declared) : undefined;
-}
+const declaredLength = (request) => lengthOf(readHeader(request.headers, 'content-length'));
 
 /**
  * Whether a Fetch API body is read with one arrayBuffer(): when it has a Content-Length and no
