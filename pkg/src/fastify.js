@@ -14,17 +14,19 @@ export async function vesselWebhooks(fastify, options) {
   const webhooks = checkReceiver(options?.webhooks, 'options.webhooks');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (request, payload, done) => done(null));
-  // What the route throws is getAccessToken's own error, which any request can cause (the lookup
-  // runs before authentication): logged, and answered 500 with no body, as Koa answers it.
-  // Fastify's default handler would send its message. (onError hooks still see it.)
-  fastify.setErrorHandler((error, request, reply) => {
-    request.log.error({ err: error }, 'vessel-webhooks: the delivery failed');
-    return reply.code(500).send();
-  });
   fastify.post('/', async (request, reply) => {
-    const { status, headers, body } = await partsOf(
-      await webhooks.fetch(fetchRequestOf(request.raw)),
-    );
+    let response;
+    try {
+      response = await webhooks.fetch(fetchRequestOf(request.raw));
+    } catch (error) {
+      // getAccessToken's own error, which any request can cause (the lookup runs before
+      // authentication): to the app's error handling as a 500 whose message is ours, the error
+      // its cause. Fastify's default handler sends the message to the caller.
+      throw new Error('vessel-webhooks: getAccessToken failed (the cause is its error)', {
+        cause: error,
+      });
+    }
+    const { status, headers, body } = await partsOf(response);
     return reply.code(status).headers(headers).send(body);
   });
 }

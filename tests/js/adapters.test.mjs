@@ -256,6 +256,35 @@ for (const [name, mount] of Object.entries(frameworks)) {
   });
 }
 
+// The plugin answers only its deliveries: the app's own hooks (a rate limiter's 429) and error
+// handler still act on its route, and the handler gets getAccessToken's error as the cause.
+test('fastify: the app’s hooks and error handler still work on the plugin’s route', async (t) => {
+  const { webhooks } = receiver({
+    getAccessToken: () => {
+      throw new Error('lookup down');
+    },
+  });
+  const seen = [];
+  const app = Fastify();
+  app.addHook('onRequest', async (request) => {
+    if (request.headers['x-limited'])
+      throw Object.assign(new Error('slow down'), { statusCode: 429 });
+  });
+  app.setErrorHandler((error, request, reply) => {
+    seen.push(error.cause?.message ?? error.message);
+    return reply.code(error.statusCode ?? 500).send({ app: true });
+  });
+  app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const url = `http://127.0.0.1:${app.server.address().port}/hook`;
+  const limited = await post(url, '{}', { 'x-limited': '1' });
+  assert.deepEqual(limited, { status: 429, text: '{"app":true}' });
+  const failed = await deliver(url, contactEvent());
+  assert.deepEqual(failed, { status: 500, text: '{"app":true}' });
+  assert.deepEqual(seen, ['slow down', 'lookup down']);
+});
+
 for (const [name, mount] of Object.entries(frameworks)) {
   test(`${name}: signed, forged, unknown connection, duplicate`, async (t) => {
     const { webhooks, ran } = receiver();
