@@ -402,21 +402,15 @@ function tooLarge(what, maxBodyBytes) {
   );
 }
 
-/** The Content-Length of a Fetch API request (a whole number), or undefined. */
-const declaredLength = (request) => lengthOf(readHeader(request.headers, 'content-length'));
-
 /**
- * Whether a Fetch API body is read with one arrayBuffer(): when it has a Content-Length and no
- * Transfer-Encoding, so that the HTTP layer that made the Request delimits the body by it (a
- * larger one than `maxBodyBytes` is refused here, before reading; the length read is checked
- * again), unless hooks.readBodyStream (Node). Otherwise readChunks reads the stream and cancels
- * it as soon as it crosses the limit, so an oversized body is never held whole. With both headers
- * the body is chunked (RFC 9112 §6.3), and workerd hands both on: arrayBuffer() would read all of
- * it.
+ * Whether a Fetch API body of `declared` length (its Content-Length, at most the cap) is read with
+ * one arrayBuffer(): when it has one and no Transfer-Encoding, so that the HTTP layer that made
+ * the Request delimits the body by it (the length read is checked again), unless
+ * hooks.readBodyStream (Node). Otherwise readChunks reads the stream and cancels it as soon as it
+ * crosses the limit, so an oversized body is never held whole. With both headers the body is
+ * chunked (RFC 9112 §6.3), and workerd hands both on: arrayBuffer() would read all of it.
  */
-function readsWhole(request, maxBodyBytes) {
-  const declared = declaredLength(request);
-  if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
+function readsWhole(request, declared) {
   return (
     declared !== undefined &&
     !hooks.readBodyStream &&
@@ -432,14 +426,13 @@ function capped(bytes, maxBodyBytes) {
 }
 
 /**
- * A body's bytes, its stream read into one buffer (byteCollector) and cancelled once they cross
- * the cap.
+ * A body's bytes, its stream read into one buffer (byteCollector, sized by `declared`, the
+ * Content-Length within the cap, if any) and cancelled once they cross the cap.
  */
-async function readChunks(request, maxBodyBytes) {
+async function readChunks(request, maxBodyBytes, declared) {
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  const collected = byteCollector(Math.min(declaredLength(request) ?? maxBodyBytes, maxBodyBytes));
-  let length = 0;
+  const collected = byteCollector(declared ?? maxBodyBytes);
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     // Any binary chunk counts as its bytes, read once (set() would copy a DataView as nothing, a
     // Uint16Array's elements cut to one byte each); anything else (a hand-made body of strings,
@@ -454,8 +447,7 @@ async function readChunks(request, maxBodyBytes) {
       await reader.cancel();
       throw new TypeError('request.body: expected a stream of binary chunks (Uint8Array)');
     }
-    length += chunk.length;
-    if (length > maxBodyBytes) {
+    if (collected.length + chunk.length > maxBodyBytes) {
       await reader.cancel();
       throw tooLarge('body', maxBodyBytes);
     }
@@ -553,9 +545,12 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   const { maxBodyBytes } = o;
   // (Not request.body first: in workerd that getter makes a stream object arrayBuffer() skips;
   // and no promise around arrayBuffer(): in a Worker each costs a small request's time.)
-  const body = readsWhole(request, maxBodyBytes)
+  // A Content-Length over the cap is refused before anything is read.
+  const declared = lengthOf(readHeader(request.headers, 'content-length'));
+  if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
+  const body = readsWhole(request, declared)
     ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
-    : await readChunks(request, maxBodyBytes);
+    : await readChunks(request, maxBodyBytes, declared);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time.
   const tokens = given ?? (await resolveTokens(accessTokenOrResolver, request));
   const call = readCall(request.headers, tokens, o);

@@ -67,6 +67,10 @@ export function byteCollector(limit) {
       buffer.set(chunk, length);
       length = needed;
     },
+    /** How many bytes were pushed. */
+    get length() {
+      return length;
+    },
     /** The bytes pushed, in a buffer of their own. */
     bytes: () => (length === buffer.length ? buffer : buffer.slice(0, length)),
   };
@@ -117,7 +121,6 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       return;
     }
     const collected = byteCollector(lengthOf(declared) ?? maxBodyBytes);
-    let length = 0;
     const timer = setTimeout(
       () => settle(refuse('BODY_TIMEOUT', `body: not received within ${timeoutMs} ms`)),
       timeoutMs,
@@ -138,8 +141,7 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
     function onData(chunk) {
       // Strings only after req.setEncoding(): counted and kept as their UTF-8 bytes.
       const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-      length += bytes.byteLength;
-      if (length > maxBodyBytes) {
+      if (collected.length + bytes.byteLength > maxBodyBytes) {
         settle(refuse('BODY_TOO_LARGE', `body: more than the limit of ${maxBodyBytes} bytes`));
       } else {
         collected.push(bytes);

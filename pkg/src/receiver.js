@@ -218,14 +218,10 @@ export class VesselWebhooks {
       throw new TypeError('delivery: expected { body, headers }');
     }
     const { body, headers, request = delivery } = delivery;
-    return this.#deliver(
-      headers,
-      async (connectionId) => {
-        const tokens = await this.#tokensFor(connectionId, request);
-        return [constructEvent(body, headers, tokens, this.#checks), tokens];
-      },
-      undefined,
-    );
+    return this.#deliver(headers, async (connectionId) => {
+      const tokens = await this.#tokensFor(connectionId, request);
+      return [constructEvent(body, headers, tokens, this.#checks), tokens];
+    });
   }
 
   /**
@@ -266,7 +262,7 @@ export class VesselWebhooks {
             timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
             refuse: (code, message) => new VesselWebhookError(code, message),
           });
-          await this.#receiveRequest({ headers: req.headers, body }, req, undefined);
+          await this.#receiveRequest({ headers: req.headers, body }, req);
         }
       } catch (error) {
         // Discard what is left of the body unbuffered, so the connection can carry the answer.
@@ -290,7 +286,7 @@ export class VesselWebhooks {
 
   /**
    * A Fetch-style request (headers, body stream) through verifyRequest, then the handlers;
-   * `keep(promise)` (or undefined) is given store calls that outlive the answer.
+   * `keep(promise)` (optional) is given store calls that outlive the answer.
    */
   #receiveRequest(request, resolverRequest, keep) {
     const tokens =
@@ -459,8 +455,7 @@ export class VesselWebhooks {
     const call = (async () => this.#store[what](...args))().catch((error) => {
       throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
     });
-    // (The late call's own failure is of no interest: the delivery was answered already.)
-    call.catch(() => {});
+    // The race in withDeadline handles its rejection in time, `late` below one after it.
     return withDeadline(call, this.#storeTimeoutMs, () => {
       // A claim that lands after its delivery was answered 503 is given back at once, so that
       // the retry need not wait for its lease (node-redis and ioredis send queued commands when
