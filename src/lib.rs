@@ -106,6 +106,21 @@ pub(crate) fn check_size(len: usize, max_body_bytes: usize) -> Result<(), Error>
     Ok(())
 }
 
+/// Checks 1–5 of the contract, which need no token: a body of `len` bytes within the cap, both
+/// headers well-formed and the timestamp within the replay window. What the signature check
+/// takes of the headers: the expected digest and the timestamp.
+pub(crate) fn check_unsigned<'a>(
+    len: usize,
+    headers: &SignatureHeaders<'a>,
+    options: &Options,
+    now: SystemTime,
+) -> Result<([u8; 32], signature::Timestamp<'a>), Error> {
+    check_size(len, options.max_body_bytes)?;
+    let (expected, timestamp) = signature::read_headers(headers)?;
+    signature::check_tolerance(&timestamp, now, options.tolerance)?;
+    Ok((expected, timestamp))
+}
+
 /// Checks a delivery's size, headers, replay window and signature (checks 1–6 of the
 /// contract): the index of the token that signed it. The strict JSON check (7) is the caller's.
 fn authenticate(
@@ -116,9 +131,7 @@ fn authenticate(
     now: SystemTime,
     digester: &mut impl Digester,
 ) -> Result<usize, Error> {
-    check_size(body.len(), options.max_body_bytes)?;
-    let (expected, timestamp) = signature::read_headers(headers)?;
-    signature::check_tolerance(&timestamp, now, options.tolerance)?;
+    let (expected, timestamp) = check_unsigned(body.len(), headers, options, now)?;
     // The raw bytes first; the canonical form (what the seed's JSON.stringify signs) only when
     // they do not match, e.g. after a proxy re-serialised the body.
     signature::signer(tokens, body, timestamp.text, &expected, digester)

@@ -4,7 +4,7 @@
 //! code; `pkg/src/api.js` (the package's hand-written API) validates arguments, reads headers
 //! and rethrows those as `VesselWebhookError`.
 
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::cell::RefCell;
 
@@ -589,9 +589,7 @@ pub fn authenticate(
         signature: signature.as_deref(),
         timestamp: timestamp.as_deref(),
     };
-    // `as` saturates: a clock past u64 milliseconds (JS refuses one past a Date's) is the far
-    // future, where no timestamp is within the window; never the epoch.
-    let now = UNIX_EPOCH + Duration::from_millis(now_ms as u64);
+    let now = clock(now_ms);
     let check = |tokens: &[AccessToken]| {
         passed(with_body(
             len,
@@ -613,6 +611,35 @@ pub fn authenticate(
         // One token is neither copied nor collected into a Vec.
         None => TOKEN.with_borrow(|token| check(token.as_slice())),
     }
+}
+
+/// Checks 1–5 of a body of `len` bytes (its length only: nothing is read) and its headers, which
+/// need no token: whether they pass (else the error is kept for [`take_error`]). JS runs them
+/// before it asks a resolver for the tokens, so that a request that cannot pass costs no lookup
+/// and gets the code of the first check it fails. Arguments as for [`authenticate`].
+#[wasm_bindgen]
+pub fn check_headers(
+    len: usize,
+    signature: Option<String>,
+    timestamp: Option<String>,
+    tolerance_seconds: f64,
+    now_ms: f64,
+    max_body_bytes: f64,
+) -> bool {
+    let headers = SignatureHeaders {
+        signature: signature.as_deref(),
+        timestamp: timestamp.as_deref(),
+    };
+    let options = options(tolerance_seconds, max_body_bytes, false);
+    let now = clock(now_ms);
+    passed(crate::check_unsigned(len, &headers, &options, now)).is_some()
+}
+
+/// The time `now_ms` milliseconds after the epoch. `as` saturates: a clock past u64 milliseconds
+/// (JS refuses one past a Date's) is the far future, where no timestamp is within the window;
+/// never the epoch.
+fn clock(now_ms: f64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(now_ms as u64)
 }
 
 /// Checks 1, 7 and 8 of the `len`-byte body in the input buffer: size, strict JSON and the

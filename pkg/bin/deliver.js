@@ -47,8 +47,14 @@ async function readAnswer(response, keep) {
   return decoder.decode(kept.subarray(0, length)) + (cut ? '…' : '');
 }
 
-/** The wait after failed attempt `attempt` (1, 2, …): `backoffMs`, doubling each time. */
-const backoff = (attempt, backoffMs) => backoffMs * 2 ** (attempt - 1);
+/** The longest wait a timer honours: 2³¹ − 1 ms (~24.8 days); a longer one fires at once. */
+export const MAX_WAIT_MS = 2 ** 31 - 1;
+
+/**
+ * The wait after failed attempt `attempt` (1, 2, …): `backoffMs`, doubling each time, up to
+ * MAX_WAIT_MS.
+ */
+const backoff = (attempt, backoffMs) => Math.min(backoffMs * 2 ** (attempt - 1), MAX_WAIT_MS);
 
 /** What went wrong when there was no HTTP answer: a timeout, or the network error's code. */
 function failure(error, timeoutMs) {

@@ -5,7 +5,14 @@
 // comes from outside (tokens, URLs, names, answers) goes through terminal.js's escaping.
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, MAX_ANSWER_BYTES, deliver, describeAttempt, isHttpUrl } from './deliver.js';
+import {
+  DEFAULTS,
+  MAX_ANSWER_BYTES,
+  MAX_WAIT_MS,
+  deliver,
+  describeAttempt,
+  isHttpUrl,
+} from './deliver.js';
 import { buildEvent, connectionIdFor, eventNames } from './events.js';
 import { LIMITS, createLocalVessel } from './local-vessel.js';
 import { printError, printLine } from './terminal.js';
@@ -86,21 +93,22 @@ const DELIVERY_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 };
 
-/** The whole-number option `name` (at least `min`), or `fallback` when absent. */
-function whole(values, name, fallback, min = 0) {
+/** The whole-number option `name` (`min` to `max`), or `fallback` when absent. */
+function whole(values, name, fallback, min = 0, max = Number.MAX_SAFE_INTEGER) {
   const text = values[name];
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`--${name}: expected a whole number ≥ ${min}, not ${text}`);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name}: expected a whole number from ${min} to ${max}, not ${text}`);
   }
   return value;
 }
 
+// Milliseconds are waited with timers, which honour at most 2³¹ − 1 (longer ones fire at once).
 const deliverySettings = (values) => ({
   retries: whole(values, 'retries', DEFAULTS.retries),
-  backoffMs: whole(values, 'backoff', DEFAULTS.backoffMs),
-  timeoutMs: whole(values, 'timeout', DEFAULTS.timeoutMs, 1),
+  backoffMs: whole(values, 'backoff', DEFAULTS.backoffMs, 0, MAX_WAIT_MS),
+  timeoutMs: whole(values, 'timeout', DEFAULTS.timeoutMs, 1, MAX_WAIT_MS),
 });
 
 async function serve(args) {

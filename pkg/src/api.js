@@ -2,13 +2,14 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { byteCollector, lengthOf } from './incoming.js';
+import { byteCollector, checkKeys, lengthOf } from './incoming.js';
 import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
 // The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
 // read's and token lookup's deadlines (incoming.js). The core's statuses come from the wasm.
 const STATUS = {
+  __proto__: null,
   HANDLER_FAILED: 500,
   EVENT_IN_PROGRESS: 409,
   STORE_UNAVAILABLE: 503,
@@ -22,7 +23,11 @@ export class VesselWebhookError extends Error {
     super(message, options);
     this.name = 'VesselWebhookError';
     this.code = code;
-    this.status = STATUS[code] ?? wasm.status(code);
+    this.status = STATUS[code] ?? (typeof code === 'string' ? wasm.status(code) : undefined);
+    // A code of no status would answer 200 (toResponse): Vessel would take it as processed.
+    if (this.status === undefined) {
+      throw new TypeError('code: not a VesselWebhookError code (README, "Error codes")');
+    }
   }
 
   /** The answer to send, for any framework: this status and `{ "error": code }` as JSON text. */
@@ -46,15 +51,6 @@ const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
 const encoder = new TextEncoder();
 /** The wasm's UTF-16 copy of a checked body as a string, where no Buffer reads it (decodeChecked). */
 const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
-
-function checkKeys(options, known, what) {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${what}: expected an object`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw new TypeError(`${what}.${key}: unknown option`);
-  }
-}
 
 let defaultMaxBodyBytes;
 /** The checked options; the defaults when there are none (the common call, kept cheap). */
@@ -189,12 +185,15 @@ function readHeader(headers, name) {
   // contract keeps TypeError for the token, the body and the options.
   if (headers === null || typeof headers !== 'object') return undefined;
   let value;
-  if (typeof headers.get === 'function' && !(headers instanceof Map)) {
+  // A Map from any realm (a vm context, jsdom) by its tag, as bytesOf does: instanceof would take
+  // another realm's for a Headers, whose get() matches one exact name.
+  const isMap = tag(headers) === '[object Map]';
+  if (typeof headers.get === 'function' && !isMap) {
     value = headers.get(name);
   } else {
     // Every key that matches: two are a repeated header, not one to pick.
     let found;
-    if (headers instanceof Map) {
+    if (isMap) {
       for (const [key, v] of headers) {
         if (typeof key === 'string' && key.length === name.length && key.toLowerCase() === name) {
           (found ??= []).push(v);
@@ -503,6 +502,27 @@ function subtleDigests(body, call) {
 }
 
 /**
+ * Checks 1–5 of a body of `length` bytes, which need no token (size, headers, replay window):
+ * throws the first that fails, as the full check would.
+ */
+function checkUnsigned(length, headers, o) {
+  let passed;
+  try {
+    passed = wasm.check_headers(
+      length,
+      readHeader(headers, 'x-vessel-signature'),
+      readHeader(headers, 'x-vessel-timestamp'),
+      o.toleranceSeconds,
+      o.nowMs,
+      o.maxBodyBytes,
+    );
+  } catch (error) {
+    throw recovered(error);
+  }
+  if (!passed) throw failure();
+}
+
+/**
  * The access token(s) that `resolver` gives for a request's x-vessel-connection-id. No token (no
  * header, or the resolver gave undefined or null) is SIGNATURE_MISMATCH, as for a wrong token;
  * the resolver is not called without the header.
@@ -551,7 +571,9 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   const body = readsWhole(request, declared)
     ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
     : await readChunks(request, maxBodyBytes, declared);
-  // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time.
+  // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time. A
+  // resolver is asked only once the checks that need no token passed (a lookup costs I/O).
+  if (given === undefined) checkUnsigned(body.length, request.headers, o);
   const tokens = given ?? (await resolveTokens(accessTokenOrResolver, request));
   const call = readCall(request.headers, tokens, o);
   // A resolver's one token is recorded as the signer too: the caller knows none (signers.js).

@@ -6,9 +6,11 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
+  checkKeys,
   incomingBody,
+  ownTokens,
+  parsedBodyStream,
   readTimeout,
-  signedBody,
   withDeadline,
 } from './incoming.js';
 
@@ -41,15 +43,9 @@ function answer(res, status, code) {
  * is verified the same way and fails as a forgery would: Vessel only sends JSON.
  */
 function bodyOf(req, read) {
-  if (!req.readableDidRead) return incomingBody(req, read);
-  const { body } = req;
-  if (body === undefined) {
-    throw new Error(
-      'vesselWebhook: the request body was read before, and req.body holds nothing to verify; ' +
-        'mount vesselWebhook before what read it, or after express.json(), raw() or text()',
-    );
-  }
-  return new Response(signedBody(body)).body;
+  return req.readableDidRead
+    ? parsedBodyStream(req.body, 'vesselWebhook')
+    : incomingBody(req, read);
 }
 
 /**
@@ -64,13 +60,15 @@ function bodyOf(req, read) {
  * before) go to next(error): Express answers 500, and Vessel retries later.
  */
 export function vesselWebhook(options) {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError('options: expected an object');
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw new TypeError(`options.${key}: unknown option`);
-  }
-  const { accessToken, getAccessToken, bodyTimeoutMs, tokenLookupTimeoutMs, ...checks } = options;
+  checkKeys(options, OPTION_KEYS, 'options');
+  const {
+    accessToken: given,
+    getAccessToken,
+    bodyTimeoutMs,
+    tokenLookupTimeoutMs,
+    ...checks
+  } = options;
+  const accessToken = ownTokens(given);
   if ((accessToken === undefined) === (getAccessToken === undefined)) {
     throw new TypeError('options: expected either accessToken or getAccessToken');
   }

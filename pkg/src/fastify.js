@@ -19,10 +19,11 @@ export async function vesselWebhooks(fastify, options) {
     try {
       response = await webhooks.fetch(fetchRequestOf(request.raw));
     } catch (error) {
-      // getAccessToken's own error, which any request can cause (the lookup runs before
-      // authentication): to the app's error handling as a 500 whose message is ours, the error
-      // its cause. Fastify's default handler sends the message to the caller.
-      throw new Error('vessel-webhooks: getAccessToken failed (the cause is its error)', {
+      // Not a refusal: getAccessToken's own error (the lookup runs before authentication, so any
+      // request can cause it), or the body's read failing (the client went away). To the app's
+      // error handling as a 500 whose message is ours, the error its cause: Fastify's default
+      // handler sends the message to the caller.
+      throw new Error('vessel-webhooks: the delivery could not be received (the cause says why)', {
         cause: error,
       });
     }

@@ -78,10 +78,54 @@ export function byteCollector(limit) {
 
 /**
  * A body a framework's parser already read, as the text or bytes to verify: a string or bytes as
- * received, or a parsed JSON value as its JSON.stringify (which is what Vessel signs).
+ * received, or a parsed JSON value as its JSON.stringify (which is what Vessel signs). TypeError
+ * for what has no JSON text (undefined, a function).
  */
 export function signedBody(body) {
-  return typeof body === 'string' || ArrayBuffer.isView(body) ? body : JSON.stringify(body);
+  if (typeof body === 'string' || ArrayBuffer.isView(body)) return body;
+  if (Object.prototype.toString.call(body) === '[object ArrayBuffer]') return new Uint8Array(body);
+  const text = JSON.stringify(body);
+  if (text === undefined) {
+    throw new TypeError(
+      'body: expected the raw body (string, Uint8Array, ArrayBuffer, Buffer) or the parsed JSON value',
+    );
+  }
+  return text;
+}
+
+/**
+ * What a parser left in req.body (signedBody) as a Fetch API body stream for verifyRequest. When
+ * it left nothing, an Error that says so (`who` read too late: the app's setup, answered 500).
+ */
+export function parsedBodyStream(body, who) {
+  if (body === undefined) {
+    throw new Error(
+      `${who}: the request body was read before, and req.body holds nothing to verify; ` +
+        `mount ${who} before what read it, or after express.json(), raw() or text()`,
+    );
+  }
+  return new Response(signedBody(body)).body;
+}
+
+/**
+ * An accessToken option as the middleware keeps it: an array copied, each element read once, so
+ * that what was checked at construction is what every delivery uses (the caller's array may
+ * change later); anything else as is, for verify() to check.
+ */
+export function ownTokens(accessToken) {
+  return Array.isArray(accessToken)
+    ? Array.from({ length: accessToken.length }, (_, i) => accessToken[i])
+    : accessToken;
+}
+
+/** TypeError unless `options` is an object whose own keys are all `known` (`what`: its name). */
+export function checkKeys(options, known, what) {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${what}: expected an object`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw new TypeError(`${what}.${key}: unknown option`);
+  }
 }
 
 /**

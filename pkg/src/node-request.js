@@ -47,6 +47,15 @@ export function streamOf(req) {
   );
 }
 
+/** The request-target as a URL on http://localhost, or that origin's root when it is none. */
+function urlOf(target = '/') {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    return 'http://localhost/';
+  }
+}
+
 /**
  * The Fetch API Request for `req`. `body` is what a framework's parser already read (a string or
  * bytes as received, or a parsed JSON value, signed as its JSON.stringify as Vessel signs it);
@@ -59,8 +68,10 @@ export function fetchRequestOf(req, body) {
     if (!req.rawHeaders[i].startsWith(':'))
       headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   }
-  // Always POST: the Request only carries the delivery's headers and body to the receiver.
-  return new Request(new URL(req.url ?? '/', 'http://localhost'), {
+  // Always POST: the Request carries the delivery's headers and body to the receiver, and its URL
+  // the request-target for getAccessToken, or none when it is no URL (`http://[/hook`: the
+  // client's to choose, so never a TypeError).
+  return new Request(urlOf(req.url), {
     method: 'POST',
     headers,
     body: body === undefined ? streamOf(req) : signedBody(body),

@@ -10,11 +10,15 @@ import {
   VesselWebhookError,
 } from './api.js';
 import {
+  checkKeys,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   incomingBody,
   MAX_TIMEOUT_MS,
+  ownTokens,
+  parsedBodyStream,
+  signedBody,
   withDeadline,
 } from './incoming.js';
 import { signers } from './signers.js';
@@ -35,21 +39,26 @@ const OPTION_KEYS = new Set([
 
 const CHANGE_NAMES = { CREATE: 'created', UPDATE: 'updated', DELETE: 'deleted' };
 const NAME_PATTERN = /^(?:[a-z][A-Za-z0-9]*\.(?:created|updated|deleted)|status\.[A-Z][A-Z0-9_]*)$/;
+/** An objectType as Vessel spells one (`Contact`, `EventAttendee`): what a name is made of. */
+const OBJECT_TYPE = /^[A-Z][A-Za-z0-9]*$/;
 const RECEIVED = '{"received":true}';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
  * The name an event's handlers are registered under: `<objectType>.<created|updated|deleted>`
  * with the object type in lower camel case (`eventAttendee.created`), or `status.<STATUS>` as
- * Vessel spells the status (`status.READY`); undefined for a kind without one (only onAny sees it).
+ * Vessel spells the status (`status.READY`); undefined for a kind without one (only onAny sees
+ * it), and for values Vessel does not spell so (`contact`, `Ready`): a handler of `contact.created`
+ * gets only what its type says, an objectType of `Contact`.
  */
 function eventName(event) {
   const { type, data } = event;
   if (type === 'STATUS_CHANGE') {
-    return typeof data.status === 'string' ? `status.${data.status}` : undefined;
+    const name = `status.${data.status}`;
+    return typeof data.status === 'string' && NAME_PATTERN.test(name) ? name : undefined;
   }
   const change = Object.hasOwn(CHANGE_NAMES, data?.eventType) ? CHANGE_NAMES[data.eventType] : '';
-  if (type !== 'OBJECT_CHANGE' || change === '' || typeof data.objectType !== 'string') {
+  if (type !== 'OBJECT_CHANGE' || change === '' || !OBJECT_TYPE.test(data.objectType)) {
     return undefined;
   }
   return `${data.objectType.charAt(0).toLowerCase()}${data.objectType.slice(1)}.${change}`;
@@ -120,14 +129,9 @@ export class VesselWebhooks {
   #errorHandlers = [];
 
   constructor(options) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError('options: expected an object');
-    }
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) throw new TypeError(`options.${key}: unknown option`);
-    }
-    const { accessToken, getAccessToken, store, onDelivery, toleranceSeconds, maxBodyBytes } =
-      options;
+    checkKeys(options, OPTION_KEYS, 'options');
+    const { getAccessToken, store, onDelivery, toleranceSeconds, maxBodyBytes } = options;
+    const accessToken = ownTokens(options.accessToken);
     if ((accessToken === undefined) === (getAccessToken === undefined)) {
       throw new TypeError('options: expected either accessToken or getAccessToken');
     }
@@ -138,7 +142,7 @@ export class VesselWebhooks {
     }
     // verify() checks the token(s) and the checks' options now, as every delivery will (a
     // resolver's tokens are checked when it gives them: a stand-in takes their place here).
-    verify('{}', {}, accessToken ?? 'stand-in', this.#checks);
+    verify('{}', {}, getAccessToken === undefined ? accessToken : 'stand-in', this.#checks);
     if (store !== undefined) {
       for (const method of ['claim', 'done', 'release']) {
         checkFunction(store?.[method], `options.store.${method}`);
@@ -218,10 +222,15 @@ export class VesselWebhooks {
       throw new TypeError('delivery: expected { body, headers }');
     }
     const { body, headers, request = delivery } = delivery;
-    return this.#deliver(headers, async (connectionId) => {
-      const tokens = await this.#tokensFor(connectionId, request);
-      return [constructEvent(body, headers, tokens, this.#checks), tokens];
-    });
+    if (this.#getAccessToken === undefined) {
+      return this.#deliver(headers, async () => [
+        constructEvent(body, headers, this.#accessToken, this.#checks),
+        this.#accessToken,
+      ]);
+    }
+    // With a resolver, as a Fetch body: verifyRequest asks it only once the checks that need no
+    // token passed.
+    return this.#receiveRequest({ headers, body: new Response(signedBody(body)).body }, request);
   }
 
   /**
@@ -254,16 +263,15 @@ export class VesselWebhooks {
     return async (req, res, next) => {
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
       try {
-        if (req.readableDidRead) {
-          await this.verifyAndReceive({ body: req.body, headers: req.headers, request: req });
-        } else {
-          const body = incomingBody(req, {
-            maxBodyBytes: this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-            timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
-            refuse: (code, message) => new VesselWebhookError(code, message),
-          });
-          await this.#receiveRequest({ headers: req.headers, body }, req);
-        }
+        // What a parser left in req.body (as vessel-webhooks/express takes it), else the stream.
+        const body = req.readableDidRead
+          ? parsedBodyStream(req.body, 'webhooks.middleware()')
+          : incomingBody(req, {
+              maxBodyBytes: this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+              timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
+              refuse: (code, message) => new VesselWebhookError(code, message),
+            });
+        await this.#receiveRequest({ headers: req.headers, body }, req);
       } catch (error) {
         // Discard what is left of the body unbuffered, so the connection can carry the answer.
         req.resume();
@@ -289,28 +297,19 @@ export class VesselWebhooks {
    * `keep(promise)` (optional) is given store calls that outlive the answer.
    */
   #receiveRequest(request, resolverRequest, keep) {
-    const tokens =
-      this.#getAccessToken === undefined
-        ? this.#accessToken
-        : (connectionId) => this.#lookUp(connectionId, resolverRequest);
-    // With a resolver, verifyRequest records the token that signed (signers.js): no function is
-    // ever taken for a token.
     return this.#deliver(
       request?.headers,
-      async () => [await verifyRequest(request, tokens, this.#checks), this.#accessToken],
+      async (connectionId) => {
+        // The resolver is asked for the connection #deliver read, which the handlers get (the
+        // headers are read once for it). With a resolver, verifyRequest records the token that
+        // signed (signers.js): no function is ever taken for a token.
+        const tokens =
+          this.#getAccessToken === undefined
+            ? this.#accessToken
+            : () => connectionId && this.#lookUp(connectionId, resolverRequest);
+        return [await verifyRequest(request, tokens, this.#checks), this.#accessToken];
+      },
       keep,
-    );
-  }
-
-  /** The access token(s) for a connection: getAccessToken's, or SIGNATURE_MISMATCH. */
-  async #tokensFor(connectionId, request) {
-    if (this.#getAccessToken === undefined) return this.#accessToken;
-    const tokens =
-      connectionId === undefined ? undefined : await this.#lookUp(connectionId, request);
-    if (tokens !== undefined && tokens !== null) return tokens;
-    throw new VesselWebhookError(
-      'SIGNATURE_MISMATCH',
-      `x-vessel-connection-id: ${connectionId === undefined ? 'absent' : 'no access token for this connection'}`,
     );
   }
 

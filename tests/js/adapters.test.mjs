@@ -474,6 +474,48 @@ test('require: the CommonJS builds, with the receiver from require', async (t) =
   assert.equal(ran.length, 3);
 });
 
+test('koa: a request-target that is no URL (`http://[/hook`) is received, not a 500 from the adapter', async (t) => {
+  const urls = [];
+  const ran = [];
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (connectionId, request) => {
+      urls.push(request.url);
+      return tokens.get(connectionId);
+    },
+  }).onAny((event) => ran.push(event.eventId));
+  // Mounted with app.use (a router's own path parsing refuses such a target before it).
+  const app = new Koa();
+  app.use(koaWebhook(webhooks));
+  const url = new URL(`http://127.0.0.1:${await listen(t, app.listen(0, '127.0.0.1'))}`);
+  /** `body` POSTed to the request-target `target` over a socket of its own: the answer. */
+  const postTo = async (target, body, headers) => {
+    const socket = connect(Number(url.port), '127.0.0.1');
+    const head = Object.entries({ ...headers, 'content-type': 'application/json' })
+      .map(([key, value]) => `${key}: ${value}\r\n`)
+      .join('');
+    socket.end(
+      `POST ${target} HTTP/1.1\r\nhost: ${url.host}\r\nconnection: close\r\n${head}` +
+        `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    await once(socket, 'close');
+    return answer;
+  };
+  const event = contactEvent();
+  const body = JSON.stringify(event);
+  const headers = sign(body, tokens.get('conn_a'), { connectionId: 'conn_a' });
+  assert.match(
+    await postTo('http://[/hook', body, headers),
+    /^HTTP\/1\.1 200 [^]*\{"received":true\}$/,
+  );
+  assert.match(await postTo('http://[/hook', body, {}), /^HTTP\/1\.1 401 [^]*"MISSING_HEADER"/);
+  // A request-target that is a URL is the resolver's request's URL, as before.
+  assert.match(await postTo('/hook?tenant=7', body, headers), /^HTTP\/1\.1 200 /);
+  assert.deepEqual(ran, [event.eventId, event.eventId]);
+  assert.deepEqual(urls, ['http://localhost/', 'http://localhost/hook?tenant=7']);
+});
+
 test('fastify and koa over HTTP/2: the pseudo-headers (:method, :path…) stay out of the Request', async (t) => {
   const body = JSON.stringify({
     eventId: 'evt_h2',

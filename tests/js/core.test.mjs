@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { runInNewContext } from 'node:vm';
 import * as esm from 'vessel-webhooks';
 import { bodyBytes, options, outcome, vectors } from './vectors.mjs';
 import { random, writer } from './random-json.mjs';
@@ -175,6 +176,48 @@ test('header shapes: fetch Headers, Map, any case, one-element arrays', () => {
   assert.equal(esm.getConnectionId(new Headers({ 'x-vessel-connection-id': 'c' })), 'c');
   assert.equal(esm.getConnectionId(new Map()), undefined);
   assert.equal(esm.getConnectionId({ 'x-vessel-connection-id': '' }), undefined);
+  // A Map from another realm (a vm context, jsdom) is a Map too: any case, a repeat refused.
+  const foreign = (entries) => runInNewContext('new Map(entries)', { entries });
+  assert.equal(
+    ok(
+      foreign([
+        ['X-Vessel-Signature', sig],
+        ['X-Vessel-Timestamp', ts],
+      ]),
+    ),
+    true,
+  );
+  assert.equal(
+    ok(
+      foreign([
+        ['x-vessel-signature', 'f'.repeat(64)],
+        ['X-Vessel-Signature', sig],
+        ['x-vessel-timestamp', ts],
+      ]),
+    ),
+    false,
+  );
+});
+
+test('a VesselWebhookError has a status for its code: another code is a TypeError', () => {
+  for (const [code, status] of [
+    ['SIGNATURE_MISMATCH', 401],
+    ['BODY_TOO_LARGE', 413],
+    ['HANDLER_FAILED', 500],
+    ['BODY_TIMEOUT', 408],
+  ]) {
+    assert.equal(new esm.VesselWebhookError(code, 'm').toHttp().status, status);
+  }
+  // Without a status its toResponse() would be a 200, which Vessel takes for processed.
+  for (const code of [
+    'RATE_LIMITED',
+    'signature_mismatch',
+    'METHOD_NOT_ALLOWED',
+    'toString',
+    401,
+  ]) {
+    assert.throws(() => new esm.VesselWebhookError(code, 'm'), TypeError, String(code));
+  }
 });
 
 test('programmer errors are TypeErrors; request problems are not', () => {

@@ -401,6 +401,14 @@ test('options are checked when the middleware is made', () => {
   assert.equal(typeof vesselWebhook({ getAccessToken: lookup, ...deadlines }), 'function');
 });
 
+test('a list of tokens is copied when the middleware is made: a later change to it changes nothing', async (t) => {
+  const list = ['tok_old', tokens.get('conn_a')];
+  const url = await serve(t, appWith({ accessToken: list }));
+  list.push(undefined);
+  list[1] = 'tok_other';
+  assert.deepEqual(await post(url, body, signedBy('conn_a')), { status: 200, text: body });
+});
+
 test('require("vessel-webhooks/express") works the same', async (t) => {
   const cjs = createRequire(import.meta.url)('vessel-webhooks/express');
   const app = express();

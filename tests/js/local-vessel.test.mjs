@@ -438,6 +438,16 @@ test('trigger: one signed event straight to a receiver, retried, with its exit s
   assert.equal((await run('trigger', 'contact.created', '--token', 'tok_t')).code, 2);
   assert.equal((await trigger('contact.created')).code, 2);
   assert.equal((await trigger('contact.created', '--token', 't', '--retries', 'two')).code, 2);
+  // Waits a timer cannot honour (over 2³¹ − 1 ms it fires at once) are usage errors too.
+  for (const flag of ['--backoff', '--timeout']) {
+    const args = ['trigger', 'contact.created', '--token', 't', '--url', receiver.url];
+    const tooLong = await run(...args, flag, '2147483648');
+    assert.equal(tooLong.code, 2, flag);
+    assert.match(
+      tooLong.stderr,
+      new RegExp(`${flag}: expected a whole number from \\d to 2147483647`),
+    );
+  }
   assert.equal((await run('launch')).code, 2);
   const help = await run('--help');
   assert.equal(help.code, 0);

@@ -6,7 +6,14 @@ import { connect } from 'node:net';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import express from 'express';
-import { VesselWebhooks, VesselWebhookError, memoryStore, sign } from 'vessel-webhooks';
+import {
+  VesselWebhooks,
+  VesselWebhookError,
+  memoryStore,
+  postgresStore,
+  redisStore,
+  sign,
+} from 'vessel-webhooks';
 import { samples } from 'vessel-webhooks/samples';
 
 const TOKEN = 'tok_routing_83b1c2d4';
@@ -521,4 +528,174 @@ test('onDelivery failing never changes the answer', async () => {
   });
   const event = { eventId: 'evt_log', type: 'STATUS_CHANGE', data: { status: 'READY' } };
   assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
+});
+
+test('with getAccessToken, a request that fails a check needing no token gets its code, unasked', async () => {
+  const asked = [];
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (connectionId) => {
+      asked.push(connectionId);
+      return TOKEN;
+    },
+    maxBodyBytes: 2000,
+  });
+  const ran = [];
+  webhooks.onAny((event, { connectionId }) => ran.push([event.eventId, connectionId]));
+  const event = { eventId: 'evt_order', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const { body, headers } = delivery(event);
+  const large = JSON.stringify({ ...event, pad: 'x'.repeat(3000) });
+  const stale = sign(body, 'tok_anyone', { connectionId: CONNECTION, timestamp: 1_700_000_000 });
+  const cases = [
+    [{ body, headers: { 'x-vessel-connection-id': CONNECTION } }, 'MISSING_HEADER'],
+    [{ body, headers: { ...headers, 'x-vessel-timestamp': 'soon' } }, 'INVALID_TIMESTAMP'],
+    [{ body, headers: { ...headers, 'x-vessel-signature': 'sha256=0' } }, 'MALFORMED_SIGNATURE'],
+    [{ body, headers: stale }, 'TIMESTAMP_OUT_OF_TOLERANCE'],
+    [{ body: large, headers: delivery(JSON.parse(large)).headers }, 'BODY_TOO_LARGE'],
+  ];
+  for (const [d, code] of cases) {
+    await assert.rejects(webhooks.verifyAndReceive(d), { code }, code);
+    const response = await webhooks.fetch(
+      new Request('http://x/hook', { method: 'POST', body: d.body, headers: d.headers }),
+    );
+    assert.deepEqual(await response.json(), { error: code });
+    assert.deepEqual(await postTo(webhooks.middleware(), d.body, d.headers), {
+      status: code === 'BODY_TOO_LARGE' ? 413 : 401,
+      json: { error: code },
+    });
+  }
+  assert.deepEqual(asked, []);
+  // A parsed body (as a framework's parser leaves it) too.
+  await assert.rejects(webhooks.verifyAndReceive({ body: event, headers: stale }), {
+    code: 'TIMESTAMP_OUT_OF_TOLERANCE',
+  });
+  assert.deepEqual(asked, []);
+  await webhooks.verifyAndReceive({ body: event, headers });
+  assert.deepEqual(asked, [CONNECTION]);
+  assert.deepEqual(ran, [['evt_order', CONNECTION]]);
+});
+
+test('the connection looked up is the one the handlers get, however often the headers are read', async () => {
+  const asked = [];
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (connectionId) => {
+      asked.push(connectionId);
+      return TOKEN;
+    },
+  });
+  const got = [];
+  webhooks.onAny((event, { connectionId }) => got.push(connectionId));
+  const event = { eventId: 'evt_reads', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const { body, headers } = delivery(event);
+  // A hand-made headers object whose connection changes from one read to the next.
+  let reads = 0;
+  const shifting = {
+    get: (name) =>
+      name === 'x-vessel-connection-id' ? (reads++ === 0 ? 'conn_B' : 'conn_A') : headers[name],
+  };
+  await webhooks.fetch({ headers: shifting, body: new Response(body).body });
+  assert.deepEqual([asked, got], [['conn_B'], ['conn_B']]);
+});
+
+test('accessToken is checked and copied at construction: null is a TypeError, a later change to the array none', async () => {
+  assert.throws(() => new VesselWebhooks({ accessToken: null }), /accessToken: expected/);
+  const tokens = ['tok_old_1', TOKEN];
+  const webhooks = new VesselWebhooks({ accessToken: tokens });
+  tokens.push(undefined);
+  tokens[1] = 'tok_other';
+  const event = { eventId: 'evt_copy', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
+});
+
+test('only names Vessel spells are routed: `contact` or `Ready,` reach onAny alone, with no name', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const typed = [];
+  const any = [];
+  webhooks.on(['contact.created', 'status.READY'], (event) => typed.push(event.eventId));
+  webhooks.onAny((event, { name }) => any.push([event.eventId, name]));
+  const record = { id: 'v.contact.1' };
+  const events = [
+    {
+      eventId: 'e1',
+      type: 'OBJECT_CHANGE',
+      data: { objectType: 'contact', eventType: 'CREATE', record },
+    },
+    {
+      eventId: 'e2',
+      type: 'OBJECT_CHANGE',
+      data: { objectType: 'Contact', eventType: 'CREATE', record },
+    },
+    { eventId: 'e3', type: 'STATUS_CHANGE', data: { status: 'READY,' } },
+    { eventId: 'e4', type: 'STATUS_CHANGE', data: { status: 'READY' } },
+    {
+      eventId: 'e5',
+      type: 'OBJECT_CHANGE',
+      data: { objectType: 'Invoice', eventType: 'UPDATE', record },
+    },
+  ];
+  for (const event of events) await webhooks.verifyAndReceive(delivery(event));
+  assert.deepEqual(typed, ['e2', 'e4']);
+  assert.deepEqual(any, [
+    ['e1', undefined],
+    ['e2', 'contact.created'],
+    ['e3', undefined],
+    ['e4', 'status.READY'],
+    ['e5', 'invoice.updated'],
+  ]);
+});
+
+test('middleware() after a parser that left a JSON value that is no object: a coded refusal, not a 500', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const app = express()
+    .use(express.json({ strict: false }))
+    .post('/hook', webhooks.middleware());
+  for (const body of ['123', 'null', 'true']) {
+    assert.deepEqual(await postTo(app, body, sign(body, TOKEN)), {
+      status: 400,
+      json: { error: 'INVALID_JSON' },
+    });
+    assert.deepEqual(await postTo(app, body, sign(body, 'tok_other')), {
+      status: 401,
+      json: { error: 'SIGNATURE_MISMATCH' },
+    });
+  }
+});
+
+test('the stores refuse options they do not know, as the receiver does', () => {
+  const redis = { call() {} };
+  const pool = { query() {}, connect() {} };
+  assert.throws(
+    () => redisStore(redis, { keyPrefix: 'app:' }),
+    /options\.keyPrefix: unknown option/,
+  );
+  assert.throws(() => redisStore(redis, null), /options: expected an object/);
+  assert.throws(() => postgresStore(pool, { tableName: 'events' }), /options\.tableName/);
+  assert.throws(() => postgresStore(pool, 'events'), /options: expected an object/);
+  assert.equal(typeof redisStore(redis, { prefix: 'app:' }).claim, 'function');
+  assert.equal(typeof postgresStore(pool, { table: 'events' }).claim, 'function');
+});
+
+test('memoryStore: leases run on the monotonic clock: a wall clock set forward ends none', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: memoryStore() });
+  let open;
+  const gate = new Promise((resolve) => (open = resolve));
+  let runs = 0;
+  webhooks.onAny(async () => {
+    runs += 1;
+    await gate;
+  });
+  const d = delivery({ eventId: 'evt_clock', type: 'STATUS_CHANGE', data: { status: 'READY' } });
+  const first = webhooks.verifyAndReceive(d);
+  while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  // NTP or a VM resumed sets the wall clock 61 s forward (past the 60 s lease, within the
+  // replay window) while the handler runs.
+  const wallClock = Date.now;
+  Date.now = () => wallClock() + 61_000;
+  try {
+    await assert.rejects(webhooks.verifyAndReceive(d), { code: 'EVENT_IN_PROGRESS' });
+  } finally {
+    Date.now = wallClock;
+  }
+  open();
+  await first;
+  assert.equal(runs, 1);
 });

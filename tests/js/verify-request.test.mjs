@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+import { bodyBytes, options, vectors } from './vectors.mjs';
 
 const token = 'tok_fetch_0a9b37';
 const event = {
@@ -334,4 +335,49 @@ test('a request whose arrayBuffer() it keeps and rewrites: the event is what was
     crypto.subtle.digest = digest;
   }
   assert.deepEqual(result, paddedEvent);
+});
+
+test('with a resolver, every vector gets the code it gets with the token, and no lookup before checks 1–5 pass', async () => {
+  // Checks 1–5 need no token (size, headers, replay window): a request failing one costs no lookup.
+  const early = [
+    'BODY_TOO_LARGE',
+    'MISSING_HEADER',
+    'INVALID_TIMESTAMP',
+    'MALFORMED_SIGNATURE',
+    'TIMESTAMP_OUT_OF_TOLERANCE',
+  ];
+  const outcomeOf = (promise) =>
+    promise.then(
+      () => 'OK',
+      (error) => {
+        if (!(error instanceof VesselWebhookError)) throw error;
+        return error.code;
+      },
+    );
+  // Headers as the vectors have them (some are no fetch Headers: full-width digits, arrays).
+  const requestOf = (c) => ({
+    headers: { ...c.headers, 'x-vessel-connection-id': 'conn_v' },
+    body: new Response(bodyBytes(c)).body,
+  });
+  const seen = new Set();
+  for (const c of vectors('signatures.json')) {
+    const withToken = await outcomeOf(verifyRequest(requestOf(c), c.accessToken, options(c)));
+    let lookups = 0;
+    const resolver = () => {
+      lookups += 1;
+      return c.accessToken;
+    };
+    assert.equal(
+      await outcomeOf(verifyRequest(requestOf(c), resolver, options(c))),
+      withToken,
+      c.name,
+    );
+    assert.equal(lookups, early.includes(withToken) ? 0 : 1, c.name);
+    seen.add(withToken);
+  }
+  // The vectors reach every check.
+  assert.deepEqual(
+    [...seen].sort(),
+    [...early, 'OK', 'SIGNATURE_MISMATCH', 'INVALID_JSON', 'INVALID_EVENT'].sort(),
+  );
 });

@@ -2,7 +2,11 @@
 // per event key, either a claim (its token, until its lease ends) or DONE (until its TTL ends).
 export const DONE = 'done';
 
-/** A store in this process's memory: claims and done marks are lost when it exits. */
+/**
+ * A store in this process's memory: claims and done marks are lost when it exits. Leases and TTLs
+ * run on the monotonic clock (performance.now): a wall clock set forward (NTP, a VM resumed) ends
+ * no lease early.
+ */
 export function memoryStore() {
   const entries = new Map();
   let claims = 0;
@@ -15,7 +19,7 @@ export function memoryStore() {
   };
   return {
     async claim(key, token, leaseMs) {
-      const now = Date.now();
+      const now = performance.now();
       claims += 1;
       // Now and then, forget what has expired (the store would otherwise only grow).
       if (claims % 1024 === 0) for (const k of entries.keys()) live(k, now);
@@ -25,7 +29,7 @@ export function memoryStore() {
       return 'claimed';
     },
     async done(key, token, ttlMs) {
-      entries.set(key, { token: DONE, expires: Date.now() + ttlMs });
+      entries.set(key, { token: DONE, expires: performance.now() + ttlMs });
     },
     async release(key, token) {
       if (entries.get(key)?.token === token) entries.delete(key);

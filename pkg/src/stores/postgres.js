@@ -1,9 +1,11 @@
 // postgresStore(pool): the receiver's store in PostgreSQL, with the user's `pg` Pool. One table,
 // one row per event key: a claim's token or 'done', and when it expires (the database's clock,
 // so the instances' clocks do not matter).
+import { checkKeys } from '../incoming.js';
 import { DONE } from './memory.js';
 
 const SWEEP_EVERY = 1000;
+const OPTION_KEYS = new Set(['table']);
 
 /**
  * A store in PostgreSQL table `table` (default `vessel_webhook_events`), created when missing on
@@ -14,10 +16,14 @@ export function postgresStore(pool, options = {}) {
   if (typeof pool?.query !== 'function' || typeof pool?.connect !== 'function') {
     throw new TypeError('pool: expected a pg Pool');
   }
-  const { table = 'vessel_webhook_events' } = options;
-  if (typeof table !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(table)) {
+  checkKeys(options, OPTION_KEYS, 'options');
+  const { table: name = 'vessel_webhook_events' } = options;
+  if (typeof name !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new TypeError('options.table: expected a lower-case SQL name ([a-z_][a-z0-9_]*)');
   }
+  // Quoted, so that a reserved word (`user`, `order`) is a name too; lower-case, so the same
+  // table as unquoted.
+  const table = `"${name}"`;
   const claimSql = `WITH claim AS (
       INSERT INTO ${table} AS e (key, token, expires_at)
       VALUES ($1, $2, clock_timestamp() + $3::float8 * interval '1 millisecond')
@@ -25,7 +31,8 @@ export function postgresStore(pool, options = {}) {
         WHERE e.expires_at <= clock_timestamp()
       RETURNING 1
     )
-    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, (SELECT token FROM ${table} WHERE key = $1) AS token`;
+    SELECT EXISTS (SELECT 1 FROM claim) AS claimed,
+      (SELECT token FROM ${table} WHERE key = $1 AND expires_at > clock_timestamp()) AS token`;
   const doneSql = `INSERT INTO ${table} (key, token, expires_at)
     VALUES ($1, '${DONE}', clock_timestamp() + $2::float8 * interval '1 millisecond')
     ON CONFLICT (key) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`;
@@ -37,12 +44,12 @@ export function postgresStore(pool, options = {}) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [table]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
         await client.query(
           `CREATE TABLE IF NOT EXISTS ${table} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`,
         );
         await client.query(
-          `CREATE INDEX IF NOT EXISTS ${table}_expires_at ON ${table} (expires_at)`,
+          `CREATE INDEX IF NOT EXISTS "${name}_expires_at" ON ${table} (expires_at)`,
         );
         await client.query('COMMIT');
         client.release();

@@ -1,7 +1,10 @@
 // redisStore(client): the receiver's store in Redis, with the user's node-redis (v4+) or ioredis
 // client. A claim is `SET key token NX PX lease`; done is `SET key done PX ttl`; release deletes
 // the key only while it still holds this claim's token (one Lua script, so atomically).
+import { checkKeys } from '../incoming.js';
 import { DONE } from './memory.js';
+
+const OPTION_KEYS = new Set(['prefix']);
 
 const RELEASE =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
@@ -21,6 +24,7 @@ function commander(client) {
  */
 export function redisStore(client, options = {}) {
   const command = commander(client);
+  checkKeys(options, OPTION_KEYS, 'options');
   const { prefix = 'vessel-webhooks:' } = options;
   if (typeof prefix !== 'string') throw new TypeError('options.prefix: expected a string');
   return {
