@@ -85,7 +85,8 @@ export interface Address {
   street?: string | null;
   city?: string | null;
   state?: string | null;
-  postalCode?: string | null;
+  /** Of type string or number: the schema says string, Vessel's example of Address has a number. */
+  postalCode?: string | number | null;
   country?: string | null;
 }
 
@@ -101,8 +102,12 @@ export interface Deal {
   id: string;
   /** Id of the object in the connected CRM. */
   nativeId: string;
-  /** Optional name for this deal */
-  name: string;
+  /**
+   * Optional name for this deal
+   *
+   * Optional: its description says so, though the schema lists it as required.
+   */
+  name?: string | null;
   /** The stage of the pipeline the deal is in. See /deal/details for possible values */
   stage?: string | null;
   /** Total deal money value */
@@ -387,8 +392,12 @@ export interface Event {
 export interface EventAttendee {
   /** Unique Vessel Id. */
   id: string;
-  /** Id of the object in the connected CRM. */
-  nativeId: string;
+  /**
+   * Id of the object in the connected CRM.
+   *
+   * Optional: Vessel's example of EventAttendee omits it, though the schema lists it as required.
+   */
+  nativeId?: string | null;
   status?: string | null;
   /** The object type of the associated object (e.g., Contact, Lead, etc) or Other if this Attendee is not associated with a CRM object */
   associatedObjectType: string;
@@ -408,7 +417,11 @@ export interface EventAttendee {
   modifiedTime: string;
   associations: {
     eventId: string;
-    /** The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present */
+    /**
+     * The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present
+     *
+     * Required, but may be null: its description says so.
+     */
     associationId: string | null;
   };
   /** Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM */
@@ -559,7 +572,8 @@ export interface Connection {
   connectionId?: string | null;
   /** An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`. */
   createdTime?: string | null;
-  status?: 'NEW_CONNECTION' | 'INITIAL_SYNCED' | 'READY' | null;
+  /** Any string: Vessel's example of Connection has "READY,". */
+  status?: 'NEW_CONNECTION' | 'INITIAL_SYNCED' | 'READY' | (string & {}) | null;
   nativeOrgURL?: string | null;
   /** An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`. */
   lastActivityDate?: string | null;

@@ -49,11 +49,14 @@ export type SampleName = keyof SampleEvents;
 export type Sample = { [N in SampleName]: { name: N; event: SampleEvents[N] } }[SampleName];
 
 /**
- * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
- * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
- * one STATUS_CHANGE per status. Named `<objectType>.created|updated|deleted` (object type in
- * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status
- * (`status.READY`): the names the CLI and the receiver use.
+ * Sample Vessel events built from the examples in Vessel's CRM schemas, as published: for every
+ * object type a CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and
+ * connectionId only), and one STATUS_CHANGE per status. Not Vessel's:
+ * - the Call record (Vessel has no Call example)
+ * - `nativeId: "87"` in the EventAttendee record (its example has no nativeId)
+ * Named `<objectType>.created|updated|deleted` (object type in lowerCamelCase, e.g.
+ * `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status (`status.READY`):
+ * the names the CLI and the receiver use.
  * The objects are shared (an UPDATE's record is its CREATE's): use `sample(name)` for a copy
  * to change.
  */

@@ -45,11 +45,11 @@ const OBJECT_TYPES = [
 ];
 
 /**
- * Fields the samples need that Vessel's examples lack: Call has no example at all, and the
- * EventAttendee example has no `nativeId`, which its schema requires. The Call id is the one the
- * Contact, Account and Deal examples list in `callIds`.
+ * Example records of the object types Vessel has no example for (Call), for the samples and the
+ * check. Only models without an example of Vessel's may be here: Vessel's examples are read as
+ * published. The Call id is the one the Contact, Account and Deal examples list in `callIds`.
  */
-const EXAMPLE_PATCHES = {
+const ADDED_EXAMPLES = {
   Call: {
     id: 'v.call.1222707bbc415ee4806400e2daa25ffa',
     nativeId: '52',
@@ -69,15 +69,18 @@ const EXAMPLE_PATCHES = {
     },
     additional: {},
   },
-  EventAttendee: { nativeId: '87' },
 };
 
 /**
- * Required fields whose description says they can be null: present, but possibly null (the
- * schema marks nothing nullable). EventAttendee: "if this Attendee is not associated with a CRM
- * object, this id is null and the `email` field will be present".
+ * Members the samples add to an example record that lacks them (never replacing one it has): a
+ * DELETE sample carries the record's `nativeId`, and Vessel's EventAttendee example has none.
+ * The models and the check read the example without it.
  */
-const REQUIRED_NULLABLE = new Set(['EventAttendee.associations.associationId']);
+const SAMPLE_ADDITIONS = { EventAttendee: { nativeId: '87' } };
+
+/** A description that says a field may be absent, or may be null. */
+const SAYS_OPTIONAL = /\boptional\b/i;
+const SAYS_NULL = /\bnull\b/i;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const TIMESTAMP_NAME = /^date$|(Time|Date)$/;
@@ -99,9 +102,10 @@ function jsdoc(paragraphs, indent) {
   return `${indent}/**\n${body.join('\n')}\n${indent} */\n`;
 }
 
-/** What the schema's JSDoc says about one property. */
+/** What the schema's JSDoc says about one property, and where the models depart from it. */
 function propertyDoc(name, prop) {
   const lines = prop.description ? [prop.description] : [];
+  if (prop.notes) lines.push(...prop.notes);
   if (prop.type === 'string' && TIMESTAMP_NAME.test(name)) {
     lines.push('An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.');
   }
@@ -112,7 +116,11 @@ function propertyDoc(name, prop) {
 
 function tsType(prop, indent, path) {
   if (prop.$ref) return refName(prop.$ref);
-  if (prop.enum) return prop.enum.map((value) => JSON.stringify(value)).join(' | ');
+  if (prop.enum) {
+    const values = prop.enum.map((value) => JSON.stringify(value)).join(' | ');
+    return prop.openEnum ? `${values} | (string & {})` : values;
+  }
+  if (Array.isArray(prop.type)) return prop.type.map((type) => tsType({ type })).join(' | ');
   switch (prop.type) {
     case 'string':
       return 'string';
@@ -134,9 +142,10 @@ function tsType(prop, indent, path) {
 }
 
 /**
- * The members of an object schema: required ones plain, the others optional and nullable
- * (Vessel marks nothing nullable, yet its examples hold nulls). A required name the schema
- * does not define (User's `associations`) has no type to give and is left out.
+ * The members of an object schema (as {@link agreeWithVessel} gives it): required ones plain or,
+ * when `nullable`, possibly null; the others optional and nullable (Vessel marks nothing
+ * nullable, yet its examples hold nulls). A required name the schema does not define (User's
+ * `associations`) has no type to give and is left out.
  * `path` is the schema path of the object, e.g. `EventAttendee.associations`.
  */
 function members(schema, indent, path) {
@@ -147,7 +156,7 @@ function members(schema, indent, path) {
       const type = tsType(prop, indent, `${path}.${name}`);
       const field = !required.has(name)
         ? `${key}?: ${type} | null`
-        : REQUIRED_NULLABLE.has(`${path}.${name}`)
+        : prop.nullable
           ? `${key}: ${type} | null`
           : `${key}: ${type}`;
       return `${jsdoc(propertyDoc(name, prop), indent)}${indent}${field};\n`;
@@ -190,66 +199,179 @@ function modelsSource(schemas, statuses, source) {
   ].join('');
 }
 
-/** `value` shaped by `schema`: object keys in schema order, keys it does not define dropped. */
-function conform(value, schema, schemas, dropped, path) {
-  if (schema.$ref) return conform(value, schemas[refName(schema.$ref)], schemas, dropped, path);
-  if (schema.type === 'array' && Array.isArray(value)) {
-    return value.map((item, i) => conform(item, schema.items, schemas, dropped, `${path}[${i}]`));
-  }
-  if (!schema.properties || value === null || typeof value !== 'object') return value;
-  for (const key of Object.keys(value)) {
-    if (!(key in schema.properties)) dropped.push(`${path}.${key}`);
-  }
-  return Object.fromEntries(
-    Object.entries(schema.properties)
-      .filter(([key]) => key in value)
-      .map(([key, prop]) => [key, conform(value[key], prop, schemas, dropped, `${path}.${key}`)]),
-  );
+/** The JSON type of `value` as a schema names it (`integer` for a whole number). */
+function jsonType(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
 }
 
-/** Where `value` breaks `schema` (the types models.d.ts gives it), as messages. */
+/** Whether a value of JSON type `found` fits schema type `type` (an integer is a number). */
+const fitsType = (found, type) => found === type || (found === 'integer' && type === 'number');
+
+const SCALARS = ['string', 'integer', 'number', 'boolean'];
+
+/**
+ * Vessel's schemas made to agree with Vessel's own documents (a copy; `vessel` is not changed).
+ * Where a field departs from its schema, the reason is added to its `notes` (its doc):
+ * - a field the schema requires but whose description says it is optional, or that one of
+ *   Vessel's examples omits, is optional (absent or null);
+ * - a required field whose description says it can be null, or that an example holds null for,
+ *   is `nullable`;
+ * - a scalar field an example gives a scalar of another JSON type takes both
+ *   (`type: ['string', 'number']`), and an enum an example gives another value is `openEnum`.
+ * Anything else an example holds that its schema does not allow is left for {@link problems}.
+ */
+function agreeWithVessel(vessel) {
+  const schemas = structuredClone(vessel);
+  const note = (prop, text) => {
+    prop.notes ??= [];
+    if (!prop.notes.includes(text)) prop.notes.push(text);
+  };
+  const optional = (object, name, why) => {
+    object.required = object.required.filter((key) => key !== name);
+    note(object.properties[name], `Optional: ${why}, though the schema lists it as required.`);
+  };
+  const nullable = (prop, why) => {
+    prop.nullable = true;
+    note(prop, `Required, but may be null: ${why}.`);
+  };
+
+  /** The description rules, over every object schema under `schema`. */
+  const byDescription = (schema) => {
+    if (schema.type === 'array') byDescription(schema.items);
+    if (!schema.properties) return;
+    for (const [name, prop] of Object.entries(schema.properties)) {
+      if (schema.required?.includes(name)) {
+        if (SAYS_OPTIONAL.test(prop.description ?? ''))
+          optional(schema, name, 'its description says so');
+        else if (SAYS_NULL.test(prop.description ?? '')) nullable(prop, 'its description says so');
+      }
+      byDescription(prop);
+    }
+  };
+  for (const schema of Object.values(schemas)) byDescription(schema);
+
+  /** The example rules, for `value`, part of Vessel's example of `model`, at `schema`. */
+  const byExample = (value, schema, model) => {
+    if (schema.$ref) return byExample(value, schemas[refName(schema.$ref)], model);
+    const found = jsonType(value);
+    if (schema.type === 'array' && found === 'array') {
+      for (const item of value) byExample(item, schema.items, model);
+    } else if (schema.properties && found === 'object') {
+      for (const name of schema.required ?? []) {
+        if (!(name in schema.properties)) continue;
+        if (!(name in value)) optional(schema, name, `Vessel's example of ${model} omits it`);
+        else if (value[name] === null && !schema.properties[name].nullable)
+          nullable(schema.properties[name], `Vessel's example of ${model} has null`);
+      }
+      for (const [name, member] of Object.entries(value)) {
+        if (member !== null && name in schema.properties)
+          byExample(member, schema.properties[name], model);
+      }
+    } else if (
+      schema.enum &&
+      !schema.openEnum &&
+      found === 'string' &&
+      !schema.enum.includes(value)
+    ) {
+      schema.openEnum = true;
+      note(schema, `Any string: Vessel's example of ${model} has ${JSON.stringify(value)}.`);
+    } else if (
+      SCALARS.includes(schema.type) &&
+      SCALARS.includes(found) &&
+      !fitsType(found, schema.type) &&
+      !(schema.type === 'integer' && found === 'number') // a fraction: the check refuses it
+    ) {
+      schema.type = [schema.type, found === 'integer' ? 'number' : found];
+      note(
+        schema,
+        `Of type ${schema.type.join(' or ')}: the schema says ${schema.type[0]}, ` +
+          `Vessel's example of ${model} has a ${schema.type[1]}.`,
+      );
+    }
+  };
+  for (const [model, schema] of Object.entries(schemas)) {
+    for (const example of vessel[model].examples ?? []) byExample(example, schema, model);
+  }
+  return schemas;
+}
+
+/**
+ * Where `value` breaks `schema` (as {@link agreeWithVessel} gives it: the types the models give
+ * it), as messages. Members the schema does not define are allowed (the models keep them).
+ */
 function problems(value, schema, schemas, path) {
   if (schema.$ref) return problems(value, schemas[refName(schema.$ref)], schemas, path);
-  const found = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  const expected =
-    { string: 'string', integer: 'number', number: 'number', boolean: 'boolean' }[schema.type] ??
-    schema.type;
-  if (found !== expected) return [`${path}: expected ${schema.type}, found ${found}`];
-  if (schema.enum && !schema.enum.includes(value))
+  const found = jsonType(value);
+  const types = [schema.type].flat();
+  if (!types.some((type) => fitsType(found, type)))
+    return [`${path}: expected ${types.join(' or ')}, found ${found}`];
+  if (schema.enum && !schema.openEnum && !schema.enum.includes(value))
     return [`${path}: ${JSON.stringify(value)} is not in the enum`];
-  if (schema.type === 'integer' && !Number.isInteger(value))
-    return [`${path}: expected an integer`];
-  if (schema.type === 'array')
+  if (found === 'array')
     return value.flatMap((item, i) => problems(item, schema.items, schemas, `${path}[${i}]`));
-  if (schema.type !== 'object' || !schema.properties) return [];
+  if (found !== 'object' || !schema.properties) return [];
   const missing = (schema.required ?? [])
     .filter((key) => key in schema.properties && !(key in value))
     .map((key) => `${path}.${key}: required, missing`);
   const wrong = Object.entries(value)
-    .filter(([key, field]) => !(field === null && !schema.required?.includes(key)))
+    .filter(([key]) => key in schema.properties)
+    .filter(
+      ([key, field]) =>
+        !(field === null && (!schema.required?.includes(key) || schema.properties[key].nullable)),
+    )
     .flatMap(([key, field]) => problems(field, schema.properties[key], schemas, `${path}.${key}`));
   return [...missing, ...wrong];
 }
 
-/** The example record of every object type, conformed to its schema, and notes on what they needed. */
-function exampleRecords(schemas) {
-  const notes = [];
-  const records = {};
-  for (const objectType of OBJECT_TYPES) {
-    const schema = schemas[objectType];
-    const example = { ...schema.examples?.[0], ...EXAMPLE_PATCHES[objectType] };
-    const dropped = [];
-    const record = conform(example, schema, schemas, dropped, objectType);
-    const wrong = problems(record, schema, schemas, objectType);
-    if (wrong.length)
-      throw new Error(`the ${objectType} example does not fit its model:\n  ${wrong.join('\n  ')}`);
-    if (dropped.length)
-      notes.push(`dropped from the examples (not in the schema): ${dropped.join(', ')}`);
-    if (typeof record.nativeId !== 'string')
-      throw new Error(`the ${objectType} example has no nativeId (a DELETE record needs one)`);
-    records[objectType] = record;
+/**
+ * Checks that every example (Vessel's, as published, and {@link ADDED_EXAMPLES}) fits the models
+ * made from `schemas`, and that every object type has one with a string id (a webhook record
+ * has one); throws naming what does not fit. Returns the example of every model that has one.
+ */
+function checkedExamples(vessel, schemas) {
+  const examples = {};
+  for (const [model, added] of Object.entries(ADDED_EXAMPLES)) {
+    if (vessel[model].examples?.length)
+      throw new Error(`ADDED_EXAMPLES.${model}: Vessel has an example of ${model}`);
+    examples[model] = [added];
   }
-  return { records, notes };
+  for (const [model, schema] of Object.entries(vessel)) {
+    if (schema.examples?.length) examples[model] = schema.examples;
+  }
+  const wrong = Object.entries(examples).flatMap(([model, list]) =>
+    list.flatMap((example, i) =>
+      problems(example, schemas[model], schemas, `${model} example ${i}`),
+    ),
+  );
+  for (const model of OBJECT_TYPES) {
+    if (typeof examples[model]?.[0]?.id !== 'string')
+      wrong.push(`${model}: no example with a string id (every webhook record has one)`);
+  }
+  if (wrong.length)
+    throw new Error(`examples that do not fit the models:\n  ${wrong.join('\n  ')}`);
+  return examples;
+}
+
+/**
+ * The record of every object type for the samples: its example (Vessel's as published, or
+ * {@link ADDED_EXAMPLES}) with {@link SAMPLE_ADDITIONS}.
+ */
+function sampleRecords(examples) {
+  const records = {};
+  for (const model of OBJECT_TYPES) {
+    const [example] = examples[model];
+    const additions = SAMPLE_ADDITIONS[model] ?? {};
+    const replaced = Object.keys(additions).filter((key) => key in example);
+    if (replaced.length)
+      throw new Error(`SAMPLE_ADDITIONS.${model}: the example has ${replaced.join(', ')}`);
+    records[model] = { ...example, ...additions };
+    if (typeof records[model].nativeId !== 'string')
+      throw new Error(`the ${model} sample record has no nativeId (a DELETE record needs one)`);
+  }
+  return records;
 }
 
 /** The exact type of a sample event. */
@@ -259,12 +381,27 @@ function sampleType({ event }) {
     : `ObjectChangeEvent<'${event.data.objectType}', '${event.data.eventType}'>`;
 }
 
+/** What the samples hold that is not Vessel's, in words. */
+const NOT_VESSELS = [
+  ...Object.keys(ADDED_EXAMPLES).map(
+    (model) => `the ${model} record (Vessel has no ${model} example)`,
+  ),
+  ...Object.entries(SAMPLE_ADDITIONS).flatMap(([model, added]) =>
+    Object.entries(added).map(
+      ([key, value]) =>
+        `\`${key}: ${JSON.stringify(value)}\` in the ${model} record (its example has no ${key})`,
+    ),
+  ),
+];
+
 const SAMPLES_DOC = `/**
- * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
- * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
- * one STATUS_CHANGE per status. Named \`<objectType>.created|updated|deleted\` (object type in
- * lowerCamelCase, e.g. \`eventAttendee.deleted\`) and \`status.<STATUS>\` as Vessel spells the status
- * (\`status.READY\`): the names the CLI and the receiver use.
+ * Sample Vessel events built from the examples in Vessel's CRM schemas, as published: for every
+ * object type a CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and
+ * connectionId only), and one STATUS_CHANGE per status. Not Vessel's:
+${NOT_VESSELS.map((text) => ` * - ${text}`).join('\n')}
+ * Named \`<objectType>.created|updated|deleted\` (object type in lowerCamelCase, e.g.
+ * \`eventAttendee.deleted\`) and \`status.<STATUS>\` as Vessel spells the status (\`status.READY\`):
+ * the names the CLI and the receiver use.
  * The objects are shared (an UPDATE's record is its CREATE's): use \`sample(name)\` for a copy
  * to change.
  */`;
@@ -351,6 +488,16 @@ function rustDoc(paragraphs, indent) {
     .join('');
 }
 
+const RUST_NUMBER = ['Number', 'serde_json::Number', 'A JSON number, as sent.'];
+
+/** The variant, its type and its doc of each JSON scalar type, for {@link RustModels#scalars}. */
+const RUST_SCALARS = {
+  string: ['String', 'String', 'A JSON string.'],
+  integer: RUST_NUMBER,
+  number: RUST_NUMBER,
+  boolean: ['Bool', 'bool', 'A JSON boolean.'],
+};
+
 /** Collects the Rust items (structs, enums) of the models, nested ones included. */
 class RustModels {
   constructor(schemas, statuses) {
@@ -370,6 +517,7 @@ class RustModels {
   /** The Rust type of a schema property at `path` (`Owner.field`), declaring what it needs. */
   type(prop, owner, field, path) {
     if (prop.$ref) return refName(prop.$ref);
+    if (Array.isArray(prop.type)) return this.scalars(prop.type, path);
     if (prop.enum) {
       if (prop.type !== 'string') throw new Error(`${path}: an enum of ${prop.type}`);
       if (JSON.stringify(prop.enum) === JSON.stringify(this.statuses)) return 'ConnectionStatus';
@@ -397,6 +545,27 @@ class RustModels {
         }
     }
     throw new Error(`${schemaPath}: no Rust type for ${path}: ${JSON.stringify(prop)}`);
+  }
+
+  /**
+   * The type of a field that Vessel sends as one of several JSON scalar types (its schema and
+   * its examples disagree): an untagged enum, one variant per type, that keeps the value as sent.
+   */
+  scalars(types, path) {
+    const variants = [...new Set(types.map((type) => RUST_SCALARS[type]))];
+    const name = variants.map(([variant]) => variant).join('Or');
+    if (this.names.has(name)) return name;
+    this.claim(name, path);
+    const words = types.map((type) => `a ${type}`).join(' or ');
+    this.items.push(
+      `/// A value Vessel sends as ${words}, kept as sent (serialized back the same way).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ${name} {
+${variants.map(([variant, type, doc]) => `    /// ${doc}\n    ${variant}(${type}),\n`).join('')}}
+`,
+    );
+    return name;
   }
 
   link(name) {
@@ -431,15 +600,10 @@ class RustModels {
       const ident = RUST_KEYWORDS.has(plain) ? `r#${plain}` : plain;
       const fieldPath = `${path}.${json}`;
       const inner = this.type(prop, name, json, fieldPath);
-      const presence = !required.has(json)
-        ? 'optional'
-        : REQUIRED_NULLABLE.has(fieldPath)
-          ? 'nullable'
-          : 'required';
+      const presence = !required.has(json) ? 'optional' : prop.nullable ? 'nullable' : 'required';
       const type = presence === 'required' ? inner : `Option<${inner}>`;
       const lines = propertyDoc(json, prop);
       if (!lines.length) lines.push(`\`${json}\`.`);
-      if (presence === 'nullable') lines.push('Required, but may be null (`None`).');
       if (requireId && json === 'id' && !schema.required?.includes('id'))
         lines.push('Always present in a webhook record.');
       this.memberNames.add(json);
@@ -460,8 +624,8 @@ class RustModels {
       .map((f) => `${rustDoc(f.doc, '    ')}${attrs(f)}    pub ${f.ident}: ${f.type},\n`)
       .join('');
     const extraDoc =
-      'Members the model does not define, as sent (serialized back after the others), so nothing\n' +
-      'is lost.';
+      'Members the model does not define, as sent. Serialized back after the others, in the\n' +
+      "order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).";
     this.items.push(
       `${rustDoc(doc, '')}#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 ${camelCase ? '#[serde(rename_all = "camelCase")]\n' : ''}pub struct ${name} {
@@ -516,11 +680,20 @@ function rustModelsSource(schemas, statuses, source) {
 //! object type ([\`crate::Event::record\`]).
 //!
 //! - A field the schema requires is a plain value; every other field is an \`Option\`, \`None\`
-//!   when absent or null (Vessel marks nothing nullable, yet its examples hold nulls).
+//!   when absent or null (Vessel marks nothing nullable, yet its examples hold nulls). Where
+//!   Vessel's own documents disagree with the schema, the models follow the documents, and the
+//!   field's doc says why: a field one of Vessel's examples omits, or whose description says it
+//!   is optional, is an \`Option\` too; a required one whose description says it can be null is
+//!   an \`Option\` that must be present; a field an example gives another JSON type takes both
+//!   (an enum that keeps the value as sent).
 //! - Timestamps are ISO-8601 strings, kept as \`String\`; \`additional\` (the CRM's untransformed
 //!   fields) is a JSON object.
-//! - Members a model does not define are kept in its \`extra\`, and serialized back, so nothing is
-//!   lost.
+//! - Members a model does not define are kept in its \`extra\`. Serialized back, a record holds
+//!   the values it was read from, with three differences: a member the model defines that was
+//!   null is left out (as is a \`None\`); members come in the model's order, then \`extra\` in the
+//!   order of serde_json's \`Map\` (sorted by name, unless its \`preserve_order\` feature is on);
+//!   and numbers are written as serde_json writes their Rust type (\`10000\` read into an \`f64\`
+//!   comes back as \`10000.0\`, \`6e2\` read into an \`i64\` as \`600\`).
 //! - Plain \`#[derive(Deserialize, Serialize)]\` structs. Duplicate members are resolved where the
 //!   record is read ([\`crate::Event::record\`], \`record_as\`): the last wins, as with
 //!   \`JSON.parse\`. Read straight from text with serde_json, a model refuses a duplicate of a
@@ -575,9 +748,63 @@ impl Record {
 }
 
 /** The samples for the Rust tests (tests/vectors/*.json are not Prettier-formatted). */
+/** Vessel's example of every model that has one, as published, for the Rust tests. */
+function examplesJson(vessel, source) {
+  const description =
+    "Vessel's example of every model that has one, as published (unmodified), for the tests. " +
+    `Generated by scripts/gen-types.mjs from ${source} — do not edit.`;
+  const examples = Object.fromEntries(
+    Object.entries(vessel)
+      .filter(([, schema]) => schema.examples?.length)
+      .map(([model, schema]) => [model, schema.examples]),
+  );
+  return `${JSON.stringify({ description, examples }, null, 2)}\n`;
+}
+
+/** `value` as a TypeScript expression: JSON, with the strings of enum fields `as const`. */
+function tsValue(value, schema, models) {
+  if (schema?.$ref) return tsValue(value, models[refName(schema.$ref)], models);
+  if (Array.isArray(value)) return `[${value.map((item) => tsValue(item, schema?.items, models))}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(
+      ([key, member]) =>
+        `${JSON.stringify(key)}: ${tsValue(member, schema?.properties?.[key], models)}`,
+    );
+    return `{${entries.join(', ')}}`;
+  }
+  return schema?.enum && typeof value === 'string'
+    ? `${JSON.stringify(value)} as const`
+    : JSON.stringify(value);
+}
+
+/**
+ * A type test: Vessel's example of every model, as published, fits its TypeScript model. Each is
+ * declared, then checked with \`satisfies\`: a value rather than a literal, as a parsed body is,
+ * so members the model does not define are allowed; the strings of enum fields are \`as const\`,
+ * since a declared string is of type string.
+ */
+function examplesTypeTest(vessel, models, source) {
+  const names = Object.keys(vessel).filter((model) => vessel[model].examples?.length);
+  const checks = names.flatMap((model) =>
+    vessel[model].examples.map((example, i) => {
+      const name = `${model[0].toLowerCase()}${model.slice(1)}${i}`;
+      return `const ${name} = ${tsValue(example, models[model], models)};\n${name} satisfies ${model};\n`;
+    }),
+  );
+  return [
+    `// Generated by scripts/gen-types.mjs from Vessel's CRM schemas — do not edit.\n`,
+    `// Source: ${source}\n`,
+    `// Vessel's example of every model, as published, fits the model: declared, then checked, as a\n`,
+    `// parsed body would be (members a model does not define are allowed; enum strings as const).\n`,
+    `import type { ${names.join(', ')} } from 'vessel-webhooks';\n\n`,
+    checks.join('\n'),
+  ].join('');
+}
+
 function samplesJson(samples, source) {
   const description =
     "Sample events built from the examples in Vessel's CRM schemas, the same as pkg/src/samples.js. " +
+    `Not Vessel's: ${NOT_VESSELS.join('; ')}. ` +
     `Generated by scripts/gen-types.mjs from ${source} — do not edit.`;
   const data = { description, samples: samples.map(({ name, event }) => ({ name, event })) };
   return `${JSON.stringify(data, null, 2)}\n`;
@@ -607,16 +834,17 @@ async function main() {
   const digest = createHash('sha256').update(text).digest('hex');
   if (!(await readFile(join(repo, 'schemas/README.md'), 'utf8')).includes(digest))
     throw new Error(`${schemaPath}: SHA-256 ${digest} is not the one schemas/README.md records`);
-  const { schemas, source } = JSON.parse(text);
-  const missing = OBJECT_TYPES.filter((name) => !schemas[name]);
+  const { schemas: vessel, source } = JSON.parse(text);
+  const missing = OBJECT_TYPES.filter((name) => !vessel[name]);
   if (missing.length) throw new Error(`${schemaPath}: no schema for ${missing.join(', ')}`);
-  const statuses = schemas.Connection?.properties?.status?.enum;
+  const statuses = vessel.Connection?.properties?.status?.enum;
   if (!Array.isArray(statuses)) throw new Error(`${schemaPath}: no enum for Connection.status`);
 
-  const connectionId = schemas.Connection?.examples?.[0]?.connectionId;
+  const connectionId = vessel.Connection?.examples?.[0]?.connectionId;
   if (typeof connectionId !== 'string')
     throw new Error(`${schemaPath}: no Connection example with a connectionId`);
-  const { records, notes } = exampleRecords(schemas);
+  const schemas = agreeWithVessel(vessel);
+  const records = sampleRecords(checkedExamples(vessel, schemas));
   const samples = sampleEvents(records, statuses, connectionId);
   const { esm, dts } = samplesSources(samples, { records, statuses, connectionId }, source);
   const outputs = {
@@ -625,6 +853,8 @@ async function main() {
     'pkg/samples.d.cts': dts,
     'src/models.rs': rustModelsSource(schemas, statuses, source),
     'tests/vectors/samples.json': samplesJson(samples, source),
+    'tests/vectors/examples.json': examplesJson(vessel, source),
+    'tests/types/examples.ts': examplesTypeTest(vessel, schemas, source),
   };
 
   const stale = [];
@@ -640,7 +870,6 @@ async function main() {
     console.error(`stale generated files: ${stale.join(', ')}\nrun: node scripts/gen-types.mjs`);
     process.exitCode = 1;
   } else if (!check) {
-    for (const note of notes) console.log(`note: ${note}`);
     console.log(
       `generated from ${relative(process.cwd(), schemaPath)}: ${Object.keys(outputs).join(', ')}`,
     );

@@ -6,11 +6,20 @@
 //! object type ([`crate::Event::record`]).
 //!
 //! - A field the schema requires is a plain value; every other field is an `Option`, `None`
-//!   when absent or null (Vessel marks nothing nullable, yet its examples hold nulls).
+//!   when absent or null (Vessel marks nothing nullable, yet its examples hold nulls). Where
+//!   Vessel's own documents disagree with the schema, the models follow the documents, and the
+//!   field's doc says why: a field one of Vessel's examples omits, or whose description says it
+//!   is optional, is an `Option` too; a required one whose description says it can be null is
+//!   an `Option` that must be present; a field an example gives another JSON type takes both
+//!   (an enum that keeps the value as sent).
 //! - Timestamps are ISO-8601 strings, kept as `String`; `additional` (the CRM's untransformed
 //!   fields) is a JSON object.
-//! - Members a model does not define are kept in its `extra`, and serialized back, so nothing is
-//!   lost.
+//! - Members a model does not define are kept in its `extra`. Serialized back, a record holds
+//!   the values it was read from, with three differences: a member the model defines that was
+//!   null is left out (as is a `None`); members come in the model's order, then `extra` in the
+//!   order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on);
+//!   and numbers are written as serde_json writes their Rust type (`10000` read into an `f64`
+//!   comes back as `10000.0`, `6e2` read into an `i64` as `600`).
 //! - Plain `#[derive(Deserialize, Serialize)]` structs. Duplicate members are resolved where the
 //!   record is read ([`crate::Event::record`], `record_as`): the last wins, as with
 //!   `JSON.parse`. Read straight from text with serde_json, a model refuses a duplicate of a
@@ -56,8 +65,8 @@ pub struct User {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -86,8 +95,8 @@ pub struct ContactAssociations {
     pub call_ids: Vec<String>,
     /// `ownerUserId`.
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -133,10 +142,20 @@ pub struct Contact {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A value Vessel sends as a string or a number, kept as sent (serialized back the same way).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum StringOrNumber {
+    /// A JSON string.
+    String(String),
+    /// A JSON number, as sent.
+    Number(serde_json::Number),
 }
 
 /// A Address record.
@@ -152,14 +171,14 @@ pub struct Address {
     /// `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `postalCode`.
+    /// Of type string or number: the schema says string, Vessel's example of Address has a number.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
+    pub postal_code: Option<StringOrNumber>,
     /// `country`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -185,8 +204,8 @@ pub struct DealAssociations {
     pub call_ids: Vec<String>,
     /// The Id of the User that owns this Deal
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -204,7 +223,10 @@ pub struct Deal {
     /// Id of the object in the connected CRM.
     pub native_id: String,
     /// Optional name for this deal
-    pub name: String,
+    ///
+    /// Optional: its description says so, though the schema lists it as required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// The stage of the pipeline the deal is in. See /deal/details for possible values
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
@@ -240,8 +262,8 @@ pub struct Deal {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -268,8 +290,8 @@ pub struct AccountAssociations {
     pub call_ids: Vec<String>,
     /// The Id of the User that owns this Account
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -321,8 +343,8 @@ pub struct Account {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -347,8 +369,8 @@ pub struct LeadAssociations {
     pub email_ids: Vec<String>,
     /// `callIds`.
     pub call_ids: Vec<String>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -399,8 +421,8 @@ pub struct Lead {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -419,8 +441,8 @@ pub struct NoteAssociations {
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this note
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -454,8 +476,8 @@ pub struct Note {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -474,8 +496,8 @@ pub struct TaskAssociations {
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this Task
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -521,8 +543,8 @@ pub struct Task {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -543,8 +565,8 @@ pub struct EventAssociations {
     pub event_attendee_ids: Vec<String>,
     /// The Id of the User that owns this event
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -598,8 +620,8 @@ pub struct Event {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -612,11 +634,11 @@ pub struct EventAttendeeAssociations {
     pub event_id: String,
     /// The id of the associated object, if this Attendee is not associated with a CRM object, this id is null and the `email` field will be present
     ///
-    /// Required, but may be null (`None`).
+    /// Required, but may be null: its description says so.
     #[serde(deserialize_with = "Option::deserialize")]
     pub association_id: Option<String>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -630,7 +652,10 @@ pub struct EventAttendee {
     /// Unique Vessel Id.
     pub id: String,
     /// Id of the object in the connected CRM.
-    pub native_id: String,
+    ///
+    /// Optional: Vessel's example of EventAttendee omits it, though the schema lists it as required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub native_id: Option<String>,
     /// `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -652,8 +677,8 @@ pub struct EventAttendee {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -672,8 +697,8 @@ pub struct EmailAssociations {
     pub deal_ids: Vec<String>,
     /// The Id of the User that owns this email
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -736,8 +761,8 @@ pub struct Email {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -768,8 +793,8 @@ pub struct CallAssociations {
     pub lead_ids: Vec<String>,
     /// The Id of the User that owns this call
     pub owner_user_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -840,8 +865,8 @@ pub struct Call {
     /// `additional`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -862,8 +887,8 @@ pub struct WebhookMetadata {
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -895,7 +920,7 @@ pub struct Connection {
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `status`.
+    /// Any string: Vessel's example of Connection has "READY,".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectionStatus>,
     /// `nativeOrgURL`.
@@ -904,8 +929,8 @@ pub struct Connection {
     /// An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_activity_date: Option<String>,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -920,8 +945,8 @@ pub struct DeletedRecord {
     pub native_id: String,
     /// The Vessel connection the record belonged to.
     pub connection_id: String,
-    /// Members the model does not define, as sent (serialized back after the others), so nothing
-    /// is lost.
+    /// Members the model does not define, as sent. Serialized back after the others, in the
+    /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -50,6 +50,8 @@ const records = {
     annualRevenue: 10000000,
     numberOfEmployees: 100,
     website: 'www.bluecross.penn',
+    createdTime: '2019-08-24T14:15:22Z',
+    modifiedTime: '2019-08-24T14:15:22Z',
     phone: '8192223333',
     address: {
       street: '100 Blue Dr',
@@ -58,8 +60,6 @@ const records = {
       postalCode: '281332',
       country: 'USA',
     },
-    createdTime: '2019-08-24T14:15:22Z',
-    modifiedTime: '2019-08-24T14:15:22Z',
     associations: {
       dealIds: ['v.deal.497fb529e6805351b5dc8057c74a4a52'],
       contactIds: ['v.contact.e5f32d4fd2115220bd20a2ccf81210ec'],
@@ -84,8 +84,8 @@ const records = {
     expectedRevenue: 4000,
     isWon: false,
     isClosed: false,
-    createdTime: '2019-08-24T14:15:22Z',
     modifiedTime: '2019-08-24T14:15:22Z',
+    createdTime: '2019-08-24T14:15:22Z',
     associations: {
       contactIds: ['v.contact.e5f32d4fd2115220bd20a2ccf81210ec'],
       accountIds: ['v.account.0dcb45e051315a6ea63b0f16e73689d9'],
@@ -125,8 +125,9 @@ const records = {
   Note: {
     id: 'v.note.006b4db16b6b50c981a174b02753c390',
     nativeId: '34',
-    createdTime: '2019-08-24T14:15:22Z',
+    content: 'This note has some interesting content in it!',
     modifiedTime: '2019-08-24T14:15:22Z',
+    createdTime: '2019-08-24T14:15:22Z',
     associations: {
       dealIds: ['v.deal.497fb529e6805351b5dc8057c74a4a52'],
       contactIds: ['v.contact.e5f32d4fd2115220bd20a2ccf81210ec'],
@@ -145,8 +146,8 @@ const records = {
     dueDate: '2019-09-24T14:15:22Z',
     status: 'Not Done',
     priority: 'High',
-    createdTime: '2019-08-24T14:15:22Z',
     modifiedTime: '2019-08-24T14:15:22Z',
+    createdTime: '2019-08-24T14:15:22Z',
     associations: {
       dealIds: ['v.deal.497fb529e6805351b5dc8057c74a4a52'],
       contactIds: ['v.contact.e5f32d4fd2115220bd20a2ccf81210ec'],
@@ -180,9 +181,8 @@ const records = {
   },
   EventAttendee: {
     id: 'v.attendee.f63c1bd7215f5150b332d31d9509752f',
-    nativeId: '87',
-    status: 'Confirmed',
     associatedObjectType: 'Contact',
+    status: 'Confirmed',
     email: null,
     createdTime: '2019-08-24T14:15:22Z',
     modifiedTime: '2019-08-24T14:15:22Z',
@@ -191,6 +191,7 @@ const records = {
       associationId: 'v.contact.e5f32d4fd2115220bd20a2ccf81210ec',
     },
     additional: {},
+    nativeId: '87',
   },
   Email: {
     id: 'v.email.3ab3a9562af957228c1019127e3c81e1',
@@ -240,11 +241,14 @@ const records = {
 };
 
 /**
- * Sample Vessel events built from the examples in Vessel's CRM schemas: for every object type a
- * CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and connectionId only), and
- * one STATUS_CHANGE per status. Named `<objectType>.created|updated|deleted` (object type in
- * lowerCamelCase, e.g. `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status
- * (`status.READY`): the names the CLI and the receiver use.
+ * Sample Vessel events built from the examples in Vessel's CRM schemas, as published: for every
+ * object type a CREATE, an UPDATE (the example record) and a DELETE (id, nativeId and
+ * connectionId only), and one STATUS_CHANGE per status. Not Vessel's:
+ * - the Call record (Vessel has no Call example)
+ * - `nativeId: "87"` in the EventAttendee record (its example has no nativeId)
+ * Named `<objectType>.created|updated|deleted` (object type in lowerCamelCase, e.g.
+ * `eventAttendee.deleted`) and `status.<STATUS>` as Vessel spells the status (`status.READY`):
+ * the names the CLI and the receiver use.
  * The objects are shared (an UPDATE's record is its CREATE's): use `sample(name)` for a copy
  * to change.
  */

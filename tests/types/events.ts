@@ -45,7 +45,9 @@ switch (event.type) {
       }
       case 'Deal': {
         const amount: number | null | undefined = data.record.amount;
-        const name: string = data.record.name;
+        const name: string | null | undefined = data.record.name;
+        // @ts-expect-error required by the schema, but "Optional name for this deal"
+        const required: string = data.record.name;
         // @ts-expect-error a field of another model (Contact)
         data.record.firstName;
         break;
@@ -56,6 +58,10 @@ switch (event.type) {
         break;
       case 'EventAttendee':
         data.record.associations.eventId satisfies string;
+        // Required by the schema, but Vessel's own example has none.
+        data.record.nativeId satisfies string | null | undefined;
+        // @ts-expect-error it may be absent
+        data.record.nativeId satisfies string;
         break;
       case 'Call':
         // Call's schema requires nothing, but every record has its string id.
