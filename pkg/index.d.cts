@@ -358,10 +358,19 @@ export type VesselEventOf<N extends VesselEventName> = N extends `status.${infer
       }[ChangeType];
     }[ObjectType];
 
-/** What a handler receives beside the event. */
-export interface VesselHandlerContext {
-  /** The event's name, or undefined for a kind this version does not know (onAny only). */
-  name: VesselEventName | undefined;
+/**
+ * What a handler receives beside the event. `N` is what its `name` can be: for an `on(name)`
+ * handler, that name (or one of the names); by default, what onAny can see.
+ */
+export interface VesselHandlerContext<
+  N extends string | undefined = VesselEventName | (string & {}) | undefined,
+> {
+  /**
+   * The event's name. onAny also sees names this version does not know (`invoice.created`,
+   * `status.PAUSED`: an object type or status Vessel adds later), and undefined for an event
+   * with no name (an unknown `type` or `eventType`).
+   */
+  name: N;
   /**
    * The delivery's x-vessel-connection-id: with getAccessToken, the connection whose token
    * verified; with accessToken, only what the request says (not signed).
@@ -450,12 +459,23 @@ export declare class VesselWebhooks {
   /** Runs `handler` for events of `name` (or any of the names), typed by the name. */
   on<N extends VesselEventName>(
     name: N | readonly N[],
-    handler: (event: VesselEventOf<N>, context: VesselHandlerContext) => unknown,
+    handler: (event: VesselEventOf<N>, context: VesselHandlerContext<N>) => unknown,
   ): this;
-  /** Runs `handler` for every event, kinds this version does not know included. */
-  onAny(handler: (event: VesselEvent, context: VesselHandlerContext) => unknown): this;
-  /** Called with each handler's error and its event. */
-  onError(handler: (error: unknown, event: VesselEvent) => unknown): this;
+  /**
+   * Runs `handler` for every event, kinds this version does not know included: the event is a
+   * {@link VesselEvent} or an {@link UnknownVesselEvent}. A handler may declare it `VesselEvent`
+   * to narrow on `type` as with {@link parse}; an unknown kind then reaches the `default` branch.
+   */
+  onAny<E extends VesselEvent | UnknownVesselEvent = VesselEvent | UnknownVesselEvent>(
+    handler: (event: E, context: VesselHandlerContext) => unknown,
+  ): this;
+  /**
+   * Called with each handler's error and its event (onAny's included, so of any kind; declare it
+   * `VesselEvent` to narrow, as for onAny).
+   */
+  onError<E extends VesselEvent | UnknownVesselEvent = VesselEvent | UnknownVesselEvent>(
+    handler: (error: unknown, event: E) => unknown,
+  ): this;
   /** Verifies, then runs the handlers: the event, or a VesselWebhookError. */
   verifyAndReceive(delivery: {
     body: WebhookBody;

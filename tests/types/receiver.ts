@@ -8,19 +8,24 @@ import {
   type VesselStore,
   type VesselEventName,
   type DeletedRecord,
+  type UnknownVesselEvent,
+  type VesselEvent,
 } from 'vessel-webhooks';
 
 const webhooks = new VesselWebhooks({ accessToken: 'tok', store: memoryStore() });
-webhooks.on('contact.created', (event) => {
+webhooks.on('contact.created', (event, context) => {
   const first: string | null | undefined = event.data.record.firstName;
   const kind: 'CREATE' = event.data.eventType;
-  (void first, kind);
+  // The context names the event: the handler's name.
+  const name: 'contact.created' = context.name;
+  (void first, kind, name);
 });
 webhooks.on('eventAttendee.updated', (event) => {
   const kind: 'EventAttendee' = event.data.objectType;
   void kind;
 });
-webhooks.on(['deal.updated', 'deal.deleted'], (event) => {
+webhooks.on(['deal.updated', 'deal.deleted'], (event, { name }) => {
+  name satisfies 'deal.updated' | 'deal.deleted';
   // @ts-expect-error a deleted deal has only its ids: no name on the union
   event.data.record.name;
   if (event.data.eventType === 'DELETE') {
@@ -38,6 +43,29 @@ webhooks.on('status.ready', () => {});
 webhooks.on('Contact.created', () => {});
 webhooks.onAny((event) => event.eventId);
 webhooks.onError((error, event) => [error, event.type]);
+// onAny (and so onError) sees kinds this version does not know, named or not.
+webhooks.onAny((event, { name }) => {
+  event satisfies VesselEvent | UnknownVesselEvent;
+  // @ts-expect-error an unknown kind is no VesselEvent
+  event satisfies VesselEvent;
+  name satisfies VesselEventName | (string & {}) | undefined;
+  // @ts-expect-error a name this version does not know, e.g. invoice.created or status.PAUSED
+  const known: VesselEventName | undefined = name;
+  void known;
+});
+webhooks.onError((error, event) => {
+  // @ts-expect-error the event of an onAny handler's error may be of an unknown kind
+  event satisfies VesselEvent;
+});
+// A handler that declares the event a VesselEvent narrows on it, as with parse().
+webhooks.onAny((event: VesselEvent) => {
+  if (event.type === 'STATUS_CHANGE')
+    event.data.status satisfies 'NEW_CONNECTION' | 'INITIAL_SYNCED' | 'READY';
+});
+webhooks.onError((error: unknown, event: VesselEvent) => {
+  if (event.type === 'OBJECT_CHANGE' && event.data.eventType === 'DELETE')
+    event.data.record.nativeId satisfies string;
+});
 
 // @ts-expect-error accessToken or getAccessToken, not both
 new VesselWebhooks({ accessToken: 'tok', getAccessToken: () => 'tok' });
