@@ -151,6 +151,7 @@ export type VesselWebhookErrorCode =
  * }
  */
 export declare class VesselWebhookError extends Error {
+  /** @throws TypeError for a code that is not a {@link VesselWebhookErrorCode} (it has no status). */
   constructor(code: VesselWebhookErrorCode, message: string, options?: { cause?: unknown });
   name: 'VesselWebhookError';
   /** Which check failed. */
