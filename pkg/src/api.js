@@ -402,6 +402,47 @@ function tooLarge(what, maxBodyBytes) {
 }
 
 /**
+ * `{ body }` when `request` is no Fetch Request and has no body stream but its body already read
+ * (what a framework's parser left): the raw body or a parsed value, as constructEvent takes it
+ * (anything else, null included, is its TypeError).
+ */
+function readBefore(request) {
+  // (Not request.body first: in workerd that getter makes a stream object arrayBuffer() skips.)
+  if (typeof request.arrayBuffer === 'function') return undefined;
+  const { body } = request;
+  return typeof body?.getReader === 'function' ? undefined : { body };
+}
+
+/**
+ * A Fetch API body's bytes, at most `maxBodyBytes`: a Content-Length over the cap is refused
+ * before anything is read; else one arrayBuffer() (readsWhole; no promise around it: in a Worker
+ * each costs a small request's time) or the stream read chunk by chunk (readChunks).
+ */
+async function bodyBytes(request, maxBodyBytes) {
+  const declared = lengthOf(readHeader(request.headers, 'content-length'));
+  if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
+  return readsWhole(request, declared)
+    ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
+    : readChunks(request, maxBodyBytes, declared);
+}
+
+/**
+ * The length in bytes the checks count of a body already read (a parsed object's JSON text),
+ * written into wasm to count it: what fails a check already (too long, too deep for
+ * JSON.stringify) is thrown with its code, as the full check would.
+ */
+function writtenLength(body, o) {
+  let read;
+  try {
+    read = readBody(body, o.maxBodyBytes);
+  } catch (error) {
+    throw recovered(error);
+  }
+  if (read.length < 0) throw failure();
+  return read.length;
+}
+
+/**
  * Whether a Fetch API body of `declared` length (its Content-Length, at most the cap) is read with
  * one arrayBuffer(): when it has one and no Transfer-Encoding, so that the HTTP layer that made
  * the Request delimits the body by it (the length read is checked again), unless
@@ -543,10 +584,11 @@ async function resolveTokens(resolver, request) {
 
 /**
  * constructEvent for a Fetch API Request (Workers, Deno, Bun, Next.js route handlers), or any
- * object with its `headers` and `body` stream (the Express middleware passes one): reads the body
- * once, as bytes, and checks it with the access token(s) or with those that
- * `resolver(connectionId, request)` gives. Rejects with VesselWebhookError (`error.toResponse()`
- * is the answer to send), or TypeError for wrong arguments; a resolver's own error passes as is.
+ * object with its `headers` and its `body`: a stream (read once, as bytes), or the body a parser
+ * already read, as constructEvent takes it (the middlewares pass one or the other). Checks it with
+ * the access token(s) or with those that `resolver(connectionId, request)` gives. Rejects with
+ * VesselWebhookError (`error.toResponse()` is the answer to send), or TypeError for wrong
+ * arguments; a resolver's own error passes as is.
  */
 export async function verifyRequest(request, accessTokenOrResolver, options) {
   if (
@@ -562,23 +604,18 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   const given =
     typeof accessTokenOrResolver === 'function' ? undefined : readTokens(accessTokenOrResolver);
   const o = readOptions(options);
-  const { maxBodyBytes } = o;
-  // (Not request.body first: in workerd that getter makes a stream object arrayBuffer() skips;
-  // and no promise around arrayBuffer(): in a Worker each costs a small request's time.)
-  // A Content-Length over the cap is refused before anything is read.
-  const declared = lengthOf(readHeader(request.headers, 'content-length'));
-  if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
-  const body = readsWhole(request, declared)
-    ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
-    : await readChunks(request, maxBodyBytes, declared);
+  const read = readBefore(request);
+  const body = read ? read.body : await bodyBytes(request, o.maxBodyBytes);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time. A
   // resolver is asked only once the checks that need no token passed (a lookup costs I/O).
-  if (given === undefined) checkUnsigned(body.length, request.headers, o);
+  if (given === undefined) {
+    checkUnsigned(read ? writtenLength(body, o) : body.length, request.headers, o);
+  }
   const tokens = given ?? (await resolveTokens(accessTokenOrResolver, request));
   const call = readCall(request.headers, tokens, o);
   // A resolver's one token is recorded as the signer too: the caller knows none (signers.js).
   if (given === undefined && typeof call.tokens === 'string') call.signer = call.tokens;
-  const pending = subtleDigests(body, call);
+  const pending = read ? undefined : subtleDigests(body, call);
   if (pending === undefined) return checkedEvent(body, call);
   const digests = await pending;
   // The body, written now, is where the digests' messages say (checked again in instance.js).

@@ -9,7 +9,7 @@ import {
   checkKeys,
   incomingBody,
   ownTokens,
-  parsedBodyStream,
+  parsedBody,
   readTimeout,
   withDeadline,
 } from './incoming.js';
@@ -43,9 +43,7 @@ function answer(res, status, code) {
  * is verified the same way and fails as a forgery would: Vessel only sends JSON.
  */
 function bodyOf(req, read) {
-  return req.readableDidRead
-    ? parsedBodyStream(req.body, 'vesselWebhook')
-    : incomingBody(req, read);
+  return req.readableDidRead ? parsedBody(req.body, 'vesselWebhook') : incomingBody(req, read);
 }
 
 /**

@@ -77,34 +77,22 @@ export function byteCollector(limit) {
 }
 
 /**
- * A body a framework's parser already read, as the text or bytes to verify: a string or bytes as
- * received, or a parsed JSON value as its JSON.stringify (which is what Vessel signs). TypeError
- * for what has no JSON text (undefined, a function).
+ * What a framework's parser left in req.body, for verifyRequest as a body read before: a string
+ * or bytes as received, a parsed object as it is (the core checks its JSON.stringify, which is
+ * what Vessel signs), and a parsed value that is no object (`express.json({ strict: false })`
+ * leaves 123, true or null) as its JSON text, so that it is refused with a code. When the parser
+ * left nothing, an Error that says so (`who` was mounted too late: the app's setup, answered 500).
  */
-export function signedBody(body) {
-  if (typeof body === 'string' || ArrayBuffer.isView(body)) return body;
-  if (Object.prototype.toString.call(body) === '[object ArrayBuffer]') return new Uint8Array(body);
-  const text = JSON.stringify(body);
-  if (text === undefined) {
-    throw new TypeError(
-      'body: expected the raw body (string, Uint8Array, ArrayBuffer, Buffer) or the parsed JSON value',
-    );
-  }
-  return text;
-}
-
-/**
- * What a parser left in req.body (signedBody) as a Fetch API body stream for verifyRequest. When
- * it left nothing, an Error that says so (`who` read too late: the app's setup, answered 500).
- */
-export function parsedBodyStream(body, who) {
+export function parsedBody(body, who) {
   if (body === undefined) {
     throw new Error(
       `${who}: the request body was read before, and req.body holds nothing to verify; ` +
         `mount ${who} before what read it, or after express.json(), raw() or text()`,
     );
   }
-  return new Response(signedBody(body)).body;
+  return body === null || typeof body === 'number' || typeof body === 'boolean'
+    ? JSON.stringify(body)
+    : body;
 }
 
 /**

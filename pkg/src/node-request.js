@@ -2,7 +2,7 @@
 // Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
 // entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
 // import.
-import { DEFAULT_BODY_TIMEOUT_MS, signedBody } from './incoming.js';
+import { DEFAULT_BODY_TIMEOUT_MS, parsedBody } from './incoming.js';
 
 /**
  * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
@@ -57,9 +57,10 @@ function urlOf(target = '/') {
 }
 
 /**
- * The Fetch API Request for `req`. `body` is what a framework's parser already read (a string or
- * bytes as received, or a parsed JSON value, signed as its JSON.stringify as Vessel signs it);
- * undefined reads the stream itself, under the receiver's own size cap.
+ * The Fetch API Request for `req`, whose stream the receiver reads under its own size cap; or,
+ * when a framework's parser already read it, a request of its `url`, `method`, `headers` and
+ * `body` as the parser left it (parsedBody: the core checks a parsed value's JSON.stringify,
+ * which is what Vessel signs, and refuses one too deep for it with a code).
  */
 export function fetchRequestOf(req, body) {
   const headers = new Headers();
@@ -71,12 +72,11 @@ export function fetchRequestOf(req, body) {
   // Always POST: the Request carries the delivery's headers and body to the receiver, and its URL
   // the request-target for getAccessToken, or none when it is no URL (`http://[/hook`: the
   // client's to choose, so never a TypeError).
-  return new Request(urlOf(req.url), {
-    method: 'POST',
-    headers,
-    body: body === undefined ? streamOf(req) : signedBody(body),
-    duplex: 'half',
-  });
+  const url = urlOf(req.url);
+  if (body !== undefined) {
+    return { url: String(url), method: 'POST', headers, body: parsedBody(body, 'vesselWebhook') };
+  }
+  return new Request(url, { method: 'POST', headers, body: streamOf(req), duplex: 'half' });
 }
 
 /** A Response's status, headers (as an object) and body text, for a framework's reply API. */

@@ -17,8 +17,7 @@ import {
   incomingBody,
   MAX_TIMEOUT_MS,
   ownTokens,
-  parsedBodyStream,
-  signedBody,
+  parsedBody,
   withDeadline,
 } from './incoming.js';
 import { signers } from './signers.js';
@@ -228,9 +227,9 @@ export class VesselWebhooks {
         this.#accessToken,
       ]);
     }
-    // With a resolver, as a Fetch body: verifyRequest asks it only once the checks that need no
-    // token passed.
-    return this.#receiveRequest({ headers, body: new Response(signedBody(body)).body }, request);
+    // With a resolver, through verifyRequest (as a body read before): it asks the resolver only
+    // once the checks that need no token passed.
+    return this.#receiveRequest({ headers, body }, request);
   }
 
   /**
@@ -265,7 +264,7 @@ export class VesselWebhooks {
       try {
         // What a parser left in req.body (as vessel-webhooks/express takes it), else the stream.
         const body = req.readableDidRead
-          ? parsedBodyStream(req.body, 'webhooks.middleware()')
+          ? parsedBody(req.body, 'webhooks.middleware()')
           : incomingBody(req, {
               maxBodyBytes: this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
               timeoutMs: DEFAULT_BODY_TIMEOUT_MS,

@@ -699,3 +699,62 @@ test('memoryStore: leases run on the monotonic clock: a wall clock set forward e
   await first;
   assert.equal(runs, 1);
 });
+
+test('verifyAndReceive answers the same with getAccessToken as with accessToken, for every body form', async () => {
+  const reports = [];
+  const make = (options) => {
+    const webhooks = new VesselWebhooks({ ...options, onDelivery: (info) => reports.push(info) });
+    webhooks.onAny(() => {});
+    return webhooks;
+  };
+  const withToken = make({ accessToken: TOKEN });
+  const withResolver = make({ getAccessToken: () => TOKEN });
+  const event = { eventId: 'evt_forms', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const text = JSON.stringify(event);
+  const bytes = new TextEncoder().encode(text);
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  const circular = { ...event };
+  circular.self = circular;
+  let deep = [];
+  for (let i = 0; i < 20_000; i++) deep = [deep];
+  const forms = {
+    string: text,
+    Buffer: Buffer.from(text),
+    ArrayBuffer: bytes.buffer,
+    SharedArrayBuffer: shared,
+    'Uint8Array over shared memory': new Uint8Array(shared),
+    object: event,
+    'toJSON object': { toJSON: () => event },
+    'lone surrogate object': { ...event, data: { status: 'READY', note: '\ud800' } },
+    'too deep for JSON.stringify': deep,
+    circular,
+    undefined,
+    null: null,
+    number: 123,
+  };
+  const outcomeOf = (promise) =>
+    promise.then(
+      () => 'OK',
+      (error) => `${error.name} ${error.code ?? error.message}`,
+    );
+  for (const [name, body] of Object.entries(forms)) {
+    const headers = sign(text, TOKEN, { connectionId: CONNECTION });
+    reports.length = 0;
+    const expected = await outcomeOf(withToken.verifyAndReceive({ body, headers }));
+    const got = await outcomeOf(withResolver.verifyAndReceive({ body, headers }));
+    assert.equal(got, expected, name);
+    assert.deepEqual(
+      reports.map(({ outcome, code, status }) => [outcome, code, status]),
+      [reports[0], reports[0]].map(({ outcome, code, status }) => [outcome, code, status]),
+      name,
+    );
+  }
+});
+
+test('middleware() after express.json(): a body too deep for JSON.stringify is 400 INVALID_JSON, not a 500', async () => {
+  const webhooks = new VesselWebhooks({ getAccessToken: () => TOKEN });
+  const app = express().use(express.json()).post('/hook', webhooks.middleware());
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  assert.deepEqual(await postTo(app, deep, {}), { status: 400, json: { error: 'INVALID_JSON' } });
+});
