@@ -80,10 +80,10 @@ const SAMPLE_ADDITIONS = { EventAttendee: { nativeId: '87' } };
 
 /**
  * A description that says a field may be absent, or may be null ("this id is null", "can be
- * null"; not "non-null" or "never null").
+ * null"; not "non-null", "cannot be null" or "never null").
  */
 const SAYS_OPTIONAL = /\boptional\b/i;
-const SAYS_NULL = /\b(?:is|be) null\b/i;
+const SAYS_NULL = /\b(?:is|can be|may be) null\b/i;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const TIMESTAMP_NAME = /^date$|(Time|Date)$/;
