@@ -10,10 +10,14 @@ import { printable } from './terminal.js';
  */
 export const DEFAULTS = { retries: 3, backoffMs: 500, timeoutMs: 5000 };
 
-/** Whether `url` is an absolute http: or https: URL, one that deliver() can POST to. */
+/**
+ * Whether `url` is an absolute http: or https: URL without a user name or password, one that
+ * deliver() can POST to (fetch refuses credentials in a URL, and they would be printed).
+ */
 export function isHttpUrl(url) {
   try {
-    return /^https?:$/.test(new URL(url).protocol);
+    const { protocol, username, password } = new URL(url);
+    return /^https?:$/.test(protocol) && username === '' && password === '';
   } catch {
     return false;
   }
@@ -52,9 +56,10 @@ export const MAX_WAIT_MS = 2 ** 31 - 1;
 
 /**
  * The wait after failed attempt `attempt` (1, 2, …): `backoffMs`, doubling each time, up to
- * MAX_WAIT_MS.
+ * MAX_WAIT_MS (2³¹ is past it whatever the backoff, and keeps 0 × 2ⁿ a number).
  */
-const backoff = (attempt, backoffMs) => Math.min(backoffMs * 2 ** (attempt - 1), MAX_WAIT_MS);
+const backoff = (attempt, backoffMs) =>
+  Math.min(backoffMs * 2 ** Math.min(attempt - 1, 31), MAX_WAIT_MS);
 
 /** What went wrong when there was no HTTP answer: a timeout, or the network error's code. */
 function failure(error, timeoutMs) {

@@ -10,11 +10,30 @@ export const eventNames = samples.map((s) => s.name);
 const sampleByName = new Map(eventNames.map((name) => [name.toLowerCase(), name]));
 
 /**
+ * How deep a record may nest: an event nests at most 256 levels (the receiver's cap, MAX_DEPTH),
+ * two of them the event's and its data's.
+ */
+const MAX_RECORD_DEPTH = 254;
+
+/** Whether `value` nests objects or arrays more than `limit` levels deep (without recursion). */
+function deeperThan(value, limit) {
+  const pending = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop();
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    for (const member of Object.values(item)) pending.push([member, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * A new event of kind `name` for `connectionId`, with a fresh eventId (`evt_<uuid>`): the
- * sample's record with `record`'s fields laid over it (a shallow merge), and a DELETE record's
- * `connectionId` set to the connection's, as Vessel's docs describe it. Throws RangeError for an
- * unknown name (its message lists the valid ones) and TypeError for a record that is not a plain
- * object or is given to a STATUS_CHANGE.
+ * sample's record, its `connectionId` (a DELETE record's, as Vessel's docs describe it) set to
+ * the connection's, with `record`'s fields laid over it (a shallow merge: the caller's fields
+ * win). Throws RangeError for an unknown name (its message lists the valid ones) and TypeError
+ * for a record that is not a plain object, nests deeper than a receiver reads, or is given to a
+ * STATUS_CHANGE.
  */
 export function buildEvent(name, connectionId, record) {
   const sampleName = typeof name === 'string' ? sampleByName.get(name.toLowerCase()) : undefined;
@@ -29,14 +48,19 @@ export function buildEvent(name, connectionId, record) {
     if (record !== undefined) throw new TypeError('record: a STATUS_CHANGE event has no record');
     return event;
   }
+  if ('connectionId' in event.data.record) event.data.record.connectionId = connectionId;
   if (record !== undefined) {
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       throw new TypeError('record: expected an object of fields');
     }
+    if (deeperThan(record, MAX_RECORD_DEPTH)) {
+      throw new TypeError(
+        `record: nested more than ${MAX_RECORD_DEPTH} levels deep (an event nests at most 256)`,
+      );
+    }
     // Spread defines own properties, so even a `__proto__` field is sent as a field.
     event.data.record = { ...event.data.record, ...record };
   }
-  if ('connectionId' in event.data.record) event.data.record.connectionId = connectionId;
   return event;
 }
 

@@ -110,6 +110,11 @@ async function readParams(req, url, limits) {
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** An access token as printed: its first 4 characters when it is longer than 8, never all of it. */
+function hint(accessToken) {
+  return `${accessToken.length > 8 ? accessToken.slice(0, 4) : ''}… (${accessToken.length} characters)`;
+}
+
 /** Whether `origin` (an Origin header) is a page served from this machine's loopback. */
 function isLoopbackOrigin(origin) {
   try {
@@ -190,7 +195,7 @@ export function createLocalVessel(
       }
       connection = { accessToken, connectionId: connectionIdFor(accessToken), webhook: null };
       connections.set(accessToken, connection);
-      say(`connection ${connection.connectionId} linked for access token ${accessToken}`);
+      say(`connection ${connection.connectionId} linked for access token ${hint(accessToken)}`);
     }
     return { connection, created };
   }
@@ -217,7 +222,7 @@ export function createLocalVessel(
     const connection = connectionOf(accessToken);
     const webhookUrl = nonEmptyString(webhook?.webhookUrl, 'webhook.webhookUrl', limits.urlLength);
     if (!isHttpUrl(webhookUrl)) {
-      throw invalid('webhook.webhookUrl: expected an http or https URL');
+      throw invalid('webhook.webhookUrl: expected an http or https URL, without credentials');
     }
     if (connection.webhook !== null) {
       throw new ApiError(
@@ -322,7 +327,14 @@ export function createLocalVessel(
 
   for (const accessToken of accessTokens) link(accessToken);
 
-  const server = http.createServer(async (req, res) => {
+  // A socket that sends no request (or too slowly) is closed after requestTimeoutMs, checked
+  // every second: Node's defaults (60 s, checked every 30 s) let 64 idle sockets lock the API.
+  const timeouts = {
+    headersTimeout: limits.requestTimeoutMs,
+    requestTimeout: 2 * limits.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+  };
+  const server = http.createServer(timeouts, async (req, res) => {
     let status;
     let answer;
     try {

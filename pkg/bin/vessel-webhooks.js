@@ -50,7 +50,7 @@ and a control API:
        "connectionId","webhookUrl"}]}, outcome being delivered, retrying or failed, answer the
        start of a refusal's body
   --port N       port on the host (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host H       address to listen on (default 127.0.0.1)
+  --host H       address to listen on (default 127.0.0.1; another lets other machines use it)
   --token T      link a connection for access token T at start (repeatable)
   A connection's connectionId is derived from its access token: the same in every run, and the
   one trigger sends by default.
@@ -145,6 +145,13 @@ async function serve(args) {
   const { address, family } = server.address();
   const host = family === 'IPv6' ? `[${address}]` : address;
   console.log(`local Vessel listening on http://${host}:${server.address().port}`);
+  if (!/^(?:127\.|::1$|::ffff:127\.)/.test(address)) {
+    printLine(
+      `warning: ${address} is reachable from other machines: anyone who can reach it can link ` +
+        'tokens, send signed events to any URL and read the start of refusals; use 127.0.0.1 ' +
+        'unless that is what you want',
+    );
+  }
   console.log(
     `deliveries: ${settings.retries} retries, backoff ${settings.backoffMs} ms doubling, ` +
       `timeout ${settings.timeoutMs} ms; vessel-webhooks --help lists the endpoints`,
@@ -167,9 +174,14 @@ async function trigger(args) {
   if (positionals.length !== 1) {
     throw new UsageError('trigger: expected one event name, such as contact.created');
   }
-  if (!isHttpUrl(values.url)) throw new UsageError('--url: expected an http or https URL');
+  if (!isHttpUrl(values.url)) {
+    throw new UsageError('--url: expected an http or https URL, without credentials');
+  }
   if (!values.token) throw new UsageError('--token: expected the access token to sign with');
-  if (values.connection === '') throw new UsageError('--connection: expected a connectionId');
+  // A header value: no control characters but C1 (Latin-1), no space (Headers would trim it).
+  if (values.connection !== undefined && !/^[\x21-\x7e\x80-\xff]+$/.test(values.connection)) {
+    throw new UsageError('--connection: expected a connectionId a header can carry');
+  }
   const settings = deliverySettings(values);
   let record;
   if (values.record !== undefined) {

@@ -656,7 +656,9 @@ test('control characters are escaped in everything it prints', async (t) => {
   assert.equal(deliveries[0].status, 400);
   const output = outputOf.get(base)();
   assert(!/[\x00-\x09\x0b-\x1f\x7f\u202e]/.test(output), JSON.stringify(output));
-  assert(output.includes('tok_\\x1b]0;pwned\\x07\\x1b[2J\\u202e'));
+  // A token is printed as its first 4 characters and its length, never whole.
+  assert(output.includes(`linked for access token tok_… (${token.length} characters)`));
+  assert(!output.includes('pwned'));
   assert(output.includes('/hook\\x1b[1m'));
   assert(output.includes('  answer: \\x1b[31mred\\x1b[0m\\x0d\\x0afake line\n'));
   assert.equal(deliveries[0].answer, '\x1b[31mred\x1b[0m\r\nfake line'); // JSON keeps it exact
@@ -694,4 +696,94 @@ test('trigger prints the start of a refusing receiver answer, at most 1 KiB', as
   assert.equal(cli.code, 1);
   assert(cli.stdout.includes(`\n  answer: ${'y'.repeat(1024)}…\n`), cli.stdout);
   assert(!cli.stdout.includes('TAIL'));
+});
+
+test('a record deeper than a receiver reads is refused 400, and the local Vessel serves on', async (t) => {
+  const { base } = await startSmall(t, {});
+  const { accessToken, connectionId } = await link(base, 'tok_deep');
+  const receiver = await startReceiver(t, new Map([[connectionId, 'tok_deep']]));
+  await createWebhook(base, accessToken, receiver.url);
+  const nested = (depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  // 6 000 levels made JSON.stringify throw outside the handler: the process ended.
+  for (const depth of [255, 6000]) {
+    const response = await fetch(new URL('/_local/trigger', base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"accessToken":"${accessToken}","event":"contact.created","record":{"x":${nested(depth)}}}`,
+    });
+    const deep = { status: response.status, body: await response.json() };
+    assert.deepEqual(codeOf(deep), refusal(400, 'INVALID_REQUEST'), String(depth));
+    assert.match(deep.body.message, /^record: nested more than 254 levels deep/);
+  }
+  // 254 levels (the event's 256) is sent, and its receiver reads it.
+  const { deliveries } = await triggered(base, {
+    accessToken,
+    event: 'contact.created',
+    record: { x: JSON.parse(nested(253)) },
+  });
+  assert.equal(deliveries[0].status, 200);
+  const cli = await run(
+    'trigger',
+    'contact.created',
+    ...[
+      '--url',
+      receiver.url,
+      '--token',
+      't',
+      '--record',
+      `{"x":${'['.repeat(6000)}${']'.repeat(6000)}}`,
+    ],
+  );
+  assert.equal(cli.code, 2, cli.stderr);
+  assert.match(cli.stderr, /record: nested more than 254 levels deep/);
+});
+
+test('a socket that sends no request is closed after requestTimeoutMs: idle sockets cannot lock the API', async (t) => {
+  const { base } = await startSmall(t, { sockets: 4, requestTimeoutMs: 300 });
+  const { port } = new URL(base);
+  const idle = [];
+  for (let i = 0; i < 4; i++) {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    idle.push(socket);
+  }
+  t.after(() => idle.forEach((socket) => socket.destroy()));
+  // Closed by the server (Node's defaults kept them 60 s and more): bounded, not timed.
+  for (const socket of idle) {
+    socket.resume();
+    await Promise.race([once(socket, 'close'), sleep(10_000)]);
+    assert.equal(socket.destroyed, true);
+  }
+  assert.equal((await call(base, 'GET', '/_local/deliveries')).status, 200);
+});
+
+test('URLs with credentials, connections no header can carry and user connectionIds', async (t) => {
+  const base = await startVessel(t, '--token', 'tok_u');
+  const url = 'http://admin:hunter2@127.0.0.1:9/hook';
+  const created = await call(base, 'POST', '/connection/webhook', {
+    accessToken: 'tok_u',
+    webhook: { webhookUrl: url },
+  });
+  assert.deepEqual(codeOf(created), refusal(400, 'INVALID_REQUEST'));
+  const trigger = (...args) => run('trigger', 'contact.created', '--token', 't', ...args);
+  const withCredentials = await trigger('--url', url);
+  assert.equal(withCredentials.code, 2);
+  assert(!withCredentials.stderr.includes('hunter2'));
+  const receiver = await startReceiver(t, new Map([['conn_mine', 't']]));
+  assert.equal((await trigger('--url', receiver.url, '--connection', 'conn\nx')).code, 2);
+  // A record's own connectionId is the one sent: the caller's fields win.
+  const mine = await trigger(
+    ...['--url', receiver.url, '--connection', 'conn_mine', '--record'],
+    '{"connectionId":"conn_other","firstName":"Ann"}',
+  );
+  assert.equal(mine.code, 0, mine.stdout);
+  assert.equal(receiver.accepted[0].data.record.connectionId, 'conn_other');
+  // With no backoff, 1 026 retries wait 0 ms each, never NaN.
+  const many = await run(
+    ...['trigger', 'status.READY', '--token', 'x', '--url', receiver.url],
+    ...['--retries', '1026', '--backoff', '0'],
+  );
+  assert.equal(many.code, 1);
+  assert.match(many.stdout, /attempt 1026: HTTP 401 in \d+ ms, retrying in 0 ms/);
 });
