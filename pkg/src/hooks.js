@@ -46,8 +46,8 @@ export const hooks = {
    * Whether verifyRequest reads every body with the stream's reader into one buffer, not a body of
    * known length with arrayBuffer(): where arrayBuffer() is JavaScript that keeps each chunk as an
    * object until the end (Node's undici: a body sent a byte at a time held ~100 bytes of heap per
-   * byte). node.cjs sets it (Deno and Bun load it too); workerd's and browsers' arrayBuffer()
-   * read natively.
+   * byte). node.cjs sets it (Deno and Bun load it too), and edge.js (Next.js's edge sandbox runs
+   * on Node when self-hosted); workerd's and browsers' arrayBuffer() read natively.
    * @type {boolean}
    */
   readBodyStream: false,

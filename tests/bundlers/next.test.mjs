@@ -40,8 +40,15 @@ async function post(origin, route, payload) {
   }
 }
 
-/** Both route handlers accept the signed delivery and refuse a forged copy. */
+/**
+ * Both route handlers accept the signed delivery and refuse a forged copy; the edge one reads the
+ * body through its stream, not arrayBuffer().
+ */
 async function assertVerdicts(origin) {
+  assert.deepEqual(await post(origin, 'edge-reads', body), {
+    status: 200,
+    json: { status: 200, arrayBufferCalls: 0 },
+  });
   for (const route of ['node', 'edge']) {
     assert.deepEqual(await post(origin, route, body), {
       status: 200,

@@ -143,6 +143,13 @@ test('after express.json(), express.raw() and express.text()', async (t) => {
   }
 });
 
+test('after express.json(), a body too deep for JSON.stringify is 400 INVALID_JSON, not a 500', async (t) => {
+  // express.json() parses thousands of levels; JavaScript's JSON.stringify overflows its stack.
+  const url = await serve(t, appWith({ accessToken: tokens.get('conn_a') }, express.json()));
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  assertRefused(await post(url, deep, signedBy('conn_a', deep)), 400, 'INVALID_JSON');
+});
+
 test('a parser placeholder, a form parser, a body read by something else', async (t) => {
   // Express 4's body-parser sets req.body = {} for a content type it skips, reading nothing:
   // the stream is verified.

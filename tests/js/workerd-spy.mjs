@@ -7,7 +7,7 @@ import { constructEvent, verifyRequest, VesselWebhookError } from 'vessel-webhoo
 
 const TOKEN = 'tok_spy_51d0e7a2';
 const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
-const calls = { nodeCrypto: 0, subtle: 0 };
+const calls = { nodeCrypto: 0, subtle: 0, reads: 0 };
 
 function spy(object, name, counter) {
   const original = object?.[name];
@@ -20,6 +20,10 @@ function spy(object, name, counter) {
 spy(nodeCrypto, 'hash', 'nodeCrypto');
 spy(nodeCrypto, 'createHash', 'nodeCrypto');
 spy(crypto.subtle, 'digest', 'subtle');
+// Reads of a body stream: a body sent in many small chunks must not cost a read each.
+spy(globalThis.ReadableStreamDefaultReader?.prototype, 'read', 'reads');
+spy(globalThis.ReadableStreamBYOBReader?.prototype, 'read', 'reads');
+spy(globalThis.ReadableStreamBYOBReader?.prototype, 'readAtLeast', 'reads');
 
 export default {
   async fetch(request) {
@@ -42,6 +46,7 @@ export default {
       text,
       nodeCrypto: calls.nodeCrypto - before.nodeCrypto,
       subtle: calls.subtle - before.subtle,
+      reads: calls.reads - before.reads,
       hasNodeCrypto: nodeCrypto !== undefined,
     });
   },
