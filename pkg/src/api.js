@@ -414,19 +414,6 @@ function readBefore(request) {
 }
 
 /**
- * A Fetch API body's bytes, at most `maxBodyBytes`: a Content-Length over the cap is refused
- * before anything is read; else one arrayBuffer() (readsWhole; no promise around it: in a Worker
- * each costs a small request's time) or the stream read chunk by chunk (readChunks).
- */
-async function bodyBytes(request, maxBodyBytes) {
-  const declared = lengthOf(readHeader(request.headers, 'content-length'));
-  if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
-  return readsWhole(request, declared)
-    ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
-    : readChunks(request, maxBodyBytes, declared);
-}
-
-/**
  * The length in bytes the checks count of a body already read (a parsed object's JSON text),
  * written into wasm to count it: what fails a check already (too long, too deep for
  * JSON.stringify) is thrown with its code, as the full check would.
@@ -655,8 +642,18 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   const given =
     typeof accessTokenOrResolver === 'function' ? undefined : readTokens(accessTokenOrResolver);
   const o = readOptions(options);
+  const { maxBodyBytes } = o;
   const read = readBefore(request);
-  const body = read ? read.body : await bodyBytes(request, o.maxBodyBytes);
+  let body = read?.body;
+  if (read === undefined) {
+    // A Content-Length over the cap is refused before anything is read. (No promise around
+    // arrayBuffer(): in a Worker each costs a small request's time.)
+    const declared = lengthOf(readHeader(request.headers, 'content-length'));
+    if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
+    body = readsWhole(request, declared)
+      ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
+      : await readChunks(request, maxBodyBytes, declared);
+  }
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time. A
   // resolver is asked only once the checks that need no token passed (a lookup costs I/O).
   if (given === undefined) {
