@@ -2,7 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { byteCollector, checkKeys, lengthOf } from './incoming.js';
+import { byteCollector, checkKeys, lengthOf, READ_BEFORE } from './incoming.js';
 import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
@@ -163,6 +163,10 @@ function readBody(body, maxBodyBytes = Infinity) {
     return { length, text: undefined };
   }
   if (body !== null && typeof body === 'object') {
+    // No JSON parser makes one: its JSON.stringify would be "{}", checked as if it were the body.
+    if (typeof body.getReader === 'function' || typeof body.arrayBuffer === 'function') {
+      throw new TypeError('body: a stream, Blob, Request or Response; read its bytes first');
+    }
     const length = wasm.write_parsed(body, maxBodyBytes);
     // write_parsed wrote it where input() gives, for the same length (no new room).
     if (length >= 0 && length <= maxBodyBytes) inputAddress = wasm.input(length);
@@ -402,15 +406,11 @@ function tooLarge(what, maxBodyBytes) {
 }
 
 /**
- * `{ body }` when `request` is no Fetch Request and has no body stream but its body already read
- * (what a framework's parser left): the raw body or a parsed value, as constructEvent takes it
- * (anything else, null included, is its TypeError).
+ * `{ body }` for a request whose body was read before (requestReadBefore: the middlewares after a
+ * parser, the receiver's verifyAndReceive), taken as constructEvent takes a body; else undefined.
  */
 function readBefore(request) {
-  // (Not request.body first: in workerd that getter makes a stream object arrayBuffer() skips.)
-  if (typeof request.arrayBuffer === 'function') return undefined;
-  const { body } = request;
-  return typeof body?.getReader === 'function' ? undefined : { body };
+  return request[READ_BEFORE] === true ? { body: request.body } : undefined;
 }
 
 /**
@@ -455,8 +455,9 @@ function capped(bytes, maxBodyBytes) {
 /**
  * Bytes a read waits for where the runtime can (workerd's readAtLeast, on a byte stream): a Worker
  * otherwise gets one read per HTTP chunk, and a body sent in 1-byte chunks cost ~10 µs of CPU a
- * byte before it was authenticated (two awaits each). Elsewhere (Node, Deno, Bun, browsers) each
- * read is what the runtime has; a network chunk there is a TCP read.
+ * byte before it was authenticated (two awaits each). Elsewhere (Node, Deno, Bun, browsers) a read
+ * is what the runtime gives (Node too gives an HTTP chunk a read, at a few µs: about what its own
+ * HTTP parsing of the chunk costs).
  */
 const READ_AT_LEAST_BYTES = 64 * 1024;
 const canReadAtLeast =
@@ -474,6 +475,11 @@ function bodyReader(stream) {
       reader = stream.getReader({ mode: 'byob' });
     } catch {
       // not a byte stream (a hand-made body): its own reader
+    }
+    // A stream-like whose getReader() ignores the mode: let go of its reader, take the default.
+    if (reader !== undefined && typeof reader.readAtLeast !== 'function') {
+      reader.releaseLock?.();
+      reader = undefined;
     }
     if (reader !== undefined) {
       let view = new Uint8Array(READ_AT_LEAST_BYTES);
@@ -592,15 +598,15 @@ function checkUnsigned(length, headers, o) {
 }
 
 /**
- * The longest x-vessel-connection-id a resolver is asked about (Vessel's are ~70 characters). A
- * header's characters are bytes, so it is at most 512 bytes of UTF-8: a Workers KV key, which
- * throws past that (a 500 for any unsigned request that sent a longer one).
+ * The longest x-vessel-connection-id a resolver is asked about, in bytes of UTF-8 (Vessel's are
+ * ~70 ASCII characters): a Workers KV key's limit, past which its get() throws (a 500 for any
+ * unsigned request that sent a longer one).
  */
-const MAX_CONNECTION_ID_LENGTH = 256;
+const MAX_CONNECTION_ID_BYTES = 512;
 
 /**
  * The access token(s) that `resolver` gives for a request's x-vessel-connection-id. No token (no
- * header, one longer than MAX_CONNECTION_ID_LENGTH, or the resolver gave undefined or null) is
+ * header, one longer than MAX_CONNECTION_ID_BYTES, or the resolver gave undefined or null) is
  * SIGNATURE_MISMATCH, as for a wrong token; the resolver is not called without the header.
  */
 async function resolveTokens(resolver, request) {
@@ -608,9 +614,14 @@ async function resolveTokens(resolver, request) {
   const unknown = (why) =>
     new VesselWebhookError('SIGNATURE_MISMATCH', `x-vessel-connection-id: ${why}`);
   if (connectionId === undefined) throw unknown('absent, so no access token was looked up');
-  if (connectionId.length > MAX_CONNECTION_ID_LENGTH) {
+  // (At most 3 bytes a UTF-16 unit: only an id of 171 to 512 units is encoded to count.)
+  if (
+    connectionId.length > MAX_CONNECTION_ID_BYTES ||
+    (connectionId.length * 3 > MAX_CONNECTION_ID_BYTES &&
+      encoder.encode(connectionId).length > MAX_CONNECTION_ID_BYTES)
+  ) {
     throw unknown(
-      `longer than ${MAX_CONNECTION_ID_LENGTH} characters, so no access token was looked up`,
+      `longer than ${MAX_CONNECTION_ID_BYTES} bytes of UTF-8, so no access token was looked up`,
     );
   }
   const tokens = await resolver(connectionId, request);
@@ -622,8 +633,8 @@ async function resolveTokens(resolver, request) {
 
 /**
  * constructEvent for a Fetch API Request (Workers, Deno, Bun, Next.js route handlers), or any
- * object with its `headers` and its `body`: a stream (read once, as bytes), or the body a parser
- * already read, as constructEvent takes it (the middlewares pass one or the other). Checks it with
+ * object with its `headers` and its `body` stream (read once, as bytes), or one whose body a parser
+ * already read (requestReadBefore, which the middlewares pass), taken as constructEvent takes it. Checks it with
  * the access token(s) or with those that `resolver(connectionId, request)` gives. Rejects with
  * VesselWebhookError (`error.toResponse()` is the answer to send), or TypeError for wrong
  * arguments; a resolver's own error passes as is.

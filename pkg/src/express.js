@@ -10,6 +10,7 @@ import {
   incomingBody,
   ownTokens,
   parsedBody,
+  requestReadBefore,
   readTimeout,
   withDeadline,
 } from './incoming.js';
@@ -35,15 +36,18 @@ function answer(res, status, code) {
 }
 
 /**
- * The body to verify. The stream, while nobody has read it: then req.body is at most a parser's
+ * The request to verify, of its headers and body. The stream, while nobody has read it: then
+ * req.body is at most a parser's
  * placeholder (Express 4's body-parser sets `{}` when the content type does not match, and reads
  * nothing). Once something read the stream, what it left in req.body: a Buffer (express.raw), a
  * string (express.text), or the value express.json() parsed, signed as its JSON.stringify, which
  * is what Vessel signs. A value from another parser (express.urlencoded made an object of a form)
  * is verified the same way and fails as a forgery would: Vessel only sends JSON.
  */
-function bodyOf(req, read) {
-  return req.readableDidRead ? parsedBody(req.body, 'vesselWebhook') : incomingBody(req, read);
+function requestOf(req, read) {
+  return req.readableDidRead
+    ? requestReadBefore(req.headers, parsedBody(req.body, 'vesselWebhook'))
+    : { headers: req.headers, body: incomingBody(req, read) };
 }
 
 /**
@@ -103,8 +107,7 @@ export function vesselWebhook(options) {
         : (connectionId) =>
             withDeadline(getAccessToken(connectionId, req), lookupMs, lookupTimeout);
     try {
-      const request = { headers: req.headers, body: bodyOf(req, read) };
-      req.vesselEvent = await verifyRequest(request, tokens, checks);
+      req.vesselEvent = await verifyRequest(requestOf(req, read), tokens, checks);
     } catch (error) {
       // Discard what is left of the body unbuffered, so the connection can carry the answer.
       req.resume();

@@ -77,6 +77,20 @@ export function byteCollector(limit) {
 }
 
 /**
+ * The mark of a request for verifyRequest whose `body` a parser already read (requestReadBefore):
+ * registered, so that every bundle's copy of this module has the same symbol.
+ */
+export const READ_BEFORE = Symbol.for('vessel-webhooks.readBefore');
+
+/**
+ * A request for verifyRequest of `headers` and a `body` read before, marked READ_BEFORE: taken as
+ * constructEvent takes a body (a stream there is no stream to read, but a wrong body).
+ */
+export function requestReadBefore(headers, body) {
+  return { headers, body, [READ_BEFORE]: true };
+}
+
+/**
  * What a framework's parser left in req.body, for verifyRequest as a body read before: a string
  * or bytes as received, a parsed object as it is (the core checks its JSON.stringify, which is
  * what Vessel signs), and a parsed value that is no object (`express.json({ strict: false })`

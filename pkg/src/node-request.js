@@ -2,7 +2,7 @@
 // Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
 // entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
 // import.
-import { DEFAULT_BODY_TIMEOUT_MS, parsedBody } from './incoming.js';
+import { DEFAULT_BODY_TIMEOUT_MS, parsedBody, requestReadBefore } from './incoming.js';
 
 /**
  * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
@@ -74,7 +74,8 @@ export function fetchRequestOf(req, body) {
   // client's to choose, so never a TypeError).
   const url = urlOf(req.url);
   if (body !== undefined) {
-    return { url: String(url), method: 'POST', headers, body: parsedBody(body, 'vesselWebhook') };
+    const read = requestReadBefore(headers, parsedBody(body, 'vesselWebhook'));
+    return { url: String(url), method: 'POST', ...read };
   }
   return new Request(url, { method: 'POST', headers, body: streamOf(req), duplex: 'half' });
 }

@@ -18,6 +18,7 @@ import {
   MAX_TIMEOUT_MS,
   ownTokens,
   parsedBody,
+  requestReadBefore,
   withDeadline,
 } from './incoming.js';
 import { signers } from './signers.js';
@@ -229,7 +230,7 @@ export class VesselWebhooks {
     }
     // With a resolver, through verifyRequest (as a body read before): it asks the resolver only
     // once the checks that need no token passed.
-    return this.#receiveRequest({ headers, body }, request);
+    return this.#receiveRequest(requestReadBefore(headers, body), request);
   }
 
   /**
@@ -263,14 +264,17 @@ export class VesselWebhooks {
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
       try {
         // What a parser left in req.body (as vessel-webhooks/express takes it), else the stream.
-        const body = req.readableDidRead
-          ? parsedBody(req.body, 'webhooks.middleware()')
-          : incomingBody(req, {
-              maxBodyBytes: this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-              timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
-              refuse: (code, message) => new VesselWebhookError(code, message),
-            });
-        await this.#receiveRequest({ headers: req.headers, body }, req);
+        const request = req.readableDidRead
+          ? requestReadBefore(req.headers, parsedBody(req.body, 'webhooks.middleware()'))
+          : {
+              headers: req.headers,
+              body: incomingBody(req, {
+                maxBodyBytes: this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+                timeoutMs: DEFAULT_BODY_TIMEOUT_MS,
+                refuse: (code, message) => new VesselWebhookError(code, message),
+              }),
+            };
+        await this.#receiveRequest(request, req);
       } catch (error) {
         // Discard what is left of the body unbuffered, so the connection can carry the answer.
         req.resume();

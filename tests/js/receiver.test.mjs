@@ -732,6 +732,9 @@ test('verifyAndReceive answers the same with getAccessToken as with accessToken,
     undefined,
     null: null,
     number: 123,
+    // Not a body read: its JSON.stringify ("{}") is no body either.
+    ReadableStream: new Response(text).body,
+    Blob: new Blob([text]),
   };
   const outcomeOf = (promise) =>
     promise.then(

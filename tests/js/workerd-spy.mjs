@@ -2,7 +2,8 @@
 // SHA-256 calls the package makes (node:crypto's hash and createHash, found as the package finds
 // them, and crypto.subtle.digest), spied on before the package's first call, and answers each
 // delivery with its verdict, the event as JSON.stringify gives it, and those counts. POST /construct: constructEvent(await
-// request.text()); POST /request: verifyRequest(request).
+// request.text()); POST /request: verifyRequest(request); POST /wrapped: verifyRequest of a
+// hand-made body stream.
 import { constructEvent, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
 
 const TOKEN = 'tok_spy_51d0e7a2';
@@ -31,10 +32,16 @@ export default {
     let verdict;
     let text;
     try {
+      const { pathname } = new URL(request.url);
+      // /wrapped: a hand-made body whose getReader() ignores its options (no BYOB reader).
+      const wrapped = {
+        headers: request.headers,
+        body: { getReader: () => request.body.getReader() },
+      };
       const event =
-        new URL(request.url).pathname === '/construct'
+        pathname === '/construct'
           ? constructEvent(await request.text(), request.headers, TOKEN)
-          : await verifyRequest(request, TOKEN);
+          : await verifyRequest(pathname === '/wrapped' ? wrapped : request, TOKEN);
       verdict = event.eventId;
       text = JSON.stringify(event);
     } catch (error) {
