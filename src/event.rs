@@ -149,11 +149,14 @@ pub enum EventKind {
 /// A checked Vessel event envelope.
 ///
 /// With the `models` feature (on by default), an `OBJECT_CHANGE` event also keeps the body, so
-/// that [`Event::record`] and [`Event::record_as`] can read `data.record` when asked; nothing is
+/// that `Event::record` and `Event::record_as` can read `data.record` when asked; nothing is
 /// deserialized before that.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Event {
-    /// `eventId`: unique per event and the same on every retry, so use it to de-duplicate.
+    /// `eventId`: unique per event and the same on every retry, so use it to de-duplicate. A
+    /// lone UTF-16 surrogate escape in it (`\ud800`, valid JSON that a Rust string cannot hold)
+    /// reads as U+FFFD, so eventIds that differ only there read the same: Vessel's are ASCII,
+    /// but a de-duplicating store that must tell any two apart keys by the body's text.
     pub event_id: String,
     /// The event's type and its data.
     pub kind: EventKind,

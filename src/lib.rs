@@ -147,7 +147,7 @@ fn authenticate(
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::SignatureMismatch,
-                if tokens.len() > 1 {
+                if tokens.len() != 1 {
                     "x-vessel-signature: no access token signed this body and timestamp"
                 } else {
                     "x-vessel-signature: the access token did not sign this body and timestamp"

@@ -116,11 +116,14 @@ impl Event {
     /// [`serde_json::Value`].
     ///
     /// JSON.parse's reading applies: of duplicate members the last wins (they are resolved here,
-    /// before `T` sees the record), and `1.0` or `1e3` is an integer.
+    /// before `T` sees the record), and a number is its nearest double, however it is spelt
+    /// (`1.0` or `1e3` is an integer, `9007199254740993` is 9007199254740992: what was signed).
     ///
     /// # Errors
     /// As for [`Event::record`]: `INVALID_EVENT` naming the path, e.g.
-    /// `data.record.firstName: expected a string, found a number`.
+    /// `data.record.firstName: expected a string, found a number`. A message of `T`'s own code
+    /// (serde's `Error::custom`, e.g. a `TryFrom` of yours) is passed on as it is: the crate's
+    /// models write none with text of the body, but what yours write is theirs to keep out.
     ///
     /// ```
     /// use vessel_webhooks::{models::Contact, parse, ErrorCode, Options};
@@ -419,11 +422,13 @@ impl de::Error for PathError {
 }
 
 /// A serde `Deserializer` over a borrowed [`Value`] that tracks the path and never puts the
-/// value's text in an error. Numbers are JSON.parse's: `1.0` and `1e3` are integers.
+/// value's text in an error. Numbers are JSON.parse's doubles: `1.0` and `1e3` are integers,
+/// `9007199254740993` is 9007199254740992.
 pub(crate) struct ValueDeserializer<'de>(&'de Value);
 
-/// The largest integer an f64 holds exactly.
-const F64_EXACT: f64 = 9_007_199_254_740_992.0;
+/// 2⁶⁴ and 2⁶³: the doubles past the last a u64 and an i64 hold.
+const U64_END: f64 = 18_446_744_073_709_551_616.0;
+const I64_END: f64 = 9_223_372_036_854_775_808.0;
 
 impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
     type Error = PathError;
@@ -433,25 +438,20 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Number(n) => {
-                if let Some(u) = n.as_u64() {
-                    visitor.visit_u64(u)
-                } else if let Some(i) = n.as_i64() {
-                    visitor.visit_i64(i)
+                // JSON.parse's number, the nearest double, however it is spelt: a body whose
+                // numbers were re-spelt to others of the same doubles verifies (its canonical
+                // form is the same), so it must read the same (`12345678901234567890` is
+                // 12345678901234567168, as the signed `12345678901234567000` is). A whole one
+                // (`1.0`, `1e3` too) is given to integer fields as that integer.
+                let x = n.as_f64().unwrap_or(f64::NAN);
+                if x.fract() == 0.0 && (0.0..U64_END).contains(&x) {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    visitor.visit_u64(x as u64)
+                } else if x.fract() == 0.0 && (-I64_END..0.0).contains(&x) {
+                    #[allow(clippy::cast_possible_truncation)]
+                    visitor.visit_i64(x as i64)
                 } else {
-                    let x = n.as_f64().unwrap_or(f64::NAN);
-                    // A whole number written with a fraction or exponent (`1.0`, `1e3`) is the
-                    // same number to JSON.parse: give it to integer fields as one.
-                    if x.fract() == 0.0 && x.abs() <= F64_EXACT {
-                        #[allow(clippy::cast_possible_truncation)]
-                        let i = x as i64;
-                        if i >= 0 {
-                            visitor.visit_u64(i.unsigned_abs())
-                        } else {
-                            visitor.visit_i64(i)
-                        }
-                    } else {
-                        visitor.visit_f64(x)
-                    }
+                    visitor.visit_f64(x)
                 }
             }
             Value::String(s) => visitor.visit_borrowed_str(s),

@@ -102,10 +102,15 @@ fn parse_timestamp(text: &str) -> Result<Timestamp<'_>, Error> {
     } else {
         Duration::from_secs(n)
     };
-    Ok(Timestamp {
-        text,
-        time: UNIX_EPOCH + since_epoch,
-    })
+    // 16 digits of milliseconds are some 300 000 years: past what some platforms' SystemTime
+    // holds (where `+` would panic), a time that cannot be is no timestamp.
+    let time = UNIX_EPOCH.checked_add(since_epoch).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidTimestamp,
+            "x-vessel-timestamp: past the times this platform holds",
+        )
+    })?;
+    Ok(Timestamp { text, time })
 }
 
 /// TIMESTAMP_OUT_OF_TOLERANCE when `timestamp` is more than `tolerance` from `now`, either way.

@@ -410,6 +410,45 @@ fn numbers_and_enums() {
 }
 
 #[test]
+fn numbers_read_as_json_parse_reads_them_however_spelt() {
+    use std::time::{Duration, UNIX_EPOCH};
+    use vessel_webhooks::{construct_event, sign, AccessToken, SignatureHeaders};
+    // Signed as Vessel's JSON.stringify prints the record's doubles …
+    let signed = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":{"id":"v.deal.1","n":9007199254740992,"big":12345678901234567000,"p":1.754621790330663}}}"#;
+    // … and re-spelt to other numbers of the same doubles: its canonical form is the same, so it
+    // verifies, and must read as the signed numbers do (not as u64s past 2^53).
+    let respelt = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":{"id":"v.deal.1","n":9007199254740993,"big":12345678901234567890,"p":1.7546217903306630}}}"#;
+    let token = AccessToken::new("tok_numbers").unwrap();
+    let signature = sign(signed, &token, "1700000000");
+    let headers = SignatureHeaders {
+        signature: Some(&signature),
+        timestamp: Some("1700000000"),
+    };
+    let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let read = |body: &[u8]| {
+        let event = construct_event(
+            body,
+            &headers,
+            std::slice::from_ref(&token),
+            &Options::default(),
+            now,
+        );
+        event.unwrap().record_as::<Value>().unwrap()
+    };
+    let (signed, respelt) = (read(signed), read(respelt));
+    assert_eq!(respelt, signed);
+    assert_eq!(signed["n"], json!(9_007_199_254_740_992_u64));
+    // 12345678901234567000 is the double 12345678901234567168.
+    assert_eq!(signed["big"], json!(12_345_678_901_234_567_168_u64));
+    // The nearest double, as JSON.parse and str::parse give it (serde_json's fast float parse
+    // was one ULP off for this one).
+    assert_eq!(
+        signed["p"].as_f64().unwrap().to_bits(),
+        "1.754621790330663".parse::<f64>().unwrap().to_bits()
+    );
+}
+
+#[test]
 fn duplicate_members_last_wins_like_json_parse() {
     let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Call","eventType":"CREATE","record":{"id":"x"}},"data":{"objectType":"Call","eventType":"CREATE","record":{"id":"v.call.1","subject":1,"subject":"second","x":1,"x":2,"id":"v.call.2"}}}"#;
     let event = parse(body, &Options::default()).unwrap();
