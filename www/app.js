@@ -122,7 +122,7 @@ function mismatch(delivery) {
   }
   const trimmed = delivery.token.trim();
   if (trimmed !== delivery.token && trimmed !== '' && verifies({ ...delivery, token: trimmed })) {
-    return ['The access token has spaces or a line break around it: trimmed, it verifies.'];
+    return ['The access token has spaces around it: trimmed, it verifies.'];
   }
   return [
     'This access token did not sign this body with this timestamp — neither the text as pasted nor its compact JSON form.',
