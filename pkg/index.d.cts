@@ -171,7 +171,8 @@ export declare class VesselWebhookError extends Error {
 /**
  * A delivery's body: the raw bytes as received (a string, Uint8Array, Node Buffer, ArrayBuffer or
  * another ArrayBufferView), or the object a JSON body parser already made of them. Raw bytes are
- * best: an object is checked as `JSON.stringify` prints it, which matches what Vessel signs.
+ * best: an object is checked as `JSON.stringify` prints it, which matches what Vessel signs. A
+ * stream, Blob, Request or Response is a TypeError: read its bytes first.
  */
 export type WebhookBody = string | Uint8Array | ArrayBuffer | ArrayBufferView | object;
 

@@ -332,6 +332,8 @@ fn found(unexpected: &Unexpected<'_>) -> &'static str {
     match unexpected {
         Unexpected::Bool(_) => "a boolean",
         Unexpected::Unsigned(_) | Unexpected::Signed(_) => "a number",
+        // A whole one is given to integer fields unless it is past their range (1e300).
+        Unexpected::Float(x) if x.fract() == 0.0 => "a whole number too large for an integer",
         Unexpected::Float(_) => "a number with a fraction",
         Unexpected::Char(_) | Unexpected::Str(_) => "a string",
         Unexpected::Bytes(_) => "bytes",

@@ -397,6 +397,10 @@ fn numbers_and_enums() {
         call(json!({ "duration": 1.5 })).unwrap_err().message(),
         "data.record.duration: expected an integer, found a number with a fraction"
     );
+    assert_eq!(
+        call(json!({ "duration": 1e300 })).unwrap_err().message(),
+        "data.record.duration: expected an integer, found a whole number too large for an integer"
+    );
     // A direction Vessel may add later is kept, not refused.
     let other = call(json!({ "direction": "transferred" })).unwrap();
     assert_eq!(

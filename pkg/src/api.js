@@ -502,6 +502,11 @@ function bodyReader(stream) {
  */
 async function readChunks(request, maxBodyBytes, declared) {
   if (request.body === null) return new Uint8Array(0);
+  if (typeof request.body?.getReader !== 'function') {
+    throw new TypeError(
+      'request.body: expected a stream (a Fetch API Request); for a body already read, use constructEvent',
+    );
+  }
   const reader = bodyReader(request.body);
   const collected = byteCollector(declared ?? maxBodyBytes);
   for (;;) {
@@ -598,15 +603,16 @@ function checkUnsigned(length, headers, o) {
 }
 
 /**
- * The longest x-vessel-connection-id a resolver is asked about, in bytes of UTF-8 (Vessel's are
- * ~70 ASCII characters): a Workers KV key's limit, past which its get() throws (a 500 for any
- * unsigned request that sent a longer one).
+ * An x-vessel-connection-id a resolver is asked about: 1 to 512 visible ASCII characters, not `.`
+ * or `..` (Vessel's are ~70 ASCII characters). Workers KV's get() throws for a key over 512 bytes
+ * or of `.` or `..` (a 500 for any unsigned request that sent one); ASCII is the same bytes
+ * whether a runtime decodes a header as Latin-1 (Node) or UTF-8 (workerd).
  */
-const MAX_CONNECTION_ID_BYTES = 512;
+const CONNECTION_ID = /^(?!\.\.?$)[\x21-\x7e]{1,512}$/;
 
 /**
  * The access token(s) that `resolver` gives for a request's x-vessel-connection-id. No token (no
- * header, one longer than MAX_CONNECTION_ID_BYTES, or the resolver gave undefined or null) is
+ * header, one that is not a CONNECTION_ID, or the resolver gave undefined or null) is
  * SIGNATURE_MISMATCH, as for a wrong token; the resolver is not called without the header.
  */
 async function resolveTokens(resolver, request) {
@@ -614,14 +620,9 @@ async function resolveTokens(resolver, request) {
   const unknown = (why) =>
     new VesselWebhookError('SIGNATURE_MISMATCH', `x-vessel-connection-id: ${why}`);
   if (connectionId === undefined) throw unknown('absent, so no access token was looked up');
-  // (At most 3 bytes a UTF-16 unit: only an id of 171 to 512 units is encoded to count.)
-  if (
-    connectionId.length > MAX_CONNECTION_ID_BYTES ||
-    (connectionId.length * 3 > MAX_CONNECTION_ID_BYTES &&
-      encoder.encode(connectionId).length > MAX_CONNECTION_ID_BYTES)
-  ) {
+  if (!CONNECTION_ID.test(connectionId)) {
     throw unknown(
-      `longer than ${MAX_CONNECTION_ID_BYTES} bytes of UTF-8, so no access token was looked up`,
+      'not 1 to 512 visible ASCII characters (nor . or ..), so no access token was looked up',
     );
   }
   const tokens = await resolver(connectionId, request);

@@ -120,13 +120,14 @@ test('an unknown connection is SIGNATURE_MISMATCH; a failing resolver’s error 
   const anonymous = request(body, { 'x-vessel-connection-id': '' });
   await rejectsWith(verifyRequest(anonymous, resolver), 'SIGNATURE_MISMATCH', /absent/);
   assert.equal(called, false);
-  // Longer than 512 bytes of UTF-8: no connection (a Workers KV key's limit; get() throws past it).
-  for (const id of ['c'.repeat(513), 'é'.repeat(257)]) {
-    const long = request(body, { 'x-vessel-connection-id': id });
-    await rejectsWith(verifyRequest(long, resolver), 'SIGNATURE_MISMATCH', /longer than 512 bytes/);
+  // Not 1 to 512 visible ASCII characters, or `.` or `..`: no connection (Workers KV's get()
+  // throws for such a key).
+  for (const id of ['c'.repeat(513), 'é', 'a b', '.', '..']) {
+    const odd = request(body, { 'x-vessel-connection-id': id });
+    await rejectsWith(verifyRequest(odd, resolver), 'SIGNATURE_MISMATCH', /visible ASCII/);
   }
   assert.equal(called, false);
-  for (const id of ['c'.repeat(512), 'é'.repeat(256)]) {
+  for (const id of ['c'.repeat(512), 'sample/eb97282c54ff6c5d9bdf4c71', '...']) {
     called = false;
     const longest = request(body, { 'x-vessel-connection-id': id });
     assert.deepEqual(await verifyRequest(longest, resolver), event);
@@ -392,4 +393,13 @@ test('with a resolver, every vector gets the code it gets with the token, and no
     [...seen].sort(),
     [...early, 'OK', 'SIGNATURE_MISMATCH', 'INVALID_JSON', 'INVALID_EVENT'].sort(),
   );
+});
+
+test('a hand-made request whose body is no stream is a TypeError that says what to call instead', async () => {
+  for (const read of [body, Buffer.from(body), event]) {
+    await assert.rejects(verifyRequest({ headers, body: read }, token), {
+      name: 'TypeError',
+      message: /^request\.body: expected a stream .*use constructEvent$/,
+    });
+  }
 });
