@@ -38,6 +38,31 @@ async function post(mf, payload, headers, url = 'http://localhost/webhooks/vesse
 const refused = (status, code) => ({ status, type: 'application/json', json: { error: code } });
 
 /**
+ * POSTs to `path` on the Worker of `mf` over a socket of its own, with `head` (raw header lines,
+ * each ending in CRLF) and `body` (bytes sent as they are): the whole answer as text.
+ */
+async function postRaw(mf, path, head, body) {
+  const { port } = await mf.ready;
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('error', reject);
+    socket.on('data', (data) => (received += data));
+    socket.on('end', () => resolve(received));
+    const start = `POST ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n`;
+    socket.end(Buffer.concat([Buffer.from(start), head, Buffer.from('\r\n'), body]));
+  });
+}
+
+/** Header lines of `headers`, as bytes. */
+const headerLines = (headers) =>
+  Buffer.from(
+    Object.entries(headers)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join(''),
+  );
+
+/**
  * Deliveries to the spy Worker: [body, headers, its verdict from /construct (the body read as
  * text) and from /request (verifyRequest reads bytes)].
  */
@@ -157,27 +182,11 @@ for (const [mode, flags] of Object.entries(MODES)) {
         const odd = sign(body, tokens.conn_a, { connectionId });
         assert.deepEqual(await post(mf, body, odd), refused(401, 'SIGNATURE_MISMATCH'));
       }
-      const { port } = await mf.ready;
-      const answer = await new Promise((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1');
-        let received = '';
-        socket.on('error', reject);
-        socket.on('data', (data) => (received += data));
-        socket.on('end', () => resolve(received));
-        const head = Object.entries(sign(body, tokens.conn_a))
-          .map(([name, value]) => `${name}: ${value}\r\n`)
-          .join('');
-        socket.end(
-          Buffer.concat([
-            Buffer.from(
-              'POST /webhooks/vessel HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n' +
-                `content-length: ${Buffer.byteLength(body)}\r\n${head}x-vessel-connection-id: `,
-            ),
-            Buffer.from('船'.repeat(171)),
-            Buffer.from(`\r\n\r\n${body}`),
-          ]),
-        );
-      });
+      const head = Buffer.concat([
+        headerLines({ ...sign(body, tokens.conn_a), 'content-length': Buffer.byteLength(body) }),
+        Buffer.from(`x-vessel-connection-id: ${'船'.repeat(171)}\r\n`),
+      ]);
+      const answer = await postRaw(mf, '/webhooks/vessel', head, Buffer.from(body));
       assert.match(answer, /^HTTP\/1\.1 401 [^]*\{"error":"SIGNATURE_MISMATCH"\}$/);
     });
 
@@ -216,7 +225,6 @@ for (const [mode, flags] of Object.entries(MODES)) {
     // workerd gives a read per HTTP chunk: a body of 1-byte chunks cost two awaits a byte before
     // it was authenticated (~10 µs of CPU a byte, SECURITY.md finding 26).
     test('a chunked body of 1-byte chunks is read in a few reads, and verifies', async () => {
-      const { port } = await spy.mf.ready;
       const padded = JSON.stringify({
         ...event,
         data: { status: 'READY', note: 'x'.repeat(20_000) },
@@ -224,27 +232,9 @@ for (const [mode, flags] of Object.entries(MODES)) {
       const frames = [...Buffer.from(padded)].map((byte) =>
         Buffer.concat([Buffer.from('1\r\n'), Buffer.of(byte), Buffer.from('\r\n')]),
       );
-      const answer = await new Promise((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1');
-        let received = '';
-        socket.on('error', reject);
-        socket.on('data', (data) => (received += data));
-        socket.on('end', () => resolve(received));
-        socket.end(
-          Buffer.concat([
-            Buffer.from(
-              'POST /request HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n' +
-                'Transfer-Encoding: chunked\r\n' +
-                Object.entries(sign(padded, SPY_TOKEN))
-                  .map(([name, value]) => `${name}: ${value}\r\n`)
-                  .join('') +
-                '\r\n',
-            ),
-            ...frames,
-            Buffer.from('0\r\n\r\n'),
-          ]),
-        );
-      });
+      const head = headerLines({ ...sign(padded, SPY_TOKEN), 'transfer-encoding': 'chunked' });
+      const chunked = Buffer.concat([...frames, Buffer.from('0\r\n\r\n')]);
+      const answer = await postRaw(spy.mf, '/request', head, chunked);
       const json = JSON.parse(answer.slice(answer.indexOf('{')));
       assert.equal(json.verdict, 'evt_w1', answer);
       assert.ok(json.reads <= 4, `${json.reads} reads of ${padded.length} 1-byte chunks`);
