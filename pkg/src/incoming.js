@@ -83,8 +83,8 @@ export function byteCollector(limit) {
 export const READ_BEFORE = Symbol.for('vessel-webhooks.readBefore');
 
 /**
- * A request for verifyRequest of `headers` and a `body` read before, marked READ_BEFORE: taken as
- * constructEvent takes a body (a stream there is no stream to read, but a wrong body).
+ * A request for verifyRequest of `headers` and a `body` read before, marked READ_BEFORE: checked
+ * as constructEvent checks a body (a stream given as one is a wrong body, not one to read).
  */
 export function requestReadBefore(headers, body) {
   return { headers, body, [READ_BEFORE]: true };

@@ -296,8 +296,9 @@ export class VesselWebhooks {
   }
 
   /**
-   * A Fetch-style request (headers, body stream) through verifyRequest, then the handlers;
-   * `keep(promise)` (optional) is given store calls that outlive the answer.
+   * A request for verifyRequest (headers, and a body stream or a body read before:
+   * requestReadBefore), then the handlers; `keep(promise)` (optional) is given store calls that
+   * outlive the answer.
    */
   #receiveRequest(request, resolverRequest, keep) {
     return this.#deliver(
