@@ -225,8 +225,10 @@ export type SignedHeaders = {
 };
 
 /**
- * Gives the access token(s) of a connection, by its x-vessel-connection-id (only called when the
- * request has one); undefined or null when the connection is unknown.
+ * Gives the access token(s) of a connection, by its x-vessel-connection-id; undefined or null when
+ * the connection is unknown. Called only once the checks that need no token passed (size,
+ * headers, replay window), and only for an id of 1 to 512 visible ASCII characters other than `.`
+ * and `..` (anything else is SIGNATURE_MISMATCH, unasked).
  */
 export type AccessTokenResolver = (
   connectionId: string,

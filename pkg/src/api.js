@@ -2,7 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { byteCollector, checkKeys, lengthOf, READ_BEFORE } from './incoming.js';
+import { byteCollector, checkKeys, lengthOf, ownTokens, READ_BEFORE } from './incoming.js';
 import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
@@ -97,11 +97,7 @@ function readOptions(options) {
  */
 function readTokens(accessToken) {
   if (typeof accessToken === 'string' && accessToken !== '') return accessToken;
-  const tokens = [];
-  if (Array.isArray(accessToken)) {
-    const length = accessToken.length;
-    for (let i = 0; i < length; i++) tokens.push(accessToken[i]);
-  }
+  const tokens = Array.isArray(accessToken) ? ownTokens(accessToken) : [];
   if (tokens.length === 0 || !tokens.every((t) => typeof t === 'string' && t !== '')) {
     throw new TypeError(
       'accessToken: expected a non-empty string or a non-empty array of non-empty strings',

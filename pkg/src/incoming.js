@@ -91,17 +91,18 @@ export function requestReadBefore(headers, body) {
 }
 
 /**
- * What a framework's parser left in req.body, for verifyRequest as a body read before: a string
- * or bytes as received, a parsed object as it is (the core checks its JSON.stringify, which is
- * what Vessel signs), and a parsed value that is no object (`express.json({ strict: false })`
- * leaves 123, true or null) as its JSON text, so that it is refused with a code. When the parser
- * left nothing, an Error that says so (`who` was mounted too late: the app's setup, answered 500).
+ * What a framework's parser left (Express's req.body, Koa's ctx.request), for verifyRequest as a
+ * body read before: a string or bytes as received, a parsed object as it is (the core checks its
+ * JSON.stringify, which is what Vessel signs), and a parsed value that is no object
+ * (`express.json({ strict: false })` leaves 123, true or null) as its JSON text, so that it is
+ * refused with a code. When the parser left nothing, an Error that says so (`who` was mounted too
+ * late: the app's setup, answered 500).
  */
 export function parsedBody(body, who) {
   if (body === undefined) {
     throw new Error(
-      `${who}: the request body was read before, and req.body holds nothing to verify; ` +
-        `mount ${who} before what read it, or after express.json(), raw() or text()`,
+      `${who}: the request body was read before, and nothing holds it to verify; mount ${who} ` +
+        'before what read it, or after a parser that keeps it (express.json(), raw() or text())',
     );
   }
   return body === null || typeof body === 'number' || typeof body === 'boolean'
@@ -110,9 +111,9 @@ export function parsedBody(body, who) {
 }
 
 /**
- * An accessToken option as the middleware keeps it: an array copied, each element read once, so
- * that what was checked at construction is what every delivery uses (the caller's array may
- * change later); anything else as is, for verify() to check.
+ * An accessToken option as the package keeps it: an array copied, its length and each element
+ * read once (a Proxy or getters run now), so that what was checked is what is used (the caller's
+ * array may change later); anything else as is, for verify() to check.
  */
 export function ownTokens(accessToken) {
   return Array.isArray(accessToken)

@@ -4,22 +4,6 @@ import { fetchRequestOf, partsOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 
 /**
- * What a body parser mounted before left: its raw text (koa-bodyparser's ctx.request.rawBody),
- * else the parsed value (@koa/bodyparser, koa-body), signed as its JSON.stringify as Vessel signs.
- */
-function bodyReadBefore(ctx) {
-  const { rawBody, body } = ctx.request;
-  const read = rawBody ?? body;
-  if (read === undefined) {
-    throw new Error(
-      'vesselWebhook: the request body was read before, and ctx.request holds nothing to verify; ' +
-        'mount vesselWebhook before the body parser, or exclude its route from it',
-    );
-  }
-  return read;
-}
-
-/**
  * Middleware that verifies the delivery, runs its handlers and answers it: the receiver's status
  * and `{ "error": CODE }` on a refusal. It reads the raw body itself (Koa reads none), under the
  * receiver's `maxBodyBytes`; after a body parser, it verifies what the parser kept. Errors that
@@ -29,7 +13,12 @@ export function vesselWebhook(webhooks) {
   checkReceiver(webhooks, 'webhooks');
   return async function vesselWebhookMiddleware(ctx) {
     const { req } = ctx;
-    const request = fetchRequestOf(req, req.readableDidRead ? bodyReadBefore(ctx) : undefined);
+    // After a body parser: its raw text (koa-bodyparser's rawBody), else the parsed value
+    // (@koa/bodyparser, koa-body), checked as its JSON.stringify as Vessel signs.
+    const read = req.readableDidRead
+      ? { body: ctx.request.rawBody ?? ctx.request.body }
+      : undefined;
+    const request = fetchRequestOf(req, read);
     const { status, headers, body } = await partsOf(await webhooks.fetch(request));
     ctx.status = status;
     ctx.set(headers);

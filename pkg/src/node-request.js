@@ -58,11 +58,11 @@ function urlOf(target = '/') {
 
 /**
  * The Fetch API Request for `req`, whose stream the receiver reads under its own size cap; or,
- * when a framework's parser already read it, a request of its `url`, `method`, `headers` and
- * `body` as the parser left it (parsedBody: the core checks a parsed value's JSON.stringify,
- * which is what Vessel signs, and refuses one too deep for it with a code).
+ * when a framework's parser already read it (`read`: `{ body }`, what the parser left), a request
+ * of its `url`, `method`, `headers` and that body (parsedBody: the core checks a parsed value's
+ * JSON.stringify, which is what Vessel signs, and refuses one too deep for it with a code).
  */
-export function fetchRequestOf(req, body) {
+export function fetchRequestOf(req, read) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     // HTTP/2's pseudo-headers (:method, :path…) are not header names: Headers throws on them.
@@ -73,9 +73,9 @@ export function fetchRequestOf(req, body) {
   // the request-target for getAccessToken, or none when it is no URL (`http://[/hook`: the
   // client's to choose, so never a TypeError).
   const url = urlOf(req.url);
-  if (body !== undefined) {
-    const read = requestReadBefore(headers, parsedBody(body, 'vesselWebhook'));
-    return { url: String(url), method: 'POST', ...read };
+  if (read !== undefined) {
+    const request = requestReadBefore(headers, parsedBody(read.body, 'vesselWebhook'));
+    return { url: String(url), method: 'POST', ...request };
   }
   return new Request(url, { method: 'POST', headers, body: streamOf(req), duplex: 'half' });
 }

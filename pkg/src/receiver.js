@@ -304,13 +304,14 @@ export class VesselWebhooks {
     return this.#deliver(
       request?.headers,
       async (connectionId) => {
-        // The resolver is asked for the connection #deliver read, which the handlers get (the
-        // headers are read once for it). With a resolver, verifyRequest records the token that
-        // signed (signers.js): no function is ever taken for a token.
+        // The resolver is asked about the connection verifyRequest checked, and only when it is
+        // the one #deliver read, which the handlers get (hand-made headers may give another on
+        // each read: then none is looked up). With a resolver, verifyRequest records the token
+        // that signed (signers.js): no function is ever taken for a token.
         const tokens =
           this.#getAccessToken === undefined
             ? this.#accessToken
-            : () => connectionId && this.#lookUp(connectionId, resolverRequest);
+            : (id) => (id === connectionId ? this.#lookUp(id, resolverRequest) : undefined);
         return [await verifyRequest(request, tokens, this.#checks), this.#accessToken];
       },
       keep,

@@ -574,7 +574,7 @@ test('with getAccessToken, a request that fails a check needing no token gets it
   assert.deepEqual(ran, [['evt_order', CONNECTION]]);
 });
 
-test('the connection looked up is the one the handlers get, however often the headers are read', async () => {
+test('the connection looked up is the one checked and the one the handlers get: two are none', async () => {
   const asked = [];
   const webhooks = new VesselWebhooks({
     getAccessToken: (connectionId) => {
@@ -592,8 +592,12 @@ test('the connection looked up is the one the handlers get, however often the he
     get: (name) =>
       name === 'x-vessel-connection-id' ? (reads++ === 0 ? 'conn_B' : 'conn_A') : headers[name],
   };
-  await webhooks.fetch({ headers: shifting, body: new Response(body).body });
-  assert.deepEqual([asked, got], [['conn_B'], ['conn_B']]);
+  const response = await webhooks.fetch({ headers: shifting, body: new Response(body).body });
+  assert.deepEqual(await response.json(), { error: 'SIGNATURE_MISMATCH' });
+  assert.deepEqual([asked, got], [[], []]);
+  // One connection, however often it is read: looked up, and the handlers get it.
+  await webhooks.fetch({ headers, body: new Response(body).body });
+  assert.deepEqual([asked, got], [[CONNECTION], [CONNECTION]]);
 });
 
 test('accessToken is checked and copied at construction: null is a TypeError, a later change to the array none', async () => {
