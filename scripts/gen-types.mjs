@@ -491,7 +491,7 @@ function rustDoc(paragraphs, indent) {
     .join('');
 }
 
-const RUST_NUMBER = ['Number', 'serde_json::Number', 'A JSON number, as sent.'];
+const RUST_NUMBER = ['Number', 'serde_json::Number', 'A JSON number, as JSON.parse reads it.'];
 
 /** The variant, its type and its doc of each JSON scalar type, for {@link RustModels#scalars}. */
 const RUST_SCALARS = {
@@ -561,7 +561,7 @@ class RustModels {
     this.claim(name, path);
     const words = types.map((type) => `a ${type}`).join(' or ');
     this.items.push(
-      `/// A value Vessel sends as ${words}, kept as sent (serialized back the same way).
+      `/// A value Vessel sends as ${words}, kept as its kind (a string stays a string).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum ${name} {
@@ -688,7 +688,7 @@ function rustModelsSource(schemas, statuses, source) {
 //!   field's doc says why: a field one of Vessel's examples omits, or whose description says it
 //!   is optional, is an \`Option\` too; a required one whose description says it can be null is
 //!   an \`Option\` that must be present; a field an example gives another JSON type takes both
-//!   (an enum that keeps the value as sent).
+//!   (an enum that keeps which kind was sent).
 //! - Timestamps are ISO-8601 strings, kept as \`String\`; \`additional\` (the CRM's untransformed
 //!   fields) is a JSON object.
 //! - Members a model does not define are kept in its \`extra\`. Serialized back, a record holds

@@ -11,7 +11,7 @@
 //!   field's doc says why: a field one of Vessel's examples omits, or whose description says it
 //!   is optional, is an `Option` too; a required one whose description says it can be null is
 //!   an `Option` that must be present; a field an example gives another JSON type takes both
-//!   (an enum that keeps the value as sent).
+//!   (an enum that keeps which kind was sent).
 //! - Timestamps are ISO-8601 strings, kept as `String`; `additional` (the CRM's untransformed
 //!   fields) is a JSON object.
 //! - Members a model does not define are kept in its `extra`. Serialized back, a record holds
@@ -148,13 +148,13 @@ pub struct Contact {
     pub extra: Map<String, Value>,
 }
 
-/// A value Vessel sends as a string or a number, kept as sent (serialized back the same way).
+/// A value Vessel sends as a string or a number, kept as its kind (a string stays a string).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum StringOrNumber {
     /// A JSON string.
     String(String),
-    /// A JSON number, as sent.
+    /// A JSON number, as JSON.parse reads it.
     Number(serde_json::Number),
 }
 
