@@ -2,6 +2,7 @@
 // x-vessel-timestamp, x-vessel-signature and x-vessel-connection-id, and retry until a 2xx.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sign } from 'vessel-webhooks';
+import { MAX_TIMEOUT_MS } from '../src/incoming.js';
 import { printable } from './terminal.js';
 
 /**
@@ -51,15 +52,13 @@ async function readAnswer(response, keep) {
   return decoder.decode(kept.subarray(0, length)) + (cut ? '…' : '');
 }
 
-/** The longest wait a timer honours: 2³¹ − 1 ms (~24.8 days); a longer one fires at once. */
-export const MAX_WAIT_MS = 2 ** 31 - 1;
-
 /**
  * The wait after failed attempt `attempt` (1, 2, …): `backoffMs`, doubling each time, up to
- * MAX_WAIT_MS (2³¹ is past it whatever the backoff, and keeps 0 × 2ⁿ a number).
+ * MAX_TIMEOUT_MS, the longest a timer honours (2³¹ is past it whatever the backoff, and keeps
+ * 0 × 2ⁿ a number).
  */
 const backoff = (attempt, backoffMs) =>
-  Math.min(backoffMs * 2 ** Math.min(attempt - 1, 31), MAX_WAIT_MS);
+  Math.min(backoffMs * 2 ** Math.min(attempt - 1, 31), MAX_TIMEOUT_MS);
 
 /** What went wrong when there was no HTTP answer: a timeout, or the network error's code. */
 function failure(error, timeoutMs) {

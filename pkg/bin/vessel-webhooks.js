@@ -5,14 +5,8 @@
 // comes from outside (tokens, URLs, names, answers) goes through terminal.js's escaping.
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import {
-  DEFAULTS,
-  MAX_ANSWER_BYTES,
-  MAX_WAIT_MS,
-  deliver,
-  describeAttempt,
-  isHttpUrl,
-} from './deliver.js';
+import { MAX_TIMEOUT_MS } from '../src/incoming.js';
+import { DEFAULTS, MAX_ANSWER_BYTES, deliver, describeAttempt, isHttpUrl } from './deliver.js';
 import { buildEvent, connectionIdFor, eventNames } from './events.js';
 import { LIMITS, createLocalVessel } from './local-vessel.js';
 import { printError, printLine } from './terminal.js';
@@ -107,8 +101,8 @@ function whole(values, name, fallback, min = 0, max = Number.MAX_SAFE_INTEGER) {
 // Milliseconds are waited with timers, which honour at most 2³¹ − 1 (longer ones fire at once).
 const deliverySettings = (values) => ({
   retries: whole(values, 'retries', DEFAULTS.retries),
-  backoffMs: whole(values, 'backoff', DEFAULTS.backoffMs, 0, MAX_WAIT_MS),
-  timeoutMs: whole(values, 'timeout', DEFAULTS.timeoutMs, 1, MAX_WAIT_MS),
+  backoffMs: whole(values, 'backoff', DEFAULTS.backoffMs, 0, MAX_TIMEOUT_MS),
+  timeoutMs: whole(values, 'timeout', DEFAULTS.timeoutMs, 1, MAX_TIMEOUT_MS),
 });
 
 async function serve(args) {

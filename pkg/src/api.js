@@ -239,12 +239,13 @@ let lastGeneration;
 /**
  * Every argument of a check but the body, read into plain values (the caller's getters, Proxy
  * traps and toJSON run here, before any body is written into wasm memory: one that calls this
- * library again cannot change what the outer call checks), with the options readOptions read.
+ * library again cannot change what the outer call checks): the options readOptions read, the
+ * tokens readTokens read, and the signature headers.
  */
-function readCall(headers, accessToken, o) {
+function readCall(headers, tokens, o) {
   return {
     o,
-    tokens: readTokens(accessToken),
+    tokens,
     signature: readHeader(headers, 'x-vessel-signature'),
     timestamp: readHeader(headers, 'x-vessel-timestamp'),
   };
@@ -330,7 +331,8 @@ function checkedEvent(body, call, digests) {
  * fresh, and one strict JSON object. Throws only TypeError, for wrong arguments.
  */
 export function verify(body, headers, accessToken, options) {
-  const call = readCall(headers, accessToken, readOptions(options));
+  const o = readOptions(options);
+  const call = readCall(headers, readTokens(accessToken), o);
   try {
     return check(body, call, false) !== undefined;
   } catch (error) {
@@ -340,7 +342,8 @@ export function verify(body, headers, accessToken, options) {
 
 /** verify + parse: the event of an authentic delivery, or a VesselWebhookError. */
 export function constructEvent(body, headers, accessToken, options) {
-  return checkedEvent(body, readCall(headers, accessToken, readOptions(options)));
+  const o = readOptions(options);
+  return checkedEvent(body, readCall(headers, readTokens(accessToken), o));
 }
 
 /** The event in `body`, without authenticating it (BODY_TOO_LARGE, INVALID_JSON, INVALID_EVENT). */
@@ -399,14 +402,6 @@ function tooLarge(what, maxBodyBytes) {
     'BODY_TOO_LARGE',
     `${what}: more than the limit of ${maxBodyBytes} bytes`,
   );
-}
-
-/**
- * `{ body }` for a request whose body was read before (requestReadBefore: the middlewares after a
- * parser, the receiver's verifyAndReceive), taken as constructEvent takes a body; else undefined.
- */
-function readBefore(request) {
-  return request[READ_BEFORE] === true ? { body: request.body } : undefined;
 }
 
 /**
@@ -578,16 +573,16 @@ function subtleDigests(body, call) {
 }
 
 /**
- * Checks 1–5 of a body of `length` bytes, which need no token (size, headers, replay window):
- * throws the first that fails, as the full check would.
+ * Checks 1–5 of a body of `length` bytes and a call's headers (readCall), which need no token
+ * (size, headers, replay window): throws the first that fails, as the full check would.
  */
-function checkUnsigned(length, headers, o) {
+function checkUnsigned(length, { o, signature, timestamp }) {
   let passed;
   try {
     passed = wasm.check_headers(
       length,
-      readHeader(headers, 'x-vessel-signature'),
-      readHeader(headers, 'x-vessel-timestamp'),
+      signature,
+      timestamp,
       o.toleranceSeconds,
       o.nowMs,
       o.maxBodyBytes,
@@ -651,9 +646,11 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     typeof accessTokenOrResolver === 'function' ? undefined : readTokens(accessTokenOrResolver);
   const o = readOptions(options);
   const { maxBodyBytes } = o;
-  const read = readBefore(request);
-  let body = read?.body;
-  if (read === undefined) {
+  // A body a parser read before (requestReadBefore: the middlewares after a parser, the
+  // receiver's verifyAndReceive) is checked as constructEvent checks a body.
+  const read = request[READ_BEFORE] === true;
+  let body = read ? request.body : undefined;
+  if (!read) {
     // A Content-Length over the cap is refused before anything is read. (No promise around
     // arrayBuffer(): in a Worker each costs a small request's time.)
     const declared = lengthOf(readHeader(request.headers, 'content-length'));
@@ -662,15 +659,15 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
       ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
       : await readChunks(request, maxBodyBytes, declared);
   }
+  const call = readCall(request.headers, given, o);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time. A
   // resolver is asked only once the checks that need no token passed (a lookup costs I/O).
   if (given === undefined) {
-    checkUnsigned(read ? writtenLength(body, o) : body.length, request.headers, o);
+    checkUnsigned(read ? writtenLength(body, o) : body.length, call);
+    call.tokens = readTokens(await resolveTokens(accessTokenOrResolver, request));
+    // Its one token is recorded as the signer too: the caller knows none (signers.js).
+    if (typeof call.tokens === 'string') call.signer = call.tokens;
   }
-  const tokens = given ?? (await resolveTokens(accessTokenOrResolver, request));
-  const call = readCall(request.headers, tokens, o);
-  // A resolver's one token is recorded as the signer too: the caller knows none (signers.js).
-  if (given === undefined && typeof call.tokens === 'string') call.signer = call.tokens;
   const pending = read ? undefined : subtleDigests(body, call);
   if (pending === undefined) return checkedEvent(body, call);
   const digests = await pending;

@@ -1,6 +1,6 @@
 // vessel-webhooks/koa: Koa middleware that answers Vessel deliveries with a VesselWebhooks
 // receiver. Koa itself is the user's: nothing here imports it.
-import { fetchRequestOf, partsOf } from './node-request.js';
+import { fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 
 /**
@@ -15,10 +15,9 @@ export function vesselWebhook(webhooks) {
     const { req } = ctx;
     // After a body parser: its raw text (koa-bodyparser's rawBody), else the parsed value
     // (@koa/bodyparser, koa-body), checked as its JSON.stringify as Vessel signs.
-    const read = req.readableDidRead
-      ? { body: ctx.request.rawBody ?? ctx.request.body }
-      : undefined;
-    const request = fetchRequestOf(req, read);
+    const request = req.readableDidRead
+      ? readBeforeRequestOf(req, ctx.request.rawBody ?? ctx.request.body)
+      : fetchRequestOf(req);
     const { status, headers, body } = await partsOf(await webhooks.fetch(request));
     ctx.status = status;
     ctx.set(headers);

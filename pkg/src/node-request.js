@@ -47,7 +47,10 @@ export function streamOf(req) {
   );
 }
 
-/** The request-target as a URL on http://localhost, or that origin's root when it is none. */
+/**
+ * The request-target as a URL on http://localhost, for getAccessToken, or that origin's root when
+ * it is none (`http://[/hook`: the client's to choose, so never a TypeError).
+ */
 function urlOf(target = '/') {
   try {
     return new URL(target, 'http://localhost');
@@ -56,28 +59,38 @@ function urlOf(target = '/') {
   }
 }
 
-/**
- * The Fetch API Request for `req`, whose stream the receiver reads under its own size cap; or,
- * when a framework's parser already read it (`read`: `{ body }`, what the parser left), a request
- * of its `url`, `method`, `headers` and that body (parsedBody: the core checks a parsed value's
- * JSON.stringify, which is what Vessel signs, and refuses one too deep for it with a code).
- */
-export function fetchRequestOf(req, read) {
+/** `req`'s headers as fetch Headers. */
+function headersOf(req) {
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     // HTTP/2's pseudo-headers (:method, :path…) are not header names: Headers throws on them.
     if (!req.rawHeaders[i].startsWith(':'))
       headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
   }
-  // Always POST: the Request carries the delivery's headers and body to the receiver, and its URL
-  // the request-target for getAccessToken, or none when it is no URL (`http://[/hook`: the
-  // client's to choose, so never a TypeError).
-  const url = urlOf(req.url);
-  if (read !== undefined) {
-    const request = requestReadBefore(headers, parsedBody(read.body, 'vesselWebhook'));
-    return { url: String(url), method: 'POST', ...request };
-  }
-  return new Request(url, { method: 'POST', headers, body: streamOf(req), duplex: 'half' });
+  return headers;
+}
+
+/**
+ * The Fetch API Request for `req`, whose stream the receiver reads under its own size cap. Always
+ * POST: it carries the delivery's headers and body to the receiver.
+ */
+export function fetchRequestOf(req) {
+  return new Request(urlOf(req.url), {
+    method: 'POST',
+    headers: headersOf(req),
+    body: streamOf(req),
+    duplex: 'half',
+  });
+}
+
+/**
+ * The request for `req` whose body a framework's parser already read (`body`, what it left): its
+ * `url`, `method`, `headers` and that body (parsedBody: the core checks a parsed value's
+ * JSON.stringify, which is what Vessel signs, and refuses one too deep for it with a code).
+ */
+export function readBeforeRequestOf(req, body) {
+  const request = requestReadBefore(headersOf(req), parsedBody(body, 'vesselWebhook'));
+  return { url: String(urlOf(req.url)), method: 'POST', ...request };
 }
 
 /** A Response's status, headers (as an object) and body text, for a framework's reply API. */
