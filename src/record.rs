@@ -29,8 +29,10 @@ fn invalid_event(message: String) -> Error {
 ///
 /// # Errors
 /// `INVALID_EVENT` when serde_json cannot read it: a string with a lone UTF-16 surrogate
-/// (`"\ud800"`, valid JSON that a Rust string cannot hold) or nesting deeper than serde_json's
-/// limit of 128 levels.
+/// (`"\ud800"`, valid JSON that a Rust string cannot hold), nesting deeper than serde_json's
+/// limit of 128 levels, or a number beyond f64 (`1e400`, which `JSON.parse` reads as Infinity and
+/// a [`Value`] cannot hold), even in a duplicate member that a later one replaces: serde_json
+/// refuses the number as it reads it, before the last member can win.
 pub(crate) fn record_value(body: &str) -> Result<Value, Error> {
     let in_record = Cell::new(false);
     let mut deserializer = serde_json::Deserializer::from_str(body);
@@ -81,7 +83,9 @@ impl Event {
     /// # Errors
     /// `INVALID_EVENT` naming the path when the record does not fit its model (e.g.
     /// `data.record.createdTime: required, found nothing`), when a string in it holds a lone
-    /// UTF-16 surrogate (valid JSON that a Rust string cannot hold), or when the event is not an
+    /// UTF-16 surrogate (valid JSON that a Rust string cannot hold), when it holds a number beyond
+    /// f64 (`1e400`, Infinity to `JSON.parse`; refused even in a duplicate member that a later
+    /// one replaces; Vessel's `JSON.stringify` writes no such number), or when the event is not an
     /// OBJECT_CHANGE. Messages never contain text of the body.
     ///
     /// ```

@@ -501,12 +501,24 @@ fn deep_records_give_a_coded_error() {
 
 #[test]
 fn numbers_beyond_f64_give_a_coded_error() {
-    // JSON.parse reads 1e400 as Infinity; serde_json refuses it.
-    let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Deal","eventType":"CREATE","record":{"id":"v.deal.1","amount":1e400}}}"#;
-    let event = parse(body, &Options::default()).unwrap();
-    let err = event.record().unwrap_err();
-    assert_eq!(err.code(), ErrorCode::InvalidEvent);
-    assert!(err.message().starts_with("data.record: "), "{err}");
+    // JSON.parse reads 1e400 as Infinity; serde_json refuses it, even where a later duplicate
+    // member replaces it (as the docs of `record` say).
+    for record in [
+        r#"{"id":"v.deal.1","amount":1e400}"#,
+        r#"{"id":"v.deal.1","amount":1e400,"amount":3}"#,
+    ] {
+        let body = format!(
+            r#"{{"eventId":"e","type":"OBJECT_CHANGE","data":{{"objectType":"Deal","eventType":"CREATE","record":{record}}}}}"#
+        );
+        let event = parse(body.as_bytes(), &Options::default()).unwrap();
+        let err = event.record().unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidEvent);
+        let message = err.message();
+        assert!(
+            message.starts_with("data.record: holds a number beyond f64"),
+            "{message}"
+        );
+    }
 }
 
 #[test]
