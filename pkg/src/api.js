@@ -2,7 +2,7 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { byteCollector, checkKeys, lengthOf, ownTokens, READ_BEFORE } from './incoming.js';
+import { byteCollector, checkKeys, lengthOf, READ_BEFORE, readTokens } from './incoming.js';
 import { signers } from './signers.js';
 import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
 
@@ -89,21 +89,6 @@ function readOptions(options) {
     maxBodyBytes: maxBodyBytes ?? defaultMaxBodyBytes,
     strict,
   };
-}
-
-/**
- * The access token(s) as wasm takes them: a non-empty string, or a plain copy of an array of
- * them (each element read once: a Proxy or getters run now, before any body is written).
- */
-function readTokens(accessToken) {
-  if (typeof accessToken === 'string' && accessToken !== '') return accessToken;
-  const tokens = Array.isArray(accessToken) ? ownTokens(accessToken) : [];
-  if (tokens.length === 0 || !tokens.every((t) => typeof t === 'string' && t !== '')) {
-    throw new TypeError(
-      'accessToken: expected a non-empty string or a non-empty array of non-empty strings',
-    );
-  }
-  return tokens;
 }
 
 const tag = (value) => Object.prototype.toString.call(value);
@@ -620,7 +605,9 @@ async function resolveTokens(resolver, request) {
   if (tokens === undefined || tokens === null) {
     throw unknown('no access token was found for this connection');
   }
-  return tokens;
+  // Copied before it leaves this async function: returning an object read as no thenable would
+  // read its `then` again.
+  return readTokens(tokens);
 }
 
 /**
@@ -664,7 +651,7 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
   // resolver is asked only once the checks that need no token passed (a lookup costs I/O).
   if (given === undefined) {
     checkUnsigned(read ? writtenLength(body, o) : body.length, call);
-    call.tokens = readTokens(await resolveTokens(accessTokenOrResolver, request));
+    call.tokens = await resolveTokens(accessTokenOrResolver, request);
     // Its one token is recorded as the signer too: the caller knows none (signers.js).
     if (typeof call.tokens === 'string') call.signer = call.tokens;
   }

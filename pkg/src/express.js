@@ -12,6 +12,7 @@ import {
   parsedBody,
   requestReadBefore,
   readTimeout,
+  tokenAnswer,
   withDeadline,
 } from './incoming.js';
 
@@ -105,7 +106,7 @@ export function vesselWebhook(options) {
       getAccessToken === undefined
         ? accessToken
         : (connectionId) =>
-            withDeadline(getAccessToken(connectionId, req), lookupMs, lookupTimeout);
+            withDeadline(getAccessToken(connectionId, req), lookupMs, lookupTimeout, tokenAnswer);
     try {
       req.vesselEvent = await verifyRequest(requestOf(req, read), tokens, checks);
     } catch (error) {

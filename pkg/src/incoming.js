@@ -121,6 +121,25 @@ export function ownTokens(accessToken) {
     : accessToken;
 }
 
+/**
+ * The access token(s) as wasm takes them: a non-empty string, or a plain copy of an array of
+ * them (each element read once: a Proxy or getters run now, before any body is written).
+ */
+export function readTokens(accessToken) {
+  if (typeof accessToken === 'string' && accessToken !== '') return accessToken;
+  const tokens = Array.isArray(accessToken) ? ownTokens(accessToken) : [];
+  if (tokens.length === 0 || !tokens.every((t) => typeof t === 'string' && t !== '')) {
+    throw new TypeError(
+      'accessToken: expected a non-empty string or a non-empty array of non-empty strings',
+    );
+  }
+  return tokens;
+}
+
+/** A token resolver's answer as a plain value for withDeadline: none as it is, else readTokens. */
+export const tokenAnswer = (answer) =>
+  answer === undefined || answer === null ? answer : readTokens(answer);
+
 /** TypeError unless `options` is an object whose own keys are all `known` (`what`: its name). */
 export function checkKeys(options, known, what) {
   if (options === null || typeof options !== 'object') {
@@ -132,17 +151,20 @@ export function checkKeys(options, known, what) {
 }
 
 /**
- * `value` (a promise or a plain value), or a rejection with `refuse()` if it has not settled after
- * `timeoutMs`. The timer is cleared when it settles, and a late rejection is handled (by the race),
- * never unhandled.
+ * `value` (a promise or a plain value) as `plain(settled)`, or a rejection with `refuse()` if it
+ * has not settled after `timeoutMs`. The timer is cleared when it settles, and a late rejection is
+ * handled (by the race), never unhandled. `plain` maps what it settled to synchronously to a value
+ * that is no thenable (a string, a copied array): a promise resolved with an object reads its
+ * `then` again, and one that has become a function by then would be adopted past the deadline.
  */
-export function withDeadline(value, timeoutMs, refuse) {
-  if (typeof value?.then !== 'function') return value;
+export function withDeadline(value, timeoutMs, refuse, plain) {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
   let timer;
   const expired = new Promise((resolve, reject) => {
     timer = setTimeout(() => reject(refuse()), timeoutMs);
   });
-  return Promise.race([value, expired]).finally(() => clearTimeout(timer));
+  const settled = new Promise((resolve) => resolve(value)).then(plain);
+  return Promise.race([settled, expired]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   ownTokens,
   parsedBody,
   requestReadBefore,
+  tokenAnswer,
   withDeadline,
 } from './incoming.js';
 import { signers } from './signers.js';
@@ -331,6 +332,7 @@ export class VesselWebhooks {
           'TOKEN_LOOKUP_TIMEOUT',
           `getAccessToken: no answer within ${this.#tokenLookupMs} ms`,
         ),
+      tokenAnswer,
     );
   }
 
@@ -460,18 +462,24 @@ export class VesselWebhooks {
       throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
     });
     // The race in withDeadline handles its rejection in time, `late` below one after it.
-    return withDeadline(call, this.#storeTimeoutMs, () => {
-      // A claim that lands after its delivery was answered 503 is given back at once, so that
-      // the retry need not wait for its lease (node-redis and ioredis send queued commands when
-      // they reconnect).
-      const late = (
-        what === 'claim'
-          ? call.then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
-          : call
-      ).catch(() => {});
-      keep?.(late);
-      return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);
-    });
+    return withDeadline(
+      call,
+      this.#storeTimeoutMs,
+      () => {
+        // A claim that lands after its delivery was answered 503 is given back at once, so that
+        // the retry need not wait for its lease (node-redis and ioredis send queued commands when
+        // they reconnect).
+        const late = (
+          what === 'claim'
+            ? call.then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
+            : call
+        ).catch(() => {});
+        keep?.(late);
+        return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);
+      },
+      // Only a string is an answer (claim checks which); anything else is none.
+      (answer) => (typeof answer === 'string' ? answer : undefined),
+    );
   }
 }
 

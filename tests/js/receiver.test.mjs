@@ -460,6 +460,45 @@ test('a getAccessToken that does not settle is 503 TOKEN_LOOKUP_TIMEOUT, in ever
   });
 });
 
+/** An object that becomes a thenable, never settling, from its `then`'s read `after + 1` on. */
+function lateThenable(after) {
+  let reads = 0;
+  return {
+    get then() {
+      return ++reads > after ? () => {} : undefined;
+    },
+  };
+}
+
+test('an answer whose `then` appears on a later read is read once: answered in time', async () => {
+  for (const after of [1, 2, 3]) {
+    // A resolver's: no token, a TypeError (the runtime's 500), never a request held open.
+    const webhooks = new VesselWebhooks({
+      getAccessToken: () => lateThenable(after),
+      tokenLookupTimeoutSeconds: 0.05,
+    });
+    const { body, headers } = delivery({
+      eventId: 'evt_late',
+      type: 'STATUS_CHANGE',
+      data: { status: 'READY' },
+    });
+    const request = new Request('http://x/hook', { method: 'POST', body, headers });
+    await assert.rejects(webhooks.fetch(request), TypeError);
+    await assert.rejects(webhooks.verifyAndReceive({ body, headers }), TypeError);
+    // A store's: not an answer, so 503 STORE_UNAVAILABLE.
+    const stored = new VesselWebhooks({
+      accessToken: TOKEN,
+      store: { ...memoryStore(), claim: () => lateThenable(after) },
+      storeTimeoutSeconds: 0.05,
+    });
+    stored.onAny(() => {});
+    const response = await stored.fetch(
+      new Request('http://x/hook', { method: 'POST', body, headers }),
+    );
+    assert.equal(response.status, 503, `after ${after}`);
+  }
+});
+
 test('middleware(): node:http and Express (raw or after express.json()), forged, too large', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, maxBodyBytes: 10_000 });
   const received = [];
