@@ -41,7 +41,8 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// The two signing headers of a delivery, as received (surrounding whitespace is ignored).
+/// The two signing headers of a delivery, as received (spaces and tabs around a value, HTTP's
+/// padding, are ignored; other white space is not).
 /// `None` or an empty value means the header is missing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SignatureHeaders<'a> {
@@ -68,7 +69,12 @@ const MILLISECONDS_FROM: u64 = 100_000_000_000;
 pub(crate) fn read_headers<'a>(
     headers: &SignatureHeaders<'a>,
 ) -> Result<([u8; 32], Timestamp<'a>), Error> {
-    let present = |value: Option<&'a str>| value.map(str::trim).filter(|v| !v.is_empty());
+    // HTTP's padding (RFC 9110 OWS) is space and tab; not Unicode's other white space (NBSP, NEL).
+    let present = |value: Option<&'a str>| {
+        value
+            .map(|v| v.trim_matches([' ', '\t']))
+            .filter(|v| !v.is_empty())
+    };
     let missing = |name: &str| {
         Error::new(
             ErrorCode::MissingHeader,

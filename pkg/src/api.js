@@ -199,7 +199,20 @@ function readHeader(headers, name) {
         all.length === 1 ? all[0] : all.map((v) => (typeof v === 'string' ? v : '')).join(', ');
     }
   }
-  return typeof value === 'string' ? value.trim() : undefined;
+  return typeof value === 'string' ? trimPadding(value) : undefined;
+}
+
+/**
+ * `value` without HTTP's padding (OWS: spaces and tabs) at either end. Not String#trim, which
+ * also takes NBSP, U+2028, U+FEFF…; not a regex, whose `[ \t]+$` is quadratic on inner runs.
+ */
+function trimPadding(value) {
+  const padding = (i) => value.charCodeAt(i) === 0x20 || value.charCodeAt(i) === 0x09;
+  let start = 0;
+  let end = value.length;
+  while (start < end && padding(start)) start += 1;
+  while (end > start && padding(end - 1)) end -= 1;
+  return value.slice(start, end);
 }
 
 /** The error of the check that failed in wasm, as a VesselWebhookError. */
