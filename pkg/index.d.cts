@@ -488,12 +488,16 @@ export declare class VesselWebhooks {
     request?: unknown;
   }): Promise<VesselEvent>;
   /**
-   * The Fetch API handler: 200 `{"received":true}` or the error's status and `{ "error": CODE }`.
+   * The Fetch API handler: 200 `{"received":true}` or the error's status and `{ "error": CODE }`;
+   * a method other than POST is 405 `{"error":"METHOD_NOT_ALLOWED"}` with `Allow: POST`.
    * In a Worker pass its arguments on, `fetch(request, env, ctx)`: the first one after the request
    * with a `waitUntil` method is given the store calls that outlive the answer.
    */
   fetch(request: Request, ...context: unknown[]): Promise<Response>;
-  /** Middleware for Express, Connect, NestJS and node:http; answers the delivery itself. */
+  /**
+   * Middleware for Express, Connect, NestJS and node:http; answers the delivery itself (a method
+   * other than POST: 405 `METHOD_NOT_ALLOWED` with `Allow: POST`).
+   */
   middleware(): (req: any, res: any, next?: (error?: unknown) => void) => Promise<void>;
 }
 

@@ -23,7 +23,8 @@ export type VesselKoaMiddleware = (
  * Koa middleware that verifies a Vessel delivery, runs the receiver's handlers and answers it:
  * the receiver's 2xx, or its status with `{ "error": CODE }`. It reads the raw body itself under
  * the receiver's `maxBodyBytes`; after a body parser, it verifies what the parser kept
- * (`ctx.request.rawBody`, else `ctx.request.body` as JSON). A token resolver's own error goes up
+ * (`ctx.request.rawBody`, else `ctx.request.body` as JSON). A method other than POST (under
+ * `app.use`) is 405 `METHOD_NOT_ALLOWED` with `Allow: POST`. A token resolver's own error goes up
  * to Koa (500).
  *
  * @throws TypeError at once when `webhooks` is not a receiver.

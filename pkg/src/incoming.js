@@ -77,6 +77,17 @@ export function byteCollector(limit) {
 }
 
 /**
+ * The answer to a method other than POST, which no delivery comes with, where a receiver is mounted
+ * for every method (app.use, a Worker's one fetch): 405 with `Allow: POST`, as vessel-webhooks/express
+ * answers. No VesselWebhookError: nothing was received.
+ */
+export const METHOD_NOT_ALLOWED = Object.freeze({
+  status: 405,
+  headers: Object.freeze({ 'content-type': 'application/json', allow: 'POST' }),
+  body: '{"error":"METHOD_NOT_ALLOWED"}',
+});
+
+/**
  * The mark of a request for verifyRequest whose `body` a parser already read (requestReadBefore):
  * registered, so that every bundle's copy of this module has the same symbol.
  */

@@ -2,6 +2,7 @@
 // receiver. Koa itself is the user's: nothing here imports it.
 import { fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
+import { METHOD_NOT_ALLOWED } from './incoming.js';
 
 /**
  * Middleware that verifies the delivery, runs its handlers and answers it: the receiver's status
@@ -12,15 +13,24 @@ import { checkReceiver } from './receiver-arg.js';
 export function vesselWebhook(webhooks) {
   checkReceiver(webhooks, 'webhooks');
   return async function vesselWebhookMiddleware(ctx) {
-    const { req } = ctx;
-    // After a body parser: its raw text (koa-bodyparser's rawBody), else the parsed value
-    // (@koa/bodyparser, koa-body), checked as its JSON.stringify as Vessel signs.
-    const request = req.readableDidRead
-      ? readBeforeRequestOf(req, ctx.request.rawBody ?? ctx.request.body)
-      : fetchRequestOf(req);
-    const { status, headers, body } = await partsOf(await webhooks.fetch(request));
+    // The request the receiver gets is a POST: another method (under app.use) is answered here.
+    const { status, headers, body } =
+      ctx.req.method === 'POST'
+        ? await partsOf(await webhooks.fetch(requestOf(ctx)))
+        : METHOD_NOT_ALLOWED;
     ctx.status = status;
     ctx.set(headers);
     ctx.body = body;
   };
+}
+
+/**
+ * After a body parser: its raw text (koa-bodyparser's rawBody), else the parsed value
+ * (@koa/bodyparser, koa-body), checked as its JSON.stringify as Vessel signs; else the stream.
+ */
+function requestOf(ctx) {
+  const { req } = ctx;
+  return req.readableDidRead
+    ? readBeforeRequestOf(req, ctx.request.rawBody ?? ctx.request.body)
+    : fetchRequestOf(req);
 }

@@ -16,6 +16,7 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   incomingBody,
   MAX_TIMEOUT_MS,
+  METHOD_NOT_ALLOWED,
   ownTokens,
   parsedBody,
   requestReadBefore,
@@ -242,6 +243,12 @@ export class VesselWebhooks {
    * it was not given once the answer is sent.
    */
   async fetch(request, ...context) {
+    // A method other than POST: 405 (a hand-made request with no method is taken as a POST).
+    const method = request?.method;
+    if (typeof method === 'string' && method !== 'POST') {
+      const { status, headers, body } = METHOD_NOT_ALLOWED;
+      return new Response(body, { status, headers });
+    }
     const keep = keeperOf(context);
     try {
       await this.#receiveRequest(request, request, keep);
@@ -262,6 +269,12 @@ export class VesselWebhooks {
    */
   middleware() {
     return async (req, res, next) => {
+      if (req.method !== 'POST') {
+        req.resume();
+        res.writeHead(METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.headers);
+        res.end(METHOD_NOT_ALLOWED.body);
+        return;
+      }
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
       try {
         // What a parser left in req.body (as vessel-webhooks/express takes it), else the stream.

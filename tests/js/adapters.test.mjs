@@ -474,6 +474,39 @@ test('require: the CommonJS builds, with the receiver from require', async (t) =
   assert.equal(ran.length, 3);
 });
 
+test('mounted for every method: another method, signed or not, is 405 METHOD_NOT_ALLOWED with Allow: POST, and runs nothing', async (t) => {
+  const { webhooks, ran } = receiver();
+  const koa = new Koa();
+  koa.use(koaWebhook(webhooks));
+  const hono = new Hono();
+  hono.use('/hook', honoWebhook(webhooks));
+  const urls = {
+    'webhooks.fetch': `http://127.0.0.1:${await listen(t, serve({ fetch: (request) => webhooks.fetch(request), port: 0, hostname: '127.0.0.1' }))}/hook`,
+    'webhooks.middleware() on node:http': `http://127.0.0.1:${await listen(t, http.createServer(webhooks.middleware()).listen(0, '127.0.0.1'))}/hook`,
+    'koa with app.use': `http://127.0.0.1:${await listen(t, koa.listen(0, '127.0.0.1'))}/hook`,
+    'hono with app.use': `http://127.0.0.1:${await listen(t, serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }))}/hook`,
+    'nestjs (the README recipe)': await listenNest(
+      t,
+      await nestApp(webhooks, { bodyParser: false }),
+    ),
+  };
+  const body = JSON.stringify(contactEvent());
+  const headers = sign(body, tokens.get('conn_a'), { connectionId: 'conn_a' });
+  for (const [name, url] of Object.entries(urls)) {
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'GET', 'OPTIONS']) {
+      const withBody = method !== 'GET';
+      const response = await fetch(url, { method, headers, body: withBody ? body : undefined });
+      const what = `${name}: ${method}`;
+      assert.equal(response.status, 405, what);
+      assert.equal(response.headers.get('allow'), 'POST', what);
+      assert.equal(await response.text(), '{"error":"METHOD_NOT_ALLOWED"}', what);
+    }
+    assert.ok(is2xx(await post(url, body, headers)), name);
+  }
+  // Each POST ran the event once (the store kept the rest from running it again).
+  assert.equal(ran.length, 1);
+});
+
 test('koa: a request-target that is no URL (`http://[/hook`) is received, not a 500 from the adapter', async (t) => {
   const urls = [];
   const ran = [];
