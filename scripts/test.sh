@@ -12,7 +12,9 @@ step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
-cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features js-binding -- -D warnings
+# The crate as a Rust dependency built for wasm32: the library without the binding.
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 node_modules/.bin/prettier --check .
 step "registries' dry runs: the crate (no warnings), the npm package (publint, attw)"
 # --allow-dirty: the check is what ships, not whether the work tree is committed.

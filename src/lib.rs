@@ -31,7 +31,7 @@ mod record;
 #[cfg(any(test, target_arch = "wasm32"))]
 mod sha256;
 mod signature;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js-binding"))]
 mod wasm;
 
 use std::time::{Duration, SystemTime};
@@ -266,7 +266,7 @@ pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
 
 /// [`parse`]'s checks (1, 7 and 8) without building the [`Event`]: what the JS binding's `parse`
 /// runs before it hands the body to `JSON.parse`.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js-binding"))]
 pub(crate) fn check_event(body: &[u8], options: &Options) -> Result<(), Error> {
     check_size(body.len(), options.max_body_bytes)?;
     event::check_envelope(&event::read(body)?, options.strict).map(drop)
