@@ -385,7 +385,8 @@ export interface VesselHandlerContext<
 /**
  * Where VesselWebhooks keeps, per event key (a digest of the access token that verified the
  * event, and a digest of its eventId), a claim or a done mark.
- * Each method may return a promise; the receiver gives each call a deadline (storeTimeoutSeconds).
+ * Each method returns a promise (an `async` method); the receiver gives each call a deadline
+ * (storeTimeoutSeconds).
  */
 export interface VesselStore {
   /**

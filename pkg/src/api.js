@@ -96,12 +96,20 @@ const tag = (value) => Object.prototype.toString.call(value);
 /** A binary body as a Uint8Array over the same bytes, or undefined for other bodies. */
 function bytesOf(body) {
   // isView and the tag work across realms (Buffer, jsdom, vm contexts), unlike instanceof.
-  if (ArrayBuffer.isView(body))
-    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-  if (tag(body) === '[object ArrayBuffer]' || tag(body) === '[object SharedArrayBuffer]') {
-    return new Uint8Array(body);
+  const view = ArrayBuffer.isView(body);
+  if (!view && tag(body) !== '[object ArrayBuffer]' && tag(body) !== '[object SharedArrayBuffer]') {
+    return undefined;
   }
-  return undefined;
+  try {
+    return view
+      ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
+      : new Uint8Array(body);
+  } catch {
+    // V8's "Cannot perform Construct on a detached ArrayBuffer".
+    throw new TypeError(
+      'body: its ArrayBuffer was transferred (detached): it has no bytes to read',
+    );
+  }
 }
 
 /** Where the last raw body written by JS starts in wasm memory. */

@@ -254,6 +254,16 @@ test('programmer errors are TypeErrors; request problems are not', () => {
   assert.throws(() => esm.verify(circular, c.headers, 't'), TypeError);
   // An object whose JSON.stringify gives no text at all.
   assert.throws(() => esm.verify({ toJSON: () => undefined }, c.headers, 't'), TypeError);
+  // A body whose buffer was transferred away: the package's own message, not V8's.
+  const bytes = Buffer.from(c.body);
+  const gone = new Uint8Array(bytes.buffer.slice(0));
+  structuredClone(gone.buffer, { transfer: [gone.buffer] });
+  for (const body of [gone, gone.buffer]) {
+    assert.throws(() => esm.constructEvent(body, c.headers, 't'), {
+      name: 'TypeError',
+      message: 'body: its ArrayBuffer was transferred (detached): it has no bytes to read',
+    });
+  }
   assert.equal(esm.verify(c.body, c.headers, 'another token'), false);
 });
 
