@@ -122,6 +122,9 @@ export interface UnknownVesselEvent {
  *   body in time.
  * - `TOKEN_LOOKUP_TIMEOUT` (503): `getAccessToken` (of `vesselWebhook` or `VesselWebhooks`) did
  *   not settle in time.
+ * - `UNSUPPORTED_CONTENT_ENCODING` (415): `verifyRequest` (and every adapter) read a body whose
+ *   `Content-Encoding` says it is compressed, and its signature did not match: Vessel signs and
+ *   sends it uncompressed, so a proxy compressed it.
  */
 export type VesselWebhookErrorCode =
   | 'BODY_TOO_LARGE'
@@ -136,7 +139,8 @@ export type VesselWebhookErrorCode =
   | 'EVENT_IN_PROGRESS'
   | 'STORE_UNAVAILABLE'
   | 'BODY_TIMEOUT'
-  | 'TOKEN_LOOKUP_TIMEOUT';
+  | 'TOKEN_LOOKUP_TIMEOUT'
+  | 'UNSUPPORTED_CONTENT_ENCODING';
 
 /**
  * Why a webhook request was refused: `code` is stable, `status` is the HTTP answer to give.

@@ -15,6 +15,7 @@ const STATUS = {
   STORE_UNAVAILABLE: 503,
   BODY_TIMEOUT: 408,
   TOKEN_LOOKUP_TIMEOUT: 503,
+  UNSUPPORTED_CONTENT_ENCODING: 415,
 };
 
 /** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
@@ -677,13 +678,33 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     if (typeof call.tokens === 'string') call.signer = call.tokens;
   }
   const pending = read ? undefined : subtleDigests(body, call);
-  if (pending === undefined) return checkedEvent(body, call);
-  const digests = await pending;
-  // The body, written now, is where the digests' messages say (checked again in instance.js).
-  precomputed.current = digests;
   try {
-    return checkedEvent(digests.body, call, digests);
-  } finally {
-    precomputed.current = undefined;
+    if (pending === undefined) return checkedEvent(body, call);
+    const digests = await pending;
+    // The body, written now, is where the digests' messages say (checked again in instance.js).
+    precomputed.current = digests;
+    try {
+      return checkedEvent(digests.body, call, digests);
+    } finally {
+      precomputed.current = undefined;
+    }
+  } catch (error) {
+    throw read ? error : encodingError(error, request.headers);
   }
+}
+
+/**
+ * A SIGNATURE_MISMATCH of bytes read as received that say they are compressed: 415
+ * UNSUPPORTED_CONTENT_ENCODING. Vessel signs its JSON uncompressed and sends it so; a proxy that
+ * compressed it made it unverifiable, which 401 would wrongly call a forgery. The header is read
+ * only then: a body a platform decoded but whose header it kept still verifies; one a parser
+ * decoded (read before) is refused as any other.
+ */
+function encodingError(error, headers) {
+  const encoding = error?.code === 'SIGNATURE_MISMATCH' && readHeader(headers, 'content-encoding');
+  if (!encoding || encoding.toLowerCase() === 'identity') return error;
+  return new VesselWebhookError(
+    'UNSUPPORTED_CONTENT_ENCODING',
+    'content-encoding: the body is verified as received, and Vessel signs it uncompressed (decode it first, or do not compress this route)',
+  );
 }

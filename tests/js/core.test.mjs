@@ -205,6 +205,7 @@ test('a VesselWebhookError has a status for its code: another code is a TypeErro
     ['BODY_TOO_LARGE', 413],
     ['HANDLER_FAILED', 500],
     ['BODY_TIMEOUT', 408],
+    ['UNSUPPORTED_CONTENT_ENCODING', 415],
   ]) {
     assert.equal(new esm.VesselWebhookError(code, 'm').toHttp().status, status);
   }

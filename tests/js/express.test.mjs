@@ -143,6 +143,22 @@ test('after express.json(), express.raw() and express.text()', async (t) => {
   }
 });
 
+test('a gzipped delivery: 415 UNSUPPORTED_CONTENT_ENCODING read raw; verified after express.json(), which inflates it', async (t) => {
+  const { gzipSync } = await import('node:zlib');
+  const gzipped = { ...signedBy('conn_a'), 'content-encoding': 'gzip' };
+  const raw = await serve(t, appWith({ getAccessToken: lookup }));
+  assertRefused(await post(raw, gzipSync(body), gzipped), 415, 'UNSUPPORTED_CONTENT_ENCODING');
+  const parsed = await serve(t, appWith({ getAccessToken: lookup }, express.json()));
+  const response = await post(parsed, gzipSync(body), gzipped);
+  assert.deepEqual(
+    { status: response.status, event: JSON.parse(response.text) },
+    { status: 200, event },
+  );
+  // Inflated, a forgery is one: the header no longer describes the bytes checked.
+  const forged = gzipSync(body.replace('Zoë', 'Eve'));
+  assertRefused(await post(parsed, forged, gzipped), 401, 'SIGNATURE_MISMATCH');
+});
+
 test('after express.json(), a body too deep for JSON.stringify is 400 INVALID_JSON, not a 500', async (t) => {
   // express.json() parses thousands of levels; JavaScript's JSON.stringify overflows its stack.
   const url = await serve(t, appWith({ accessToken: tokens.get('conn_a') }, express.json()));

@@ -403,3 +403,47 @@ test('a hand-made request whose body is no stream is a TypeError that says what 
     });
   }
 });
+
+test('a compressed body (Content-Encoding) that does not verify is 415 UNSUPPORTED_CONTENT_ENCODING, not a forgery', async () => {
+  const { gzipSync, brotliCompressSync } = await import('node:zlib');
+  // By name and code: the generic entry, imported by path, has its own VesselWebhookError class.
+  const refused = (promise, code) => assert.rejects(promise, { name: 'VesselWebhookError', code });
+  for (const entry of [{ verifyRequest }, await genericEntry()]) {
+    // Vessel signs the JSON text; a proxy that compressed it made it unverifiable, in any size.
+    for (const [encoding, compressed] of [
+      ['gzip', gzipSync(body)],
+      ['br', brotliCompressSync(padded)],
+      ['GZIP, identity', gzipSync(body)],
+    ]) {
+      const sent = new Request('http://localhost/hook', {
+        method: 'POST',
+        headers: {
+          ...sign(encoding === 'br' ? padded : body, token),
+          'content-encoding': encoding,
+        },
+        body: compressed,
+      });
+      await refused(entry.verifyRequest(sent, token), 'UNSUPPORTED_CONTENT_ENCODING');
+    }
+    // Decoded by the platform, the header kept: it verifies. `identity` is no encoding.
+    for (const encoding of ['gzip', 'identity']) {
+      const decoded = request(body, { 'content-encoding': encoding });
+      assert.deepEqual(await entry.verifyRequest(decoded, token), event);
+    }
+    await refused(
+      entry.verifyRequest(
+        request(body.replace('va', 'vu'), { 'content-encoding': 'identity' }),
+        token,
+      ),
+      'SIGNATURE_MISMATCH',
+    );
+    // The checks before the signature keep their codes.
+    await refused(
+      entry.verifyRequest(
+        request(body, { 'content-encoding': 'gzip', 'x-vessel-signature': 'x' }),
+        token,
+      ),
+      'MALFORMED_SIGNATURE',
+    );
+  }
+});
