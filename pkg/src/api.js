@@ -705,6 +705,7 @@ function encodingError(error, headers) {
   if (!encoding || encoding.toLowerCase() === 'identity') return error;
   return new VesselWebhookError(
     'UNSUPPORTED_CONTENT_ENCODING',
-    'content-encoding: the body is verified as received, and Vessel signs it uncompressed (decode it first, or do not compress this route)',
+    'content-encoding: the body is verified as received, and Vessel signs it uncompressed ' +
+      '(decode it first, or do not compress this route)',
   );
 }

@@ -77,9 +77,9 @@ export function byteCollector(limit) {
 }
 
 /**
- * The answer to a method other than POST, which no delivery comes with, where a receiver is mounted
- * for every method (app.use, a Worker's one fetch): 405 with `Allow: POST`, as vessel-webhooks/express
- * answers. No VesselWebhookError: nothing was received.
+ * The answer to a method other than POST, which no delivery comes with, where a receiver is
+ * mounted for every method (app.use, a Worker's one fetch): 405 with `Allow: POST`, as
+ * vessel-webhooks/express answers. No VesselWebhookError: nothing was received.
  */
 export const METHOD_NOT_ALLOWED = Object.freeze({
   status: 405,
