@@ -8,6 +8,7 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   checkKeys,
   incomingBody,
+  otherMethod,
   ownTokens,
   parsedBody,
   requestReadBefore,
@@ -96,7 +97,7 @@ export function vesselWebhook(options) {
     refusal('TOKEN_LOOKUP_TIMEOUT', `getAccessToken: no answer within ${lookupMs} ms`);
 
   return async function vesselWebhookMiddleware(req, res, next) {
-    if (req.method !== 'POST') {
+    if (otherMethod(req.method)) {
       req.resume();
       res.setHeader('allow', 'POST');
       answer(res, 405, 'METHOD_NOT_ALLOWED');

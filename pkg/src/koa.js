@@ -2,7 +2,7 @@
 // receiver. Koa itself is the user's: nothing here imports it.
 import { fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
-import { METHOD_NOT_ALLOWED } from './incoming.js';
+import { METHOD_NOT_ALLOWED, otherMethod } from './incoming.js';
 
 /**
  * Middleware that verifies the delivery, runs its handlers and answers it: the receiver's status
@@ -14,10 +14,9 @@ export function vesselWebhook(webhooks) {
   checkReceiver(webhooks, 'webhooks');
   return async function vesselWebhookMiddleware(ctx) {
     // The request the receiver gets is a POST: another method (under app.use) is answered here.
-    const { status, headers, body } =
-      ctx.req.method === 'POST'
-        ? await partsOf(await webhooks.fetch(requestOf(ctx)))
-        : METHOD_NOT_ALLOWED;
+    const { status, headers, body } = otherMethod(ctx.req.method)
+      ? METHOD_NOT_ALLOWED
+      : await partsOf(await webhooks.fetch(requestOf(ctx)));
     ctx.status = status;
     ctx.set(headers);
     ctx.body = body;

@@ -17,6 +17,7 @@ import {
   incomingBody,
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
+  otherMethod,
   ownTokens,
   parsedBody,
   requestReadBefore,
@@ -243,9 +244,7 @@ export class VesselWebhooks {
    * it was not given once the answer is sent.
    */
   async fetch(request, ...context) {
-    // A method other than POST: 405 (a hand-made request with no method is taken as a POST).
-    const method = request?.method;
-    if (typeof method === 'string' && method !== 'POST') {
+    if (otherMethod(request?.method)) {
       const { status, headers, body } = METHOD_NOT_ALLOWED;
       return new Response(body, { status, headers });
     }
@@ -269,7 +268,7 @@ export class VesselWebhooks {
    */
   middleware() {
     return async (req, res, next) => {
-      if (req.method !== 'POST') {
+      if (otherMethod(req.method)) {
         req.resume();
         res.writeHead(METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.headers);
         res.end(METHOD_NOT_ALLOWED.body);

@@ -499,6 +499,22 @@ test('an answer whose `then` appears on a later read is read once: answered in t
   }
 });
 
+test('a hand-made request is a POST without a method, or with POST in any case; another is 405', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const { body, headers } = delivery({
+    eventId: 'evt_methods',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const answered = async (method) => {
+    const request = { method, headers, body: new Response(body).body };
+    return (await webhooks.fetch(request)).status;
+  };
+  for (const method of [undefined, 'POST', 'post', 'Post'])
+    assert.equal(await answered(method), 200);
+  for (const method of ['GET', 'put', 'POSTS']) assert.equal(await answered(method), 405);
+});
+
 test('middleware(): node:http and Express (raw or after express.json()), forged, too large', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, maxBodyBytes: 10_000 });
   const received = [];
