@@ -60,6 +60,16 @@ function collidingKeys(count, bits, prefix = '') {
   }
   return keys.slice(0, count);
 }
+/** Pseudo-random digits, the same on every run. */
+let seed = 12345;
+const digits = (n) =>
+  Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 10).join(
+    '',
+  );
+/** 1 + 2⁻⁵³ (a rounding halfway point) to 19 digits, then `n` more. */
+const halfway = (n) => `1.000000000000000111${digits(n)}`;
+const repeated = halfway(781);
+
 /** The hostile shapes: name → 4 MiB body. */
 export const shapes = {
   '[1e300,…]': () => fill('[', () => '1e300', ']'),
@@ -68,6 +78,11 @@ export const shapes = {
   '[40-digit mantissas e-300,…]': () =>
     fill('[', () => '1234567890123456789012345678901234567890e-300', ']'),
   '[17-digit decimals,…]': () => fill('[', (i) => `0.${String(12345678901234567 + i * 7919)}`, ']'),
+  // Their first 19 digits straddle a rounding halfway point: the big integers decide (review AE).
+  '[800-digit halfway numbers, distinct,…]': () => fill('[', () => halfway(781), ']'),
+  // V8 reads the same number text again much faster than distinct ones.
+  '[800-digit halfway numbers, one repeated,…]': () => fill('[', () => repeated, ']'),
+  '[25-digit halfway numbers,…]': () => fill('[', () => halfway(6), ']'),
   '[[1],[2],…]': () => fill('[', (i) => `[${i % 10}]`, ']'),
   '[[[…255 deep…]],…]': () => fill('[', () => deep, ']'),
   '{"k0":0,"k1":1,…} one object': () => fill('{', (i) => `"k${i}":0`, '}'),

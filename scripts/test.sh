@@ -36,8 +36,9 @@ bash scripts/services.sh run bash scripts/test-js.sh
 step "bundlers and Next.js (packed package, installed above; README: Bundlers, Next.js and workerd in the test command)"
 [[ -x /usr/bin/chromium ]] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 (cd target/js-app && node --test --test-concurrency=1 tests/bundlers/)
-step "types (generated models up to date; tests/types against the packed package)"
+step "types (generated models and vectors up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
+node tests/vectors/generate.mjs --check
 node_modules/.bin/tsc -p target/js-app/tests/types
 step "a clone alone (nothing beside it) generates its models from its own files"
 alone="$(mktemp -d)"

@@ -17,6 +17,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorCode};
+use crate::number::{write_canonical, LastLong};
 
 /// The deepest nesting of arrays and objects a body may have (`{}` is depth 1).
 /// Deeper documents are `INVALID_JSON`.
@@ -261,6 +262,7 @@ impl<'a> Canonical<'a> {
             members: Vec::new(),
             rewrites: Vec::new(),
             ordered: Vec::new(),
+            last_long: LastLong::default(),
         };
         w.value(0)?;
         w.ws();
@@ -785,6 +787,8 @@ struct Writer<'a> {
     rewrites: Vec<Rewrite>,
     /// The output ranges (`"key":value`) of the rewritten objects' members, in their new order.
     ordered: Vec<(usize, usize)>,
+    /// This body's last long number and its canonical text (printed again if it repeats).
+    last_long: LastLong,
 }
 
 /// An object of the output to write with its members in another order: its `{` at `open`, its
@@ -859,7 +863,7 @@ impl<'a> Writer<'a> {
                 let start = self.pos;
                 self.pos = scan_number(self.bytes, start)?;
                 let raw = self.bytes.get(start..self.pos).unwrap_or_default();
-                crate::number::write_canonical(raw, &mut self.out);
+                write_canonical(raw, &mut self.out, &mut self.last_long);
                 Ok(())
             }
             Some(_) => Err(self.fail("expected a JSON value")),

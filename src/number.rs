@@ -401,10 +401,11 @@ fn exact(raw: &str) -> f64 {
     if exp_negative {
         exp10 = -exp10;
     }
-    // Significant digits: value = digits × 10^(exp10 + point − count).
+    // Significant digits: value = digits × 10^(exp10 + point − count). They go into `digits`
+    // nine at a time (one big-integer step per nine: an 800-digit number costs 89, not 800).
     let mut digits = Big::small(0);
     let (mut count, mut point, mut sticky, mut seen_point) = (0usize, 0i64, false, false);
-    let mut pending_zeros = 0u32;
+    let (mut chunk, mut chunk_len) = (0u32, 0u32);
     for b in mantissa.bytes() {
         if b == b'.' {
             seen_point = true;
@@ -418,13 +419,11 @@ fn exact(raw: &str) -> f64 {
             continue;
         }
         if count < MAX_DIGITS {
-            // Zeros are multiplied in lazily, nine at a time.
-            if d == 0 {
-                pending_zeros += 1;
-            } else {
-                digits.mul_pow10(pending_zeros);
-                pending_zeros = 0;
-                digits.mul_add(10, d);
+            chunk = chunk * 10 + d;
+            chunk_len += 1;
+            if chunk_len == 9 {
+                digits.mul_add(1_000_000_000, chunk);
+                (chunk, chunk_len) = (0, 0);
             }
             count += 1;
         } else if d != 0 {
@@ -434,7 +433,7 @@ fn exact(raw: &str) -> f64 {
             point += 1;
         }
     }
-    digits.mul_pow10(pending_zeros);
+    digits.mul_add(10u32.pow(chunk_len), chunk);
     let magnitude = if count == 0 {
         0.0
     } else {
@@ -518,19 +517,48 @@ fn nearest(n: Big, q: i64) -> f64 {
 ///
 /// The commonest, a plain integer of 1 to 15 digits without a leading zero (`0` itself, not
 /// `-0`), is written as it is without being scanned.
-pub(crate) fn write_canonical(raw: &[u8], out: &mut String) {
+///
+/// `last` is the body's last long number and what it printed: one repeated in a body is printed
+/// again, not read again (a number of more than 19 digits may need the big integers, and V8 reads
+/// a repeated number text several times faster than distinct ones: such a body cost 15× V8's
+/// parse, review AE). It lives as long as one body's canonical form, never across bodies.
+pub(crate) fn write_canonical(raw: &[u8], out: &mut String, last: &mut LastLong) {
     let digits = raw.strip_prefix(b"-").unwrap_or(raw);
     let plain = digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit);
     if plain && (matches!(digits.first(), Some(b'1'..=b'9')) || raw == b"0") {
         out.extend(raw.iter().map(|&digit| char::from(digit)));
         return;
     }
+    let long = (LONG_BYTES..=MAX_LONG_BYTES).contains(&raw.len());
+    if long && last.raw == raw {
+        out.push_str(&last.printed);
+        return;
+    }
     let d = Decimal::scan(raw);
     if d.w == 0 || (d.exact && d.k <= 15 && (-306..=308).contains(&d.n)) {
         d.write(out);
     } else {
+        let start = out.len();
         write_js(d.value(raw), out);
+        if long {
+            last.raw.clear();
+            last.raw.extend_from_slice(raw);
+            last.printed.clear();
+            last.printed.push_str(out.get(start..).unwrap_or_default());
+        }
     }
+}
+
+/// From this length a number may have more than the 19 digits Eisel–Lemire reads.
+const LONG_BYTES: usize = 20;
+/// The longest number [`LastLong`] keeps (the longest an f64 needs is 800 digits).
+const MAX_LONG_BYTES: usize = 4096;
+
+/// The last long number [`write_canonical`] read the slow way in one body, and what it printed.
+#[derive(Default)]
+pub(crate) struct LastLong {
+    raw: Vec<u8>,
+    printed: String,
 }
 
 /// `x` as JavaScript prints it (for messages).
@@ -741,7 +769,7 @@ mod tests {
         let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let check = |raw: &str| {
             let (mut short, mut exact) = (String::new(), String::new());
-            write_canonical(raw.as_bytes(), &mut short);
+            write_canonical(raw.as_bytes(), &mut short, &mut LastLong::default());
             write_js(raw.parse().expect("valid number"), &mut exact);
             assert_eq!(short, exact, "{raw}");
         };

@@ -132,6 +132,22 @@ delivery('header values with surrounding whitespace', compact, OK, {
     'x-vessel-timestamp': ` ${TS} `,
   },
 });
+// HTTP's padding is space and tab only (finding 33): no other white space is taken off.
+for (const [pad, name] of [
+  ['\u00a0', 'NBSP (U+00A0)'],
+  ['\u0085', 'NEL (U+0085)'],
+  ['\u3000', 'U+3000'],
+  ['\ufeff', 'U+FEFF'],
+  ['\u2028', 'U+2028'],
+]) {
+  const why = `padded with ${name}: only space and tab are HTTP padding`;
+  delivery(`a timestamp ${why}`, compact, fails('INVALID_TIMESTAMP'), {
+    headers: { 'x-vessel-signature': hash(TOKEN, compact, TS), 'x-vessel-timestamp': pad + TS },
+  });
+  delivery(`a signature ${why}`, compact, fails('MALFORMED_SIGNATURE'), {
+    headers: { 'x-vessel-signature': hash(TOKEN, compact, TS) + pad, 'x-vessel-timestamp': TS },
+  });
+}
 delivery('rotated tokens: the second one signed', compact, OK, {
   accessToken: [OTHER_TOKEN, TOKEN],
 });
@@ -389,6 +405,8 @@ event('a JSON string', '"hello"', 'INVALID_JSON');
 event('empty body', '', 'INVALID_JSON');
 event('too large', compact, 'BODY_TOO_LARGE', { maxBodyBytes: 10 });
 
+/** Just above 1 + 2⁻⁵³, a halfway point: the big integers decide its f64. */
+const L = '1.000000000000000111022302462515654042363166809082031250001';
 const canonicalInputs = [
   ' { "b" : 1 , "a" : [ true , false , null ] } ',
   '{"2":1,"1":2,"b":3,"a":4,"-1":5,"1.5":6,"01":7,"4294967294":8,"4294967295":9,"99999999999":10}',
@@ -407,6 +425,9 @@ const canonicalInputs = [
   // subnormals and the edges of the range, each next to its neighbours.
   '[9007199254740993,9007199254740995,9007199254740993.0000000001,1.00000000000000011102230246251565404236316680908203125,1.00000000000000011102230246251565404236316680908203124,1.00000000000000011102230246251565404236316680908203126,0.1000000000000000055511151231257827021181583404541015625,7.2057594037927933e16,1.2345678901234567e-300]',
   '[2.2250738585072011e-308,2.2250738585072012e-308,2.2250738585072014e-308,4.9406564584124654e-324,2.4703282292062327e-324,2.4703282292062328e-324,1e-320,3e-324,1e-324,1e-307,9.99999999999999e-308,123456789012345e-321]',
+  // A long number repeated in one body is printed again from what it printed first (review AE):
+  // the same digits with a sign, an exponent or one digit more or less are other numbers.
+  `[${[L, L, `-${L}`, `${L}e1`, '0.5', L, `${L}0`, `${L}9`, L.slice(0, -1), L].join(',')}]`,
   '[1.7976931348623157e308,1.7976931348623158e308,1.7976931348623159e308,9.99999999999999e307,1e308,1e309,1000000000000000000000000000000e278,0.0000000000000000000000000000001e-292,1234567890123456789012345678901234567890e-300,12345678901234567890123e285]',
 ];
 const canonicalCases = canonicalInputs.map((input) => ({ input, output: canonical(input) }));
