@@ -470,7 +470,15 @@ export class VesselWebhooks {
    * still has to do (a Worker's ctx.waitUntil: a Worker cancels what it was not given).
    */
   #call(keep, what, ...args) {
+    /** A claim given back (compare-and-delete: only while it holds this claim's token). */
+    const giveBack = () => (async () => this.#store.release(args[0], args[1]))().catch(() => {});
     const call = (async () => this.#store[what](...args))().catch((error) => {
+      // A claim that failed may have landed all the same (its answer lost with the connection):
+      // it is given back, so that the retry need not wait for its lease.
+      if (what === 'claim') {
+        const given = giveBack(); // before keep?.(…), which evaluates nothing without a keep
+        keep?.(given);
+      }
       throw storeError(what, `failed (${error?.name ?? 'error'})`, error);
     });
     // The race in withDeadline handles its rejection in time, `late` below one after it.
@@ -482,9 +490,7 @@ export class VesselWebhooks {
         // the retry need not wait for its lease (node-redis and ioredis send queued commands when
         // they reconnect).
         const late = (
-          what === 'claim'
-            ? call.then((claim) => claim === 'claimed' && this.#store.release(args[0], args[1]))
-            : call
+          what === 'claim' ? call.then((claim) => claim === 'claimed' && giveBack()) : call
         ).catch(() => {});
         keep?.(late);
         return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);

@@ -733,6 +733,69 @@ test('the stores refuse options they do not know, as the receiver does', () => {
   assert.equal(typeof postgresStore(pool, { table: 'events' }).claim, 'function');
 });
 
+/**
+ * Delivers one event to a receiver with `store` twice, the first claim failing after it landed
+ * when `failFirst`: the statuses, and how many times the handler ran.
+ */
+async function lostReply(store, failFirst) {
+  const held = { ...store };
+  if (failFirst) {
+    held.claim = async (...args) => {
+      held.claim = store.claim;
+      await store.claim(...args);
+      throw new Error('connection lost');
+    };
+  }
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: held });
+  let runs = 0;
+  webhooks.onAny(() => (runs += 1));
+  const { body, headers } = delivery({
+    eventId: 'evt_lost_reply',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const deliver = async () =>
+    (await webhooks.fetch(new Request('http://x/hook', { method: 'POST', body, headers }))).status;
+  return { statuses: [await deliver(), await deliver()], runs };
+}
+
+test('a claim that failed after it landed is given back: the retry runs at once, not 409 for a lease', async () => {
+  assert.deepEqual(await lostReply(memoryStore(), true), { statuses: [503, 200], runs: 1 });
+});
+
+test('redisStore: a claim the client sent again after its answer was lost is this claim', async () => {
+  assert.deepEqual(await lostReply(redisStore(resendingRedis()), false), {
+    statuses: [200, 200],
+    runs: 1,
+  });
+});
+
+/**
+ * A Redis client (ioredis's `call`) whose first SET lands but whose answer is lost, and which
+ * then sends it again, as ioredis does with unanswered commands after it reconnects.
+ */
+function resendingRedis() {
+  const keys = new Map();
+  let lost = false;
+  const run = ([name, key, value, ...rest]) => {
+    if (name === 'GET') return keys.get(key) ?? null;
+    if (name === 'EVAL') return keys.get(rest[0]) === rest[1] && keys.delete(rest[0]) ? 1 : 0;
+    if (rest.includes('NX') && keys.has(key)) return null;
+    keys.set(key, value);
+    return 'OK';
+  };
+  return {
+    async call(...args) {
+      const answer = run(args);
+      if (args[0] === 'SET' && args.includes('NX') && !lost) {
+        lost = true;
+        return run(args); // the answer lost, the command sent again: the key is taken now
+      }
+      return answer;
+    },
+  };
+}
+
 test('memoryStore: leases run on the monotonic clock: a wall clock set forward ends none', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: memoryStore() });
   let open;

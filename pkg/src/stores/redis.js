@@ -33,8 +33,11 @@ export function redisStore(client, options = {}) {
       if ((await command(['SET', k, token, 'PX', String(leaseMs), 'NX'])) !== null) {
         return 'claimed';
       }
-      // Taken: by a done event, or by a claim (or released since: busy, and Vessel retries).
-      return String(await command(['GET', k])) === DONE ? 'done' : 'busy';
+      // Taken: by a done event, or by a claim (or released since: busy, and Vessel retries). A
+      // claim holding this token is this one: its SET landed before, and the client sent it again
+      // after its answer was lost with the connection (ioredis resends unanswered commands).
+      const held = String(await command(['GET', k]));
+      return held === token ? 'claimed' : held === DONE ? 'done' : 'busy';
     },
     async done(key, token, ttlMs) {
       await command(['SET', prefix + key, DONE, 'PX', String(ttlMs)]);
