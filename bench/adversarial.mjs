@@ -83,6 +83,8 @@ export const shapes = {
   // V8 reads the same number text again much faster than distinct ones.
   '[800-digit halfway numbers, one repeated,…]': () => fill('[', () => repeated, ']'),
   '[25-digit halfway numbers,…]': () => fill('[', () => halfway(6), ']'),
+  // Digits past the 800 an f64 needs only say whether any is non-zero (review AF).
+  '[12 000-digit halfway numbers, distinct,…]': () => fill('[', () => halfway(11_981), ']'),
   '[[1],[2],…]': () => fill('[', (i) => `[${i % 10}]`, ']'),
   '[[[…255 deep…]],…]': () => fill('[', () => deep, ']'),
   '{"k0":0,"k1":1,…} one object': () => fill('{', (i) => `"k${i}":0`, '}'),

@@ -788,7 +788,7 @@ struct Writer<'a> {
     /// The output ranges (`"key":value`) of the rewritten objects' members, in their new order.
     ordered: Vec<(usize, usize)>,
     /// This body's last long number and its canonical text (printed again if it repeats).
-    last_long: LastLong,
+    last_long: LastLong<'a>,
 }
 
 /// An object of the output to write with its members in another order: its `{` at `open`, its

@@ -404,9 +404,10 @@ fn exact(raw: &str) -> f64 {
     // Significant digits: value = digits × 10^(exp10 + point − count). They go into `digits`
     // nine at a time (one big-integer step per nine: an 800-digit number costs 89, not 800).
     let mut digits = Big::small(0);
-    let (mut count, mut point, mut sticky, mut seen_point) = (0usize, 0i64, false, false);
+    let (mut count, mut point, mut seen_point) = (0usize, 0i64, false);
     let (mut chunk, mut chunk_len) = (0u32, 0u32);
-    for b in mantissa.bytes() {
+    let mut bytes = mantissa.as_bytes().iter();
+    for &b in bytes.by_ref() {
         if b == b'.' {
             seen_point = true;
             continue;
@@ -418,22 +419,28 @@ fn exact(raw: &str) -> f64 {
             }
             continue;
         }
-        if count < MAX_DIGITS {
-            chunk = chunk * 10 + d;
-            chunk_len += 1;
-            if chunk_len == 9 {
-                digits.mul_add(1_000_000_000, chunk);
-                (chunk, chunk_len) = (0, 0);
-            }
-            count += 1;
-        } else if d != 0 {
-            sticky = true;
+        chunk = chunk * 10 + d;
+        chunk_len += 1;
+        if chunk_len == 9 {
+            digits.mul_add(1_000_000_000, chunk);
+            (chunk, chunk_len) = (0, 0);
         }
+        count += 1;
         if !seen_point {
             point += 1;
         }
+        if count == MAX_DIGITS {
+            break;
+        }
     }
     digits.mul_add(10u32.pow(chunk_len), chunk);
+    // The digits past the kept ones only say whether the value is above `digits`, and where the
+    // point is: read as a slice, not one at a time (a number may be megabytes of digits).
+    let rest = bytes.as_slice();
+    let sticky = rest.iter().any(|b| (b'1'..=b'9').contains(b));
+    if !seen_point {
+        point += rest.iter().position(|&b| b == b'.').unwrap_or(rest.len()) as i64;
+    }
     let magnitude = if count == 0 {
         0.0
     } else {
@@ -522,14 +529,14 @@ fn nearest(n: Big, q: i64) -> f64 {
 /// again, not read again (a number of more than 19 digits may need the big integers, and V8 reads
 /// a repeated number text several times faster than distinct ones: such a body cost 15× V8's
 /// parse, review AE). It lives as long as one body's canonical form, never across bodies.
-pub(crate) fn write_canonical(raw: &[u8], out: &mut String, last: &mut LastLong) {
+pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut String, last: &mut LastLong<'a>) {
     let digits = raw.strip_prefix(b"-").unwrap_or(raw);
     let plain = digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit);
     if plain && (matches!(digits.first(), Some(b'1'..=b'9')) || raw == b"0") {
         out.extend(raw.iter().map(|&digit| char::from(digit)));
         return;
     }
-    let long = (LONG_BYTES..=MAX_LONG_BYTES).contains(&raw.len());
+    let long = raw.len() >= LONG_BYTES;
     if long && last.raw == raw {
         out.push_str(&last.printed);
         return;
@@ -541,8 +548,7 @@ pub(crate) fn write_canonical(raw: &[u8], out: &mut String, last: &mut LastLong)
         let start = out.len();
         write_js(d.value(raw), out);
         if long {
-            last.raw.clear();
-            last.raw.extend_from_slice(raw);
+            last.raw = raw;
             last.printed.clear();
             last.printed.push_str(out.get(start..).unwrap_or_default());
         }
@@ -551,13 +557,12 @@ pub(crate) fn write_canonical(raw: &[u8], out: &mut String, last: &mut LastLong)
 
 /// From this length a number may have more than the 19 digits Eisel–Lemire reads.
 const LONG_BYTES: usize = 20;
-/// The longest number [`LastLong`] keeps (the longest an f64 needs is 800 digits).
-const MAX_LONG_BYTES: usize = 4096;
 
-/// The last long number [`write_canonical`] read the slow way in one body, and what it printed.
+/// The last long number [`write_canonical`] read the slow way in one body (its text in the body),
+/// and what it printed.
 #[derive(Default)]
-pub(crate) struct LastLong {
-    raw: Vec<u8>,
+pub(crate) struct LastLong<'a> {
+    raw: &'a [u8],
     printed: String,
 }
 
@@ -732,6 +737,18 @@ mod tests {
         let halfway = format!("9007199254740993{}", "0".repeat(900));
         same(&format!("{halfway}e-900"));
         same(&format!("{halfway}1e-901"));
+        // Past the 800 kept digits: a non-zero digit after them, the point among or after them.
+        let nines = "9".repeat(850);
+        let above = format!("1.00000000000000011102230246251565404236316680908203125{nines}");
+        for raw in [
+            format!("{above}e-1"),
+            format!("1{}.{}1e-860", "0".repeat(799), "0".repeat(60)),
+            format!("{}.5e-900", "1".repeat(900)),
+            format!("0.{}e10", "0".repeat(900)),
+            format!("{}1{}", &halfway[..16], "0".repeat(1200)),
+        ] {
+            same(&raw);
+        }
     }
 
     /// A deterministic sweep against std's parser (the oracle): random digits, random point

@@ -1,7 +1,8 @@
 //! The number paths of the canonical form (Clinger's fast path, Eisel–Lemire, the big
 //! integers, and printing a short decimal from its own digits) against std's exact
 //! `str::parse::<f64>`: a JSON number built from arbitrary bytes, canonicalised, must read
-//! back as the same f64 (−0 as 0, the infinities as `null`), in at most 25 characters.
+//! back as the same f64 (−0 as 0, the infinities as `null`), in at most 25 characters; and
+//! repeated in one document beside its negation, each element as it is alone.
 //!
 //! | bytes    | meaning                                                                    |
 //! | -------- | -------------------------------------------------------------------------- |
@@ -34,6 +35,19 @@ fuzz_target!(|data: &[u8]| {
 
     let expected: f64 = number.parse().expect("JSON number grammar");
     let canonical = canonicalize(number.as_bytes()).expect("a valid document");
+    // Repeated in one document, beside its negation: a repeat is printed from the first printing
+    // (LastLong), and each element reads as it does alone.
+    let negated = match number.strip_prefix('-') {
+        Some(positive) => positive.to_owned(),
+        None => format!("-{number}"),
+    };
+    let alone = canonicalize(negated.as_bytes()).expect("a valid document");
+    let array = canonicalize(format!("[{number},{negated},{number}]").as_bytes());
+    assert_eq!(
+        array.expect("a valid document"),
+        format!("[{canonical},{alone},{canonical}]"),
+        "{number}"
+    );
     assert!(canonical.len() <= 25, "{number} → {canonical}");
     if expected.is_infinite() {
         assert_eq!(canonical, "null", "{number}");

@@ -89,10 +89,10 @@ export const METHOD_NOT_ALLOWED = Object.freeze({
 
 /**
  * Whether a request's `method` is one that gets METHOD_NOT_ALLOWED: a method other than POST, in
- * any case (as fetch's Request normalizes it). A hand-made request with no method is a POST.
+ * any ASCII case (as fetch's Request normalizes it; `poſt` is not POST). A hand-made request with
+ * no method is a POST.
  */
-export const otherMethod = (method) =>
-  typeof method === 'string' && method.toUpperCase() !== 'POST';
+export const otherMethod = (method) => typeof method === 'string' && !/^post$/i.test(method);
 
 /**
  * The mark of a request for verifyRequest whose `body` a parser already read (requestReadBefore):
