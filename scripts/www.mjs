@@ -64,13 +64,16 @@ async function respond(request, response) {
   }
 }
 
-const server = createServer((request, response) =>
+const server = createServer((request, response) => {
+  // The page's own CSP (a meta tag) cannot forbid framing it: only a header can.
+  response.setHeader('content-security-policy', "frame-ancestors 'none'");
+  response.setHeader('x-frame-options', 'DENY');
   respond(request, response).catch((error) => {
     console.error(error);
     if (!response.headersSent) response.writeHead(500);
     response.end();
-  }),
-);
+  });
+});
 server.listen(Number(process.env.PORT ?? 8080), '127.0.0.1', () => {
   console.log(`Vessel webhook playground: http://127.0.0.1:${server.address().port}/`);
 });

@@ -11,9 +11,20 @@ const $ = (id) => document.getElementById(id);
 
 function el(tag, props, ...children) {
   const node = Object.assign(document.createElement(tag), props);
-  node.append(...children);
+  // One at a time: spreading many children into append() overflows the call stack.
+  for (const child of children) node.append(child);
   return node;
 }
+
+/**
+ * `text` with its bidi and invisible format controls written as \uXXXX escapes, so a key or
+ * value from the body cannot reorder how the text around it reads.
+ */
+const visible = (text) =>
+  text.replace(
+    /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  );
 
 const list = (items) =>
   el('ul', { className: 'reasons' }, ...items.map((text) => el('li', { textContent: text })));
@@ -36,6 +47,28 @@ function readDelivery() {
   };
 }
 
+/**
+ * A header value as the package reads it: without HTTP's padding, the spaces and tabs at either
+ * end, and nothing else (String#trim also removes other white space, such as a no-break space).
+ */
+function unpadded(value) {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value[start] === ' ' || value[start] === '\t')) start++;
+  while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) end--;
+  return value.slice(start, end);
+}
+
+/** Why a header with white space that is not padding fails, when it has some. */
+function oddSpace(value, what) {
+  const header = unpadded(value);
+  return header.trim() === header
+    ? []
+    : [
+        `The ${what} has white space around it that is not a space or a tab (such as a no-break space): HTTP does not take it as padding.`,
+      ];
+}
+
 const withHeader = (delivery, name, value) => ({
   ...delivery,
   headers: { ...delivery.headers, [name]: value },
@@ -45,13 +78,13 @@ const verifies = ({ body, headers, token }, options) => verify(body, headers, to
 
 /** The signature the delivery's token gives `text` with the delivery's timestamp. */
 const signatureOf = (text, { headers, token }) =>
-  sign(text, token, { timestamp: headers['x-vessel-timestamp'].trim() })['x-vessel-signature'];
+  sign(text, token, { timestamp: unpadded(headers['x-vessel-timestamp']) })['x-vessel-signature'];
 
-const sentSignature = ({ headers }) => headers['x-vessel-signature'].trim().toLowerCase();
+const sentSignature = ({ headers }) => unpadded(headers['x-vessel-signature']).toLowerCase();
 
 /** How old the timestamp is, read as the package reads it (10¹¹ and more: milliseconds). */
 function age(timestamp) {
-  const value = Number(timestamp.trim());
+  const value = Number(unpadded(timestamp));
   const milliseconds = value >= 1e11;
   return { milliseconds, seconds: Date.now() / 1000 - (milliseconds ? value / 1000 : value) };
 }
@@ -74,7 +107,7 @@ const when = ({ seconds }) =>
 // --- why a delivery fails -----------------------------------------------------------------
 
 function timestampProblem({ headers }) {
-  const timestamp = headers['x-vessel-timestamp'].trim();
+  const timestamp = unpadded(headers['x-vessel-timestamp']);
   if (/^[0-9]+\.[0-9]*$/.test(timestamp)) {
     return 'The timestamp has a fractional part: Vessel sends whole unix time, digits only.';
   }
@@ -86,7 +119,7 @@ function timestampProblem({ headers }) {
 }
 
 function signatureProblems(delivery) {
-  const signature = delivery.headers['x-vessel-signature'].trim();
+  const signature = unpadded(delivery.headers['x-vessel-signature']);
   if (/^sha256=/i.test(signature)) {
     const bare = withHeader(delivery, 'x-vessel-signature', signature.slice('sha256='.length));
     return [
@@ -136,10 +169,16 @@ const explain = {
   ],
   MISSING_HEADER: ({ headers }) =>
     Object.entries(headers)
-      .filter(([, value]) => value.trim() === '')
+      .filter(([, value]) => unpadded(value) === '')
       .map(([name]) => `The ${name} header is empty: paste its value from the request.`),
-  INVALID_TIMESTAMP: (delivery) => [timestampProblem(delivery)],
-  MALFORMED_SIGNATURE: signatureProblems,
+  INVALID_TIMESTAMP: (delivery) => [
+    ...oddSpace(delivery.headers['x-vessel-timestamp'], 'timestamp'),
+    timestampProblem(delivery),
+  ],
+  MALFORMED_SIGNATURE: (delivery) => [
+    ...oddSpace(delivery.headers['x-vessel-signature'], 'signature'),
+    ...signatureProblems(delivery),
+  ],
   TIMESTAMP_OUT_OF_TOLERANCE: staleness,
   SIGNATURE_MISMATCH: mismatch,
   INVALID_JSON: () => [
@@ -172,30 +211,45 @@ function notes(delivery) {
 
 // --- showing an event ---------------------------------------------------------------------
 
-function tree(value) {
-  const items = Object.entries(value).map(([key, item]) => {
-    const name = el('span', { className: 'key', textContent: key });
-    if (item !== null && typeof item === 'object' && Object.keys(item).length > 0) {
-      const size = Array.isArray(item) ? `[${item.length}]` : `{${Object.keys(item).length}}`;
-      const summary = el(
-        'summary',
-        {},
-        name,
-        ' ',
-        el('span', { className: 'size', textContent: size }),
-      );
-      return el('li', {}, el('details', { open: true }, summary, tree(item)));
+/** The most entries an event's tree draws in all: a huge array would take long to draw. */
+const TREE_ENTRIES = 2000;
+
+/** `value`'s entries as a list, nested ones within, until `budget.left` entries are drawn. */
+function tree(value, budget = { left: TREE_ENTRIES }) {
+  const keys = Object.keys(value);
+  const node = el('ul', { className: 'tree' });
+  for (const [index, key] of keys.entries()) {
+    if (budget.left === 0) {
+      node.append(el('li', { className: 'more', textContent: `… ${keys.length - index} more` }));
+      break;
     }
-    const kind = item === null ? 'null' : typeof item;
-    return el(
-      'li',
+    budget.left -= 1;
+    node.append(entry(key, value[key], budget));
+  }
+  return node;
+}
+
+function entry(key, item, budget) {
+  const name = el('span', { className: 'key', textContent: visible(key) });
+  if (item !== null && typeof item === 'object' && Object.keys(item).length > 0) {
+    const size = Array.isArray(item) ? `[${item.length}]` : `{${Object.keys(item).length}}`;
+    const summary = el(
+      'summary',
       {},
       name,
-      ': ',
-      el('span', { className: `value ${kind}`, textContent: JSON.stringify(item) }),
+      ' ',
+      el('span', { className: 'size', textContent: size }),
     );
-  });
-  return el('ul', { className: 'tree' }, ...items);
+    return el('li', {}, el('details', { open: true }, summary, tree(item, budget)));
+  }
+  const kind = item === null ? 'null' : typeof item;
+  return el(
+    'li',
+    {},
+    name,
+    ': ',
+    el('span', { className: `value ${kind}`, textContent: visible(JSON.stringify(item)) }),
+  );
 }
 
 function eventView(event) {
@@ -204,14 +258,19 @@ function eventView(event) {
       ? [event.type, event.data.objectType, event.data.eventType]
       : [event.type, event.data.status];
   const badges = values.map((value) => {
-    const badge = el('span', { className: 'badge', textContent: value });
+    const badge = el('span', { className: 'badge', textContent: visible(value) });
     badge.dataset.value = value;
     return badge;
   });
   return el(
     'div',
     { className: 'event' },
-    el('p', { className: 'badges' }, ...badges, el('code', { textContent: event.eventId })),
+    el(
+      'p',
+      { className: 'badges' },
+      ...badges,
+      el('code', { textContent: visible(event.eventId) }),
+    ),
     tree(event),
   );
 }
@@ -261,10 +320,30 @@ function verdict(delivery) {
   }
 }
 
-function showVerdict() {
-  const [kind, ...nodes] = verdict(readDelivery());
-  $('verify-result').className = `result ${kind}`;
-  $('verify-result').replaceChildren(...nodes);
+/**
+ * Shows in `result` what `build` returns. The last result goes first, so a failure cannot leave
+ * it standing as if it were the answer; an error this page did not expect is shown by its name
+ * only (its message may quote the body).
+ */
+function show(result, build) {
+  result.className = 'result';
+  result.replaceChildren();
+  let kind;
+  let nodes;
+  try {
+    [kind, ...nodes] = build();
+  } catch (error) {
+    console.error(error);
+    kind = 'problem';
+    nodes = [
+      el('p', {
+        className: 'verdict',
+        textContent: `The playground failed on this input (${error.name}): this is no verdict on the delivery.`,
+      }),
+    ];
+  }
+  result.className = `result ${kind}`;
+  result.replaceChildren(...nodes);
 }
 
 $('verify-sample').addEventListener('change', (e) => {
@@ -279,7 +358,7 @@ $('verify-sample').addEventListener('change', (e) => {
 
 $('verify').addEventListener('submit', (e) => {
   e.preventDefault();
-  showVerdict();
+  show($('verify-result'), () => verdict(readDelivery()));
 });
 
 // --- Sign ---------------------------------------------------------------------------------
@@ -287,12 +366,16 @@ $('verify').addEventListener('submit', (e) => {
 /** One word for a POSIX shell: single-quoted, each ' written as '\''. */
 const quote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
 
+/**
+ * The body goes through printf (a shell builtin) to curl's stdin, exactly as it is: as one of
+ * curl's arguments, a body over 128 KiB is an "Argument list too long".
+ */
 function curl(url, headers, body) {
   const lines = [
-    `curl ${quote(url)}`,
+    `printf '%s' ${quote(body)} | curl ${quote(url)}`,
     `-H ${quote('content-type: application/json')}`,
     ...Object.entries(headers).map(([name, value]) => `-H ${quote(`${name}: ${value}`)}`),
-    `--data-binary ${quote(body)}`,
+    '--data-binary @-',
   ];
   return lines.join(' \\\n  ');
 }
@@ -369,9 +452,7 @@ $('sign-sample').addEventListener('change', (e) => {
 
 $('sign').addEventListener('submit', (e) => {
   e.preventDefault();
-  const [kind, ...nodes] = signed();
-  $('sign-result').className = `result ${kind}`;
-  $('sign-result').replaceChildren(...nodes);
+  show($('sign-result'), signed);
 });
 
 // --- set up -------------------------------------------------------------------------------

@@ -4,9 +4,9 @@
 // Screenshots go to www/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,6 +98,27 @@ function signed(body, options) {
   };
 }
 
+/**
+ * Runs a curl command from the page in bash, with a stand-in `curl` program on PATH (a program,
+ * not a function, so the system's limit on one argument applies) that reports its arguments and
+ * the bytes it reads on stdin. The command goes in a file: it may be longer than an argument.
+ */
+async function runCurl(command) {
+  const dir = await mkdtemp(join(tmpdir(), 'vessel-www-curl-'));
+  try {
+    await writeFile(join(dir, 'curl'), '#!/bin/sh\nprintf \'%s\\0\' "$@" >&2\nexec cat\n');
+    await chmod(join(dir, 'curl'), 0o755);
+    await writeFile(join(dir, 'command.sh'), command);
+    const run = spawnSync('bash', [join(dir, 'command.sh')], {
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+    });
+    assert.equal(run.status, 0, run.stderr.toString());
+    return { argv: run.stderr.toString().split('\0').slice(0, -1), stdin: run.stdout };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 const badges = () => verification().locator('.badge').allInnerTexts();
 
 test('the sample list has every sample of vessel-webhooks/samples', async () => {
@@ -169,9 +190,47 @@ test('a sha256= prefix on the signature is explained', async () => {
   assert.match(text, /Without the prefix, it verifies/);
 });
 
+test('a huge authentic delivery after a rejected one shows its own verdict, drawn in part', async () => {
+  const seen = problems.length;
+  const genuine = signed(JSON.stringify(sample('contact.created')));
+  const forged = sample('contact.created');
+  forged.data.record.email = 'attacker@example.com';
+  assert.match(await verifyOnPage({ ...genuine, body: JSON.stringify(forged) }), /✗ Rejected/);
+
+  const event = sample('deal.updated');
+  event.data.record.additional = Array.from({ length: 200_000 }, (_, i) => i % 10);
+  const text = await verifyOnPage(signed(JSON.stringify(event)));
+  assert.match(text, /✓ Verified/);
+  assert.match(text, /… [0-9]+ more/);
+  assert.ok((await verification().locator('.tree li').count()) < 2100);
+  assert.deepEqual(problems.slice(seen), []);
+});
+
+test('bidi controls in keys, values and the eventId are shown as escapes', async () => {
+  const event = sample('deal.updated');
+  event.eventId = 'evt_\u2067x';
+  event.data.record.additional = { 'amount\u202E': '\u202E00001' };
+  const text = await verifyOnPage(signed(JSON.stringify(event)));
+  assert.match(text, /✓ Verified/);
+  assert.ok(text.includes('amount\\u202E: "\\u202E00001"'), text);
+  assert.ok(text.includes('evt_\\u2067x'), text);
+  assert.doesNotMatch(text, /[\u202E\u2067]/);
+});
+
+test('a signature followed by a no-break space is explained as not padding', async () => {
+  const delivery = signed(JSON.stringify(sample('account.created')));
+  const text = await verifyOnPage({ ...delivery, signature: `${delivery.signature}\u00A0` });
+  assert.match(text, /✗ Rejected: MALFORMED_SIGNATURE/);
+  assert.match(
+    text,
+    /The signature has white space around it that is not a space or a tab \(such as a no-break space\): HTTP does not take it as padding\./,
+  );
+  assert.doesNotMatch(text, /The signature has 64 characters/);
+});
+
 test('Sign gives headers that verify in Node and a curl command that sends them', async () => {
   const event = sample('note.created');
-  event.data.record.content = "Tom's notes: renewal on 'Friday'";
+  event.data.record.content = "Tom's notes: renewal on 'Friday' — naïve %s \\ $HOME";
   const body = JSON.stringify(event);
   const panel = signPanel();
   await panel.getByLabel('Body').fill(body);
@@ -186,18 +245,17 @@ test('Sign gives headers that verify in Node and a curl command that sends them'
   assert.equal(headers['x-vessel-connection-id'], 'conn_42');
   assert.ok(verify(body, headers, TOKEN));
 
-  // The command as a shell splits it, with a stand-in for curl that prints its arguments.
   const command = await result.getByLabel('curl command').innerText();
-  const stub = 'curl() { printf "%s\\0" "$@"; }\n';
-  const argv = execFileSync('bash', ['-c', stub + command], { encoding: 'utf8' });
-  assert.deepEqual(argv.split('\0').slice(0, -1), [
+  const sent = await runCurl(command);
+  assert.deepEqual(sent.argv, [
     'http://127.0.0.1:3000/webhooks/vessel',
     '-H',
     'content-type: application/json',
     ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
     '--data-binary',
-    body,
+    '@-',
   ]);
+  assert.ok(sent.stdin.equals(Buffer.from(body)), 'curl reads the body, byte for byte');
 
   await result.getByRole('button', { name: 'Copy the curl command' }).click();
   await result.getByRole('button', { name: 'Copied' }).waitFor();
@@ -208,6 +266,28 @@ test('Sign gives headers that verify in Node and a curl command that sends them'
   assert.match(await verification().innerText(), /✓ Verified/);
   assert.deepEqual(await badges(), ['OBJECT_CHANGE', 'Note', 'CREATE']);
   await page.screenshot({ path: join(screenshots, 'playground.png'), fullPage: true });
+});
+
+test('the curl command of a 200 KB body runs', async () => {
+  const event = sample('note.created');
+  event.data.record.content = "Tom's line — naïve\n".repeat(10_000);
+  const body = JSON.stringify(event);
+  assert.ok(body.length > 200_000);
+  const panel = signPanel();
+  await panel.getByLabel('Body').fill(body);
+  await panel.getByLabel('Access token').fill(TOKEN);
+  await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+  const result = page.getByRole('status', { name: 'Signing result' });
+  const sent = await runCurl(await result.getByLabel('curl command').innerText());
+  assert.ok(sent.stdin.equals(Buffer.from(body)), 'curl reads the body, byte for byte');
+});
+
+test('the server forbids framing the playground', async () => {
+  for (const path of ['/', '/app.js', '/nothing-here']) {
+    const response = await fetch(`${origin}${path}`);
+    assert.equal(response.headers.get('content-security-policy'), "frame-ancestors 'none'", path);
+    assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
+  }
 });
 
 test('no console errors, and no request to any other host than the local server', () => {
