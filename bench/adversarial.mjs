@@ -83,6 +83,9 @@ export const shapes = {
   // V8 reads the same number text again much faster than distinct ones.
   '[800-digit halfway numbers, one repeated,…]': () => fill('[', () => repeated, ']'),
   '[25-digit halfway numbers,…]': () => fill('[', () => halfway(6), ']'),
+  // Zeros end the first 19 digits: the 19 bracket the value closely all the same (review AH).
+  '[1.0000000000000000001e-300,…] leading digit varying': () =>
+    fill('[', (i) => `${1 + (i % 9)}.0000000000000000001e-300`, ']'),
   // Digits past the 800 an f64 needs only say whether any is non-zero (review AF).
   '[12 000-digit halfway numbers, distinct,…]': () => fill('[', () => halfway(11_981), ']'),
   '[[1],[2],…]': () => fill('[', (i) => `[${i % 10}]`, ']'),

@@ -324,7 +324,10 @@ impl Decimal {
         }
         let exact = int_rest.iter().all(|&c| c == b'0') && frac_rest.iter().all(|&c| c == b'0');
         let mut k = int_kept.len() + frac_kept.len();
-        while k > 0 && digits.get(k - 1) == Some(&b'0') {
+        // Trailing zeros go only when these are all the digits: with more after them, w and w + 1
+        // must bracket the value at the 19th digit (trimmed, `1.0000000000000000001e-300` was
+        // bracketed by 1 and 2 and went to the big integers every time, review AH).
+        while exact && k > 0 && digits.get(k - 1) == Some(&b'0') {
             k -= 1;
         }
         let kept = digits.get(..k).unwrap_or_default();
@@ -746,6 +749,11 @@ mod tests {
             format!("{}.5e-900", "1".repeat(900)),
             format!("0.{}e10", "0".repeat(900)),
             format!("{}1{}", &halfway[..16], "0".repeat(1200)),
+            // Zeros ending the first 19 digits, a non-zero digit after them.
+            "1.0000000000000000001e-300".to_owned(),
+            "9.00000000000000000000000001e300".to_owned(),
+            "10000000000000000001".to_owned(),
+            format!("1{}1e-799", "0".repeat(798)),
         ] {
             same(&raw);
         }
