@@ -11,6 +11,7 @@ import {
   otherMethod,
   ownTokens,
   parsedBody,
+  refuseMethod,
   requestReadBefore,
   readTimeout,
   tokenAnswer,
@@ -98,9 +99,7 @@ export function vesselWebhook(options) {
 
   return async function vesselWebhookMiddleware(req, res, next) {
     if (otherMethod(req.method)) {
-      req.resume();
-      res.setHeader('allow', 'POST');
-      answer(res, 405, 'METHOD_NOT_ALLOWED');
+      refuseMethod(req, res);
       return;
     }
     const tokens =

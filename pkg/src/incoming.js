@@ -92,7 +92,15 @@ export const METHOD_NOT_ALLOWED = Object.freeze({
  * any ASCII case (as fetch's Request normalizes it; `poſt` is not POST). A hand-made request with
  * no method is a POST.
  */
-export const otherMethod = (method) => typeof method === 'string' && !/^post$/i.test(method);
+export const otherMethod = (method) =>
+  typeof method === 'string' && method !== 'POST' && !/^post$/i.test(method);
+
+/** Answers Node's `res` with METHOD_NOT_ALLOWED, the rest of `req`'s body read and dropped. */
+export function refuseMethod(req, res) {
+  req.resume();
+  res.writeHead(METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.headers);
+  res.end(METHOD_NOT_ALLOWED.body);
+}
 
 /**
  * The mark of a request for verifyRequest whose `body` a parser already read (requestReadBefore):

@@ -20,6 +20,7 @@ import {
   otherMethod,
   ownTokens,
   parsedBody,
+  refuseMethod,
   requestReadBefore,
   tokenAnswer,
   withDeadline,
@@ -269,9 +270,7 @@ export class VesselWebhooks {
   middleware() {
     return async (req, res, next) => {
       if (otherMethod(req.method)) {
-        req.resume();
-        res.writeHead(METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.headers);
-        res.end(METHOD_NOT_ALLOWED.body);
+        refuseMethod(req, res);
         return;
       }
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };

@@ -585,13 +585,18 @@ test('onDelivery failing never changes the answer', async () => {
   assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
 });
 
-test('with getAccessToken, a request that fails a check needing no token gets its code, unasked', async () => {
+/** A receiver whose getAccessToken answers TOKEN and records each connection id it is asked about. */
+function askingReceiver(options = {}) {
   const asked = [];
-  const webhooks = new VesselWebhooks({
-    getAccessToken: (connectionId) => {
-      asked.push(connectionId);
-      return TOKEN;
-    },
+  const getAccessToken = (connectionId) => {
+    asked.push(connectionId);
+    return TOKEN;
+  };
+  return { asked, webhooks: new VesselWebhooks({ getAccessToken, ...options }) };
+}
+
+test('with getAccessToken, a request that fails a check needing no token gets its code, unasked', async () => {
+  const { asked, webhooks } = askingReceiver({
     maxBodyBytes: 2000,
   });
   const ran = [];
@@ -630,13 +635,7 @@ test('with getAccessToken, a request that fails a check needing no token gets it
 });
 
 test('the connection looked up is the one checked and the one the handlers get: two are none', async () => {
-  const asked = [];
-  const webhooks = new VesselWebhooks({
-    getAccessToken: (connectionId) => {
-      asked.push(connectionId);
-      return TOKEN;
-    },
-  });
+  const { asked, webhooks } = askingReceiver();
   const got = [];
   webhooks.onAny((event, { connectionId }) => got.push(connectionId));
   const event = { eventId: 'evt_reads', type: 'STATUS_CHANGE', data: { status: 'READY' } };
