@@ -12,6 +12,7 @@ import { createSHA256 } from 'hash-wasm';
 import { constructEvent, parse, sign, verify } from 'vessel-webhooks';
 import { event } from './events.mjs';
 import { measureAdversarial } from './adversarial.mjs';
+import { measureChunks } from './chunks.mjs';
 import { measureCompile, measureWorkerd } from './workerd.mjs';
 
 const TOKEN = 'tok_live_5f2c8d0e9a7b';
@@ -139,6 +140,9 @@ console.table(rows);
 // JSON.stringify(JSON.parse(body)); bounds: ratio ≤ 2, memory growth ≤ 16× the body.
 console.log('adversarial 4 MiB bodies, rejected by verify(string):');
 console.table(measureAdversarial());
+// A body sent a byte per HTTP chunk to each Node adapter: server CPU beside node:http's own.
+console.log('200 000 bytes, a byte per HTTP chunk, unsigned: server CPU per byte:');
+console.table(await measureChunks());
 await measureWorkerd(event);
 const { compileMs, bytes } = measureCompile();
 console.log(`cold start: compiling the ${bytes}-byte .wasm: ${compileMs.toFixed(2)} ms`);
