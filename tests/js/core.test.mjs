@@ -163,6 +163,20 @@ test('header shapes: fetch Headers, Map, any case, one-element arrays', () => {
   h.append('x-vessel-signature', sig);
   assert.equal(ok(h), false);
   assert.equal(ok({ 'x-vessel-signature': [sig, sig], 'x-vessel-timestamp': ts }), false);
+  // Whichever copy comes first: the valid one first is refused too, in every container.
+  const bad = 'f'.repeat(64);
+  const twice = [
+    ['x-vessel-signature', sig],
+    ['X-Vessel-Signature', bad],
+    ['x-vessel-timestamp', ts],
+  ];
+  assert.equal(ok(Object.fromEntries(twice)), false);
+  assert.equal(ok(new Map(twice)), false);
+  assert.equal(ok(runInNewContext('new Map(entries)', { entries: twice })), false);
+  assert.equal(
+    ok({ 'x-vessel-signature': sig, 'x-vessel-timestamp': ts, 'X-Vessel-Timestamp': ts }),
+    false,
+  );
   assert.equal(ok({ 'x-vessel-signature': 42, 'x-vessel-timestamp': ts }), false);
   assert.equal(ok({}), false);
   for (const none of [undefined, null, 'x-vessel-signature: …']) {

@@ -282,6 +282,30 @@ test('seconds options out of range are a TypeError, not a store call that always
   }
 });
 
+test('an event no handler takes is 200 with no store call (a store outage does not hold it)', async () => {
+  const calls = [];
+  const store = {
+    claim: async () => {
+      calls.push('claim');
+      throw new Error('down');
+    },
+    done: async () => calls.push('done'),
+    release: async () => calls.push('release'),
+  };
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store });
+  webhooks.on('contact.created', () => {});
+  const { body, headers } = delivery({
+    eventId: 'evt_none',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const response = await webhooks.fetch(
+    new Request('http://localhost/hook', { method: 'POST', headers, body }),
+  );
+  assert.equal(response.status, 200);
+  assert.deepEqual(calls, []);
+});
+
 test('a store that throws or does not answer gives 503 STORE_UNAVAILABLE, never 2xx', async () => {
   const never = () => new Promise(() => {});
   const broken = async () => {
@@ -555,6 +579,7 @@ test('middleware(): a body that does not arrive within 10 s is 408 BODY_TIMEOUT,
   try {
     // A Content-Length one byte longer than what is sent: without a deadline the request would
     // wait for Node's own requestTimeout (300 s).
+    const started = performance.now();
     const socket = connect(server.address().port, '127.0.0.1');
     const head = Object.entries({ ...headers, 'content-type': 'application/json' })
       .map(([name, value]) => `${name}: ${value}\r\n`)
@@ -565,6 +590,10 @@ test('middleware(): a body that does not arrive within 10 s is 408 BODY_TIMEOUT,
     let answer = '';
     socket.on('data', (chunk) => (answer += chunk));
     await once(socket, 'close');
+    // The default deadline itself (a later one passed this test as well): 10 s, with room for a
+    // loaded machine after it, none before.
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed >= 9_900 && elapsed < 20_000, `answered after ${elapsed} ms`);
     assert.match(answer, /^HTTP\/1\.1 408 /);
     assert.match(answer, /connection: close/i);
     assert.match(answer, /\{"error":"BODY_TIMEOUT"\}/);
