@@ -6,7 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
-[[ -f pkg/dist/vessel_webhooks_bg.wasm ]] || bash scripts/build.sh
+# Built again when anything it is built from is newer than the .wasm (else an old build is timed).
+wasm=pkg/dist/vessel_webhooks_bg.wasm
+if [[ ! -f $wasm ]] || [[ -n "$(find src pkg/src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]]; then
+  bash scripts/build.sh
+fi
 bash scripts/install-app.sh
 cd target/js-app && node bench/bench.mjs "$@"
 node bench/receiver.mjs

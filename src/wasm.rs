@@ -159,15 +159,32 @@ pub fn utf16_lone_surrogate() -> bool {
 }
 
 /// The length of little-endian UTF-16 `src` as UTF-8 (a lone surrogate as U+FFFD, 3 bytes;
-/// a pair counted 3 + 3, an upper bound).
+/// a pair counted 3 + 3, an upper bound). Eight ASCII code units at a time: one unit at a time
+/// it cost a 1.1 MB string body 0.75 ms, as much as all the body's checks.
 fn utf8_bound(src: &[u8]) -> usize {
-    src.chunks_exact(2)
-        .map(|u| match u {
-            [low, 0] if *low < 0x80 => 1,
-            [_, 0..=7] => 2,
-            _ => 3,
-        })
-        .sum()
+    /// Every bit that makes a code unit other than ASCII, in each of 8 little-endian units.
+    const NOT_ASCII: u128 = 0xFF80_FF80_FF80_FF80_FF80_FF80_FF80_FF80;
+    let units = |block: &[u8]| -> usize {
+        block
+            .chunks_exact(2)
+            .map(|u| match u {
+                [low, 0] if *low < 0x80 => 1,
+                [_, 0..=7] => 2,
+                _ => 3,
+            })
+            .sum()
+    };
+    let mut blocks = src.chunks_exact(16);
+    let mut bound = 0;
+    for block in &mut blocks {
+        let word = u128::from_le_bytes(block.try_into().unwrap_or_default());
+        bound += if word & NOT_ASCII == 0 {
+            8
+        } else {
+            units(block)
+        };
+    }
+    bound + units(blocks.remainder())
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON

@@ -131,6 +131,25 @@ test(
   },
 );
 
+test('a string body over 1 MiB code units (its UTF-8 room counted first) is signed as its bytes', () => {
+  let seed = 5;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const encoder = new TextEncoder();
+  const ascii = 'x'.repeat((1 << 20) + 7);
+  // Every kind of character, in long ASCII runs and not, and one non-ASCII character at each
+  // place of a block of 8 code units that the count reads at once, and in the units after them.
+  const bodies = [randomString(random, (1 << 20) + 33, 0.97), randomString(random, 1_100_001, 0.6)];
+  for (const at of [0, 1, 7, 8, 15, 16, 1 << 19, ascii.length - 1]) {
+    for (const c of ['é', 'ࠀ', '😀', String.fromCharCode(0xdc00)]) {
+      bodies.push(ascii.slice(0, at) + c + ascii.slice(at + 1));
+    }
+  }
+  for (const body of bodies) {
+    const headers = sign(encoder.encode(body), 'tok', { timestamp: 1700000000 });
+    assert.deepEqual(sign(body, 'tok', { timestamp: 1700000000 }), headers);
+  }
+});
+
 test('a byte body is decoded for JSON.parse as TextDecoder decodes it', () => {
   let seed = 11;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
