@@ -178,7 +178,9 @@ export function measureAdversarial() {
       'verify rejects (ms)': ours.toFixed(1),
       'V8 stringify(parse) (ms)': v8.toFixed(1),
       ratio: (ours / v8).toFixed(2),
+      '≤ 2×': ours / v8 <= 2 ? 'yes' : 'NO',
       'wasm memory growth (× body)': (growth / body.length).toFixed(2),
+      '≤ 16×': growth / body.length <= 16 ? 'yes' : 'NO',
     });
   }
   return rows;

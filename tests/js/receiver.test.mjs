@@ -22,6 +22,9 @@ const delivery = (event, token = TOKEN) => {
   const body = JSON.stringify(event);
   return { body, headers: sign(body, token, { connectionId: CONNECTION }) };
 };
+/** A Fetch API Request of a delivery (`delivery()`'s body and headers). */
+const requestOf = ({ body, headers }) =>
+  new Request('http://x/hook', { method: 'POST', body, headers });
 /** The name Vessel's event has: `<objectType>.<change>` in lower camel case, `status.<STATUS>`. */
 const nameOf = ({ name, event }) =>
   event.type === 'STATUS_CHANGE' ? `status.${event.data.status}` : name;
@@ -227,7 +230,7 @@ test('the store key: SHA-256(label, token, "0") and of the eventId, the same on 
         const headers = sign(body, token, { connectionId });
         expected.push(keyOf(token, `evt_${n}`));
         if (via === 'fetch') {
-          const request = new Request('http://x/hook', { method: 'POST', body, headers });
+          const request = requestOf({ body, headers });
           assert.equal((await webhooks.fetch(request)).status, 200);
         } else {
           await webhooks.verifyAndReceive({ body, headers });
@@ -294,14 +297,8 @@ test('an event no handler takes is 200 with no store call (a store outage does n
   };
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, store });
   webhooks.on('contact.created', () => {});
-  const { body, headers } = delivery({
-    eventId: 'evt_none',
-    type: 'STATUS_CHANGE',
-    data: { status: 'READY' },
-  });
-  const response = await webhooks.fetch(
-    new Request('http://localhost/hook', { method: 'POST', headers, body }),
-  );
+  const ready = { eventId: 'evt_none', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const response = await webhooks.fetch(requestOf(delivery(ready)));
   assert.equal(response.status, 200);
   assert.deepEqual(calls, []);
 });
@@ -331,9 +328,7 @@ test('a store that throws or does not answer gives 503 STORE_UNAVAILABLE, never 
     webhooks.onAny(() => (runs += 1));
     const event = { eventId: `evt_${what}`, type: 'STATUS_CHANGE', data: { status: 'READY' } };
     const { body, headers } = delivery(event);
-    const response = await webhooks.fetch(
-      new Request('http://x/hook', { method: 'POST', body, headers }),
-    );
+    const response = await webhooks.fetch(requestOf({ body, headers }));
     assert.equal(response.status, 503, what);
     assert.deepEqual(await response.json(), { error: 'STORE_UNAVAILABLE' }, what);
     assert.equal(runs, what.startsWith('done') ? 1 : 0, what);
@@ -389,7 +384,7 @@ test('store calls that fail after their 503 end no process; odd fetch arguments 
           data: { status: 'READY' },
         };
         const { body, headers } = delivery(event);
-        const request = new Request('http://x/hook', { method: 'POST', body, headers });
+        const request = requestOf({ body, headers });
         answers[`${what}, ${how}`] = await webhooks.fetch(request, ...context).then(
           (response) => response.status,
           (error) => error.message,
@@ -469,9 +464,7 @@ test('a getAccessToken that does not settle is 503 TOKEN_LOOKUP_TIMEOUT, in ever
     type: 'STATUS_CHANGE',
     data: { status: 'READY' },
   });
-  const response = await webhooks.fetch(
-    new Request('http://x/hook', { method: 'POST', body, headers }),
-  );
+  const response = await webhooks.fetch(requestOf({ body, headers }));
   assert.equal(response.status, 503);
   assert.deepEqual(await response.json(), { error: 'TOKEN_LOOKUP_TIMEOUT' });
   await assert.rejects(webhooks.verifyAndReceive({ body, headers }), {
@@ -506,7 +499,7 @@ test('an answer whose `then` appears on a later read is read once: answered in t
       type: 'STATUS_CHANGE',
       data: { status: 'READY' },
     });
-    const request = new Request('http://x/hook', { method: 'POST', body, headers });
+    const request = requestOf({ body, headers });
     await assert.rejects(webhooks.fetch(request), TypeError);
     await assert.rejects(webhooks.verifyAndReceive({ body, headers }), TypeError);
     // A store's: not an answer, so 503 STORE_UNAVAILABLE.
@@ -516,9 +509,7 @@ test('an answer whose `then` appears on a later read is read once: answered in t
       storeTimeoutSeconds: 0.05,
     });
     stored.onAny(() => {});
-    const response = await stored.fetch(
-      new Request('http://x/hook', { method: 'POST', body, headers }),
-    );
+    const response = await stored.fetch(requestOf({ body, headers }));
     assert.equal(response.status, 503, `after ${after}`);
   }
 });
@@ -643,9 +634,7 @@ test('with getAccessToken, a request that fails a check needing no token gets it
   ];
   for (const [d, code] of cases) {
     await assert.rejects(webhooks.verifyAndReceive(d), { code }, code);
-    const response = await webhooks.fetch(
-      new Request('http://x/hook', { method: 'POST', body: d.body, headers: d.headers }),
-    );
+    const response = await webhooks.fetch(requestOf(d));
     assert.deepEqual(await response.json(), { error: code });
     assert.deepEqual(await postTo(webhooks.middleware(), d.body, d.headers), {
       status: code === 'BODY_TOO_LARGE' ? 413 : 401,
@@ -782,8 +771,7 @@ async function lostReply(store, failFirst) {
     type: 'STATUS_CHANGE',
     data: { status: 'READY' },
   });
-  const deliver = async () =>
-    (await webhooks.fetch(new Request('http://x/hook', { method: 'POST', body, headers }))).status;
+  const deliver = async () => (await webhooks.fetch(requestOf({ body, headers }))).status;
   return { statuses: [await deliver(), await deliver()], runs };
 }
 

@@ -307,6 +307,28 @@ delivery(
   Buffer.concat([Buffer.from('{"eventId":"'), Buffer.from([0xff]), Buffer.from('"}')]),
   fails('INVALID_JSON'),
 );
+// What std::str::from_utf8 and TextDecoder({ fatal: true }) refuse beyond a stray byte: a
+// surrogate encoded as UTF-8, an overlong 3-byte form, a code point above U+10FFFF (each at both
+// ends of its range), in a member nothing reads.
+for (const [what, bytes] of [
+  ['an encoded surrogate', [0xed, 0xa0, 0x80]],
+  ['an encoded surrogate', [0xed, 0xbf, 0xbf]],
+  ['an overlong 3-byte form', [0xe0, 0x80, 0x80]],
+  ['an overlong 3-byte form', [0xe0, 0x9f, 0xbf]],
+  ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80]],
+  ['a code point above U+10FFFF', [0xf4, 0xbf, 0xbf, 0xbf]],
+]) {
+  const hex = Buffer.from(bytes).toString('hex');
+  delivery(
+    `signed, but invalid UTF-8: ${what} (${hex})`,
+    Buffer.concat([
+      Buffer.from(`${status.slice(0, -1)},"x":"`),
+      Buffer.from(bytes),
+      Buffer.from('"}'),
+    ]),
+    fails('INVALID_JSON'),
+  );
+}
 delivery('signed, but a byte-order mark', `\ufeff${status}`, fails('INVALID_JSON'));
 delivery(
   'signed, but nested 300 deep',
