@@ -196,7 +196,40 @@ pub fn verify(
     options: &Options,
     now: SystemTime,
 ) -> Result<(), Error> {
-    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false).map(drop)
+    verify_signer(body, headers, tokens, options, now).map(drop)
+}
+
+/// [`verify`], and which of `tokens` signed the body: its index. With several tokens (a
+/// rotation, or several connections checked at once), an app that processes each event once keys
+/// it by that token and its `eventId`, never by the `eventId` alone: the same `eventId` signed
+/// with another token is another event (SECURITY.md). [`parse`] then gives the event.
+///
+/// # Errors
+/// As for [`verify`].
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use vessel_webhooks::{sign, verify_signer, AccessToken, Options, SignatureHeaders};
+///
+/// let old = AccessToken::new("old secret").expect("not empty");
+/// let new = AccessToken::new("new secret").expect("not empty");
+/// let body = br#"{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY"}}"#;
+/// let signature = sign(body, &old, "1700000000");
+/// let headers = SignatureHeaders { signature: Some(&signature), timestamp: Some("1700000000") };
+/// let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+///
+/// let tokens = [new, old];
+/// assert_eq!(verify_signer(body, &headers, &tokens, &Options::default(), now)?, 1);
+/// # Ok::<(), vessel_webhooks::Error>(())
+/// ```
+pub fn verify_signer(
+    body: &[u8],
+    headers: &SignatureHeaders<'_>,
+    tokens: &[AccessToken],
+    options: &Options,
+    now: SystemTime,
+) -> Result<usize, Error> {
+    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false)
 }
 
 /// [`verify`] with the given SHA-256, and with check 8 (the event) when `event`, without
