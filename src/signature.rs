@@ -11,16 +11,29 @@ use crate::error::{Error, ErrorCode};
 
 /// A connection's Vessel access token: the secret that signs its webhooks.
 ///
-/// `Debug` never prints it.
+/// `Debug` never prints it, and `==` compares in constant time.
 ///
 /// ```
 /// use vessel_webhooks::AccessToken;
 /// let token = AccessToken::new("live-secret").expect("not empty");
 /// assert_eq!(format!("{token:?}"), "AccessToken(<redacted>)");
 /// assert!(AccessToken::new("").is_none());
+/// assert_eq!(AccessToken::new("live-secret"), Some(token.clone()));
+/// assert_ne!(AccessToken::new("live-secreT"), Some(token.clone()));
+/// assert_ne!(AccessToken::new("live-secret2"), Some(token));
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct AccessToken(String);
+
+/// In constant time for tokens of one length (`subtle`): comparing two secrets must not tell how
+/// much of one begins the other.
+impl PartialEq for AccessToken {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_bytes().ct_eq(other.0.as_bytes()).into()
+    }
+}
+
+impl Eq for AccessToken {}
 
 impl AccessToken {
     /// Wraps a token; `None` when it is empty.
