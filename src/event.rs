@@ -162,6 +162,8 @@ pub struct Event {
     /// The event's type and its data.
     pub kind: EventKind,
     /// The body of an OBJECT_CHANGE event (feature `models`), for record access (src/record.rs).
+    /// Without the feature it is `()`, which nothing reads.
+    #[cfg_attr(not(feature = "models"), allow(dead_code))]
     pub(crate) body: KeptBody,
 }
 
