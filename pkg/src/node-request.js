@@ -1,7 +1,7 @@
-// Internal to the Node adapters (vessel-webhooks/fastify, /koa, and /hono on @hono/node-server):
-// a Node IncomingMessage as the Fetch API Request that VesselWebhooks#fetch takes, and its
-// Response back as plain parts. Not an entry point: each adapter's bundle (scripts/build.sh)
-// carries its own copy. No static node: import.
+// Internal to the Node adapters (vessel-webhooks/fastify and /koa): a Node IncomingMessage as the
+// Fetch API Request that VesselWebhooks#fetch takes, and its Response back as plain parts. Not an
+// entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
+// import.
 import {
   DEFAULT_BODY_TIMEOUT_MS,
   byteCollector,
@@ -19,7 +19,8 @@ const BATCH_BYTES = 64 * 1024;
  * times Node's own cost of the chunk). Between reads the request is paused. A body whose last
  * byte has not arrived 10 s after the first read (trickled, or a Content-Length longer than what
  * is sent) destroys the request, which closes the connection: the read fails and nothing is
- * answered, so the client cannot hold it.
+ * answered, so the client cannot hold it (over HTTP/2 the stream stays, and the framework answers
+ * the failed read 500).
  */
 export function streamOf(req) {
   let timer;
@@ -55,6 +56,11 @@ export function streamOf(req) {
             }
           }
           function onData(chunk) {
+            // After req.setEncoding() the chunks are text, no longer the bytes that were signed.
+            if (typeof chunk === 'string') {
+              settle(new TypeError('request: setEncoding() was called on it; read it as bytes'));
+              return;
+            }
             batch.push(chunk);
             if (batch.length >= BATCH_BYTES) {
               req.pause();

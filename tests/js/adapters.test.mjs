@@ -15,6 +15,7 @@ import Fastify from 'fastify';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { serve } from '@hono/node-server';
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
@@ -83,6 +84,14 @@ const frameworks = {
   async hono(t, webhooks) {
     const app = new Hono();
     app.post('/hook', honoWebhook(webhooks));
+    const port = await listen(t, serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }));
+    return `http://127.0.0.1:${port}/hook`;
+  },
+  // Hono's bodyLimit reads c.req.raw.body, which makes @hono/node-server start reading the
+  // request (review AL: a Node read of its own beside it lost bodies that came in pieces).
+  async 'hono, behind bodyLimit'(t, webhooks) {
+    const app = new Hono();
+    app.post('/hook', bodyLimit({ maxSize: 8 * MiB }), honoWebhook(webhooks));
     const port = await listen(t, serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }));
     return `http://127.0.0.1:${port}/hook`;
   },
@@ -209,7 +218,7 @@ function receiver(options = {}) {
   return { webhooks, ran, state };
 }
 
-for (const name of ['fastify', 'koa', 'hono']) {
+for (const name of ['fastify', 'koa']) {
   test(
     `${name}: a body that does not arrive within 10 s closes the connection`,
     { timeout: 60_000 },
@@ -534,6 +543,23 @@ test('mounted for every method: another method, signed or not, is 405 METHOD_NOT
   }
   // Each POST ran the event once (the store kept the rest from running it again).
   assert.equal(ran.length, 1);
+});
+
+test('koa: a request put in text mode (setEncoding) is a 500 that says so, not a forgery', async (t) => {
+  const { webhooks, ran } = receiver();
+  const app = new Koa();
+  let failure;
+  app.on('error', (error) => (failure = error));
+  app.use(async (ctx, next) => {
+    ctx.req.setEncoding('utf8');
+    await next();
+  });
+  app.use(koaWebhook(webhooks));
+  const port = await listen(t, app.listen(0, '127.0.0.1'));
+  const response = await deliver(`http://127.0.0.1:${port}/hook`, contactEvent());
+  assert.equal(response.status, 500);
+  assert.match(String(failure?.message), /setEncoding/);
+  assert.deepEqual(ran, []);
 });
 
 test('koa: a request-target that is no URL (`http://[/hook`) is received, not a 500 from the adapter', async (t) => {
