@@ -279,24 +279,33 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
                 (None, _) => return j / 2,
             }
         };
-        let (len, bits) = match lead {
-            0..=0x7F => (1, u32::from(lead)),
-            0xC0..=0xDF => (2, u32::from(lead & 0x1F)),
-            0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
-            _ => (4, u32::from(lead & 0x07)),
-        };
-        let c = src
-            .get(i + 1..i + len)
-            .map(|rest| rest.iter().fold(bits, |c, &b| c << 6 | u32::from(b & 0x3F)))
-            .and_then(char::from_u32)
-            .unwrap_or(char::REPLACEMENT_CHARACTER);
-        i += len;
-        for unit in c.encode_utf16(&mut [0; 2]) {
-            match dst.get_mut(j..j + 2) {
-                Some(out) => out.copy_from_slice(&unit.to_le_bytes()),
-                None => return j / 2,
+        // Then the characters of a run of non-ASCII text (most of a non-Latin script's) one
+        // after the other, not each after a failed block: back to the blocks at an ASCII byte.
+        let mut lead = lead;
+        loop {
+            let (len, bits) = match lead {
+                0..=0x7F => (1, u32::from(lead)),
+                0xC0..=0xDF => (2, u32::from(lead & 0x1F)),
+                0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
+                _ => (4, u32::from(lead & 0x07)),
+            };
+            let c = src
+                .get(i + 1..i + len)
+                .map(|rest| rest.iter().fold(bits, |c, &b| c << 6 | u32::from(b & 0x3F)))
+                .and_then(char::from_u32)
+                .unwrap_or(char::REPLACEMENT_CHARACTER);
+            i += len;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                match dst.get_mut(j..j + 2) {
+                    Some(out) => out.copy_from_slice(&unit.to_le_bytes()),
+                    None => return j / 2,
+                }
+                j += 2;
             }
-            j += 2;
+            match src.get(i) {
+                Some(&next @ 0x80..) => lead = next,
+                _ => break,
+            }
         }
     }
 }
@@ -415,24 +424,43 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
                 (None, _) => return (j, lone),
             }
         };
-        i += 2;
-        let c = match (first, unit(i)) {
-            (0xD800..=0xDBFF, Some(low @ 0xDC00..=0xDFFF)) => {
-                i += 2;
-                char::from_u32(
-                    0x10000 + ((u32::from(first) - 0xD800) << 10) + u32::from(low - 0xDC00),
-                )
+        // Then the characters of a run of non-ASCII text one after the other (as decode_utf8),
+        // each written by its length: char::encode_utf8 through a char cost twice as much.
+        let mut first = first;
+        loop {
+            i += 2;
+            let u = u32::from(first);
+            let (len, bytes) = match (first, unit(i)) {
+                (0x80..=0x7FF, _) => (2, [0xC0 | u >> 6, 0x80 | u & 0x3F, 0, 0]),
+                (0xD800..=0xDBFF, Some(low @ 0xDC00..=0xDFFF)) => {
+                    i += 2;
+                    let c = 0x10000 + ((u - 0xD800) << 10) + u32::from(low - 0xDC00);
+                    let tail = |shift: u32| 0x80 | c >> shift & 0x3F;
+                    (4, [0xF0 | c >> 18, tail(12), tail(6), tail(0)])
+                }
+                (0xD800..=0xDFFF, _) => {
+                    lone = true;
+                    (3, [0xEF, 0xBF, 0xBD, 0])
+                }
+                _ => (
+                    3,
+                    [0xE0 | u >> 12, 0x80 | u >> 6 & 0x3F, 0x80 | u & 0x3F, 0],
+                ),
+            };
+            // Room for it: 3 bytes per code unit is enough for any character.
+            match dst.get_mut(j..j + len) {
+                Some(out) => {
+                    for (o, &b) in out.iter_mut().zip(&bytes) {
+                        *o = b as u8;
+                    }
+                    j += len;
+                }
+                None => return (j, lone),
             }
-            _ => char::from_u32(u32::from(first)),
-        }
-        .unwrap_or_else(|| {
-            lone = true;
-            char::REPLACEMENT_CHARACTER
-        });
-        // Room for it: 3 bytes per code unit is enough for any character.
-        match dst.get_mut(j..j + c.len_utf8()) {
-            Some(out) => j += c.encode_utf8(out).len(),
-            None => return (j, lone),
+            match unit(i) {
+                Some(next @ 0x80..) => first = next,
+                _ => break,
+            }
         }
     }
 }

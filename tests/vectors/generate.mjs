@@ -329,6 +329,35 @@ for (const [what, bytes] of [
     fails('INVALID_JSON'),
   );
 }
+// Non-ASCII text is checked a run at a time, up to the next quote, backslash or control
+// character (src/json.rs): a control character or a stray byte after such a run, at the places
+// of a 16- and an 8-byte step, is still found; a truncated character before the quote too.
+for (const n of [1, 7, 8, 9, 16, 17]) {
+  for (const [what, bytes, expect] of [
+    ['a control character', [0x01], fails('INVALID_JSON')],
+    ['a stray byte', [0xff], fails('INVALID_JSON')],
+    ['DEL (allowed)', [0x7f], OK],
+  ]) {
+    delivery(
+      `non-ASCII text (${n} × é) then ${what}`,
+      Buffer.concat([
+        Buffer.from(`${status.slice(0, -1)},"x":"${'é'.repeat(n)}`),
+        Buffer.from(bytes),
+        Buffer.from('ü"}'),
+      ]),
+      expect,
+    );
+  }
+}
+delivery(
+  'signed, but non-ASCII text ends in a truncated character',
+  Buffer.concat([
+    Buffer.from(`${status.slice(0, -1)},"x":"${'日'.repeat(9)}`),
+    Buffer.from([0xe6, 0x97]),
+    Buffer.from('"}'),
+  ]),
+  fails('INVALID_JSON'),
+);
 delivery('signed, but a byte-order mark', `\ufeff${status}`, fails('INVALID_JSON'));
 delivery(
   'signed, but nested 300 deep',
