@@ -23,7 +23,11 @@ struct Big(Vec<u32>);
 
 impl Big {
     fn small(n: u32) -> Big {
-        let mut b = Big(vec![n]);
+        Big::from_u64(u64::from(n))
+    }
+
+    fn from_u64(n: u64) -> Big {
+        let mut b = Big(vec![n as u32, (n >> 32) as u32]);
         b.trim();
         b
     }
@@ -354,9 +358,9 @@ impl Decimal {
 
     /// The nearest f64 to `raw`, the text this was scanned from: the fast paths, else exact.
     fn value(&self, raw: &[u8]) -> f64 {
-        let x = self
-            .fast()
-            .unwrap_or_else(|| exact(std::str::from_utf8(raw).unwrap_or_default()).abs());
+        let x = self.fast().unwrap_or_else(|| {
+            exact(std::str::from_utf8(raw).unwrap_or_default(), self.lower()).abs()
+        });
         if self.negative {
             -x
         } else {
@@ -377,6 +381,22 @@ impl Decimal {
         (self.exact || eisel_lemire(self.w + 1, q) == Some(x)).then_some(x)
     }
 
+    /// An f64 that the magnitude's nearest is, or is the one just below, when Eisel–Lemire
+    /// settles w or w + 1 and more digits follow w's 19: the value is then between the two, which
+    /// differ by less than an f64's spacing, so their nearest f64s are the same or neighbours.
+    fn lower(&self) -> Option<f64> {
+        if self.exact {
+            return None;
+        }
+        let q = self.n - self.k;
+        match (eisel_lemire(self.w, q), eisel_lemire(self.w + 1, q)) {
+            (Some(lo), _) => Some(lo),
+            (None, Some(hi)) if hi > 0.0 => Some(f64::from_bits(hi.to_bits() - 1)),
+            (None, Some(_)) => Some(0.0),
+            (None, None) => None,
+        }
+    }
+
     /// Number::toString of the value, given that w holds its shortest digits.
     fn write(&self, out: &mut String) {
         let digits = self.digits.get(..self.k as usize).unwrap_or_default();
@@ -385,8 +405,9 @@ impl Decimal {
     }
 }
 
-/// The exact f64 nearest to a number in JSON grammar, with big integers.
-fn exact(raw: &str) -> f64 {
+/// The exact f64 nearest to a number in JSON grammar, with big integers; its magnitude's is
+/// `lower` or the f64 after it, when given ([`Decimal::lower`]).
+fn exact(raw: &str, lower: Option<f64>) -> f64 {
     let (negative, body) = match raw.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, raw),
@@ -459,7 +480,7 @@ fn exact(raw: &str) -> f64 {
                 digits.mul_add(10, 1);
                 count += 1;
             }
-            nearest(digits, scale10 - count as i64)
+            nearest(digits, scale10 - count as i64, lower)
         }
     };
     if negative {
@@ -469,9 +490,13 @@ fn exact(raw: &str) -> f64 {
     }
 }
 
-/// The f64 nearest to n × 10^q (n > 0, |q| small enough to be finite work).
-fn nearest(n: Big, q: i64) -> f64 {
+/// The f64 nearest to n × 10^q (n > 0, |q| small enough to be finite work): `lower` or the f64
+/// after it when it is known to be one of them ([`between`]), else by a division.
+fn nearest(n: Big, q: i64, lower: Option<f64>) -> f64 {
     let q = q.clamp(-2000, 2000) as i32;
+    if let Some(lo) = lower.filter(|lo| lo.is_finite()) {
+        return between(n, q, lo);
+    }
     // value = a / b
     let (mut a, mut b) = (n, Big::small(1));
     if q >= 0 {
@@ -515,6 +540,39 @@ fn nearest(n: Big, q: i64) -> f64 {
     };
     let round_up = guard && (rest || inexact || kept & 1 == 1);
     scale(kept + u64::from(round_up), e0 + drop as i32)
+}
+
+/// The f64 nearest to n × 10^q, given that it is `lo` (finite, ≥ 0) or the f64 after it: one
+/// comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
+/// lo = m × 2^e, where the division costs 54 steps (25-digit numbers at a rounding halfway point
+/// cost 3× V8's parse and print, review AK).
+fn between(mut a: Big, q: i32, lo: f64) -> f64 {
+    let bits = lo.to_bits();
+    let (biased, fraction) = (bits >> 52, bits & ((1 << 52) - 1));
+    let (m, e) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | 1 << 52, biased as i32 - 1075)
+    };
+    let mut b = Big::from_u64(2 * m + 1);
+    if q >= 0 {
+        a.mul_pow10(q as u32);
+    } else {
+        b.mul_pow10(q.unsigned_abs());
+    }
+    let s = e - 1;
+    if s >= 0 {
+        b.shl(s as u32);
+    } else {
+        a.shl(s.unsigned_abs());
+    }
+    let next = f64::from_bits(bits + 1);
+    match a.cmp(&b) {
+        Ordering::Less => lo,
+        Ordering::Greater => next,
+        Ordering::Equal if m & 1 == 0 => lo,
+        Ordering::Equal => next,
+    }
 }
 
 /// Prints a JSON number (valid grammar) as `JSON.stringify(Number(raw))` does.
@@ -656,15 +714,25 @@ mod tests {
         digits
     }
 
-    /// The fast paths and the big integers each read `raw` as std does.
+    /// The fast paths and the big integers (with and without a bracket) each read `raw` and
+    /// its negation as std does.
     fn same(raw: &str) {
-        let expected: f64 = raw.parse().expect("valid number");
-        assert_eq!(parse(raw).to_bits(), expected.to_bits(), "{raw}");
-        assert_eq!(
-            exact(raw).to_bits(),
-            expected.to_bits(),
-            "{raw} (big integers)"
-        );
+        let negated = (!raw.starts_with('-')).then(|| format!("-{raw}"));
+        for raw in std::iter::once(raw).chain(negated.as_deref()) {
+            let expected: f64 = raw.parse().expect("valid number");
+            assert_eq!(parse(raw).to_bits(), expected.to_bits(), "{raw}");
+            assert_eq!(
+                exact(raw, None).to_bits(),
+                expected.to_bits(),
+                "{raw} (big integers)"
+            );
+            let lower = Decimal::scan(raw.as_bytes()).lower();
+            assert_eq!(
+                exact(raw, lower).to_bits(),
+                expected.to_bits(),
+                "{raw} (big integers, from {lower:?})"
+            );
+        }
     }
 
     /// Entries of the published table (fast_float, std's dec2flt) at its ends and around 5⁰.
@@ -772,13 +840,16 @@ mod tests {
             // out exactly in decimal (an integer, or (2m+1)·5^k / 10^k).
             let m = u128::from((1u64 << 52) | (next() % (1 << 52)));
             let e = (next() % 90) as i64 - 20;
-            let halfway = if e >= 1 {
-                ((2 * m + 1) << (e - 1)).to_string()
+            // And just below and just above it: one more digit, 9 below or 1 above.
+            let (n, k) = if e >= 1 {
+                ((2 * m + 1) << (e - 1), 0)
             } else {
                 let k = (1 - e) as u32;
-                format!("{}e-{k}", (2 * m + 1) * 5u128.pow(k))
+                ((2 * m + 1) * 5u128.pow(k), k)
             };
-            same(&halfway);
+            same(&format!("{n}e-{k}"));
+            same(&format!("{}9e-{}", n - 1, k + 1));
+            same(&format!("{n}1e-{}", k + 1));
             let x = f64::from_bits(next() % 0x7FF0_0000_0000_0000);
             same(&format!("{x:e}"));
             let subnormal = f64::from_bits(next() % (1 << 52));
