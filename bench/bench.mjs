@@ -113,6 +113,10 @@ for (const [label, size] of [
   // The same, on the all-ASCII event (a one-byte string in V8: bench/events.mjs), in the same turns.
   const ascii = event(size, { ascii: true });
   const asciiHeaders = sign(ascii, TOKEN);
+  // And on an event of Japanese notes (mostly 3-byte UTF-8), its bytes as a middleware reads them.
+  const japanese = event(size, { japanese: true });
+  const japaneseBytes = Buffer.from(japanese);
+  const japaneseHeaders = sign(japanese, TOKEN);
   const [
     seedBest,
     constructBest,
@@ -122,6 +126,9 @@ for (const [label, size] of [
     asciiSeed,
     asciiConstruct,
     asciiVerify,
+    japaneseSeed,
+    japaneseConstruct,
+    japaneseBytesConstruct,
   ] = interleaved([
     () => seed(body, headers),
     () => constructEvent(body, headers, TOKEN),
@@ -131,12 +138,21 @@ for (const [label, size] of [
     () => seed(ascii, asciiHeaders),
     () => constructEvent(ascii, asciiHeaders, TOKEN),
     () => verify(ascii, asciiHeaders, TOKEN),
+    () => seed(japanese, japaneseHeaders),
+    () => constructEvent(japanese, japaneseHeaders, TOKEN),
+    () => constructEvent(japaneseBytes, japaneseHeaders, TOKEN),
   ]);
   for (const [what, us, seedUs] of [
     ['constructEvent(string), best of 15 turns with the seed', constructBest, seedBest],
     ['verify(string), best of 15 turns with the seed', verifyBest, seedBest],
     ['all-ASCII event: constructEvent(string), in the same turns', asciiConstruct, asciiSeed],
     ['all-ASCII event: verify(string), in the same turns', asciiVerify, asciiSeed],
+    ['Japanese event: constructEvent(string), in the same turns', japaneseConstruct, japaneseSeed],
+    [
+      'Japanese event: constructEvent(Buffer), in the same turns',
+      japaneseBytesConstruct,
+      japaneseSeed,
+    ],
   ]) {
     rows.push({
       size: label,

@@ -281,26 +281,31 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         };
         // Then the characters of a run of non-ASCII text (most of a non-Latin script's) one
         // after the other, not each after a failed block: back to the blocks at an ASCII byte.
+        // Each is written by its length, as encode_utf8 does (the bytes were checked: a byte
+        // missing at the end reads as a continuation byte of zeros).
         let mut lead = lead;
         loop {
-            let (len, bits) = match lead {
-                0..=0x7F => (1, u32::from(lead)),
-                0xC0..=0xDF => (2, u32::from(lead & 0x1F)),
-                0xE0..=0xEF => (3, u32::from(lead & 0x0F)),
-                _ => (4, u32::from(lead & 0x07)),
-            };
-            let c = src
-                .get(i + 1..i + len)
-                .map(|rest| rest.iter().fold(bits, |c, &b| c << 6 | u32::from(b & 0x3F)))
-                .and_then(char::from_u32)
-                .unwrap_or(char::REPLACEMENT_CHARACTER);
-            i += len;
-            for unit in c.encode_utf16(&mut [0; 2]) {
-                match dst.get_mut(j..j + 2) {
-                    Some(out) => out.copy_from_slice(&unit.to_le_bytes()),
-                    None => return j / 2,
+            let tail = |k: usize| u32::from(src.get(i + k).map_or(0, |&b| b & 0x3F));
+            let bits = u32::from(lead);
+            let (len, units) = match lead {
+                0..=0xDF => (2, [(bits & 0x1F) << 6 | tail(1), 0]),
+                0xE0..=0xEF => (3, [(bits & 0x0F) << 12 | tail(1) << 6 | tail(2), 0]),
+                _ => {
+                    let c = (bits & 0x07) << 18 | tail(1) << 12 | tail(2) << 6 | tail(3);
+                    let c = c.wrapping_sub(0x10000);
+                    (4, [0xD800 | (c >> 10 & 0x3FF), 0xDC00 | (c & 0x3FF)])
                 }
-                j += 2;
+            };
+            i += len;
+            let count = if len == 4 { 2 } else { 1 };
+            match dst.get_mut(j..j + 2 * count) {
+                Some(out) => {
+                    for (o, &unit) in out.chunks_exact_mut(2).zip(&units) {
+                        o.copy_from_slice(&(unit as u16).to_le_bytes());
+                    }
+                    j += 2 * count;
+                }
+                None => return j / 2,
             }
             match src.get(i) {
                 Some(&next @ 0x80..) => lead = next,
