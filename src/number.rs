@@ -51,12 +51,60 @@ impl Big {
         self.trim();
     }
 
-    fn mul_pow10(&mut self, mut exp: u32) {
-        while exp > 0 {
-            let step = exp.min(9);
-            self.mul_add(10u32.pow(step), 0);
-            exp -= step;
+    /// self ×= 10^exp, as 5^exp and a shift.
+    fn mul_pow10(&mut self, exp: u32) {
+        self.mul_pow5(exp);
+        self.shl(exp);
+    }
+
+    /// self ×= 5^k: by 5^(k mod 27) a pass at a time (at most two), then by 5^(27 j) from a table
+    /// computed once (75 powers up to 5^1998, 22 KB) in one product. Multiplying by 10⁹ a pass
+    /// at a time cost 25-digit numbers at a halfway point near either end of the exponent range
+    /// 12–14× V8's parse (review AN).
+    fn mul_pow5(&mut self, k: u32) {
+        static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
+        let table = TABLE.get_or_init(|| {
+            let mut power = Big::small(1);
+            (0..75)
+                .map(|_| {
+                    let this = power.clone();
+                    power.mul_add(5u32.pow(13), 0);
+                    power.mul_add(5u32.pow(13), 0);
+                    power.mul_add(5, 0);
+                    this
+                })
+                .collect()
+        });
+        let j = ((k / 27) as usize).min(table.len().saturating_sub(1));
+        let mut rest = k - 27 * j as u32;
+        while rest > 0 {
+            let step = rest.min(13);
+            self.mul_add(5u32.pow(step), 0);
+            rest -= step;
         }
+        if let Some(power) = table.get(j).filter(|_| j > 0) {
+            *self = self.mul(power);
+        }
+    }
+
+    /// self × other, schoolbook.
+    fn mul(&self, other: &Big) -> Big {
+        let mut out = vec![0u32; self.0.len() + other.0.len()];
+        for (i, &x) in self.0.iter().enumerate() {
+            let mut carry = 0u64;
+            let row = out.get_mut(i..).unwrap_or_default();
+            for (slot, &y) in row.iter_mut().zip(&other.0) {
+                let v = u64::from(x) * u64::from(y) + u64::from(*slot) + carry;
+                *slot = v as u32;
+                carry = v >> 32;
+            }
+            if let Some(slot) = row.get_mut(other.0.len()) {
+                *slot = carry as u32;
+            }
+        }
+        let mut product = Big(out);
+        product.trim();
+        product
     }
 
     fn bits(&self) -> u32 {
@@ -65,20 +113,23 @@ impl Big {
         })
     }
 
+    /// self ×= 2^bits, into a new vector of the right size (inserting the zero limbs in front
+    /// moved and grew it: ~1 000-bit shifts are common, review AN).
     fn shl(&mut self, bits: u32) {
         let (limbs, bits) = ((bits / 32) as usize, bits % 32);
+        let mut out = Vec::with_capacity(limbs + self.0.len() + 1);
+        out.resize(limbs, 0);
         if bits > 0 {
             let mut carry = 0u32;
-            for limb in &mut self.0 {
-                let v = (*limb << bits) | carry;
-                carry = *limb >> (32 - bits);
-                *limb = v;
+            for &limb in &self.0 {
+                out.push((limb << bits) | carry);
+                carry = limb >> (32 - bits);
             }
-            if carry > 0 {
-                self.0.push(carry);
-            }
+            out.push(carry);
+        } else {
+            out.extend_from_slice(&self.0);
         }
-        self.0.splice(0..0, std::iter::repeat_n(0, limbs));
+        self.0 = out;
         self.trim();
     }
 
@@ -554,13 +605,14 @@ fn between(mut a: Big, q: i32, lo: f64) -> f64 {
     } else {
         (fraction | 1 << 52, biased as i32 - 1075)
     };
+    // n × 10^q against (2m + 1) × 2^(e − 1): the 2^q of 10^q joins the other side's power of two.
     let mut b = Big::from_u64(2 * m + 1);
     if q >= 0 {
-        a.mul_pow10(q as u32);
+        a.mul_pow5(q as u32);
     } else {
-        b.mul_pow10(q.unsigned_abs());
+        b.mul_pow5(q.unsigned_abs());
     }
-    let s = e - 1;
+    let s = e - 1 - q;
     if s >= 0 {
         b.shl(s as u32);
     } else {
