@@ -84,6 +84,12 @@ export const shapes = {
   // V8 reads the same number text again much faster than distinct ones.
   '[800-digit halfway numbers, one repeated,…]': () => fill('[', () => repeated, ']'),
   '[25-digit halfway numbers,…]': () => fill('[', () => halfway(6), ']'),
+  // The same at either end of the exponent range, distinct: the halfway point's big integers
+  // are ~1 100 bits (review AN).
+  '[25-digit halfway numbers near 2^1024, distinct,…]': () =>
+    fill('[', (i) => `1.797693134862315807${String(1e6 + (i % 1e6)).slice(1)}e308`, ']'),
+  '[25-digit halfway numbers near 2^-1075, distinct,…]': () =>
+    fill('[', (i) => `2.470328229206232720${String(1e6 + (i % 1e6)).slice(1)}e-324`, ']'),
   // Zeros end the first 19 digits: the 19 bracket the value closely all the same (review AH).
   '[1.0000000000000000001e-300,…] leading digit varying': () =>
     fill('[', (i) => `${1 + (i % 9)}.0000000000000000001e-300`, ']'),
@@ -109,6 +115,8 @@ export const shapes = {
   // One string of a non-ASCII character, escaped and raw (session 18's review: 4.6× and 3.9×).
   'one string of \\u00e9': () => `["${'\\u00e9'.repeat((SIZE - 4) / 6)}"]`,
   'one string of 4-byte UTF-8 (😀)': () => `["${'😀'.repeat((SIZE - 4) / 4)}"]`,
+  // Short runs of non-ASCII text between escapes (review AN).
+  'strings of "éé\\n"': () => `["${'éé\\n'.repeat((SIZE - 4) / 6)}"]`,
   'strings of escapes': () =>
     fill('[', () => '"\\n\\t\\"\\\\\\/\\u0041\\u00e9\\ud83d\\ude00\\ud800\\u0000"', ']'),
 };

@@ -572,8 +572,11 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
             }
             Some(0x80..) => {
                 i = scan_char(b, i)?;
-                // Non-Latin text: the rest of its run in one pass.
-                if b.get(i).is_some_and(|&c| c >= 0x80) {
+                // Non-Latin text, or more non-ASCII characters among ASCII ones: the rest of
+                // its run in one pass, when anything but a stop follows.
+                if b.get(i)
+                    .is_some_and(|&c| c >= 0x80 || (c >= 0x20 && c != b'"' && c != b'\\'))
+                {
                     i = scan_utf8(b, i)?;
                 }
             }

@@ -332,21 +332,26 @@ for (const [what, bytes] of [
 // Non-ASCII text is checked a run at a time, up to the next quote, backslash or control
 // character (src/json.rs): a control character or a stray byte after such a run, at the places
 // of a 16- and an 8-byte step, is still found; a truncated character before the quote too.
+// Also after a non-ASCII character followed by ASCII text, which is checked the same way.
 for (const n of [1, 7, 8, 9, 16, 17]) {
   for (const [what, bytes, expect] of [
     ['a control character', [0x01], fails('INVALID_JSON')],
     ['a stray byte', [0xff], fails('INVALID_JSON')],
     ['DEL (allowed)', [0x7f], OK],
   ]) {
-    delivery(
-      `non-ASCII text (${n} × é) then ${what}`,
-      Buffer.concat([
-        Buffer.from(`${status.slice(0, -1)},"x":"${'é'.repeat(n)}`),
-        Buffer.from(bytes),
-        Buffer.from('ü"}'),
-      ]),
-      expect,
-    );
+    for (const text of [`${n} × é`, `é + ${n} × a`]) {
+      delivery(
+        `non-ASCII text (${text}) then ${what}`,
+        Buffer.concat([
+          Buffer.from(
+            `${status.slice(0, -1)},"x":"${text.startsWith('é +') ? `é${'a'.repeat(n)}` : 'é'.repeat(n)}`,
+          ),
+          Buffer.from(bytes),
+          Buffer.from('ü"}'),
+        ]),
+        expect,
+      );
+    }
   }
 }
 delivery(
