@@ -587,25 +587,45 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
 }
 
 /// The first position at or after `i` holding `"`, `\`, a control character or a non-ASCII
-/// byte, eight bytes at a time (SWAR): strings are most of a body's bytes.
+/// byte, sixteen (SIMD) or eight (SWAR) bytes at a time: strings are most of a body's bytes.
 #[inline(always)]
-fn plain_run(b: &[u8], mut i: usize) -> usize {
+fn plain_run(b: &[u8], i: usize) -> usize {
+    run_to_stop::<true>(b, i)
+}
+
+/// [`plain_run`]'s stops but for non-ASCII bytes: `"`, `\` or a control character (below 0x20).
+fn text_run(b: &[u8], i: usize) -> usize {
+    run_to_stop::<false>(b, i)
+}
+
+/// The first position at or after `i` holding `"`, `\`, a byte below 0x20, or (with
+/// `NON_ASCII`) a byte from 0x80, else the end.
+#[inline(always)]
+fn run_to_stop<const NON_ASCII: bool>(b: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     #[cfg(target_feature = "simd128")]
     while let Some(chunk) = b.get(i..i + 16).and_then(|c| <[u8; 16]>::try_from(c).ok()) {
-        use core::arch::wasm32::{i8x16_bitmask, i8x16_eq, i8x16_lt, i8x16_splat, u8x16, v128_or};
+        use core::arch::wasm32::{
+            i8x16_bitmask, i8x16_eq, i8x16_lt, i8x16_splat, u8x16, u8x16_lt, v128_or,
+        };
         let [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15] = chunk;
         let v = u8x16(
             a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15,
         );
-        // Signed: a non-ASCII byte is negative, so one comparison finds it and the controls.
+        let low = i8x16_splat(0x20);
+        // Signed, a non-ASCII byte is negative: one comparison finds it and the controls.
+        let below = if NON_ASCII {
+            i8x16_lt(v, low)
+        } else {
+            u8x16_lt(v, low)
+        };
         let stop = v128_or(
             v128_or(
                 i8x16_eq(v, i8x16_splat(b'"' as i8)),
                 i8x16_eq(v, i8x16_splat(b'\\' as i8)),
             ),
-            i8x16_lt(v, i8x16_splat(0x20)),
+            below,
         );
         let mask = i8x16_bitmask(stop);
         if mask != 0 {
@@ -617,17 +637,19 @@ fn plain_run(b: &[u8], mut i: usize) -> usize {
         let w = u64::from_le_bytes(chunk);
         let quote = w ^ (ONES * u64::from(b'"'));
         let backslash = w ^ (ONES * u64::from(b'\\'));
-        // High bit set in the lowest byte that is 0 (resp. below 0x20, or non-ASCII); higher
-        // bytes may be false positives (borrows), so only the lowest is used.
+        // High bit set in the lowest byte that is 0 (resp. below 0x20: 0x20 borrows from it;
+        // or non-ASCII); higher bytes may be false positives (borrows), so only the lowest is used.
         let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-        let stop = (zero(quote) | zero(backslash) | w.wrapping_sub(ONES * 0x20) | w) & HIGH;
+        let below = w.wrapping_sub(ONES * 0x20);
+        let below = if NON_ASCII { below | w } else { below & !w };
+        let stop = (zero(quote) | zero(backslash) | below) & HIGH;
         if stop != 0 {
             return i + (stop.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
     while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c) {
+        if c == b'"' || c == b'\\' || c < 0x20 || (NON_ASCII && c >= 0x80) {
             break;
         }
         i += 1;
@@ -701,53 +723,6 @@ fn scan_utf8(b: &[u8], i: usize) -> Result<usize, Error> {
         Ok(_) => Ok(end),
         Err(e) => Err(fail(i + e.valid_up_to(), "the body is not valid UTF-8")),
     }
-}
-
-/// The first position at or after `i` holding `"`, `\\` or a control character (a byte below
-/// 0x20), or the end: [`plain_run`]'s stops but for non-ASCII bytes.
-fn text_run(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    #[cfg(target_feature = "simd128")]
-    while let Some(chunk) = b.get(i..i + 16).and_then(|c| <[u8; 16]>::try_from(c).ok()) {
-        use core::arch::wasm32::{i8x16_bitmask, i8x16_eq, i8x16_splat, u8x16, u8x16_lt, v128_or};
-        let [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15] = chunk;
-        let v = u8x16(
-            a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15,
-        );
-        let stop = v128_or(
-            v128_or(
-                i8x16_eq(v, i8x16_splat(b'"' as i8)),
-                i8x16_eq(v, i8x16_splat(b'\\' as i8)),
-            ),
-            u8x16_lt(v, i8x16_splat(0x20)),
-        );
-        let mask = i8x16_bitmask(stop);
-        if mask != 0 {
-            return i + mask.trailing_zeros() as usize;
-        }
-        i += 16;
-    }
-    while let Some(chunk) = b.get(i..i + 8).and_then(|c| <[u8; 8]>::try_from(c).ok()) {
-        let w = u64::from_le_bytes(chunk);
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        // As in plain_run: only the lowest flagged byte is certain. A byte below 0x20 is one
-        // that 0x20 borrows from and whose high bit is clear.
-        let below = |x: u64, n: u64| x.wrapping_sub(ONES * n) & !x;
-        let stop = (below(quote, 1) | below(backslash, 1) | below(w, 0x20)) & HIGH;
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while let Some(&c) = b.get(i) {
-        if c == b'"' || c == b'\\' || c < 0x20 {
-            break;
-        }
-        i += 1;
-    }
-    i
 }
 
 /// One bit per container nesting level (0 ..= MAX_DEPTH): set for an object, clear for an array.
