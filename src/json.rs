@@ -572,11 +572,17 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
             }
             Some(0x80..) => {
                 i = scan_char(b, i)?;
-                // Non-Latin text, or more non-ASCII characters among ASCII ones: the rest of
-                // its run in one pass, when anything but a stop follows.
-                if b.get(i)
-                    .is_some_and(|&c| c >= 0x80 || (c >= 0x20 && c != b'"' && c != b'\\'))
-                {
+                // A few more non-ASCII characters one at a time (a word's: `éé`), then the rest
+                // of a run of them (non-Latin text) in one pass. After an ASCII byte the ASCII
+                // scan goes on: a call of `from_utf8` per accented letter among ASCII text
+                // (`José`) cost an event of such notes 7 % of its check.
+                for _ in 0..3 {
+                    if !b.get(i).is_some_and(|&c| c >= 0x80) {
+                        break;
+                    }
+                    i = scan_char(b, i)?;
+                }
+                if b.get(i).is_some_and(|&c| c >= 0x80) {
                     i = scan_utf8(b, i)?;
                 }
             }
