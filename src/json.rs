@@ -577,7 +577,7 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, bool), Error> {
                 // scan goes on: a call of `from_utf8` per accented letter among ASCII text
                 // (`José`) cost an event of such notes 7 % of its check.
                 for _ in 0..3 {
-                    if !b.get(i).is_some_and(|&c| c >= 0x80) {
+                    if b.get(i).is_none_or(|&c| c < 0x80) {
                         break;
                     }
                     i = scan_char(b, i)?;
