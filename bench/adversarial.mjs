@@ -115,8 +115,8 @@ export const shapes = {
   // One string of a non-ASCII character, escaped and raw (session 18's review: 4.6× and 3.9×).
   'one string of \\u00e9': () => `["${'\\u00e9'.repeat((SIZE - 4) / 6)}"]`,
   'one string of 4-byte UTF-8 (😀)': () => `["${'😀'.repeat((SIZE - 4) / 4)}"]`,
-  // Short runs of non-ASCII text between escapes (review AN).
-  'strings of "éé\\n"': () => `["${'éé\\n'.repeat((SIZE - 4) / 6)}"]`,
+  // Short runs of non-ASCII text between escapes, in one string (review AN).
+  'one string of "éé\\n"': () => `["${'éé\\n'.repeat((SIZE - 4) / 6)}"]`,
   'strings of escapes': () =>
     fill('[', () => '"\\n\\t\\"\\\\\\/\\u0041\\u00e9\\ud83d\\ude00\\ud800\\u0000"', ']'),
 };

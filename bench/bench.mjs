@@ -113,7 +113,8 @@ for (const [label, size] of [
   // The same, on the all-ASCII event (a one-byte string in V8: bench/events.mjs), in the same turns.
   const ascii = event(size, { ascii: true });
   const asciiHeaders = sign(ascii, TOKEN);
-  // And on an event of Japanese notes (mostly 3-byte UTF-8), its bytes as a middleware reads them.
+  // And on an event of Japanese notes (3-byte UTF-8 characters), its bytes as a middleware reads
+  // them too.
   const japanese = event(size, { japanese: true });
   const japaneseBytes = Buffer.from(japanese);
   const japaneseHeaders = sign(japanese, TOKEN);

@@ -6,8 +6,8 @@ import { sample } from 'vessel-webhooks/samples';
  * (escapes, non-ASCII text, numbers, booleans) until the body is `size` bytes. With `ascii`, the
  * notes' two non-ASCII characters are ASCII, and so is the whole body: V8 then keeps it as a
  * one-byte string, which its JSON and node:crypto handle faster (the seed gains more than the
- * package: both are benched). With `japanese`, the notes are Japanese text: most of the body's
- * bytes are then 3-byte UTF-8 characters, as in a CRM of Japanese customers.
+ * package: both are benched). With `japanese`, the notes are Japanese text, as in a CRM of Japanese
+ * customers: 3-byte UTF-8 characters are then 57 % of the body's bytes (38 % at 2 KB).
  */
 export function event(size, { ascii = false, japanese = false } = {}) {
   const event = sample('contact.updated');

@@ -596,7 +596,7 @@ fn nearest(n: Big, q: i64, lower: Option<f64>) -> f64 {
 /// The f64 nearest to n × 10^q, given that it is `lo` (finite, ≥ 0) or the f64 after it: one
 /// comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
 /// lo = m × 2^e, where the division costs 54 steps (25-digit numbers at a rounding halfway point
-/// cost 3× V8's parse and print, review AK).
+/// cost 3.05× V8's parse and print that way, session 20).
 fn between(mut a: Big, q: i32, lo: f64) -> f64 {
     let bits = lo.to_bits();
     let (biased, fraction) = (bits >> 52, bits & ((1 << 52) - 1));
