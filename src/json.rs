@@ -717,7 +717,7 @@ fn scan_char(b: &[u8], i: usize) -> Result<usize, Error> {
     Ok(i + len)
 }
 
-/// The text at `i` (a non-ASCII lead byte) up to the next `"`, `\\` or control character,
+/// The text at `i` (a non-ASCII lead byte) up to the next `"`, `\` or control character,
 /// checked as UTF-8 in one pass (`std::str::from_utf8`, which accepts what [`scan_char`] does):
 /// the position after it. Non-Latin text is mostly non-ASCII, and one character at a time between
 /// [`plain_run`]'s stops cost 3–4× as much. A sequence never holds an ASCII byte, so the run ends

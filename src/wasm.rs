@@ -430,7 +430,7 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
             }
         };
         // Then the characters of a run of non-ASCII text one after the other (as decode_utf8),
-        // each written by its length: char::encode_utf8 through a char cost twice as much.
+        // each written by its length, with no char between.
         let mut first = first;
         loop {
             i += 2;
