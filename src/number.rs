@@ -409,8 +409,8 @@ impl Decimal {
 
     /// The nearest f64 to `raw`, the text this was scanned from: the fast paths, else exact.
     fn value(&self, raw: &[u8]) -> f64 {
-        let x = self.fast().unwrap_or_else(|| {
-            exact(std::str::from_utf8(raw).unwrap_or_default(), self.lower()).abs()
+        let x = self.fast().unwrap_or_else(|lower| {
+            exact(std::str::from_utf8(raw).unwrap_or_default(), lower).abs()
         });
         if self.negative {
             -x
@@ -420,31 +420,27 @@ impl Decimal {
     }
 
     /// The magnitude as the nearest f64, when Clinger's fast path or Eisel–Lemire settle it.
-    fn fast(&self) -> Option<f64> {
+    /// Else, for the big integers, an f64 that the nearest is or is just below, when Eisel–Lemire
+    /// settles w or w + 1 and more digits follow w's 19: the value is then between the two, which
+    /// differ by less than an f64's spacing, so their nearest f64s are the same or neighbours.
+    fn fast(&self) -> Result<f64, Option<f64>> {
         let q = self.n - self.k;
         if self.exact && self.w <= 1 << 53 && (-22..=22).contains(&q) {
             let x = self.w as f64;
-            let p = *POW10.get(q.unsigned_abs() as usize)?;
-            return Some(if q >= 0 { x * p } else { x / p });
+            let p = *POW10.get(q.unsigned_abs() as usize).ok_or(None)?;
+            return Ok(if q >= 0 { x * p } else { x / p });
         }
-        let x = eisel_lemire(self.w, q)?;
-        // Digits beyond the 19th: the value lies between w and w + 1 at this scale.
-        (self.exact || eisel_lemire(self.w + 1, q) == Some(x)).then_some(x)
-    }
-
-    /// An f64 that the magnitude's nearest is, or is the one just below, when Eisel–Lemire
-    /// settles w or w + 1 and more digits follow w's 19: the value is then between the two, which
-    /// differ by less than an f64's spacing, so their nearest f64s are the same or neighbours.
-    fn lower(&self) -> Option<f64> {
+        let lo = eisel_lemire(self.w, q);
         if self.exact {
-            return None;
+            return lo.ok_or(None);
         }
-        let q = self.n - self.k;
-        match (eisel_lemire(self.w, q), eisel_lemire(self.w + 1, q)) {
-            (Some(lo), _) => Some(lo),
-            (None, Some(hi)) if hi > 0.0 => Some(f64::from_bits(hi.to_bits() - 1)),
-            (None, Some(_)) => Some(0.0),
-            (None, None) => None,
+        // Digits beyond the 19th: the value lies between w and w + 1 at this scale.
+        match (lo, eisel_lemire(self.w + 1, q)) {
+            (Some(lo), Some(hi)) if lo == hi => Ok(lo),
+            (Some(lo), _) => Err(Some(lo)),
+            (None, Some(hi)) if hi > 0.0 => Err(Some(f64::from_bits(hi.to_bits() - 1))),
+            (None, Some(_)) => Err(Some(0.0)),
+            (None, None) => Err(None),
         }
     }
 
@@ -457,7 +453,7 @@ impl Decimal {
 }
 
 /// The exact f64 nearest to a number in JSON grammar, with big integers; its magnitude's is
-/// `lower` or the f64 after it, when given ([`Decimal::lower`]).
+/// `lower` or the f64 after it, when given ([`Decimal::fast`]'s bracket).
 fn exact(raw: &str, lower: Option<f64>) -> f64 {
     let (negative, body) = match raw.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -778,12 +774,19 @@ mod tests {
                 expected.to_bits(),
                 "{raw} (big integers)"
             );
-            let lower = Decimal::scan(raw.as_bytes()).lower();
-            assert_eq!(
-                exact(raw, lower).to_bits(),
-                expected.to_bits(),
-                "{raw} (big integers, from {lower:?})"
-            );
+            // The bracket fast() gives when it cannot settle the number, or, when it can, its
+            // answer and the f64 below it: each is an f64 that the nearest is or is just below.
+            let lowers = match Decimal::scan(raw.as_bytes()).fast() {
+                Ok(x) => vec![Some(x), (x > 0.0).then(|| f64::from_bits(x.to_bits() - 1))],
+                Err(lower) => vec![lower],
+            };
+            for lower in lowers {
+                assert_eq!(
+                    exact(raw, lower).to_bits(),
+                    expected.to_bits(),
+                    "{raw} (big integers, from {lower:?})"
+                );
+            }
         }
     }
 
