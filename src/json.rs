@@ -718,14 +718,18 @@ fn scan_char(b: &[u8], i: usize) -> Result<usize, Error> {
 }
 
 /// The text at `i` (a non-ASCII lead byte) up to the next `"`, `\` or control character,
-/// checked as UTF-8 in one pass (`std::str::from_utf8`, which accepts what [`scan_char`] does):
-/// the position after it. Non-Latin text is mostly non-ASCII, and one character at a time between
-/// [`plain_run`]'s stops cost 3–4× as much. A sequence never holds an ASCII byte, so the run ends
-/// between characters or at a truncated one, which is an error at its lead byte as anywhere else.
+/// checked as UTF-8 in one pass ([`crate::utf8::is_utf8`], which accepts what [`scan_char`]
+/// does; `std::str::from_utf8` then finds where an invalid run fails): the position after it.
+/// Non-Latin text is mostly non-ASCII, and one character at a time between [`plain_run`]'s stops
+/// cost 3–4× as much. A sequence never holds an ASCII byte, so the run ends between characters
+/// or at a truncated one, which is an error at its lead byte as anywhere else.
 fn scan_utf8(b: &[u8], i: usize) -> Result<usize, Error> {
     let end = text_run(b, i);
-    let run = b.get(i..end).unwrap_or_default();
-    match std::str::from_utf8(run) {
+    if crate::utf8::is_utf8(b, i, end) {
+        return Ok(end);
+    }
+    // Where it fails (and, were the two ever to disagree, a run from_utf8 accepts passes).
+    match std::str::from_utf8(b.get(i..end).unwrap_or_default()) {
         Ok(_) => Ok(end),
         Err(e) => Err(fail(i + e.valid_up_to(), "the body is not valid UTF-8")),
     }

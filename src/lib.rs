@@ -37,6 +37,7 @@ mod record;
 #[cfg(any(test, target_arch = "wasm32"))]
 mod sha256;
 mod signature;
+mod utf8;
 #[cfg(all(target_arch = "wasm32", feature = "js-binding"))]
 mod wasm;
 

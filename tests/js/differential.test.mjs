@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { constructEvent, verify } from 'vessel-webhooks';
+import { constructEvent, parse, verify, VesselWebhookError } from 'vessel-webhooks';
 import { random, writer } from './random-json.mjs';
 
 const COUNT = 100_000;
@@ -72,4 +72,84 @@ test(`${COUNT} random documents: V8's canonical form verifies, constructEvent is
   ]) {
     assert.ok(features.get(feature) > COUNT / 10, `${feature}: ${features.get(feature)} times`);
   }
+});
+
+// Strings of non-ASCII text are checked as UTF-8 a run at a time, 16 bytes per step in the wasm
+// (src/utf8.rs): random text of characters of every length (each range's ends among them) and,
+// now and then, a byte sequence that is not UTF-8, at random places in runs of random length.
+// The check accepts exactly what TextDecoder({ fatal: true }) decodes.
+const UTF8_COUNT = 50_000;
+const EDGES = [0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x10ffff];
+const NOT_UTF8 = [
+  [0x80],
+  [0xbf],
+  [0xc0, 0x80],
+  [0xc1, 0xbf],
+  [0xc2],
+  [0xe0, 0x80, 0x80],
+  [0xe0, 0x9f, 0xbf],
+  [0xe6, 0x97],
+  [0xed, 0xa0, 0x80],
+  [0xed, 0xbf, 0xbf],
+  [0xf0, 0x8f, 0xbf, 0xbf],
+  [0xf0, 0x90, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf5, 0x80, 0x80, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xff],
+];
+
+test(`${UTF8_COUNT} strings of random text, some not UTF-8: checked as TextDecoder decodes`, () => {
+  const rand = random(21);
+  const pick = (list) => list[Math.floor(rand() * list.length)];
+  const character = () => {
+    const kind = rand();
+    if (kind < 0.1) return Buffer.from(String.fromCodePoint(pick(EDGES)));
+    if (kind < 0.25) return Buffer.from(pick('az -:0'));
+    // Code points of 2, 3 and 4 bytes, not surrogates.
+    const [low, high] = pick([
+      [0x80, 0x7ff],
+      [0x800, 0xd7ff],
+      [0xe000, 0xffff],
+      [0x10000, 0x10ffff],
+    ]);
+    return Buffer.from(String.fromCodePoint(low + Math.floor(rand() * (high - low + 1))));
+  };
+  const fatal = new TextDecoder('utf-8', { fatal: true });
+  const head = Buffer.from(
+    '{"eventId":"evt_2","type":"STATUS_CHANGE","data":{"status":"READY"},"x":"',
+  );
+  const differences = [];
+  let invalid = 0;
+  for (let i = 0; i < UTF8_COUNT; i++) {
+    const pieces = [head];
+    const length = 1 + Math.floor(rand() * 48);
+    const bad = rand() < 0.5;
+    for (let k = 0; k < length; k++) {
+      pieces.push(bad && rand() < 1 / length ? Buffer.from(pick(NOT_UTF8)) : character());
+    }
+    // Text after the string too, for half of them: a run's last block is then read in place,
+    // its lanes after the run set aside.
+    pieces.push(Buffer.from(i % 2 ? '"}' : '","y":"Zoë — 日本語 ✓"}'));
+    const body = Buffer.concat(pieces);
+    let decodes = true;
+    try {
+      fatal.decode(body);
+    } catch {
+      decodes = false;
+      invalid++;
+    }
+    let code = 'OK';
+    try {
+      parse(body);
+    } catch (error) {
+      if (!(error instanceof VesselWebhookError)) throw error;
+      code = error.code;
+    }
+    if (code !== (decodes ? 'OK' : 'INVALID_JSON')) differences.push([code, body.toString('hex')]);
+  }
+  for (const [code, hex] of differences.slice(0, 5)) console.error(code, hex);
+  assert.equal(differences.length, 0, `${differences.length} differences`);
+  // Both verdicts, often.
+  assert.ok(invalid > UTF8_COUNT / 5 && invalid < UTF8_COUNT / 2, `${invalid} not UTF-8`);
 });

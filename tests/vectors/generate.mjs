@@ -355,6 +355,37 @@ for (const n of [1, 7, 8, 9, 16, 17]) {
     }
   }
 }
+// A run of non-ASCII text is checked 16 bytes at a time in the wasm (src/utf8.rs): each kind of
+// error the lookup tables find, and the valid forms beside it, at the start of a run, before a
+// block's edge and across it (the run starts after four characters checked one at a time).
+for (const k of [0, 6, 7, 8]) {
+  for (const [what, bytes, expect] of [
+    ['an encoded surrogate', [0xed, 0xa0, 0x80], fails('INVALID_JSON')],
+    ['U+D7FF (valid)', [0xed, 0x9f, 0xbf], OK],
+    ['an overlong 3-byte form', [0xe0, 0x9f, 0xbf], fails('INVALID_JSON')],
+    ['U+0800 (valid)', [0xe0, 0xa0, 0x80], OK],
+    ['an overlong 2-byte form', [0xc1, 0xbf], fails('INVALID_JSON')],
+    ['U+0080 (valid)', [0xc2, 0x80], OK],
+    ['an overlong 4-byte form', [0xf0, 0x8f, 0xbf, 0xbf], fails('INVALID_JSON')],
+    ['U+10000 (valid)', [0xf0, 0x90, 0x80, 0x80], OK],
+    ['a code point above U+10FFFF', [0xf4, 0x90, 0x80, 0x80], fails('INVALID_JSON')],
+    ['U+10FFFF (valid)', [0xf4, 0x8f, 0xbf, 0xbf], OK],
+    ['a lead byte from F5', [0xf5, 0x80, 0x80, 0x80], fails('INVALID_JSON')],
+    ['a third continuation byte', [0xc3, 0xa9, 0x80], fails('INVALID_JSON')],
+    ['a truncated character before ASCII', [0xe6, 0x97, 0x41], fails('INVALID_JSON')],
+    ['a lead byte before a lead byte', [0xe6, 0xe6, 0x97, 0xa5], fails('INVALID_JSON')],
+  ]) {
+    delivery(
+      `a run of non-ASCII text (4 × 日, ${k} × é) then ${what}`,
+      Buffer.concat([
+        Buffer.from(`${status.slice(0, -1)},"x":"${'日'.repeat(4)}${'é'.repeat(k)}`),
+        Buffer.from(bytes),
+        Buffer.from('ü"}'),
+      ]),
+      expect,
+    );
+  }
+}
 delivery(
   'signed, but non-ASCII text ends in a truncated character',
   Buffer.concat([
