@@ -282,8 +282,11 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         // Then the characters of a run of non-ASCII text (most of a non-Latin script's) one
         // after the other, not each after a failed block: back to the blocks at an ASCII byte.
         // Each is written by its length, as encode_utf8 does (the bytes were checked: a byte
-        // missing at the end reads as a continuation byte of zeros).
+        // missing at the end reads as a continuation byte of zeros). From the run's second
+        // character, as in encode_utf8, eight characters of one length at a time while they
+        // come so.
         let mut lead = lead;
+        let mut second = true;
         loop {
             let tail = |k: usize| u32::from(src.get(i + k).map_or(0, |&b| b & 0x3F));
             let bits = u32::from(lead);
@@ -311,8 +314,80 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
                 Some(&next @ 0x80..) => lead = next,
                 _ => break,
             }
+            #[cfg(target_feature = "simd128")]
+            if std::mem::take(&mut second)
+                && matches!(
+                    (src.get(i + 3), src.get(i + 15)),
+                    (Some(0x80..), Some(0x80..))
+                )
+            {
+                (i, j) = non_ascii_chars(src, dst, (i, j));
+                match src.get(i) {
+                    Some(&next @ 0x80..) => lead = next,
+                    _ => break,
+                }
+            }
         }
     }
+}
+
+/// [`blocks`] of eight characters of three bytes each, then of two, from valid UTF-8 (see
+/// [`non_ascii_blocks`]).
+#[cfg(target_feature = "simd128")]
+#[inline(never)]
+fn non_ascii_chars(src: &[u8], dst: &mut [u8], at: (usize, usize)) -> (usize, usize) {
+    let at = blocks(src, dst, at, three_byte_chars);
+    blocks(src, dst, at, two_byte_chars)
+}
+
+/// Eight characters of valid UTF-8 as their 16 bytes of little-endian UTF-16, when all are of
+/// two bytes: a lead byte from C0 at every other byte (the bytes were checked, so each is
+/// followed by its continuation byte).
+#[cfg(target_feature = "simd128")]
+fn two_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
+    use core::arch::wasm32::{
+        u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_shr, u16x8_splat, u64x2, v128_and, v128_or,
+    };
+    // Each character in a lane: its lead byte low, its continuation byte high.
+    let c = u64x2(word_at(&bytes, 0), word_at(&bytes, 8));
+    if !u16x8_all_true(u16x8_eq(v128_and(c, u16x8_splat(0xE0)), u16x8_splat(0xC0))) {
+        return None;
+    }
+    let high = u16x8_shl(v128_and(c, u16x8_splat(0x1F)), 6);
+    let low = v128_and(u16x8_shr(c, 8), u16x8_splat(0x3F));
+    first_bytes(&[v128_or(high, low)])
+}
+
+/// Eight characters of valid UTF-8 as their 16 bytes of little-endian UTF-16, when all are of
+/// three bytes: a lead byte from E0 to EF at every third byte.
+#[cfg(target_feature = "simd128")]
+fn three_byte_chars(bytes: [u8; 24]) -> Option<[u8; 16]> {
+    use core::arch::wasm32::{
+        i8x16_shuffle, u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_splat, u64x2, v128_and, v128_or,
+    };
+    let (a, b) = (
+        u64x2(word_at(&bytes, 0), word_at(&bytes, 8)),
+        u64x2(word_at(&bytes, 16), 0),
+    );
+    // The first, second and third bytes of the eight characters, one character a lane (each
+    // byte twice: the high copy is masked off).
+    let first = i8x16_shuffle::<0, 0, 3, 3, 6, 6, 9, 9, 12, 12, 15, 15, 18, 18, 21, 21>(a, b);
+    let second = i8x16_shuffle::<1, 1, 4, 4, 7, 7, 10, 10, 13, 13, 16, 16, 19, 19, 22, 22>(a, b);
+    let third = i8x16_shuffle::<2, 2, 5, 5, 8, 8, 11, 11, 14, 14, 17, 17, 20, 20, 23, 23>(a, b);
+    if !u16x8_all_true(u16x8_eq(
+        v128_and(first, u16x8_splat(0xF0)),
+        u16x8_splat(0xE0),
+    )) {
+        return None;
+    }
+    let six = u16x8_splat(0x3F);
+    first_bytes(&[v128_or(
+        v128_or(
+            u16x8_shl(v128_and(first, u16x8_splat(0x0F)), 12),
+            u16x8_shl(v128_and(second, six), 6),
+        ),
+        v128_and(third, six),
+    )])
 }
 
 /// The little-endian word of the eight bytes of `bytes` at `k` (0 past its end).
@@ -403,6 +478,69 @@ fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]
     Some(out)
 }
 
+/// Eight little-endian UTF-16 code units as their 16 bytes of UTF-8, when all are of two bytes
+/// (U+0080 to U+07FF: Latin accents, Greek, Cyrillic, Hebrew, Arabic).
+#[cfg(target_feature = "simd128")]
+fn two_byte_units(units: [u8; 16]) -> Option<[u8; 16]> {
+    use core::arch::wasm32::{
+        u16x8_all_true, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat, u16x8_sub, u64x2, v128_and,
+        v128_or,
+    };
+    let u = u64x2(word_at(&units, 0), word_at(&units, 8));
+    if !u16x8_all_true(u16x8_lt(
+        u16x8_sub(u, u16x8_splat(0x80)),
+        u16x8_splat(0x780),
+    )) {
+        return None;
+    }
+    // Each unit's two bytes in its own lane: 110xxxxx, then 10xxxxxx.
+    let lead = v128_or(u16x8_shr(u, 6), u16x8_splat(0xC0));
+    let tail = v128_or(v128_and(u, u16x8_splat(0x3F)), u16x8_splat(0x80));
+    first_bytes(&[v128_or(lead, u16x8_shl(tail, 8))])
+}
+
+/// Eight little-endian UTF-16 code units as their 24 bytes of UTF-8, when all are of three bytes
+/// and none is a surrogate (U+0800 to U+FFFF: CJK, kana, Hangul, Indic scripts, and `—`).
+#[cfg(target_feature = "simd128")]
+fn three_byte_units(units: [u8; 16]) -> Option<[u8; 24]> {
+    use core::arch::wasm32::{
+        i8x16_shuffle, u16x8_all_true, u16x8_ge, u16x8_ne, u16x8_shl, u16x8_shr, u16x8_splat,
+        u64x2, u8x16_narrow_i16x8, v128_and, v128_or,
+    };
+    let u = u64x2(word_at(&units, 0), word_at(&units, 8));
+    let surrogate = u16x8_splat(0xD800);
+    let fits = v128_and(
+        u16x8_ge(u, u16x8_splat(0x800)),
+        u16x8_ne(v128_and(u, u16x8_splat(0xF800)), surrogate),
+    );
+    if !u16x8_all_true(fits) {
+        return None;
+    }
+    let six = u16x8_splat(0x3F);
+    let cont = u16x8_splat(0x80);
+    // 1110xxxx and the first 10xxxxxx in each lane, the last 10xxxxxx of each in one byte.
+    let lead = v128_or(u16x8_shr(u, 12), u16x8_splat(0xE0));
+    let middle = v128_or(v128_and(u16x8_shr(u, 6), six), cont);
+    let pairs = v128_or(lead, u16x8_shl(middle, 8));
+    let last = v128_or(v128_and(u, six), cont);
+    let lasts = u8x16_narrow_i16x8(last, last);
+    // Interleaved: each unit's pair (two bytes of `pairs`), then its last (one of `lasts`).
+    first_bytes(&[
+        i8x16_shuffle::<0, 1, 16, 2, 3, 17, 4, 5, 18, 6, 7, 19, 8, 9, 20, 10>(pairs, lasts),
+        i8x16_shuffle::<11, 21, 12, 13, 22, 14, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0>(pairs, lasts),
+    ])
+}
+
+/// [`blocks`] of eight code units of three bytes each, then of two. Not inlined: in
+/// [`encode_utf8`]'s loop they made strings of short runs of non-ASCII text (`aé`, `éé\n`)
+/// 3–4 % slower to encode.
+#[cfg(target_feature = "simd128")]
+#[inline(never)]
+fn non_ascii_blocks(src: &[u8], dst: &mut [u8], at: (usize, usize)) -> (usize, usize) {
+    let at = blocks(src, dst, at, three_byte_units);
+    blocks(src, dst, at, two_byte_units)
+}
+
 /// Writes little-endian UTF-16 `src` into `dst` (at least 3 bytes per code unit) as UTF-8;
 /// returns the length written and whether a lone surrogate became U+FFFD.
 fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
@@ -430,8 +568,12 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
             }
         };
         // Then the characters of a run of non-ASCII text one after the other (as decode_utf8),
-        // each written by its length, with no char between.
+        // each written by its length, with no char between; and from its second character,
+        // where the third and the eighth are not ASCII either, eight characters of one length
+        // at a time while they come so (a non-Latin script's). One accented letter among ASCII,
+        // the commonest run, pays nothing for it.
         let mut first = first;
+        let mut second = true;
         loop {
             i += 2;
             let u = u32::from(first);
@@ -465,6 +607,16 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
             match unit(i) {
                 Some(next @ 0x80..) => first = next,
                 _ => break,
+            }
+            #[cfg(target_feature = "simd128")]
+            if std::mem::take(&mut second)
+                && matches!((unit(i + 2), unit(i + 14)), (Some(0x80..), Some(0x80..)))
+            {
+                (i, j) = non_ascii_blocks(src, dst, (i, j));
+                match unit(i) {
+                    Some(next @ 0x80..) => first = next,
+                    _ => break,
+                }
             }
         }
     }

@@ -75,11 +75,20 @@ test(`${COUNT} random documents: V8's canonical form verifies, constructEvent is
 });
 
 // Strings of non-ASCII text are checked as UTF-8 a run at a time, 16 bytes per step in the wasm
-// (src/utf8.rs): random text of characters of every length (each range's ends among them) and,
-// now and then, a byte sequence that is not UTF-8, at random places in runs of random length.
-// The check accepts exactly what TextDecoder({ fatal: true }) decodes.
+// (src/utf8.rs), and a string body is encoded to UTF-8 and a byte body decoded for JSON.parse
+// eight characters at a time where they are of one length (src/wasm.rs). Random text, each body
+// mostly of one length of characters (a script's) or of all, each range's ends among them, and in
+// half of them, now and then, a byte sequence that is not UTF-8, at random places in runs of random
+// length. The check accepts exactly what TextDecoder({ fatal: true }) decodes; what it decodes
+// parses to that text, from the bytes and from the string, and verifies as those bytes.
 const UTF8_COUNT = 50_000;
 const EDGES = [0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x10ffff];
+const RANGES = [
+  [0x80, 0x7ff],
+  [0x800, 0xd7ff],
+  [0xe000, 0xffff],
+  [0x10000, 0x10ffff],
+];
 const NOT_UTF8 = [
   [0x80],
   [0xbf],
@@ -99,56 +108,67 @@ const NOT_UTF8 = [
   [0xff],
 ];
 
-test(`${UTF8_COUNT} strings of random text, some not UTF-8: checked as TextDecoder decodes`, () => {
+test(`${UTF8_COUNT} strings of random text, some not UTF-8: checked and read as TextDecoder reads them`, () => {
   const rand = random(21);
   const pick = (list) => list[Math.floor(rand() * list.length)];
-  const character = () => {
+  const character = (script) => {
     const kind = rand();
-    if (kind < 0.1) return Buffer.from(String.fromCodePoint(pick(EDGES)));
-    if (kind < 0.25) return Buffer.from(pick('az -:0'));
-    // Code points of 2, 3 and 4 bytes, not surrogates.
-    const [low, high] = pick([
-      [0x80, 0x7ff],
-      [0x800, 0xd7ff],
-      [0xe000, 0xffff],
-      [0x10000, 0x10ffff],
-    ]);
-    return Buffer.from(String.fromCodePoint(low + Math.floor(rand() * (high - low + 1))));
+    if (kind < 0.05) return String.fromCodePoint(pick(EDGES));
+    if (kind < 0.15) return pick('az -:0');
+    const [low, high] = script ?? pick(RANGES);
+    return String.fromCodePoint(low + Math.floor(rand() * (high - low + 1)));
   };
   const fatal = new TextDecoder('utf-8', { fatal: true });
-  const head = Buffer.from(
-    '{"eventId":"evt_2","type":"STATUS_CHANGE","data":{"status":"READY"},"x":"',
-  );
+  const head = '{"eventId":"evt_2","type":"STATUS_CHANGE","data":{"status":"READY"},"x":"';
   const differences = [];
   let invalid = 0;
   for (let i = 0; i < UTF8_COUNT; i++) {
-    const pieces = [head];
+    const script = rand() < 0.5 ? undefined : pick(RANGES.slice(0, 2));
+    const pieces = [Buffer.from(head)];
     const length = 1 + Math.floor(rand() * 48);
     const bad = rand() < 0.5;
     for (let k = 0; k < length; k++) {
-      pieces.push(bad && rand() < 1 / length ? Buffer.from(pick(NOT_UTF8)) : character());
+      pieces.push(
+        bad && rand() < 1 / length ? Buffer.from(pick(NOT_UTF8)) : Buffer.from(character(script)),
+      );
     }
     // Text after the string too, for half of them: a run's last block is then read in place,
     // its lanes after the run set aside.
     pieces.push(Buffer.from(i % 2 ? '"}' : '","y":"Zoë — 日本語 ✓"}'));
     const body = Buffer.concat(pieces);
-    let decodes = true;
+    let text;
     try {
-      fatal.decode(body);
+      text = fatal.decode(body);
     } catch {
-      decodes = false;
       invalid++;
     }
-    let code = 'OK';
-    try {
-      parse(body);
-    } catch (error) {
-      if (!(error instanceof VesselWebhookError)) throw error;
-      code = error.code;
+    const read = (form) => {
+      try {
+        return parse(form);
+      } catch (error) {
+        if (!(error instanceof VesselWebhookError)) throw error;
+        return error.code;
+      }
+    };
+    const event = read(body);
+    if (text === undefined) {
+      if (event !== 'INVALID_JSON') differences.push([`${event}, not INVALID_JSON`, body]);
+      continue;
     }
-    if (code !== (decodes ? 'OK' : 'INVALID_JSON')) differences.push([code, body.toString('hex')]);
+    const expected = JSON.parse(text);
+    const headers = {
+      'x-vessel-signature': createHash('sha256')
+        .update(TOKEN)
+        .update(body)
+        .update(TS)
+        .digest('hex'),
+      'x-vessel-timestamp': TS,
+    };
+    if (!isDeepStrictEqual(event, expected)) differences.push(['parse(bytes)', body]);
+    if (!isDeepStrictEqual(read(text), expected)) differences.push(['parse(string)', body]);
+    if (!verify(text, headers, TOKEN, options)) differences.push(['verify(string)', body]);
   }
-  for (const [code, hex] of differences.slice(0, 5)) console.error(code, hex);
+  for (const [what, body] of differences.slice(0, 5)) console.error(what, body.toString('hex'));
   assert.equal(differences.length, 0, `${differences.length} differences`);
   // Both verdicts, often.
   assert.ok(invalid > UTF8_COUNT / 5 && invalid < UTF8_COUNT / 2, `${invalid} not UTF-8`);
