@@ -173,3 +173,39 @@ test(`${UTF8_COUNT} strings of random text, some not UTF-8: checked and read as 
   // Both verdicts, often.
   assert.ok(invalid > UTF8_COUNT / 5 && invalid < UTF8_COUNT / 2, `${invalid} not UTF-8`);
 });
+
+test('every character of two and of three bytes, in order: encoded, checked and decoded exactly', () => {
+  const text = (low, high) =>
+    Array.from({ length: high - low + 1 }, (_, k) => String.fromCodePoint(low + k)).join('');
+  // Each range once as it is and once after one more character, so that each character falls in
+  // two places of an eight-character block.
+  for (const x of [
+    text(0x80, 0x7ff),
+    text(0x800, 0xd7ff) + text(0xe000, 0xffff),
+    text(0x10000, 0x10400),
+  ]) {
+    for (const string of [x, `é${x}`]) {
+      const body = JSON.stringify({
+        eventId: 'evt_2',
+        type: 'STATUS_CHANGE',
+        data: { status: 'READY' },
+        x: string,
+      });
+      const bytes = Buffer.from(body);
+      const headers = {
+        'x-vessel-signature': createHash('sha256')
+          .update(TOKEN)
+          .update(bytes)
+          .update(TS)
+          .digest('hex'),
+        'x-vessel-timestamp': TS,
+      };
+      assert.ok(verify(body, headers, TOKEN, options), 'verify(string)');
+      assert.equal(
+        constructEvent(bytes, headers, TOKEN, options).x,
+        string,
+        'constructEvent(Buffer)',
+      );
+    }
+  }
+});
