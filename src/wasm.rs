@@ -283,8 +283,8 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         // after the other, not each after a failed block: back to the blocks at an ASCII byte.
         // Each is written by its length, as encode_utf8 does (the bytes were checked: a byte
         // missing at the end reads as a continuation byte of zeros). From the run's second
-        // character, as in encode_utf8, eight characters of one length at a time while they
-        // come so.
+        // character, where its next 16 bytes are non-ASCII, blocks of characters of one length
+        // while they come so (non_ascii_chars), as in encode_utf8.
         let mut lead = lead;
         let mut second = true;
         loop {
@@ -315,12 +315,7 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
                 _ => break,
             }
             #[cfg(target_feature = "simd128")]
-            if std::mem::take(&mut second)
-                && matches!(
-                    (src.get(i + 3), src.get(i + 15)),
-                    (Some(0x80..), Some(0x80..))
-                )
-            {
+            if std::mem::take(&mut second) && non_ascii_bytes(src, i) {
                 (i, j) = non_ascii_chars(src, dst, (i, j));
                 match src.get(i) {
                     Some(&next @ 0x80..) => lead = next,
@@ -331,13 +326,49 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     }
 }
 
-/// [`blocks`] of eight characters of three bytes each, then of two, from valid UTF-8 (see
-/// [`non_ascii_blocks`]).
+/// Whether the 16 bytes of `bytes` from `i` are all non-ASCII (none past its end): where a
+/// block of [`non_ascii_chars`] may be, tested inline. A test of two bytes of them let runs of
+/// short words (`ЖЖЖ a`) try a block at each, and decoding them cost half as much again
+/// (review AP).
+#[cfg(target_feature = "simd128")]
+fn non_ascii_bytes(bytes: &[u8], i: usize) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    word_at(bytes, i) & word_at(bytes, i + 8) & HIGH == HIGH
+}
+
+/// [`blocks`] of eight characters of three bytes each, then of eight of two, then of four of
+/// four, from valid UTF-8 (not inlined: see [`non_ascii_blocks`]).
 #[cfg(target_feature = "simd128")]
 #[inline(never)]
 fn non_ascii_chars(src: &[u8], dst: &mut [u8], at: (usize, usize)) -> (usize, usize) {
     let at = blocks(src, dst, at, three_byte_chars);
-    blocks(src, dst, at, two_byte_chars)
+    let at = blocks(src, dst, at, two_byte_chars);
+    blocks(src, dst, at, four_byte_chars)
+}
+
+/// Four characters of valid UTF-8 as their 16 bytes of little-endian UTF-16 (surrogate pairs),
+/// when all are of four bytes: a lead byte from F0 at every fourth byte.
+#[cfg(target_feature = "simd128")]
+fn four_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
+    use core::arch::wasm32::{
+        u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, u32x4_sub, u64x2,
+        v128_and, v128_or,
+    };
+    // Each character in a lane, its lead byte lowest.
+    let c = u64x2(word_at(&bytes, 0), word_at(&bytes, 8));
+    if !u32x4_all_true(u32x4_eq(v128_and(c, u32x4_splat(0xF8)), u32x4_splat(0xF0))) {
+        return None;
+    }
+    let byte = |k: u32, mask: u32| v128_and(u32x4_shr(c, 8 * k), u32x4_splat(mask));
+    let code = v128_or(
+        v128_or(u32x4_shl(byte(0, 0x07), 18), u32x4_shl(byte(1, 0x3F), 12)),
+        v128_or(u32x4_shl(byte(2, 0x3F), 6), byte(3, 0x3F)),
+    );
+    let above = u32x4_sub(code, u32x4_splat(0x10000));
+    // The high surrogate in the low half of each lane, the low one in the high half.
+    let high = u32x4_add(u32x4_shr(above, 10), u32x4_splat(0xD800));
+    let low = u32x4_add(v128_and(above, u32x4_splat(0x3FF)), u32x4_splat(0xDC00));
+    first_bytes(&[v128_or(high, u32x4_shl(low, 16))])
 }
 
 /// Eight characters of valid UTF-8 as their 16 bytes of little-endian UTF-16, when all are of
@@ -531,14 +562,59 @@ fn three_byte_units(units: [u8; 16]) -> Option<[u8; 24]> {
     ])
 }
 
-/// [`blocks`] of eight code units of three bytes each, then of two. Not inlined: in
-/// [`encode_utf8`]'s loop they made strings of short runs of non-ASCII text (`aé`, `éé\n`)
-/// 3–4 % slower to encode.
+/// Whether the eight little-endian UTF-16 code units of `units` from `i` are all non-ASCII (none
+/// past its end): where a block of [`non_ascii_blocks`] may be, tested inline (as
+/// [`non_ascii_bytes`]).
+#[cfg(target_feature = "simd128")]
+fn non_ascii_units(units: &[u8], i: usize) -> bool {
+    use core::arch::wasm32::{u16x8_all_true, u16x8_splat, u64x2, v128_and};
+    let block = u64x2(word_at(units, i), word_at(units, i + 8));
+    u16x8_all_true(v128_and(block, u16x8_splat(0xFF80)))
+}
+
+/// [`blocks`] of eight code units of three bytes each, then of two, then of four surrogate
+/// pairs. Not inlined (nor is [`non_ascii_chars`]): inlined, they made [`encode_utf8`] and
+/// [`decode_utf8`] 3–10 % slower on text of short runs (`ЖЖЖ a`, Russian, `ééé\n`).
 #[cfg(target_feature = "simd128")]
 #[inline(never)]
 fn non_ascii_blocks(src: &[u8], dst: &mut [u8], at: (usize, usize)) -> (usize, usize) {
     let at = blocks(src, dst, at, three_byte_units);
-    blocks(src, dst, at, two_byte_units)
+    let at = blocks(src, dst, at, two_byte_units);
+    blocks(src, dst, at, surrogate_pairs)
+}
+
+/// Four surrogate pairs (eight little-endian UTF-16 code units) as their 16 bytes of UTF-8, when
+/// each of the four is a high surrogate followed by a low one (U+10000 to U+10FFFF: emoji,
+/// historic scripts, rare CJK).
+#[cfg(target_feature = "simd128")]
+fn surrogate_pairs(units: [u8; 16]) -> Option<[u8; 16]> {
+    use core::arch::wasm32::{
+        u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, u64x2, v128_and,
+        v128_or,
+    };
+    // Each pair in a lane: its high surrogate in the low half, its low one in the high half.
+    let pair = u64x2(word_at(&units, 0), word_at(&units, 8));
+    if !u32x4_all_true(u32x4_eq(
+        v128_and(pair, u32x4_splat(0xFC00_FC00)),
+        u32x4_splat(0xDC00_D800),
+    )) {
+        return None;
+    }
+    let ten = u32x4_splat(0x3FF);
+    let code = u32x4_add(
+        v128_or(
+            u32x4_shl(v128_and(pair, ten), 10),
+            v128_and(u32x4_shr(pair, 16), ten),
+        ),
+        u32x4_splat(0x10000),
+    );
+    let six = |shift: u32| v128_and(u32x4_shr(code, shift), u32x4_splat(0x3F));
+    // 11110xxx, then three 10xxxxxx, lowest first.
+    let bytes = v128_or(
+        v128_or(u32x4_shr(code, 18), u32x4_shl(six(12), 8)),
+        v128_or(u32x4_shl(six(6), 16), u32x4_shl(six(0), 24)),
+    );
+    first_bytes(&[v128_or(bytes, u32x4_splat(0x8080_80F0))])
 }
 
 /// Writes little-endian UTF-16 `src` into `dst` (at least 3 bytes per code unit) as UTF-8;
@@ -569,9 +645,9 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
         };
         // Then the characters of a run of non-ASCII text one after the other (as decode_utf8),
         // each written by its length, with no char between; and from its second character,
-        // where the third and the eighth are not ASCII either, eight characters of one length
-        // at a time while they come so (a non-Latin script's). One accented letter among ASCII,
-        // the commonest run, pays nothing for it.
+        // where its next eight code units are non-ASCII, blocks of characters of one length
+        // while they come so (a non-Latin script's; non_ascii_blocks). One accented letter
+        // among ASCII, the commonest run, pays nothing for it.
         let mut first = first;
         let mut second = true;
         loop {
@@ -609,9 +685,7 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
                 _ => break,
             }
             #[cfg(target_feature = "simd128")]
-            if std::mem::take(&mut second)
-                && matches!((unit(i + 2), unit(i + 14)), (Some(0x80..), Some(0x80..)))
-            {
+            if std::mem::take(&mut second) && non_ascii_units(src, i) {
                 (i, j) = non_ascii_blocks(src, dst, (i, j));
                 match unit(i) {
                     Some(next @ 0x80..) => first = next,
