@@ -13,6 +13,11 @@ const COUNT = 100_000;
 const TOKEN = 'tok_differential';
 const TS = '1700000000';
 const options = { now: 1700000000000 };
+/** The headers of a delivery whose signed text is `message` (a string, or its UTF-8 bytes). */
+const signed = (message) => ({
+  'x-vessel-signature': createHash('sha256').update(TOKEN).update(message).update(TS).digest('hex'),
+  'x-vessel-timestamp': TS,
+});
 
 test(`${COUNT} random documents: V8's canonical form verifies, constructEvent is JSON.parse`, () => {
   const features = new Map();
@@ -26,14 +31,7 @@ test(`${COUNT} random documents: V8's canonical form verifies, constructEvent is
     const expected = JSON.parse(text);
     const canonical = JSON.stringify(expected);
     if (canonical !== text) rewritten++;
-    const headers = {
-      'x-vessel-signature': createHash('sha256')
-        .update(TOKEN)
-        .update(canonical)
-        .update(TS)
-        .digest('hex'),
-      'x-vessel-timestamp': TS,
-    };
+    const headers = signed(canonical);
     const body = i % 2 ? Buffer.from(text) : text;
     if (!verify(body, headers, TOKEN, options)) differences.push(['verify', text]);
     let event;
@@ -156,14 +154,7 @@ test(`${UTF8_COUNT} strings of random text, some not UTF-8: checked and read as 
       continue;
     }
     const expected = JSON.parse(text);
-    const headers = {
-      'x-vessel-signature': createHash('sha256')
-        .update(TOKEN)
-        .update(body)
-        .update(TS)
-        .digest('hex'),
-      'x-vessel-timestamp': TS,
-    };
+    const headers = signed(body);
     if (!isDeepStrictEqual(event, expected)) differences.push(['parse(bytes)', body]);
     if (!isDeepStrictEqual(read(text), expected)) differences.push(['parse(string)', body]);
     if (!verify(text, headers, TOKEN, options)) differences.push(['verify(string)', body]);
@@ -192,14 +183,7 @@ test('every character of two and of three bytes, and 4 096 of four, in order: en
         x: string,
       });
       const bytes = Buffer.from(body);
-      const headers = {
-        'x-vessel-signature': createHash('sha256')
-          .update(TOKEN)
-          .update(bytes)
-          .update(TS)
-          .digest('hex'),
-        'x-vessel-timestamp': TS,
-      };
+      const headers = signed(bytes);
       assert.ok(verify(body, headers, TOKEN, options), 'verify(string)');
       assert.equal(
         constructEvent(bytes, headers, TOKEN, options).x,
