@@ -286,6 +286,7 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         // character, where its next 16 bytes are non-ASCII, blocks of characters of one length
         // while they come so (non_ascii_chars), as in encode_utf8.
         let mut lead = lead;
+        #[cfg(target_feature = "simd128")]
         let mut second = true;
         loop {
             let tail = |k: usize| u32::from(src.get(i + k).map_or(0, |&b| b & 0x3F));
@@ -649,6 +650,7 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
         // while they come so (a non-Latin script's; non_ascii_blocks). One accented letter
         // among ASCII, the commonest run, pays nothing for it.
         let mut first = first;
+        #[cfg(target_feature = "simd128")]
         let mut second = true;
         loop {
             i += 2;
