@@ -337,14 +337,25 @@ fn non_ascii_bytes(bytes: &[u8], i: usize) -> bool {
     word_at(bytes, i) & word_at(bytes, i + 8) & HIGH == HIGH
 }
 
-/// [`blocks`] of eight characters of three bytes each, then of eight of two, then of four of
-/// four, from valid UTF-8 (not inlined: see [`non_ascii_blocks`]).
+/// [`blocks`] of characters of the length of the one at `at` (eight of two or three bytes, four
+/// of four) from valid UTF-8, then of the next one's length, until a block fails: one failed
+/// block at most, where trying each length in turn cost text of mixed lengths three (review AQ).
+/// Not inlined: see [`non_ascii_blocks`].
 #[cfg(target_feature = "simd128")]
 #[inline(never)]
-fn non_ascii_chars(src: &[u8], dst: &mut [u8], at: (usize, usize)) -> (usize, usize) {
-    let at = blocks(src, dst, at, three_byte_chars);
-    let at = blocks(src, dst, at, two_byte_chars);
-    blocks(src, dst, at, four_byte_chars)
+fn non_ascii_chars(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usize, usize) {
+    loop {
+        let next = match src.get(at.0) {
+            Some(0xC0..=0xDF) => blocks(src, dst, at, two_byte_chars),
+            Some(0xE0..=0xEF) => blocks(src, dst, at, three_byte_chars),
+            Some(0xF0..) => blocks(src, dst, at, four_byte_chars),
+            _ => return at,
+        };
+        if next == at {
+            return at;
+        }
+        at = next;
+    }
 }
 
 /// Four characters of valid UTF-8 as their 16 bytes of little-endian UTF-16 (surrogate pairs),
@@ -573,15 +584,25 @@ fn non_ascii_units(units: &[u8], i: usize) -> bool {
     u16x8_all_true(v128_and(block, u16x8_splat(0xFF80)))
 }
 
-/// [`blocks`] of eight code units of three bytes each, then of two, then of four surrogate
-/// pairs. Not inlined (nor is [`non_ascii_chars`]): inlined, they made [`encode_utf8`] and
+/// [`blocks`] of code units of the length of the one at `at` (eight of two or three bytes, four
+/// surrogate pairs), then of the next one's, until a block fails (as [`non_ascii_chars`]). Not
+/// inlined (nor is [`non_ascii_chars`]): inlined, they made [`encode_utf8`] and
 /// [`decode_utf8`] 3–10 % slower on text of short runs (`ЖЖЖ a`, Russian, `ééé\n`).
 #[cfg(target_feature = "simd128")]
 #[inline(never)]
-fn non_ascii_blocks(src: &[u8], dst: &mut [u8], at: (usize, usize)) -> (usize, usize) {
-    let at = blocks(src, dst, at, three_byte_units);
-    let at = blocks(src, dst, at, two_byte_units);
-    blocks(src, dst, at, surrogate_pairs)
+fn non_ascii_blocks(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usize, usize) {
+    loop {
+        let next = match unit_at(src, at.0) {
+            Some(0x80..=0x7FF) => blocks(src, dst, at, two_byte_units),
+            Some(0xD800..=0xDBFF) => blocks(src, dst, at, surrogate_pairs),
+            Some(0x800..=0xD7FF | 0xE000..) => blocks(src, dst, at, three_byte_units),
+            _ => return at,
+        };
+        if next == at {
+            return at;
+        }
+        at = next;
+    }
 }
 
 /// Four surrogate pairs (eight little-endian UTF-16 code units) as their 16 bytes of UTF-8, when
@@ -618,15 +639,19 @@ fn surrogate_pairs(units: [u8; 16]) -> Option<[u8; 16]> {
     first_bytes(&[v128_or(bytes, u32x4_splat(0x8080_80F0))])
 }
 
+/// The little-endian UTF-16 code unit of `units` at byte `i`, if there is one.
+fn unit_at(units: &[u8], i: usize) -> Option<u16> {
+    units
+        .get(i..i + 2)
+        .and_then(|u| <[u8; 2]>::try_from(u).ok())
+        .map(u16::from_le_bytes)
+}
+
 /// Writes little-endian UTF-16 `src` into `dst` (at least 3 bytes per code unit) as UTF-8;
 /// returns the length written and whether a lone surrogate became U+FFFD.
 fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
     let mut lone = false;
-    let unit = |i: usize| {
-        src.get(i..i + 2)
-            .and_then(|u| <[u8; 2]>::try_from(u).ok())
-            .map(u16::from_le_bytes)
-    };
+    let unit = |i: usize| unit_at(src, i);
     let (mut i, mut j) = (0, 0);
     loop {
         // Sixteen ASCII code units at a time, then eight.
