@@ -169,12 +169,13 @@ test('every character of two and of three bytes, and 4 096 of four, in order: en
   const text = (low, high) =>
     Array.from({ length: high - low + 1 }, (_, k) => String.fromCodePoint(low + k)).join('');
   // Each range once as it is and once after one more character, so that each character falls in
-  // two places of an eight-character block.
-  for (const x of [
+  // two places of a block; and all three in one run, whose blocks change length twice.
+  const ranges = [
     text(0x80, 0x7ff),
     text(0x800, 0xd7ff) + text(0xe000, 0xffff),
     text(0x10000, 0x107ff) + text(0x10f800, 0x10ffff),
-  ]) {
+  ];
+  for (const x of [...ranges, ranges.join('')]) {
     for (const string of [x, `é${x}`]) {
       const body = JSON.stringify({
         eventId: 'evt_2',
