@@ -1,4 +1,5 @@
-//! Whether a run of text is valid UTF-8, for the strict JSON check's runs of non-ASCII text
+//! Whether a run of text is valid UTF-8, for the strict JSON check: the rest of a string after
+//! four non-ASCII characters in a row, up to its next quote, backslash or control character
 //! ([`crate::json`]'s `scan_utf8`).
 //!
 //! In the wasm build (`simd128`), 16 bytes at a time by the lookup algorithm of J. Keiser and
@@ -306,11 +307,20 @@ mod lookup {
     mod tests {
         use super::is_utf8;
 
+        /// `bytes` as a text of its own (its last block copied, padded with zeros), and followed
+        /// by continuation bytes (its last block read in place, the lanes after it set aside).
         fn same(bytes: &[u8]) {
+            let valid = std::str::from_utf8(bytes).is_ok();
             assert_eq!(
                 is_utf8::<[u8; 16]>(bytes, 0, bytes.len()),
-                std::str::from_utf8(bytes).is_ok(),
+                valid,
                 "{bytes:02x?}"
+            );
+            let followed = [bytes, &[0x80; 16]].concat();
+            assert_eq!(
+                is_utf8::<[u8; 16]>(&followed, 0, bytes.len()),
+                valid,
+                "{bytes:02x?} followed"
             );
         }
 

@@ -282,7 +282,7 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         // Then the characters of a run of non-ASCII text (most of a non-Latin script's) one
         // after the other, not each after a failed block: back to the blocks at an ASCII byte.
         // Each is written by its length, as encode_utf8 does (the bytes were checked: a byte
-        // missing at the end reads as a continuation byte of zeros). From the run's second
+        // missing at the end reads as a continuation byte of zeros). Once per run, at its second
         // character, where its next 16 bytes are non-ASCII, blocks of characters of one length
         // while they come so (non_ascii_chars), as in encode_utf8.
         let mut lead = lead;
@@ -670,10 +670,11 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
             }
         };
         // Then the characters of a run of non-ASCII text one after the other (as decode_utf8),
-        // each written by its length, with no char between; and from its second character,
-        // where its next eight code units are non-ASCII, blocks of characters of one length
-        // while they come so (a non-Latin script's; non_ascii_blocks). One accented letter
-        // among ASCII, the commonest run, pays nothing for it.
+        // each written by its length, with no char between; and once per run, at its second
+        // character, where its next eight code units are non-ASCII, blocks of characters of one
+        // length while they come so (a non-Latin script's; non_ascii_blocks). One accented
+        // letter among ASCII, the commonest run, pays nothing for it; trying again where a
+        // run's blocks end cost runs of short words more than it gained (BENCHMARKS.md).
         let mut first = first;
         #[cfg(target_feature = "simd128")]
         let mut second = true;
