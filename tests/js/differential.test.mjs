@@ -72,13 +72,13 @@ test(`${COUNT} random documents: V8's canonical form verifies, constructEvent is
   }
 });
 
-// Strings of non-ASCII text are checked as UTF-8 a run at a time, 16 bytes per step in the wasm
-// (src/utf8.rs), and a string body is encoded to UTF-8 and a byte body decoded for JSON.parse
-// eight characters (four of four bytes) at a time where they are of one length (src/wasm.rs). Random text, each body
+// After four non-ASCII characters in a row, the rest of a string is checked as UTF-8 16 bytes per
+// step in the wasm (src/utf8.rs), and a string body is encoded to UTF-8 and a byte body decoded
+// for JSON.parse in blocks of characters of one length (src/wasm.rs). Random text, each body
 // mostly of one length of characters (a script's) or of all, each range's ends among them, and in
-// half of them, now and then, a byte sequence that is not UTF-8, at random places in runs of random
-// length. The check accepts exactly what TextDecoder({ fatal: true }) decodes; what it decodes
-// parses to that text, from the bytes and from the string, and verifies as those bytes.
+// half of them, now and then, a byte sequence that is not UTF-8, at random places in runs of
+// random length. The check accepts exactly what TextDecoder({ fatal: true }) decodes; what it
+// decodes parses to that text, from the bytes and from the string, and verifies as those bytes.
 const UTF8_COUNT = 50_000;
 const EDGES = [0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd, 0xffff, 0x10000, 0x10ffff];
 const RANGES = [

@@ -355,9 +355,10 @@ for (const n of [1, 7, 8, 9, 16, 17]) {
     }
   }
 }
-// A run of non-ASCII text is checked 16 bytes at a time in the wasm (src/utf8.rs): each kind of
-// error the lookup tables find, and the valid forms beside it, at the start of a run, before a
-// block's edge and across it (the run starts after four characters checked one at a time).
+// After four non-ASCII characters in a row (checked one at a time), the rest of a string is
+// checked 16 bytes at a time in the wasm (src/utf8.rs): each kind of error the lookup tables
+// find, and the valid forms beside it, at the start of that run, before a block's edge and
+// across it.
 for (const k of [0, 6, 7, 8]) {
   for (const [what, bytes, expect] of [
     ['an encoded surrogate', [0xed, 0xa0, 0x80], fails('INVALID_JSON')],
