@@ -668,29 +668,28 @@ fn run_to_stop<const NON_ASCII: bool>(b: &[u8], mut i: usize) -> usize {
 fn scan_escape(b: &[u8], i: usize) -> Result<usize, Error> {
     match b.get(i + 1) {
         Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(i + 2),
-        Some(b'u')
-            if b.get(i + 2..i + 6)
-                .is_some_and(|q| q.iter().all(u8::is_ascii_hexdigit)) =>
-        {
-            Ok(i + 6)
-        }
-        Some(b'u') => Err(fail(i + 2, "expected four hex digits after \\u")),
+        // Checked, not decoded: the check needs only the digits.
+        Some(b'u') => hex_digits(b, i + 2).map(|()| i + 6),
         _ => Err(fail(i + 1, "invalid escape")),
+    }
+}
+
+/// Whether four hex digits follow `\u` at `i`.
+#[inline(always)]
+fn hex_digits(b: &[u8], i: usize) -> Result<(), Error> {
+    if b.get(i..i + 4)
+        .is_some_and(|q| q.iter().all(u8::is_ascii_hexdigit))
+    {
+        Ok(())
+    } else {
+        Err(fail(i, "expected four hex digits after \\u"))
     }
 }
 
 /// The code unit of the four hex digits at `i`.
 fn hex4(b: &[u8], i: usize) -> Result<u16, Error> {
-    let quad = b
-        .get(i..i + 4)
-        .filter(|q| q.iter().all(u8::is_ascii_hexdigit))
-        .ok_or_else(|| fail(i, "expected four hex digits after \\u"))?;
-    let mut unit = 0u16;
-    for &c in quad {
-        // is_ascii_hexdigit was checked, so to_digit succeeds.
-        unit = unit << 4 | (c as char).to_digit(16).unwrap_or(0) as u16;
-    }
-    Ok(unit)
+    hex_digits(b, i)?;
+    Ok(checked_hex4(b, i))
 }
 
 /// The UTF-8 sequence of one character at `i` (a non-ASCII lead byte): the shortest form of a
@@ -1136,8 +1135,9 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// The code unit of four hex digits at `i` that [`scan_string`] already checked: each digit's
-/// low nibble, plus 9 for a letter (`a`–`f` and `A`–`F` both have bit 6 set, digits not).
+/// The code unit of four hex digits at `i` already checked ([`hex_digits`], by [`scan_string`]
+/// or [`hex4`]): each digit's low nibble, plus 9 for a letter (`a`–`f` and `A`–`F` both have
+/// bit 6 set, digits not).
 #[inline(always)]
 fn checked_hex4(b: &[u8], i: usize) -> u16 {
     let quad = b
