@@ -30,10 +30,11 @@ export const hooks = {
    */
   writtenWellFormed: undefined,
   /**
-   * A synchronous native SHA-256 (node:crypto's), 32 bytes for a message, or undefined: the
+   * A synchronous native SHA-256 (node:crypto's): the 32 bytes of a message's digest, as bytes or
+   * as a latin1 string (a character a byte, what node:crypto gives fastest), or undefined: the
    * wasm then hashes with its own, and verifyRequest with crypto.subtle.digest
    * from SMALL_MESSAGE_BYTES.
-   * @type {((message: Uint8Array) => Uint8Array) | undefined}
+   * @type {((message: Uint8Array) => Uint8Array | string) | undefined}
    */
   sha256: undefined,
   /**

@@ -66,6 +66,18 @@ test('when node:crypto throws, the wasm SHA-256 gives the same answers', { skip 
   assert.deepEqual(run('() => { throw new Error("no SHA-256 here"); }'), { ...expected, calls: 6 });
 });
 
+test(
+  'a digest that is not 32 latin1 characters is not used: the wasm SHA-256 answers',
+  { skip },
+  () => {
+    // The entry asks for latin1 (a character a byte). A character above 0xff, or hex's 64
+    // characters, would write a wrong digest if taken as bytes.
+    for (const wrong of ['() => "\\u0100".repeat(32)', '(hash, [a, m]) => hash(a, m, "hex")']) {
+      assert.deepEqual(run(wrong), { ...expected, calls: 6 }, wrong);
+    }
+  },
+);
+
 /**
  * A string of `length` random UTF-16 code units, `ascii` of them ASCII (0.6: the other kinds are
  * frequent; 0.97: long ASCII runs, which the wasm converts in blocks of 8 and 16, broken at
