@@ -214,7 +214,7 @@ fn scale(m: u64, e: i32) -> f64 {
 /// The f64 nearest to a number in JSON grammar, as `JSON.parse` reads it.
 #[cfg(test)]
 fn parse(raw: &str) -> f64 {
-    Decimal::scan(raw.as_bytes()).value(raw.as_bytes())
+    Decimal::scan(raw.as_bytes()).value()
 }
 
 /// The decimal powers an f64 holds exactly, for Clinger's fast path.
@@ -324,18 +324,20 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
 
 /// A number in JSON grammar (or Ryū's notation) as ±w × 10^(n − k): w its first (at most 19)
 /// significant digits without trailing zeros, also kept as text, k how many, and whether that
-/// is all of it.
-struct Decimal {
+/// is all of it; the significant digits after those 19 (in the integer part, then in the
+/// fraction), which the big integers read.
+struct Decimal<'a> {
     negative: bool,
     digits: [u8; 19],
     w: u64,
     k: i64,
     n: i64,
     exact: bool,
+    rest: [&'a [u8]; 2],
 }
 
-impl Decimal {
-    fn scan(b: &[u8]) -> Decimal {
+impl<'a> Decimal<'a> {
+    fn scan(b: &'a [u8]) -> Decimal<'a> {
         let negative = b.first() == Some(&b'-');
         let run = |from: usize| {
             let rest = b.get(from..).unwrap_or_default();
@@ -404,14 +406,13 @@ impl Decimal {
             k: k as i64,
             n: point + if exp_negative { -exp } else { exp },
             exact,
+            rest: [int_rest, frac_rest],
         }
     }
 
-    /// The nearest f64 to `raw`, the text this was scanned from: the fast paths, else exact.
-    fn value(&self, raw: &[u8]) -> f64 {
-        let x = self.fast().unwrap_or_else(|lower| {
-            exact(std::str::from_utf8(raw).unwrap_or_default(), lower).abs()
-        });
+    /// The nearest f64: the fast paths, else exact.
+    fn value(&self) -> f64 {
+        let x = self.fast().unwrap_or_else(|lower| self.exact(lower));
         if self.negative {
             -x
         } else {
@@ -444,96 +445,50 @@ impl Decimal {
         }
     }
 
+    /// The magnitude's exact nearest f64, with big integers; it is `lower` or the f64 after it,
+    /// when given ([`Decimal::fast`]'s bracket). The digits are w's and the rest, read nine at
+    /// a time (one big-integer step per nine: an 800-digit number costs 89, not 800).
+    fn exact(&self, lower: Option<f64>) -> f64 {
+        let mut digits = Big::from_u64(self.w);
+        let mut count = self.k as usize;
+        let (mut chunk, mut chunk_len) = (0u32, 0u32);
+        let mut rest = self.rest.iter().flat_map(|run| run.iter());
+        for &c in rest.by_ref() {
+            chunk = chunk * 10 + u32::from(c - b'0');
+            chunk_len += 1;
+            if chunk_len == 9 {
+                digits.mul_add(1_000_000_000, chunk);
+                (chunk, chunk_len) = (0, 0);
+            }
+            count += 1;
+            if count == MAX_DIGITS {
+                break;
+            }
+        }
+        digits.mul_add(10u32.pow(chunk_len), chunk);
+        if count == 0 {
+            return 0.0;
+        }
+        // 0.digits × 10^n: below 10^-324 rounds to 0, from 10^309 up is infinite.
+        if self.n < -324 {
+            return 0.0;
+        }
+        if self.n > 310 {
+            return f64::INFINITY;
+        }
+        // The digits past the kept ones only say whether the value is above `digits`.
+        if rest.any(|&c| c != b'0') {
+            digits.mul_add(10, 1);
+            count += 1;
+        }
+        nearest(digits, self.n - count as i64, lower)
+    }
+
     /// Number::toString of the value, given that w holds its shortest digits.
     fn write(&self, out: &mut String) {
         let digits = self.digits.get(..self.k as usize).unwrap_or_default();
         let digits = std::str::from_utf8(digits).unwrap_or_default();
         write_digits(self.negative, digits, self.n, out);
-    }
-}
-
-/// The exact f64 nearest to a number in JSON grammar, with big integers; its magnitude's is
-/// `lower` or the f64 after it, when given ([`Decimal::fast`]'s bracket).
-fn exact(raw: &str, lower: Option<f64>) -> f64 {
-    let (negative, body) = match raw.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, raw),
-    };
-    let (mantissa, exponent) = body.split_once(['e', 'E']).unwrap_or((body, ""));
-    // Exponent digits beyond any meaningful size saturate (1e99999999999 is still infinity).
-    let (exp_negative, exp_digits) = match exponent.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, exponent.trim_start_matches('+')),
-    };
-    let mut exp10: i64 = 0;
-    for b in exp_digits.bytes() {
-        exp10 = (exp10 * 10 + i64::from(b - b'0')).min(1 << 40);
-    }
-    if exp_negative {
-        exp10 = -exp10;
-    }
-    // Significant digits: value = digits × 10^(exp10 + point − count). They go into `digits`
-    // nine at a time (one big-integer step per nine: an 800-digit number costs 89, not 800).
-    let mut digits = Big::small(0);
-    let (mut count, mut point, mut seen_point) = (0usize, 0i64, false);
-    let (mut chunk, mut chunk_len) = (0u32, 0u32);
-    let mut bytes = mantissa.as_bytes().iter();
-    for &b in bytes.by_ref() {
-        if b == b'.' {
-            seen_point = true;
-            continue;
-        }
-        let d = u32::from(b - b'0');
-        if d == 0 && count == 0 {
-            if seen_point {
-                point -= 1;
-            }
-            continue;
-        }
-        chunk = chunk * 10 + d;
-        chunk_len += 1;
-        if chunk_len == 9 {
-            digits.mul_add(1_000_000_000, chunk);
-            (chunk, chunk_len) = (0, 0);
-        }
-        count += 1;
-        if !seen_point {
-            point += 1;
-        }
-        if count == MAX_DIGITS {
-            break;
-        }
-    }
-    digits.mul_add(10u32.pow(chunk_len), chunk);
-    // The digits past the kept ones only say whether the value is above `digits`, and where the
-    // point is: read as a slice, not one at a time (a number may be megabytes of digits).
-    let rest = bytes.as_slice();
-    let sticky = rest.iter().any(|b| (b'1'..=b'9').contains(b));
-    if !seen_point {
-        point += rest.iter().position(|&b| b == b'.').unwrap_or(rest.len()) as i64;
-    }
-    let magnitude = if count == 0 {
-        0.0
-    } else {
-        // 0.digits × 10^(exp10 + point): below 10^-324 rounds to 0, from 10^309 up is infinite.
-        let scale10 = exp10 + point;
-        if scale10 < -324 {
-            0.0
-        } else if scale10 > 310 {
-            f64::INFINITY
-        } else {
-            if sticky {
-                // A non-zero digit beyond the kept ones: the value is just above `digits`.
-                digits.mul_add(10, 1);
-                count += 1;
-            }
-            nearest(digits, scale10 - count as i64, lower)
-        }
-    };
-    if negative {
-        -magnitude
-    } else {
-        magnitude
     }
 }
 
@@ -655,7 +610,7 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut String, last: &mut La
         d.write(out);
     } else {
         let start = out.len();
-        write_js(d.value(raw), out);
+        write_js(d.value(), out);
         if long {
             last.raw = raw;
             last.printed.clear();
@@ -769,20 +724,29 @@ mod tests {
         for raw in std::iter::once(raw).chain(negated.as_deref()) {
             let expected: f64 = raw.parse().expect("valid number");
             assert_eq!(parse(raw).to_bits(), expected.to_bits(), "{raw}");
+            let decimal = Decimal::scan(raw.as_bytes());
+            let exact = |lower| {
+                let x = decimal.exact(lower);
+                if decimal.negative {
+                    -x
+                } else {
+                    x
+                }
+            };
             assert_eq!(
-                exact(raw, None).to_bits(),
+                exact(None).to_bits(),
                 expected.to_bits(),
                 "{raw} (big integers)"
             );
             // The bracket fast() gives when it cannot settle the number, or, when it can, its
             // answer and the f64 below it: each is an f64 that the nearest is or is just below.
-            let lowers = match Decimal::scan(raw.as_bytes()).fast() {
+            let lowers = match decimal.fast() {
                 Ok(x) => vec![Some(x), (x > 0.0).then(|| f64::from_bits(x.to_bits() - 1))],
                 Err(lower) => vec![lower],
             };
             for lower in lowers {
                 assert_eq!(
-                    exact(raw, lower).to_bits(),
+                    exact(lower).to_bits(),
                     expected.to_bits(),
                     "{raw} (big integers, from {lower:?})"
                 );
