@@ -148,7 +148,7 @@ fn authenticate(
             if canonical.is(body) {
                 return None;
             }
-            let write = |emit: &mut dyn FnMut(&str)| canonical.write(emit);
+            let write = |emit: &mut dyn FnMut(&[u8])| canonical.write(emit);
             signature::signer_of_pieces(tokens, write, timestamp.text, &expected)
         })
         .ok_or_else(|| {

@@ -485,9 +485,8 @@ impl<'a> Decimal<'a> {
     }
 
     /// Number::toString of the value, given that w holds its shortest digits.
-    fn write(&self, out: &mut String) {
+    fn write(&self, out: &mut Vec<u8>) {
         let digits = self.digits.get(..self.k as usize).unwrap_or_default();
-        let digits = std::str::from_utf8(digits).unwrap_or_default();
         write_digits(self.negative, digits, self.n, out);
     }
 }
@@ -593,16 +592,16 @@ fn between(mut a: Big, q: i32, lo: f64) -> f64 {
 /// again, not read again (a number of more than 19 digits may need the big integers, and V8 reads
 /// a repeated number text several times faster than distinct ones: such a body cost 15× V8's
 /// parse, review AE). It lives as long as one body's canonical form, never across bodies.
-pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut String, last: &mut LastLong<'a>) {
+pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut LastLong<'a>) {
     let digits = raw.strip_prefix(b"-").unwrap_or(raw);
     let plain = digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit);
     if plain && (matches!(digits.first(), Some(b'1'..=b'9')) || raw == b"0") {
-        out.extend(raw.iter().map(|&digit| char::from(digit)));
+        out.extend_from_slice(raw);
         return;
     }
     let long = raw.len() >= LONG_BYTES;
     if long && last.raw == raw {
-        out.push_str(&last.printed);
+        out.extend_from_slice(&last.printed);
         return;
     }
     let d = Decimal::scan(raw);
@@ -614,7 +613,8 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut String, last: &mut La
         if long {
             last.raw = raw;
             last.printed.clear();
-            last.printed.push_str(out.get(start..).unwrap_or_default());
+            last.printed
+                .extend_from_slice(out.get(start..).unwrap_or_default());
         }
     }
 }
@@ -627,65 +627,66 @@ const LONG_BYTES: usize = 20;
 #[derive(Default)]
 pub(crate) struct LastLong<'a> {
     raw: &'a [u8],
-    printed: String,
+    printed: Vec<u8>,
 }
 
 /// `x` as JavaScript prints it (for messages).
 pub(crate) fn to_js_string(x: f64) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_js(x, &mut out);
-    out
+    // ASCII: digits, signs, a point, `e` or `null`.
+    out.iter().map(|&c| char::from(c)).collect()
 }
 
 /// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: non-finite → `null`, −0 → `0`. Ryū
 /// computes the shortest digits that read back as `x`, closest to it; its own notation ("1.5e-7",
 /// "123.0", "0.001") is read back as a [`Decimal`] (at most 17 digits).
-fn write_js(x: f64, out: &mut String) {
+fn write_js(x: f64, out: &mut Vec<u8>) {
     if x.is_finite() {
         Decimal::scan(ryu::Buffer::new().format_finite(x).as_bytes()).write(out);
     } else {
-        out.push_str("null");
+        out.extend_from_slice(b"null");
     }
 }
 
 /// Number::toString of ±0.digits × 10ⁿ (no digits: zero, printed `0`).
-fn write_digits(negative: bool, digits: &str, n: i64, out: &mut String) {
+fn write_digits(negative: bool, digits: &[u8], n: i64, out: &mut Vec<u8>) {
     if digits.is_empty() {
-        out.push('0');
+        out.push(b'0');
         return;
     }
     if negative {
-        out.push('-');
+        out.push(b'-');
     }
     let k = digits.len() as i64;
     if k <= n && n <= 21 {
-        out.push_str(digits);
-        out.extend(std::iter::repeat_n('0', (n - k) as usize));
+        out.extend_from_slice(digits);
+        out.extend(std::iter::repeat_n(b'0', (n - k) as usize));
     } else if let Some((int, frac)) = digits
         .split_at_checked(n as usize)
         .filter(|_| 0 < n && n <= 21)
     {
-        out.push_str(int);
-        out.push('.');
-        out.push_str(frac);
+        out.extend_from_slice(int);
+        out.push(b'.');
+        out.extend_from_slice(frac);
     } else if -6 < n && n <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', (-n) as usize));
-        out.push_str(digits);
+        out.extend_from_slice(b"0.");
+        out.extend(std::iter::repeat_n(b'0', (-n) as usize));
+        out.extend_from_slice(digits);
     } else {
-        let (first, rest) = digits.split_at_checked(1).unwrap_or((digits, ""));
-        out.push_str(first);
+        let (first, rest) = digits.split_at_checked(1).unwrap_or((digits, &[]));
+        out.extend_from_slice(first);
         if !rest.is_empty() {
-            out.push('.');
-            out.push_str(rest);
+            out.push(b'.');
+            out.extend_from_slice(rest);
         }
-        out.push_str(if n > 0 { "e+" } else { "e-" });
+        out.extend_from_slice(if n > 0 { b"e+" } else { b"e-" });
         // At most 3 digits: |n − 1| ≤ 324 for an f64, and a decimal printed from its own
         // digits is in the normal range.
         let e = (n - 1).unsigned_abs();
         for (place, digit) in [(100, e / 100 % 10), (10, e / 10 % 10), (1, e % 10)] {
             if e >= place || place == 1 {
-                out.push(char::from(b'0' + digit as u8));
+                out.push(b'0' + digit as u8);
             }
         }
     }
@@ -883,7 +884,7 @@ mod tests {
     fn short_decimals_print_as_their_f64() {
         let mut next = xorshift(0x2545_F491_4F6C_DD1D);
         let check = |raw: &str| {
-            let (mut short, mut exact) = (String::new(), String::new());
+            let (mut short, mut exact) = (Vec::new(), Vec::new());
             write_canonical(raw.as_bytes(), &mut short, &mut LastLong::default());
             write_js(raw.parse().expect("valid number"), &mut exact);
             assert_eq!(short, exact, "{raw}");

@@ -208,7 +208,7 @@ pub(crate) fn signer(
 /// come, a few KiB at a time, so the message is never whole in memory.
 pub(crate) fn signer_of_pieces(
     tokens: &[AccessToken],
-    write: impl FnOnce(&mut dyn FnMut(&str)),
+    write: impl FnOnce(&mut dyn FnMut(&[u8])),
     timestamp: &str,
     expected: &[u8; 32],
 ) -> Option<usize> {
@@ -234,9 +234,9 @@ pub(crate) fn signer_of_pieces(
             gathered.clear();
         }
         if piece.len() > GATHER_BYTES {
-            feed(piece.as_bytes());
+            feed(piece);
         } else {
-            gathered.extend_from_slice(piece.as_bytes());
+            gathered.extend_from_slice(piece);
         }
     });
     feed(&gathered);
