@@ -39,14 +39,9 @@ impl Big {
     }
 
     fn mul_add(&mut self, factor: u32, add: u32) {
-        let mut carry = u64::from(add);
-        for limb in &mut self.0 {
-            let v = u64::from(*limb) * u64::from(factor) + carry;
-            *limb = v as u32;
-            carry = v >> 32;
-        }
+        let carry = mul_add_limbs(&mut self.0, factor, add);
         if carry > 0 {
-            self.0.push(carry as u32);
+            self.0.push(carry);
         }
         self.trim();
     }
@@ -62,49 +57,16 @@ impl Big {
     /// at a time cost 25-digit numbers at a halfway point near either end of the exponent range
     /// 12–14× V8's parse (review AN).
     fn mul_pow5(&mut self, k: u32) {
-        static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
-        let table = TABLE.get_or_init(|| {
-            let mut power = Big::small(1);
-            (0..75)
-                .map(|_| {
-                    let this = power.clone();
-                    power.mul_add(5u32.pow(13), 0);
-                    power.mul_add(5u32.pow(13), 0);
-                    power.mul_add(5, 0);
-                    this
-                })
-                .collect()
-        });
-        let j = ((k / 27) as usize).min(table.len().saturating_sub(1));
-        let mut rest = k - 27 * j as u32;
-        while rest > 0 {
-            let step = rest.min(13);
-            self.mul_add(5u32.pow(step), 0);
-            rest -= step;
+        let (rest, power) = pow5_split(k);
+        for step in rest {
+            self.mul_add(step, 0);
         }
-        if let Some(power) = table.get(j).filter(|_| j > 0) {
-            *self = self.mul(power);
+        if let Some(power) = power {
+            let mut product = vec![0u32; self.0.len() + power.len()];
+            mul_limbs(&self.0, power, &mut product);
+            *self = Big(product);
+            self.trim();
         }
-    }
-
-    /// self × other, schoolbook.
-    fn mul(&self, other: &Big) -> Big {
-        let mut out = vec![0u32; self.0.len() + other.0.len()];
-        for (i, &x) in self.0.iter().enumerate() {
-            let mut carry = 0u64;
-            let row = out.get_mut(i..).unwrap_or_default();
-            for (slot, &y) in row.iter_mut().zip(&other.0) {
-                let v = u64::from(x) * u64::from(y) + u64::from(*slot) + carry;
-                *slot = v as u32;
-                carry = v >> 32;
-            }
-            if let Some(slot) = row.get_mut(other.0.len()) {
-                *slot = carry as u32;
-            }
-        }
-        let mut product = Big(out);
-        product.trim();
-        product
     }
 
     fn bits(&self) -> u32 {
@@ -185,6 +147,118 @@ impl Big {
             *limb = v.rem_euclid(1 << 32) as u32;
         }
         self.trim();
+    }
+}
+
+/// limbs × factor + add, in place: the carry out of the top limb.
+fn mul_add_limbs(limbs: &mut [u32], factor: u32, add: u32) -> u32 {
+    let mut carry = u64::from(add);
+    for limb in limbs {
+        let v = u64::from(*limb) * u64::from(factor) + carry;
+        *limb = v as u32;
+        carry = v >> 32;
+    }
+    carry as u32
+}
+
+/// a × b into `out` (zeros, at least as long as both), schoolbook.
+fn mul_limbs(a: &[u32], b: &[u32], out: &mut [u32]) {
+    debug_assert!(out.len() >= a.len() + b.len());
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u64;
+        let row = out.get_mut(i..).unwrap_or_default();
+        for (slot, &y) in row.iter_mut().zip(b) {
+            let v = u64::from(x) * u64::from(y) + u64::from(*slot) + carry;
+            *slot = v as u32;
+            carry = v >> 32;
+        }
+        if let Some(slot) = row.get_mut(b.len()) {
+            *slot = carry as u32;
+        }
+    }
+}
+
+/// `limbs` without the zero limbs on top.
+fn significant(limbs: &[u32]) -> &[u32] {
+    let len = limbs
+        .iter()
+        .rposition(|&limb| limb != 0)
+        .map_or(0, |top| top + 1);
+    limbs.get(..len).unwrap_or_default()
+}
+
+/// 5^k as 5^(k mod 27), in at most two factors, times 5^(27 j) from a table computed once (75
+/// powers up to 5^1998, 22 KB; `None` for j = 0). Multiplying by 10⁹ a pass at a time cost
+/// 25-digit numbers at a halfway point near either end of the exponent range 12–14× V8's parse
+/// (review AN).
+fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
+    static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut power = Big::small(1);
+        (0..75)
+            .map(|_| {
+                let this = power.clone();
+                power.mul_add(5u32.pow(13), 0);
+                power.mul_add(5u32.pow(13), 0);
+                power.mul_add(5, 0);
+                this
+            })
+            .collect()
+    });
+    let j = ((k / 27) as usize).min(table.len().saturating_sub(1));
+    let rest = k - 27 * j as u32;
+    let steps = [rest.min(13), rest.saturating_sub(13)];
+    let factors = steps
+        .into_iter()
+        .filter(|&step| step > 0)
+        .map(|step| 5u32.pow(step));
+    (
+        factors,
+        table
+            .get(j)
+            .filter(|_| j > 0)
+            .map(|power| power.0.as_slice()),
+    )
+}
+
+/// The order of a and b × 2^t (limbs without zeros on top), b's limbs shifted as they are read.
+fn cmp_shifted(a: &[u32], b: &[u32], t: u32) -> Ordering {
+    let bits = |limbs: &[u32]| {
+        limbs.last().map_or(0, |&top| {
+            32 * limbs.len() as u64 - u64::from(top.leading_zeros())
+        })
+    };
+    let shifted_bits = if b.is_empty() {
+        0
+    } else {
+        bits(b) + u64::from(t)
+    };
+    bits(a).cmp(&shifted_bits).then_with(|| {
+        let (whole, r) = ((t / 32) as usize, t % 32);
+        let limb = |k: Option<usize>| k.and_then(|k| b.get(k)).copied().unwrap_or(0);
+        let shifted = |i: usize| {
+            let high = limb(i.checked_sub(whole));
+            if r == 0 {
+                high
+            } else {
+                high << r | limb(i.checked_sub(whole + 1)) >> (32 - r)
+            }
+        };
+        // Of the same length: compared from the top limb down.
+        (0..a.len())
+            .rev()
+            .map(|i| a.get(i).copied().unwrap_or(0).cmp(&shifted(i)))
+            .find(|order| order.is_ne())
+            .unwrap_or(Ordering::Equal)
+    })
+}
+
+/// The order of a and b × 2^s, for any s.
+fn cmp_pow2(a: &[u32], b: &[u32], s: i32) -> Ordering {
+    if s >= 0 {
+        cmp_shifted(a, b, s.unsigned_abs())
+    } else {
+        cmp_shifted(b, a, s.unsigned_abs()).reverse()
     }
 }
 
@@ -449,6 +523,24 @@ impl<'a> Decimal<'a> {
     /// when given ([`Decimal::fast`]'s bracket). The digits are w's and the rest, read nine at
     /// a time (one big-integer step per nine: an 800-digit number costs 89, not 800).
     fn exact(&self, lower: Option<f64>) -> f64 {
+        // 0.digits × 10^n: below 10^-324 rounds to 0, from 10^309 up is infinite.
+        if self.w == 0 || self.n < -324 {
+            return 0.0;
+        }
+        if self.n > 310 {
+            return f64::INFINITY;
+        }
+        // Up to 38 digits (w's 19 and as many more) in a u128, the comparison's limbs in an array.
+        let [int_rest, frac_rest] = self.rest;
+        let more = int_rest.len() + frac_rest.len();
+        if let (Some(lo), true) = (lower.filter(|lo| lo.is_finite()), more <= 19) {
+            let rest = int_rest.iter().chain(frac_rest);
+            let r = rest.fold(0u64, |r, &c| r * 10 + u64::from(c - b'0'));
+            let n = u128::from(self.w) * 10u128.pow(more as u32) + u128::from(r);
+            let limbs: [u32; 4] = std::array::from_fn(|i| (n >> (32 * i)) as u32);
+            let q = (self.n - self.k - more as i64) as i32;
+            return between(significant(&limbs), q, lo);
+        }
         let mut digits = Big::from_u64(self.w);
         let mut count = self.k as usize;
         let (mut chunk, mut chunk_len) = (0u32, 0u32);
@@ -466,16 +558,6 @@ impl<'a> Decimal<'a> {
             }
         }
         digits.mul_add(10u32.pow(chunk_len), chunk);
-        if count == 0 {
-            return 0.0;
-        }
-        // 0.digits × 10^n: below 10^-324 rounds to 0, from 10^309 up is infinite.
-        if self.n < -324 {
-            return 0.0;
-        }
-        if self.n > 310 {
-            return f64::INFINITY;
-        }
         // The digits past the kept ones only say whether the value is above `digits`.
         if rest.any(|&c| c != b'0') {
             digits.mul_add(10, 1);
@@ -496,7 +578,7 @@ impl<'a> Decimal<'a> {
 fn nearest(n: Big, q: i64, lower: Option<f64>) -> f64 {
     let q = q.clamp(-2000, 2000) as i32;
     if let Some(lo) = lower.filter(|lo| lo.is_finite()) {
-        return between(n, q, lo);
+        return between(&n.0, q, lo);
     }
     // value = a / b
     let (mut a, mut b) = (n, Big::small(1));
@@ -543,11 +625,13 @@ fn nearest(n: Big, q: i64, lower: Option<f64>) -> f64 {
     scale(kept + u64::from(round_up), e0 + drop as i32)
 }
 
-/// The f64 nearest to n × 10^q, given that it is `lo` (finite, ≥ 0) or the f64 after it: one
-/// comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
+/// The f64 nearest to n × 10^q (n's limbs), given that it is `lo` (finite, ≥ 0) or the f64 after
+/// it: one comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
 /// lo = m × 2^e, where the division costs 54 steps (25-digit numbers at a rounding halfway point
-/// cost 3.05× V8's parse and print that way, session 20).
-fn between(mut a: Big, q: i32, lo: f64) -> f64 {
+/// cost 3.05× V8's parse and print that way, session 20). The power of five goes to one side,
+/// in an array (a number of up to 38 digits, what hostile bodies are made of, needs at most 38
+/// limbs: no allocation), and the power of two is compared without being multiplied out.
+fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let bits = lo.to_bits();
     let (biased, fraction) = (bits >> 52, bits & ((1 << 52) - 1));
     let (m, e) = if biased == 0 {
@@ -555,21 +639,51 @@ fn between(mut a: Big, q: i32, lo: f64) -> f64 {
     } else {
         (fraction | 1 << 52, biased as i32 - 1075)
     };
-    // n × 10^q against (2m + 1) × 2^(e − 1): the 2^q of 10^q joins the other side's power of two.
-    let mut b = Big::from_u64(2 * m + 1);
-    if q >= 0 {
-        a.mul_pow5(q as u32);
-    } else {
-        b.mul_pow5(q.unsigned_abs());
+    // n × 5^q × 2^q against (2m + 1) × 2^(e − 1): x is the side of the power of five, y the other.
+    let half = 2 * m + 1;
+    let half = [half as u32, (half >> 32) as u32];
+    let half = significant(&half);
+    let (x, y) = if q >= 0 { (n, half) } else { (half, n) };
+    let (factors, power) = pow5_split(q.unsigned_abs());
+    let scaled_len = x.len() + 2;
+    let len = 2 * scaled_len + power.map_or(0, <[u32]>::len);
+    let mut inline = [0u32; 40];
+    let mut heap = Vec::new();
+    let limbs = match inline.get_mut(..len) {
+        Some(limbs) => limbs,
+        None => {
+            heap.resize(len, 0);
+            &mut heap
+        }
+    };
+    let (scaled, product) = limbs.split_at_mut(scaled_len);
+    // x × 5^(k mod 27), each factor's carry a limb on top.
+    let mut used = x.len();
+    if let Some(low) = scaled.get_mut(..used) {
+        low.copy_from_slice(x);
     }
+    for factor in factors {
+        let carry = mul_add_limbs(scaled.get_mut(..used).unwrap_or_default(), factor, 0);
+        if let Some(top) = scaled.get_mut(used) {
+            *top = carry;
+            used += 1;
+        }
+    }
+    let x = match power {
+        Some(power) => {
+            mul_limbs(significant(scaled), power, product);
+            significant(product)
+        }
+        None => significant(scaled),
+    };
     let s = e - 1 - q;
-    if s >= 0 {
-        b.shl(s as u32);
+    let order = if q >= 0 {
+        cmp_pow2(x, y, s)
     } else {
-        a.shl(s.unsigned_abs());
-    }
+        cmp_pow2(y, x, s)
+    };
     let next = f64::from_bits(bits + 1);
-    match a.cmp(&b) {
+    match order {
         Ordering::Less => lo,
         Ordering::Greater => next,
         Ordering::Equal if m & 1 == 0 => lo,
@@ -844,6 +958,43 @@ mod tests {
             format!("1{}1e-799", "0".repeat(798)),
         ] {
             same(&raw);
+        }
+    }
+
+    /// Numbers of 36 to 40 significant digits beside rounding halfway points (between 0 and the
+    /// least subnormal, the greatest f64 and 2¹⁰²⁴, above 1, above 2⁻¹⁰²², near 2³⁵³): up to 38
+    /// digits [`Decimal::exact`] compares them in an array, beyond with the big integers.
+    #[test]
+    fn around_halfway_points_at_38_digits() {
+        for (digits, exp) in [
+            (
+                "2470328229206232720882843964341106861825299013071623822127928",
+                -324,
+            ),
+            (
+                "1797693134862315807937289714053034150799341327100378269361738",
+                308,
+            ),
+            (
+                "1000000000000000111022302462515654042363166809082031250000000",
+                0,
+            ),
+            (
+                "2225073858507201506606644177644040108361414197517674921818278",
+                -308,
+            ),
+            (
+                "1834798892792057107436857899517365239214967570865716846416651",
+                106,
+            ),
+        ] {
+            for len in 36..=40 {
+                let (first, rest) = digits.split_at(1);
+                let kept = &rest[..len - 1];
+                for tail in ["", "0", "1", "9"] {
+                    same(&format!("{first}.{kept}{tail}e{exp}"));
+                }
+            }
         }
     }
 
