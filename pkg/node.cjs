@@ -6,7 +6,7 @@
 const {
   start,
   embeddedModule,
-  nodeCryptoSha256,
+  nodeCryptoHashes,
   installUtf16Hooks,
   hooks,
   // Internal (the package's own tests take it from dist/api.cjs): not one of the exports.
@@ -29,7 +29,7 @@ start(embeddedModule(), () => {
   // the software SHA-256 inside the wasm, see BENCHMARKS.md). Everything else, the
   // constant-time comparison included, stays in the wasm; the digest is the same.
   const crypto = nodeCrypto();
-  if (crypto !== undefined) hooks.sha256 = nodeCryptoSha256(crypto);
+  if (crypto !== undefined) Object.assign(hooks, nodeCryptoHashes(crypto));
 });
 
 // Strings cross as UTF-16 both ways, copied by Buffer (instance.js).

@@ -289,6 +289,11 @@ impl<'a> Canonical<'a> {
         out.get(same..) == bytes.get(same..)
     }
 
+    /// The canonical form as one piece, when it was written in order (no object to rewrite).
+    pub(crate) fn contiguous(&self) -> Option<&[u8]> {
+        self.0.rewrites.is_empty().then_some(&self.0.out)
+    }
+
     /// Gives the canonical form to `emit`, in order, in pieces.
     pub(crate) fn write(&self, emit: &mut dyn FnMut(&[u8])) {
         self.0.write_range(0, self.0.out.len(), emit);

@@ -82,13 +82,27 @@ thread_local! {
 extern "C" {
     /// A JS object whose `sha256(address, length, out)` writes the SHA-256 of the `length` bytes
     /// of wasm memory at `address` to the 32 bytes at `out` and returns the number of bytes it
-    /// wrote there (0 when it cannot). Only 32 counts: anything else, a throw included, and the
-    /// wasm hashes with its own SHA-256 (issue 14: a write that silently did nothing left an
-    /// all-zero digest that an attacker can send).
+    /// wrote there (0 when it cannot), and whose `sha256_parts` does the same for the bytes of
+    /// three ranges in turn. Only 32 counts: anything else, a throw included, and the wasm hashes
+    /// with its own SHA-256 (issue 14: a write that silently did nothing left an all-zero digest
+    /// that an attacker can send).
     pub type NativeSha256;
 
     #[wasm_bindgen(method, structural, catch)]
     fn sha256(this: &NativeSha256, address: u32, length: u32, out: u32) -> Result<u32, JsValue>;
+
+    #[wasm_bindgen(method, structural, catch)]
+    #[allow(clippy::too_many_arguments)]
+    fn sha256_parts(
+        this: &NativeSha256,
+        token: u32,
+        token_length: u32,
+        message: u32,
+        message_length: u32,
+        timestamp: u32,
+        timestamp_length: u32,
+        out: u32,
+    ) -> Result<u32, JsValue>;
 }
 
 /// Hash with `native` from now on (node.cjs installs node:crypto's SHA-256: the CPU's SHA
@@ -731,8 +745,9 @@ pub fn instance_memory() -> JsValue {
 }
 
 /// The SHA-256 of a call: the native one when installed, over token ‖ body ‖ timestamp laid out
-/// in the input buffer around the body; [`RustSha256`] for any other message (the canonical
-/// form of a body that did not match), when there is no native one, or if it throws.
+/// in the input buffer around the body, or over the three parts of any other message (the
+/// canonical form of a body that did not match); [`RustSha256`] when there is no native one, or
+/// if it throws.
 struct Hasher<'b> {
     before: &'b mut [u8],
     body: &'b [u8],
@@ -741,23 +756,31 @@ struct Hasher<'b> {
 
 impl Hasher<'_> {
     fn native(&mut self, token: &[u8], message: &[u8], timestamp: &[u8]) -> Option<[u8; 32]> {
-        if !std::ptr::eq(self.body, message) {
-            return None;
-        }
-        let start = self.before.len().checked_sub(token.len())?;
-        self.before.get_mut(start..)?.copy_from_slice(token);
-        self.after
-            .get_mut(..timestamp.len())?
-            .copy_from_slice(timestamp);
-        let address = self.before.as_ptr().wrapping_add(start) as u32;
-        let length = (token.len() + message.len() + timestamp.len()) as u32;
         // Used only when the callback says it wrote all 32 bytes: never the initial value.
         let mut out = [0u8; 32];
-        let written = NATIVE_SHA256.with_borrow(|native| {
-            native
-                .as_ref()
-                .and_then(|n| n.sha256(address, length, out.as_mut_ptr() as u32).ok())
-        });
+        let at = |bytes: &[u8]| (bytes.as_ptr() as u32, bytes.len() as u32);
+        let written = if std::ptr::eq(self.body, message) {
+            let start = self.before.len().checked_sub(token.len())?;
+            self.before.get_mut(start..)?.copy_from_slice(token);
+            self.after
+                .get_mut(..timestamp.len())?
+                .copy_from_slice(timestamp);
+            let address = self.before.as_ptr().wrapping_add(start) as u32;
+            let length = (token.len() + message.len() + timestamp.len()) as u32;
+            NATIVE_SHA256.with_borrow(|native| {
+                native
+                    .as_ref()
+                    .and_then(|n| n.sha256(address, length, out.as_mut_ptr() as u32).ok())
+            })
+        } else {
+            let [(t, t_len), (m, m_len), (s, s_len)] = [at(token), at(message), at(timestamp)];
+            NATIVE_SHA256.with_borrow(|native| {
+                native.as_ref().and_then(|n| {
+                    n.sha256_parts(t, t_len, m, m_len, s, s_len, out.as_mut_ptr() as u32)
+                        .ok()
+                })
+            })
+        };
         (written == Some(32)).then_some(out)
     }
 }

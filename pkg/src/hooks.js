@@ -38,6 +38,12 @@ export const hooks = {
    */
   sha256: undefined,
   /**
+   * The same SHA-256 of the bytes of several parts in turn (token, a body's canonical form,
+   * timestamp), or undefined: the wasm then hashes with its own.
+   * @type {((...parts: Uint8Array[]) => Uint8Array | string) | undefined}
+   */
+  sha256Parts: undefined,
+  /**
    * Messages shorter than this many bytes are hashed by the wasm's own SHA-256, not by sha256:
    * 0, or SMALL_MESSAGE_BYTES where calling the native one costs more (workerd.js).
    * @type {number}

@@ -69,32 +69,57 @@ function equal(view, address, expected) {
 const digestBytes = new Uint8Array(32);
 
 /**
- * The SHA-256 callback (src/wasm.rs): writes the digest of `length` bytes at `address` to the 32
- * bytes at `out` and returns the number of bytes written, 32; 0 (never a throw) when it has no
- * native digest or anything fails, and the wasm then hashes with its own SHA-256. A digest is
- * written with Uint8Array#set, which either writes all 32 bytes or throws.
+ * Writes `digest` (32 bytes, or 32 latin1 characters) to the 32 bytes at `out`: 32, or 0 for
+ * anything else. Uint8Array#set either writes all 32 bytes or throws.
+ */
+function writeDigest(digest, out) {
+  if (digest === undefined || digest.length !== 32) return 0;
+  if (typeof digest === 'string') {
+    // A byte a character (latin1); any other character code is not a digest.
+    for (let k = 0; k < 32; k++) {
+      const byte = digest.charCodeAt(k);
+      if (byte > 0xff) return 0;
+      digestBytes[k] = byte;
+    }
+    digest = digestBytes;
+  }
+  memoryBytes().set(digest, out);
+  return 32;
+}
+
+/**
+ * The SHA-256 callbacks (src/wasm.rs): each writes a digest to the 32 bytes at `out` and returns
+ * the number of bytes written, 32; 0 (never a throw) when it has no native digest or anything
+ * fails, and the wasm then hashes with its own SHA-256. `sha256` hashes the `length` bytes at
+ * `address` (a raw body between its token and timestamp); `sha256_parts` three ranges in turn
+ * (token, a body's canonical form, timestamp).
  */
 const nativeSha256 = {
   sha256(address, length, out) {
     try {
-      let digest =
+      const digest =
         precomputed.current !== undefined
           ? takePrecomputed(address, length)
           : length < hooks.sha256MinBytes
             ? undefined
             : hooks.sha256?.(new Uint8Array(memory.buffer, address, length));
-      if (digest === undefined || digest.length !== 32) return 0;
-      if (typeof digest === 'string') {
-        // A byte a character (latin1); any other character code is not a digest.
-        for (let k = 0; k < 32; k++) {
-          const byte = digest.charCodeAt(k);
-          if (byte > 0xff) return 0;
-          digestBytes[k] = byte;
-        }
-        digest = digestBytes;
-      }
-      memoryBytes().set(digest, out);
-      return 32;
+      return writeDigest(digest, out);
+    } catch {
+      return 0;
+    }
+  },
+  sha256_parts(token, tokenLength, message, messageLength, timestamp, timestampLength, out) {
+    try {
+      const view = (address, length) => new Uint8Array(memory.buffer, address, length);
+      const digest =
+        messageLength < hooks.sha256MinBytes
+          ? undefined
+          : hooks.sha256Parts?.(
+              view(token, tokenLength),
+              view(message, messageLength),
+              view(timestamp, timestampLength),
+            );
+      return writeDigest(digest, out);
     } catch {
       return 0;
     }
@@ -132,15 +157,22 @@ export function restart() {
 
 /**
  * SHA-256 through a node:crypto module (Node's, or workerd's with nodejs_compat), for
- * hooks.sha256. It calls `nodeCrypto` at each call, through the module object. The digest comes
- * as a latin1 string: Node's one-shot hash() gives that in 1.40 µs for a 2 KB message, a Buffer in
- * 2.20 µs (it makes a Buffer of the string; BENCHMARKS.md, session 22).
+ * hooks.sha256 and hooks.sha256Parts. They call `nodeCrypto` at each call, through the module
+ * object. The digest comes as a latin1 string: Node's one-shot hash() gives that in 1.40 µs for
+ * a 2 KB message, a Buffer in 2.20 µs (it makes a Buffer of the string; BENCHMARKS.md, session
+ * 22).
  */
-export function nodeCryptoSha256(nodeCrypto) {
-  return (message) =>
-    typeof nodeCrypto.hash === 'function'
-      ? nodeCrypto.hash('sha256', message, 'latin1')
-      : nodeCrypto.createHash('sha256').update(message).digest('latin1');
+export function nodeCryptoHashes(nodeCrypto) {
+  return {
+    sha256: (message) =>
+      typeof nodeCrypto.hash === 'function'
+        ? nodeCrypto.hash('sha256', message, 'latin1')
+        : nodeCrypto.createHash('sha256').update(message).digest('latin1'),
+    sha256Parts: (...parts) =>
+      parts
+        .reduce((hash, part) => hash.update(part), nodeCrypto.createHash('sha256'))
+        .digest('latin1'),
+  };
 }
 
 /**

@@ -4,11 +4,13 @@
 // bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
 import module from '../dist/vessel_webhooks_bg.wasm';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { installUtf16Hooks, nodeCryptoSha256, start } from './instance.js';
+import { installUtf16Hooks, nodeCryptoHashes, start } from './instance.js';
 
 start(module, () => {
   const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
-  if (typeof nodeCrypto?.createHash === 'function') hooks.sha256 = nodeCryptoSha256(nodeCrypto);
+  if (typeof nodeCrypto?.createHash === 'function') {
+    Object.assign(hooks, nodeCryptoHashes(nodeCrypto));
+  }
 });
 // Each node:crypto digest in workerd builds a Hash stream object: small messages are quicker in
 // the wasm (hooks.js).

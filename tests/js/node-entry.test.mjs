@@ -78,6 +78,52 @@ test(
   },
 );
 
+test('a body signed over its canonical form is hashed there by node:crypto, else by the wasm', () => {
+  // A body re-serialised on the way (spaces, escapes, numbers): its canonical form is what the
+  // signature covers, hashed in three parts by createHash; when createHash throws, or gives
+  // anything but 32 latin1 characters, by the wasm's SHA-256, with the same verdicts.
+  const script = (wrapper) => `
+    const crypto = require('node:crypto');
+    const original = crypto.createHash;
+    let parts = 0;
+    crypto.createHash = (...args) => {
+      const hash = original(...args);
+      const update = hash.update.bind(hash);
+      hash.update = (part) => { parts++; return update(part); };
+      return (${wrapper})(hash);
+    };
+    const { sign, verify } = require('vessel-webhooks');
+    const event = { eventId: 'e1', type: 'STATUS_CHANGE', data: { status: 'READY', note: 'é'.repeat(300) } };
+    const canonical = JSON.stringify(event);
+    const body = JSON.stringify(event, null, 2).replace('é', '\\u00e9').replace('"READY"', '"\\u0052EADY"');
+    const headers = sign(canonical, 'tok_a');
+    console.log(JSON.stringify({
+      signed: verify(body, headers, 'tok_a'),
+      bytes: verify(Buffer.from(body), headers, ['tok_b', 'tok_a']),
+      forged: verify(body.replace('READY', 'ERROR'), headers, 'tok_a'),
+      wrongToken: verify(body, headers, 'tok_b'),
+      parts,
+    }));
+  `;
+  const run = (wrapper) => {
+    const child = spawnSync(process.execPath, ['-e', script(wrapper)], { encoding: 'utf8' });
+    assert.equal(child.status, 0, child.stderr);
+    return JSON.parse(child.stdout);
+  };
+  const verdicts = { signed: true, bytes: true, forged: false, wrongToken: false };
+  // Three parts for each token a non-canonical body is checked against: 1 + 2 + 1 + 1.
+  assert.deepEqual(run('(hash) => hash'), { ...verdicts, parts: 15 });
+  for (const wrong of [
+    '() => { throw new Error("no SHA-256 here"); }',
+    '(hash) => ({ update: () => ({ update: () => ({ update: () => ({ digest: () => "\\u0100".repeat(32) }) }) }) })',
+    '(hash) => Object.assign(hash, { digest: () => "00".repeat(32) })',
+  ]) {
+    assert.deepEqual(run(wrong).signed, true, wrong);
+    const { parts, ...rest } = run(wrong);
+    assert.deepEqual(rest, verdicts, wrong);
+  }
+});
+
 /**
  * A string of `length` random UTF-16 code units, `ascii` of them ASCII (0.6: the other kinds are
  * frequent; 0.97: long ASCII runs, which the wasm converts in blocks of 8 and 16, broken at
