@@ -13,6 +13,8 @@
 
 use std::cmp::Ordering;
 
+use crate::json::push_bytes;
+
 /// More significant digits than any f64 needs to round correctly (the worst case is 767);
 /// the rest only matter as "some non-zero digit follows".
 const MAX_DIGITS: usize = 800;
@@ -710,12 +712,12 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut L
     let digits = raw.strip_prefix(b"-").unwrap_or(raw);
     let plain = digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit);
     if plain && (matches!(digits.first(), Some(b'1'..=b'9')) || raw == b"0") {
-        out.extend_from_slice(raw);
+        push_bytes(out, raw);
         return;
     }
     let long = raw.len() >= LONG_BYTES;
     if long && last.raw == raw {
-        out.extend_from_slice(&last.printed);
+        push_bytes(out, &last.printed);
         return;
     }
     let d = Decimal::scan(raw);
@@ -774,25 +776,25 @@ fn write_digits(negative: bool, digits: &[u8], n: i64, out: &mut Vec<u8>) {
     }
     let k = digits.len() as i64;
     if k <= n && n <= 21 {
-        out.extend_from_slice(digits);
+        push_bytes(out, digits);
         out.extend(std::iter::repeat_n(b'0', (n - k) as usize));
     } else if let Some((int, frac)) = digits
         .split_at_checked(n as usize)
         .filter(|_| 0 < n && n <= 21)
     {
-        out.extend_from_slice(int);
+        push_bytes(out, int);
         out.push(b'.');
-        out.extend_from_slice(frac);
+        push_bytes(out, frac);
     } else if -6 < n && n <= 0 {
         out.extend_from_slice(b"0.");
         out.extend(std::iter::repeat_n(b'0', (-n) as usize));
-        out.extend_from_slice(digits);
+        push_bytes(out, digits);
     } else {
         let (first, rest) = digits.split_at_checked(1).unwrap_or((digits, &[]));
-        out.extend_from_slice(first);
+        push_bytes(out, first);
         if !rest.is_empty() {
             out.push(b'.');
-            out.extend_from_slice(rest);
+            push_bytes(out, rest);
         }
         out.extend_from_slice(if n > 0 { b"e+" } else { b"e-" });
         // At most 3 digits: |n − 1| ≤ 324 for an f64, and a decimal printed from its own
