@@ -13,7 +13,7 @@
 
 use std::cmp::Ordering;
 
-use crate::json::push_bytes;
+use crate::json::{push_bytes, same_bytes};
 
 /// More significant digits than any f64 needs to round correctly (the worst case is 767);
 /// the rest only matter as "some non-zero digit follows".
@@ -716,7 +716,7 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut L
         return;
     }
     let long = raw.len() >= LONG_BYTES;
-    if long && last.raw == raw {
+    if long && same_bytes(last.raw, raw) {
         push_bytes(out, &last.printed);
         return;
     }
