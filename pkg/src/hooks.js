@@ -10,6 +10,12 @@
  * builds any message (the two differ by the token and timestamp, at most 528 bytes).
  */
 export const SMALL_MESSAGE_BYTES = 8 * 1024;
+/**
+ * Below this many bytes a body's canonical form is hashed by the wasm's own SHA-256, not by
+ * sha256Parts: node:crypto's createHash (an object and three updates per digest) costs ~0.7 µs
+ * more than the wasm's for 100 bytes, and less from ~500 (review AS, Node 20).
+ */
+export const SMALL_PARTS_BYTES = 512;
 export const hooks = {
   /**
    * Writes a string body into the wasm input buffer as UTF-8 and returns its length in bytes,
@@ -39,7 +45,8 @@ export const hooks = {
   sha256: undefined,
   /**
    * The same SHA-256 of the bytes of several parts in turn (token, a body's canonical form,
-   * timestamp), or undefined: the wasm then hashes with its own.
+   * timestamp), or undefined: the wasm then hashes with its own, as it does a canonical form
+   * under SMALL_PARTS_BYTES (or sha256MinBytes).
    * @type {((...parts: Uint8Array[]) => Uint8Array | string) | undefined}
    */
   sha256Parts: undefined,

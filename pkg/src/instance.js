@@ -12,7 +12,7 @@ import {
   utf16_lone_surrogate,
   utf16_to_input,
 } from '../dist/vessel_webhooks.js';
-import { hooks } from './hooks.js';
+import { hooks, SMALL_PARTS_BYTES } from './hooks.js';
 
 let compiled;
 let setup;
@@ -112,7 +112,7 @@ const nativeSha256 = {
     try {
       const view = (address, length) => new Uint8Array(memory.buffer, address, length);
       const digest =
-        messageLength < hooks.sha256MinBytes
+        messageLength < Math.max(hooks.sha256MinBytes, SMALL_PARTS_BYTES)
           ? undefined
           : hooks.sha256Parts?.(
               view(token, tokenLength),
