@@ -54,10 +54,8 @@ impl Big {
         self.shl(exp);
     }
 
-    /// self ×= 5^k: by 5^(k mod 27) a pass at a time (at most two), then by 5^(27 j) from a table
-    /// computed once (75 powers up to 5^1998, 22 KB) in one product. Multiplying by 10⁹ a pass
-    /// at a time cost 25-digit numbers at a halfway point near either end of the exponent range
-    /// 12–14× V8's parse (review AN).
+    /// self ×= 5^k: by [`pow5_split`]'s small factors a pass at a time, then by its power of
+    /// 5^27 in one product.
     fn mul_pow5(&mut self, k: u32) {
         let (rest, power) = pow5_split(k);
         for step in rest {
