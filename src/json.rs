@@ -1242,7 +1242,8 @@ fn push_unit_escape(unit: u16, out: &mut Vec<u8>) {
 }
 
 /// Appends `bytes`: a few (a key, a number) a byte at a time, which costs less than the copy's
-/// call in the wasm (a copy whose length is not known when compiled is one).
+/// call in the wasm (a copy whose length is not known when compiled is a `memory.copy`, which V8
+/// runs as a call out of the wasm code).
 pub(crate) fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     if bytes.len() <= 16 {
         for &byte in bytes {

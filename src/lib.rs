@@ -149,7 +149,7 @@ fn authenticate(
                 return None;
             }
             // One piece (most: no object to rewrite) is one message, which the runtime's native
-            // SHA-256 hashes where the wasm binding has one (4× the wasm's).
+            // SHA-256 hashes where the wasm binding has one (3–4× the wasm's).
             if let Some(text) = canonical.contiguous() {
                 return signature::signer(tokens, text, timestamp.text, &expected, digester);
             }

@@ -188,7 +188,7 @@ fn significant(limbs: &[u32]) -> &[u32] {
 }
 
 /// 5^k as 5^(k mod 27), in at most two factors, times 5^(27 j) from a table computed once (75
-/// powers up to 5^1998, 22 KB; `None` for j = 0). Multiplying by 10⁹ a pass at a time cost
+/// powers up to 5^1998, 22 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there). Multiplying by 10⁹ a pass at a time cost
 /// 25-digit numbers at a halfway point near either end of the exponent range 12–14× V8's parse
 /// (review AN).
 fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
@@ -397,8 +397,8 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
 }
 
 /// A number in JSON grammar (or Ryū's notation) as ±w × 10^(n − k): w its first (at most 19)
-/// significant digits without trailing zeros, also kept as text, k how many, and whether that
-/// is all of it; the significant digits after those 19 (in the integer part, then in the
+/// significant digits (without trailing zeros when they are all of it), also kept as text, k how
+/// many, and whether that is all of it; the significant digits after those 19 (in the integer part, then in the
 /// fraction), which the big integers read.
 struct Decimal<'a> {
     negative: bool,
@@ -629,8 +629,8 @@ fn nearest(n: Big, q: i64, lower: Option<f64>) -> f64 {
 /// it: one comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
 /// lo = m × 2^e, where the division costs 54 steps (25-digit numbers at a rounding halfway point
 /// cost 3.05× V8's parse and print that way, session 20). The power of five goes to one side,
-/// in an array (a number of up to 38 digits, what hostile bodies are made of, needs at most 38
-/// limbs: no allocation), and the power of two is compared without being multiplied out.
+/// in an array (a number of up to 38 digits, what hostile bodies are made of, needs at most 34
+/// of its 40 limbs: no allocation), and the power of two is compared without being multiplied out.
 fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let bits = lo.to_bits();
     let (biased, fraction) = (bits >> 52, bits & ((1 << 52) - 1));

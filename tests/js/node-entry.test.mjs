@@ -79,7 +79,7 @@ test(
 );
 
 test('a body signed over its canonical form is hashed there by node:crypto, else by the wasm', () => {
-  // A body re-serialised on the way (spaces, escapes, numbers): its canonical form is what the
+  // A body re-serialised on the way (spaces, `\u` escapes): its canonical form is what the
   // signature covers, hashed in three parts by createHash; when createHash throws, or gives
   // anything but 32 latin1 characters, by the wasm's SHA-256, with the same verdicts.
   const script = (wrapper) => `
