@@ -70,9 +70,7 @@ impl Big {
     }
 
     fn bits(&self) -> u32 {
-        self.0.last().map_or(0, |&top| {
-            (self.0.len() as u32 - 1) * 32 + (32 - top.leading_zeros())
-        })
+        bit_length(&self.0) as u32
     }
 
     /// self ×= 2^bits, into a new vector of the right size (inserting the zero limbs in front
@@ -221,19 +219,21 @@ fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
     )
 }
 
+/// How many bits `limbs` (no zero on top) take.
+fn bit_length(limbs: &[u32]) -> u64 {
+    limbs.last().map_or(0, |&top| {
+        32 * limbs.len() as u64 - u64::from(top.leading_zeros())
+    })
+}
+
 /// The order of a and b × 2^t (limbs without zeros on top), b's limbs shifted as they are read.
 fn cmp_shifted(a: &[u32], b: &[u32], t: u32) -> Ordering {
-    let bits = |limbs: &[u32]| {
-        limbs.last().map_or(0, |&top| {
-            32 * limbs.len() as u64 - u64::from(top.leading_zeros())
-        })
-    };
     let shifted_bits = if b.is_empty() {
         0
     } else {
-        bits(b) + u64::from(t)
+        bit_length(b) + u64::from(t)
     };
-    bits(a).cmp(&shifted_bits).then_with(|| {
+    bit_length(a).cmp(&shifted_bits).then_with(|| {
         let (whole, r) = ((t / 32) as usize, t % 32);
         let limb = |k: Option<usize>| k.and_then(|k| b.get(k)).copied().unwrap_or(0);
         let shifted = |i: usize| {

@@ -115,12 +115,11 @@ test('a body signed over its canonical form is hashed there by node:crypto, else
   assert.deepEqual(run('(hash) => hash'), { ...verdicts, parts: 15 });
   for (const wrong of [
     '() => { throw new Error("no SHA-256 here"); }',
-    '(hash) => ({ update: () => ({ update: () => ({ update: () => ({ digest: () => "\\u0100".repeat(32) }) }) }) })',
+    '(hash) => Object.assign(hash, { digest: () => "\\u0100".repeat(32) })',
     '(hash) => Object.assign(hash, { digest: () => "00".repeat(32) })',
   ]) {
-    assert.deepEqual(run(wrong).signed, true, wrong);
-    const { parts, ...rest } = run(wrong);
-    assert.deepEqual(rest, verdicts, wrong);
+    // The parts counted differ (a throw comes before any); the verdicts do not.
+    assert.deepEqual({ ...run(wrong), parts: 0 }, { ...verdicts, parts: 0 }, wrong);
   }
 });
 
