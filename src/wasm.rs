@@ -304,6 +304,15 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         // Sixteen ASCII bytes at a time, then eight.
         (i, j) = blocks(src, dst, (i, j), ascii_bytes::<16, 32>);
         (i, j) = blocks(src, dst, (i, j), ascii_bytes::<8, 16>);
+        // Then blocks of one- and two-byte characters mixed, as encode_utf8 does.
+        #[cfg(target_feature = "simd128")]
+        if short_chars(src, i) {
+            let at = mixed_chars(src, dst, (i, j));
+            if at != (i, j) {
+                (i, j) = at;
+                continue;
+            }
+        }
         // One at a time up to the character that stopped the blocks.
         let lead = loop {
             match (src.get(i), dst.get_mut(j..j + 2)) {
@@ -362,6 +371,72 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
             }
         }
     }
+}
+
+/// Whether the 16 bytes of valid UTF-8 `bytes` from `i` are all below 0xE0, characters of one
+/// or two bytes (none past its end): where a block of [`mixed_chars`] may be, tested inline.
+#[cfg(target_feature = "simd128")]
+fn short_chars(bytes: &[u8], i: usize) -> bool {
+    use core::arch::wasm32::{u64x2, u8x16_ge, u8x16_splat, v128_any_true};
+    let block = u64x2(word_at(bytes, i), word_at(bytes, i + 8));
+    !v128_any_true(u8x16_ge(block, u8x16_splat(0xE0))) && bytes.len() >= i + 16
+}
+
+/// Blocks of 16 bytes of valid UTF-8 in characters of one or two bytes (in any mix) while they
+/// come, up to one that is all ASCII: each block's characters as little-endian UTF-16 code units,
+/// written with room for 32 bytes. A two-byte character whose second byte is in the next block
+/// waits for it: that block is 15 bytes.
+#[cfg(target_feature = "simd128")]
+#[inline(never)]
+fn mixed_chars(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (usize, usize) {
+    use core::arch::wasm32::{
+        i8x16_bitmask, i8x16_eq, i8x16_shuffle, i8x16_swizzle, u16x8_extend_high_u8x16,
+        u16x8_extend_low_u8x16, u16x8_lt, u16x8_shl, u16x8_splat, u64x2, u64x2_extract_lane,
+        u8x16_ge, u8x16_splat, v128_and, v128_any_true, v128_bitselect, v128_or,
+    };
+    while let (Some(block), Some(out)) = (src.get(i..i + 16), dst.get_mut(j..j + 32)) {
+        let v = u64x2(word_at(block, 0), word_at(block, 8));
+        let non_ascii = i8x16_bitmask(v);
+        if non_ascii == 0 || v128_any_true(u8x16_ge(v, u8x16_splat(0xE0))) {
+            break;
+        }
+        // Where characters start: at every byte but a continuation byte (10xxxxxx).
+        let cont = i8x16_eq(v128_and(v, u8x16_splat(0xC0)), u8x16_splat(0x80));
+        let mut starts = !i8x16_bitmask(cont);
+        let mut len = 16;
+        if starts & non_ascii & 0x8000 != 0 {
+            starts &= 0x7FFF;
+            len = 15;
+        }
+        // At each byte, the code unit of a character starting there: the byte (ASCII), else
+        // 110xxxxx with the next byte's 10xxxxxx.
+        let next = i8x16_shuffle::<1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16>(v, v);
+        let unit = |lead, next| {
+            let two = v128_or(
+                u16x8_shl(v128_and(lead, u16x8_splat(0x1F)), 6),
+                v128_and(next, u16x8_splat(0x3F)),
+            );
+            v128_bitselect(lead, two, u16x8_lt(lead, u16x8_splat(0x80)))
+        };
+        let units = [
+            unit(u16x8_extend_low_u8x16(v), u16x8_extend_low_u8x16(next)),
+            unit(u16x8_extend_high_u8x16(v), u16x8_extend_high_u8x16(next)),
+        ];
+        // Each four bytes' characters packed after the ones before.
+        let mut at = 0;
+        for quarter in 0..4u16 {
+            let mask = starts >> (4 * quarter) & 0xF;
+            let half = units.get(usize::from(quarter / 2)).copied().unwrap_or(v);
+            let packed = i8x16_swizzle(half, pattern(&CHAR_UNITS, mask, 8 * (quarter as u8 & 1)));
+            if let Some(bytes) = out.get_mut(at..at + 8) {
+                bytes.copy_from_slice(&u64x2_extract_lane::<0>(packed).to_le_bytes());
+            }
+            at += 2 * mask.count_ones() as usize;
+        }
+        i += len;
+        j += at;
+    }
+    (i, j)
 }
 
 /// Whether the 16 bytes of `bytes` from `i` are all non-ASCII (none past its end): where a
@@ -611,29 +686,49 @@ fn three_byte_units(units: [u8; 16]) -> Option<[u8; 24]> {
     ])
 }
 
-/// For each of the 16 patterns of four code units of one or two bytes in UTF-8 (bit k set: unit k
-/// is ASCII), where [`mixed_units`]'s bytes of those units lie in its vector of two bytes a unit
-/// (each unit's first byte, and its second if it has one); 0x80 fills the rest with zeros.
+/// For each of the 16 patterns of four items (bit k set or not for item k), which bytes of a
+/// vector of two bytes an item to keep, packed: `taken[bit]` of item k's two (its first, or
+/// both); 0x80 fills the rest, which `i8x16.swizzle` reads as zeros.
 #[cfg(target_feature = "simd128")]
 #[allow(clippy::indexing_slicing)] // evaluated when compiled: an index out of range fails the build
-const MIXED: [[u8; 16]; 16] = {
+const fn packing(taken: [usize; 2]) -> [[u8; 16]; 16] {
     let mut table = [[0x80; 16]; 16];
-    let mut ascii = 0;
-    while ascii < 16 {
-        let (mut unit, mut at) = (0, 0);
-        while unit < 4 {
-            table[ascii][at] = 2 * unit as u8;
-            at += 1;
-            if ascii >> unit & 1 == 0 {
-                table[ascii][at] = 2 * unit as u8 + 1;
+    let mut mask = 0;
+    while mask < 16 {
+        let (mut item, mut at) = (0, 0);
+        while item < 4 {
+            let mut byte = 0;
+            while byte < taken[mask >> item & 1] {
+                table[mask][at] = (2 * item + byte) as u8;
                 at += 1;
+                byte += 1;
             }
-            unit += 1;
+            item += 1;
         }
-        ascii += 1;
+        mask += 1;
     }
     table
-};
+}
+
+/// [`mixed_units`]'s: of four code units (bit set: ASCII), where their UTF-8 bytes lie.
+#[cfg(target_feature = "simd128")]
+const UNIT_BYTES: [[u8; 16]; 16] = packing([2, 1]);
+
+/// [`mixed_chars`]'s: of four UTF-8 bytes (bit set: a character starts there), where the code
+/// units of the characters lie.
+#[cfg(target_feature = "simd128")]
+const CHAR_UNITS: [[u8; 16]; 16] = packing([0, 2]);
+
+/// Row `mask` of `table` as a vector, each index plus `offset` (8 for a vector's upper half).
+#[cfg(target_feature = "simd128")]
+fn pattern(table: &[[u8; 16]; 16], mask: u16, offset: u8) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::{u64x2, u8x16_add, u8x16_splat};
+    let row = table.get(usize::from(mask)).copied().unwrap_or_default();
+    u8x16_add(
+        u64x2(word_at(&row, 0), word_at(&row, 8)),
+        u8x16_splat(offset),
+    )
+}
 
 /// Whether the eight little-endian UTF-16 code units of `units` from `i` are all below U+0800
 /// (none past its end): where a block of [`mixed_units`] may be, tested inline (a call for each
@@ -654,8 +749,7 @@ fn short_units(units: &[u8], i: usize) -> bool {
 fn mixed_units(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (usize, usize) {
     use core::arch::wasm32::{
         i16x8_bitmask, i8x16_swizzle, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat, u64x2,
-        u64x2_extract_lane, u8x16_add, u8x16_splat, v128_and, v128_any_true, v128_bitselect,
-        v128_or,
+        u64x2_extract_lane, v128_and, v128_any_true, v128_bitselect, v128_or,
     };
     while let (Some(block), Some(out)) = (src.get(i..i + 16), dst.get_mut(j..j + 16)) {
         let u = u64x2(word_at(block, 0), word_at(block, 8));
@@ -672,13 +766,9 @@ fn mixed_units(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (u
         let tail = v128_or(v128_and(u, u16x8_splat(0x3F)), u16x8_splat(0x80));
         let v = v128_bitselect(u, v128_or(lead, u16x8_shl(tail, 8)), ascii);
         // The two halves' bytes packed, each half's at the end of the one before.
-        let (low, high) = (mask & 0xF, mask >> 4);
-        let pattern = |half: u8| {
-            let row = MIXED.get(usize::from(half)).copied().unwrap_or_default();
-            u64x2(word_at(&row, 0), word_at(&row, 8))
-        };
-        let first = i8x16_swizzle(v, pattern(low));
-        let second = i8x16_swizzle(v, u8x16_add(pattern(high), u8x16_splat(8)));
+        let (low, high) = (u16::from(mask & 0xF), u16::from(mask >> 4));
+        let first = i8x16_swizzle(v, pattern(&UNIT_BYTES, low, 0));
+        let second = i8x16_swizzle(v, pattern(&UNIT_BYTES, high, 8));
         let at = 8 - low.count_ones() as usize;
         let halves = [(0, first), (at, second)];
         for (k, half) in halves {
