@@ -272,12 +272,20 @@ fn finish(hash: PieceSha256) -> [u8; 32] {
 fn select(digests: impl Iterator<Item = [u8; 32]>, expected: &[u8; 32]) -> Option<usize> {
     let mut any = Choice::from(0);
     let mut index = 0u64;
+    let expected = words(expected);
     for (i, digest) in (0u64..).zip(digests) {
-        let matched = digest.ct_eq(expected);
+        let matched = words(&digest).ct_eq(&expected);
         index.conditional_assign(&i, matched);
         any |= matched;
     }
     Option::<u64>::from(CtOption::new(index, any)).and_then(|i| usize::try_from(i).ok())
+}
+
+/// A digest as four 64-bit words, which `subtle` compares a word at a time: a byte at a time,
+/// its 32 optimisation barriers cost the wasm ~0.1 µs a digest, 5 % of a small delivery's check.
+fn words(digest: &[u8; 32]) -> [u64; 4] {
+    let (chunks, _) = digest.as_chunks::<8>();
+    std::array::from_fn(|i| chunks.get(i).map_or(0, |c| u64::from_le_bytes(*c)))
 }
 
 /// The `x-vessel-signature` value for `body` at `timestamp`: lower-case hex of
