@@ -1026,7 +1026,7 @@ impl<'a> Writer<'a> {
                 return Err(self.fail("expected a string key"));
             }
             let start = self.out.len();
-            self.string()?;
+            self.key()?;
             let start = self.replace_previous(base, start);
             self.ws();
             if self.peek() != Some(b':') {
@@ -1140,6 +1140,23 @@ impl<'a> Writer<'a> {
             self.pos += 1;
         }
         self.out.push(b']');
+        Ok(())
+    }
+
+    /// An object's key at its opening quote: plain ASCII text (most keys) copied here, any other
+    /// by [`Writer::string`]. A call of `string` per member cost an object of short members a
+    /// tenth of its time, and `string` inlined (all of the scan) 3.8 KB of the `.wasm`; string
+    /// values read this way gained nothing.
+    #[inline(always)]
+    fn key(&mut self) -> Result<(), Error> {
+        let open = self.pos;
+        let close = plain_run(self.bytes, open + 1);
+        if self.bytes.get(close) != Some(&b'"') {
+            return self.string();
+        }
+        self.room(close + 1 - open + SLACK);
+        self.push_input(open, close + 1);
+        self.pos = close + 1;
         Ok(())
     }
 
