@@ -995,6 +995,7 @@ impl<'a> Writer<'a> {
 
     /// After a container's item: whether another follows (`,` written), or the container
     /// ends (`close` passed, not written).
+    #[inline(always)]
     fn next_item(&mut self, close: u8, what: &str) -> Result<bool, Error> {
         self.ws();
         match self.peek() {
