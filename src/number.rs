@@ -448,10 +448,10 @@ impl<'a> Decimal<'a> {
         let mut digits = [b'0'; 19];
         let (int_kept, int_rest) = int.split_at(int.len().min(19));
         let (frac_kept, frac_rest) = frac.split_at(frac.len().min(19 - int_kept.len()));
-        let (to_int, to_frac) = digits.split_at_mut(int_kept.len());
-        to_int.copy_from_slice(int_kept);
-        if let Some(slot) = to_frac.get_mut(..frac_kept.len()) {
-            slot.copy_from_slice(frac_kept);
+        // A byte at a time: in the wasm, copy_from_slice of a length not known when compiled is a
+        // call (memory.copy).
+        for (slot, &c) in digits.iter_mut().zip(int_kept.iter().chain(frac_kept)) {
+            *slot = c;
         }
         let exact = int_rest.iter().all(|&c| c == b'0') && frac_rest.iter().all(|&c| c == b'0');
         let mut k = int_kept.len() + frac_kept.len();
