@@ -68,6 +68,10 @@ async function serve(...handlers) {
   const app = express();
   app.post('/hook', ...handlers);
   const server = app.listen(0, '127.0.0.1');
+  // A server's kept-alive sockets wait out the other configurations of a round: with Node's 5 s
+  // default the server closed one as the client reused it, and the run ended with ECONNRESET
+  // (session 23).
+  server.keepAliveTimeout = 10 * 60 * 1000;
   await once(server, 'listening');
   return {
     port: server.address().port,

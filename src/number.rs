@@ -752,15 +752,49 @@ pub(crate) fn to_js_string(x: f64) -> String {
     out.iter().map(|&c| char::from(c)).collect()
 }
 
-/// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: non-finite → `null`, −0 → `0`. Ryū
-/// computes the shortest digits that read back as `x`, closest to it; its own notation ("1.5e-7",
-/// "123.0", "0.001") is read back as a [`Decimal`] (at most 17 digits).
+/// Number::toString (ECMA-262 §6.1.6.1.20) for JSON: ±0 → `0`, non-finite → `null`. Ryū
+/// computes the shortest digits that read back as `x`, closest to it; its own notation is
+/// written as JavaScript's where the two differ at most by the sign of an exponent
+/// ([`write_ryu`]), else read back as a [`Decimal`] (at most 17 digits) and printed from its
+/// digits.
 fn write_js(x: f64, out: &mut Vec<u8>) {
-    if x.is_finite() {
-        Decimal::scan(ryu::Buffer::new().format_finite(x).as_bytes()).write(out);
+    if x == 0.0 {
+        out.push(b'0');
+    } else if x.is_finite() {
+        let mut buffer = ryu::Buffer::new();
+        let text = buffer.format_finite(x).as_bytes();
+        if !write_ryu(text, out) {
+            Decimal::scan(text).write(out);
+        }
     } else {
         out.extend_from_slice(b"null");
     }
+}
+
+/// Writes Ryū's notation of a finite f64 as JavaScript's when it is the same (a fraction: `1.5`,
+/// `0.001`; an exponent of −7 or less: `1.5e-7`) or has an exponent of 21 or more (`1e21`,
+/// JavaScript's `1e+21`); whether it did. Not an integer (`123.0`, `0.0`), an exponent from 16
+/// to 20 (`1e16`, JavaScript's `10000000000000000`) or of −6 (`1e-6`, JavaScript's `0.000001`).
+/// Reading every number back cost hostile bodies of long numbers a sixth of their time.
+fn write_ryu(text: &[u8], out: &mut Vec<u8>) -> bool {
+    let Some(e) = text.iter().position(|&c| c == b'e') else {
+        if text.ends_with(b".0") {
+            return false;
+        }
+        push_bytes(out, text);
+        return true;
+    };
+    let (mantissa, exponent) = text.split_at(e + 1);
+    match exponent {
+        [b'-', rest @ ..] if rest.len() > 1 || rest >= b"7".as_slice() => push_bytes(out, text),
+        [b'0'..=b'9', _, ..] if exponent >= b"21".as_slice() || exponent.len() > 2 => {
+            push_bytes(out, mantissa);
+            out.push(b'+');
+            push_bytes(out, exponent);
+        }
+        _ => return false,
+    }
+    true
 }
 
 /// Number::toString of ±0.digits × 10ⁿ (no digits: zero, printed `0`).
@@ -1084,6 +1118,21 @@ mod tests {
             (f64::NAN, "null"),
             (100.0, "100"),
             (1.5, "1.5"),
+            // Each form of Ryū's notation: as it is, with a `+`, or printed from its digits.
+            (0.0, "0"),
+            (0.001, "0.001"),
+            (123456.789, "123456.789"),
+            (1e15, "1000000000000000"),
+            (1e16, "10000000000000000"),
+            (1.5e20, "150000000000000000000"),
+            (2.5e21, "2.5e+21"),
+            (-1e21, "-1e+21"),
+            (1e100, "1e+100"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (1.5e-6, "0.0000015"),
+            (-1.5e-7, "-1.5e-7"),
+            (1e-10, "1e-10"),
+            (5e-324, "5e-324"),
         ] {
             assert_eq!(to_js_string(x), js);
         }
