@@ -669,25 +669,61 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
             used += 1;
         }
     }
-    let x = match power {
-        Some(power) => {
-            mul_limbs(significant(scaled), power, product);
-            significant(product)
-        }
-        None => significant(scaled),
-    };
+    // The order of x × (the power) against y × 2^σ, which is n × 10^q against the halfway point
+    // (reversed when the power is on the halfway point's side).
     let s = e - 1 - q;
-    let order = if q >= 0 {
-        cmp_pow2(x, y, s)
-    } else {
-        cmp_pow2(y, x, s)
+    let sigma = if q >= 0 { s } else { -s };
+    let order = match power {
+        Some(power) => {
+            let x = significant(scaled);
+            bracketed(x, power, y, sigma).unwrap_or_else(|| {
+                mul_limbs(x, power, product);
+                cmp_pow2(significant(product), y, sigma)
+            })
+        }
+        None => cmp_pow2(significant(scaled), y, sigma),
     };
+    let order = if q >= 0 { order } else { order.reverse() };
     let next = f64::from_bits(bits + 1);
     match order {
         Ordering::Less => lo,
         Ordering::Greater => next,
         Ordering::Equal if m & 1 == 0 => lo,
         Ordering::Equal => next,
+    }
+}
+
+/// How many of a power of five's top limbs [`bracketed`] multiplies.
+const TOP_LIMBS: usize = 6;
+
+/// The order of x × p against y × 2^σ from p's top [`TOP_LIMBS`] limbs alone, when they decide
+/// it: x × p lies in [A, A + x) × 2^(32 d), for A = x × (p's top limbs) and d the limbs left
+/// out, so one end of that interval on either side of y × 2^σ settles the order, and a point
+/// within it (closer than ~2^-160 of its size) is `None`, for the whole product.
+fn bracketed(x: &[u32], p: &[u32], y: &[u32], sigma: i32) -> Option<Ordering> {
+    let dropped = p.len().checked_sub(TOP_LIMBS).filter(|&d| d > 0)?;
+    let top = p.get(dropped..)?;
+    // A and A + x, with a limb for each carry.
+    let len = x.len() + TOP_LIMBS + 1;
+    let mut low = [0u32; 2 * TOP_LIMBS + 2];
+    let low = low.get_mut(..len)?;
+    mul_limbs(x, top, low);
+    let mut high = [0u32; 2 * TOP_LIMBS + 2];
+    let high = high.get_mut(..len)?;
+    let mut carry = 0u64;
+    for (i, (h, &l)) in high.iter_mut().zip(low.iter()).enumerate() {
+        let v = u64::from(l) + u64::from(x.get(i).copied().unwrap_or(0)) + carry;
+        *h = v as u32;
+        carry = v >> 32;
+    }
+    let shift = sigma.checked_sub(i32::try_from(32 * dropped).ok()?)?;
+    match (
+        cmp_pow2(significant(low), y, shift),
+        cmp_pow2(significant(high), y, shift),
+    ) {
+        (Ordering::Greater, _) => Some(Ordering::Greater),
+        (_, Ordering::Less | Ordering::Equal) => Some(Ordering::Less),
+        _ => None,
     }
 }
 
@@ -1028,6 +1064,37 @@ mod tests {
                 for tail in ["", "0", "1", "9"] {
                     same(&format!("{first}.{kept}{tail}e{exp}"));
                 }
+            }
+        }
+    }
+
+    /// m × 5^k in decimal digits (most significant first).
+    fn times_pow5(m: u64, k: u32) -> String {
+        let mut digits: Vec<u8> = m.to_string().bytes().rev().map(|c| c - b'0').collect();
+        for _ in 0..k {
+            let mut carry = 0;
+            for d in &mut digits {
+                let v = *d * 5 + carry;
+                (*d, carry) = (v % 10, v / 10);
+            }
+            if carry > 0 {
+                digits.push(carry);
+            }
+        }
+        digits.iter().rev().map(|&d| char::from(b'0' + d)).collect()
+    }
+
+    #[test]
+    fn exact_halfway_points_far_from_one() {
+        // (2m + 1) × 2^-1075 = (2m + 1) × 5^1075 × 10^-1075, exactly halfway between two f64s
+        // (ties to even), and a unit above and below it in its last digit: the first 160 bits of
+        // the comparison cannot tell these apart, so the whole product decides.
+        for half in [1, 3, (1 << 53) + 1, (1 << 54) - 1] {
+            let digits = times_pow5(half, 1075);
+            let (body, last) = digits.split_at(digits.len() - 1);
+            let last = last.as_bytes()[0] - b'0';
+            for d in [last - 1, last, last + 1] {
+                same(&format!("{body}{d}e-1075"));
             }
         }
     }
