@@ -306,12 +306,9 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         (i, j) = blocks(src, dst, (i, j), ascii_bytes::<8, 16>);
         // Then blocks of one- and two-byte characters mixed, as encode_utf8 does.
         #[cfg(target_feature = "simd128")]
-        if short_chars(src, i) {
-            let at = mixed_chars(src, dst, (i, j));
-            if at != (i, j) {
-                (i, j) = at;
-                continue;
-            }
+        if let Some(at) = mixed(src, dst, (i, j), wide_chars, mixed_chars) {
+            (i, j) = at;
+            continue;
         }
         // One at a time up to the character that stopped the blocks.
         let lead = loop {
@@ -373,15 +370,6 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
     }
 }
 
-/// Whether the 16 bytes of valid UTF-8 `bytes` from `i` are all below 0xE0, characters of one
-/// or two bytes (none past its end): where a block of [`mixed_chars`] may be, tested inline.
-#[cfg(target_feature = "simd128")]
-fn short_chars(bytes: &[u8], i: usize) -> bool {
-    use core::arch::wasm32::{u64x2, u8x16_ge, u8x16_splat, v128_any_true};
-    let block = u64x2(word_at(bytes, i), word_at(bytes, i + 8));
-    !v128_any_true(u8x16_ge(block, u8x16_splat(0xE0))) && bytes.len() >= i + 16
-}
-
 /// Blocks of 16 bytes of valid UTF-8 in characters of one or two bytes (in any mix) while they
 /// come, up to one that is all ASCII: each block's characters as little-endian UTF-16 code units,
 /// written with room for 32 bytes. A two-byte character whose second byte is in the next block
@@ -391,13 +379,13 @@ fn short_chars(bytes: &[u8], i: usize) -> bool {
 fn mixed_chars(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (usize, usize) {
     use core::arch::wasm32::{
         i8x16_bitmask, i8x16_eq, i8x16_shuffle, i8x16_swizzle, u16x8_extend_high_u8x16,
-        u16x8_extend_low_u8x16, u16x8_lt, u16x8_shl, u16x8_splat, u64x2, u64x2_extract_lane,
-        u8x16_ge, u8x16_splat, v128_and, v128_any_true, v128_bitselect, v128_or,
+        u16x8_extend_low_u8x16, u16x8_lt, u16x8_shl, u16x8_splat, u64x2_extract_lane, u8x16_splat,
+        v128_and, v128_any_true, v128_bitselect, v128_or,
     };
     while let (Some(block), Some(out)) = (src.get(i..i + 16), dst.get_mut(j..j + 32)) {
-        let v = u64x2(word_at(block, 0), word_at(block, 8));
+        let v = vector_at(block, 0);
         let non_ascii = i8x16_bitmask(v);
-        if non_ascii == 0 || v128_any_true(u8x16_ge(v, u8x16_splat(0xE0))) {
+        if non_ascii == 0 || v128_any_true(wide_chars(v)) {
             break;
         }
         // Where characters start: at every byte but a continuation byte (10xxxxxx).
@@ -475,11 +463,11 @@ fn non_ascii_chars(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usize
 #[cfg(target_feature = "simd128")]
 fn four_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
-        u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, u32x4_sub, u64x2,
+        u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, u32x4_sub,
         v128_and, v128_or,
     };
     // Each character in a lane, its lead byte lowest.
-    let c = u64x2(word_at(&bytes, 0), word_at(&bytes, 8));
+    let c = vector_at(&bytes, 0);
     if !u32x4_all_true(u32x4_eq(v128_and(c, u32x4_splat(0xF8)), u32x4_splat(0xF0))) {
         return None;
     }
@@ -501,10 +489,10 @@ fn four_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
 #[cfg(target_feature = "simd128")]
 fn two_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
-        u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_shr, u16x8_splat, u64x2, v128_and, v128_or,
+        u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_shr, u16x8_splat, v128_and, v128_or,
     };
     // Each character in a lane: its lead byte low, its continuation byte high.
-    let c = u64x2(word_at(&bytes, 0), word_at(&bytes, 8));
+    let c = vector_at(&bytes, 0);
     if !u16x8_all_true(u16x8_eq(v128_and(c, u16x8_splat(0xE0)), u16x8_splat(0xC0))) {
         return None;
     }
@@ -520,10 +508,7 @@ fn three_byte_chars(bytes: [u8; 24]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
         i8x16_shuffle, u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_splat, u64x2, v128_and, v128_or,
     };
-    let (a, b) = (
-        u64x2(word_at(&bytes, 0), word_at(&bytes, 8)),
-        u64x2(word_at(&bytes, 16), 0),
-    );
+    let (a, b) = (vector_at(&bytes, 0), u64x2(word_at(&bytes, 16), 0));
     // The first, second and third bytes of the eight characters, one character a lane (each
     // byte twice: the high copy is masked off).
     let first = i8x16_shuffle::<0, 0, 3, 3, 6, 6, 9, 9, 12, 12, 15, 15, 18, 18, 21, 21>(a, b);
@@ -543,6 +528,13 @@ fn three_byte_chars(bytes: [u8; 24]) -> Option<[u8; 16]> {
         ),
         v128_and(third, six),
     )])
+}
+
+/// The 16 bytes of `bytes` at `k` as a vector (0 past its end).
+#[cfg(target_feature = "simd128")]
+#[inline(always)]
+fn vector_at(bytes: &[u8], k: usize) -> core::arch::wasm32::v128 {
+    core::arch::wasm32::u64x2(word_at(bytes, k), word_at(bytes, k + 8))
 }
 
 /// The little-endian word of the eight bytes of `bytes` at `k` (0 past its end).
@@ -603,16 +595,10 @@ fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]
 /// all are ASCII.
 #[cfg(target_feature = "simd128")]
 fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]> {
-    use core::arch::wasm32::{
-        u16x8_splat, u64x2, u8x16_narrow_i16x8, v128_and, v128_any_true, v128_or,
-    };
-    let lo = u64x2(word_at(&units, 0), word_at(&units, 8));
+    use core::arch::wasm32::{u16x8_splat, u8x16_narrow_i16x8, v128_and, v128_any_true, v128_or};
+    let lo = vector_at(&units, 0);
     // Eight code units: the same block twice.
-    let hi = if N == 32 {
-        u64x2(word_at(&units, 16), word_at(&units, 24))
-    } else {
-        lo
-    };
+    let hi = if N == 32 { vector_at(&units, 16) } else { lo };
     if v128_any_true(v128_and(v128_or(lo, hi), u16x8_splat(0xFF80))) {
         return None;
     }
@@ -638,10 +624,9 @@ fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]
 #[cfg(target_feature = "simd128")]
 fn two_byte_units(units: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
-        u16x8_all_true, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat, u16x8_sub, u64x2, v128_and,
-        v128_or,
+        u16x8_all_true, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat, u16x8_sub, v128_and, v128_or,
     };
-    let u = u64x2(word_at(&units, 0), word_at(&units, 8));
+    let u = vector_at(&units, 0);
     if !u16x8_all_true(u16x8_lt(
         u16x8_sub(u, u16x8_splat(0x80)),
         u16x8_splat(0x780),
@@ -660,9 +645,9 @@ fn two_byte_units(units: [u8; 16]) -> Option<[u8; 16]> {
 fn three_byte_units(units: [u8; 16]) -> Option<[u8; 24]> {
     use core::arch::wasm32::{
         i8x16_shuffle, u16x8_all_true, u16x8_ge, u16x8_ne, u16x8_shl, u16x8_shr, u16x8_splat,
-        u64x2, u8x16_narrow_i16x8, v128_and, v128_or,
+        u8x16_narrow_i16x8, v128_and, v128_or,
     };
-    let u = u64x2(word_at(&units, 0), word_at(&units, 8));
+    let u = vector_at(&units, 0);
     let surrogate = u16x8_splat(0xD800);
     let fits = v128_and(
         u16x8_ge(u, u16x8_splat(0x800)),
@@ -722,22 +707,47 @@ const CHAR_UNITS: [[u8; 16]; 16] = packing([0, 2]);
 /// Row `mask` of `table` as a vector, each index plus `offset` (8 for a vector's upper half).
 #[cfg(target_feature = "simd128")]
 fn pattern(table: &[[u8; 16]; 16], mask: u16, offset: u8) -> core::arch::wasm32::v128 {
-    use core::arch::wasm32::{u64x2, u8x16_add, u8x16_splat};
+    use core::arch::wasm32::{u8x16_add, u8x16_splat};
     let row = table.get(usize::from(mask)).copied().unwrap_or_default();
-    u8x16_add(
-        u64x2(word_at(&row, 0), word_at(&row, 8)),
-        u8x16_splat(offset),
-    )
+    u8x16_add(vector_at(&row, 0), u8x16_splat(offset))
 }
 
-/// Whether the eight little-endian UTF-16 code units of `units` from `i` are all below U+0800
-/// (none past its end): where a block of [`mixed_units`] may be, tested inline (a call for each
-/// run of CJK text cost it 2 %).
+/// A converter of blocks from `src[i..]` to `dst[j..]`: the positions after them.
 #[cfg(target_feature = "simd128")]
-fn short_units(units: &[u8], i: usize) -> bool {
-    use core::arch::wasm32::{u16x8_splat, u64x2, v128_and, v128_any_true};
-    let block = u64x2(word_at(units, i), word_at(units, i + 8));
-    !v128_any_true(v128_and(block, u16x8_splat(0xF800))) && units.len() >= i + 16
+type Converter = fn(&[u8], &mut [u8], (usize, usize)) -> (usize, usize);
+
+/// [`mixed_units`] or [`mixed_chars`] (`convert`) from `at`, when the block there fits it (no
+/// lane that `wide` marks; tested inline: a call for each run of CJK text cost it 2 %) and it
+/// converted one: the positions after its blocks.
+#[cfg(target_feature = "simd128")]
+#[inline(always)]
+fn mixed(
+    src: &[u8],
+    dst: &mut [u8],
+    at: (usize, usize),
+    wide: fn(core::arch::wasm32::v128) -> core::arch::wasm32::v128,
+    convert: Converter,
+) -> Option<(usize, usize)> {
+    if src.len() < at.0 + 16 || core::arch::wasm32::v128_any_true(wide(vector_at(src, at.0))) {
+        return None;
+    }
+    Some(convert(src, dst, at)).filter(|&next| next != at)
+}
+
+/// The lanes of eight little-endian UTF-16 code units from U+0800 (three bytes of UTF-8 or a
+/// surrogate), non-zero: a block of them is not [`mixed_units`]'.
+#[cfg(target_feature = "simd128")]
+fn wide_units(units: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::{u16x8_splat, v128_and};
+    v128_and(units, u16x8_splat(0xF800))
+}
+
+/// The bytes of 16 of UTF-8 from 0xE0 (the lead of a character of three or four), non-zero: a
+/// block of them is not [`mixed_chars`]'.
+#[cfg(target_feature = "simd128")]
+fn wide_chars(bytes: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::{u8x16_ge, u8x16_splat};
+    u8x16_ge(bytes, u8x16_splat(0xE0))
 }
 
 /// Blocks of eight little-endian UTF-16 code units below U+0800 (one or two bytes of UTF-8 each,
@@ -748,12 +758,12 @@ fn short_units(units: &[u8], i: usize) -> bool {
 #[inline(never)]
 fn mixed_units(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (usize, usize) {
     use core::arch::wasm32::{
-        i16x8_bitmask, i8x16_swizzle, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat, u64x2,
+        i16x8_bitmask, i8x16_swizzle, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat,
         u64x2_extract_lane, v128_and, v128_any_true, v128_bitselect, v128_or,
     };
     while let (Some(block), Some(out)) = (src.get(i..i + 16), dst.get_mut(j..j + 16)) {
-        let u = u64x2(word_at(block, 0), word_at(block, 8));
-        if v128_any_true(v128_and(u, u16x8_splat(0xF800))) {
+        let u = vector_at(block, 0);
+        if v128_any_true(wide_units(u)) {
             break;
         }
         let ascii = u16x8_lt(u, u16x8_splat(0x80));
@@ -787,8 +797,8 @@ fn mixed_units(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (u
 /// [`non_ascii_bytes`]).
 #[cfg(target_feature = "simd128")]
 fn non_ascii_units(units: &[u8], i: usize) -> bool {
-    use core::arch::wasm32::{u16x8_all_true, u16x8_splat, u64x2, v128_and};
-    let block = u64x2(word_at(units, i), word_at(units, i + 8));
+    use core::arch::wasm32::{u16x8_all_true, u16x8_splat, v128_and};
+    let block = vector_at(units, i);
     u16x8_all_true(v128_and(block, u16x8_splat(0xFF80)))
 }
 
@@ -819,11 +829,10 @@ fn non_ascii_blocks(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usiz
 #[cfg(target_feature = "simd128")]
 fn surrogate_pairs(units: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
-        u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, u64x2, v128_and,
-        v128_or,
+        u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, v128_and, v128_or,
     };
     // Each pair in a lane: its high surrogate in the low half, its low one in the high half.
-    let pair = u64x2(word_at(&units, 0), word_at(&units, 8));
+    let pair = vector_at(&units, 0);
     if !u32x4_all_true(u32x4_eq(
         v128_and(pair, u32x4_splat(0xFC00_FC00)),
         u32x4_splat(0xDC00_D800),
@@ -868,12 +877,9 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
         // Then blocks of one- and two-byte characters mixed (accented Latin text, Cyrillic,
         // Greek between spaces), back to the ASCII blocks after them.
         #[cfg(target_feature = "simd128")]
-        if short_units(src, i) {
-            let at = mixed_units(src, dst, (i, j));
-            if at != (i, j) {
-                (i, j) = at;
-                continue;
-            }
+        if let Some(at) = mixed(src, dst, (i, j), wide_units, mixed_units) {
+            (i, j) = at;
+            continue;
         }
         // One at a time up to the character that stopped the blocks.
         let first = loop {
