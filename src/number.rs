@@ -699,7 +699,9 @@ const TOP_LIMBS: usize = 6;
 /// The order of x × p against y × 2^σ from p's top [`TOP_LIMBS`] limbs alone, when they decide
 /// it: x × p lies in [A, A + x) × 2^(32 d), for A = x × (p's top limbs) and d the limbs left
 /// out, so one end of that interval on either side of y × 2^σ settles the order, and a point
-/// within it (closer than ~2^-160 of its size) is `None`, for the whole product.
+/// within it (closer than ~2^-160 of its size) is `None`, for the whole product. `None` too
+/// for an x of more than 7 limbs, whose A does not fit the arrays here: the number on the
+/// power's side times up to 5^26, so one of ~48 digits or more (the big integers' own path).
 fn bracketed(x: &[u32], p: &[u32], y: &[u32], sigma: i32) -> Option<Ordering> {
     let dropped = p.len().checked_sub(TOP_LIMBS).filter(|&d| d > 0)?;
     let top = p.get(dropped..)?;

@@ -187,7 +187,8 @@ function readHeader(headers, name) {
     value = headers.get(name);
   } else {
     // Every key that matches: two are a repeated header, not one to pick. The first is kept
-    // apart, and an array made only for a second (one per read cost a call ~30 ns).
+    // apart, and an array is made only for a second: an array per read cost ~30 ns a call, more
+    // than the closure that takes each match.
     let count = 0;
     let found;
     const take = (v) => {
