@@ -186,9 +186,9 @@ fn significant(limbs: &[u32]) -> &[u32] {
 }
 
 /// 5^k as 5^(k mod 27), in at most two factors, times 5^(27 j) from a table computed once (75
-/// powers up to 5^1998, 22 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there). Multiplying by 10⁹ a pass at a time cost
-/// 25-digit numbers at a halfway point near either end of the exponent range 12–14× V8's parse
-/// (review AN).
+/// powers up to 5^1998, 22 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there).
+/// Multiplying by 10⁹ a pass at a time cost 25-digit numbers at a halfway point near either end
+/// of the exponent range 12–14× V8's parse (review AN).
 fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
     static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {

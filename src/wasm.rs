@@ -193,12 +193,18 @@ fn utf8_bound(src: &[u8]) -> usize {
         + blocks
             .remainder()
             .chunks_exact(2)
-            .map(|u| match u {
-                [low, 0] if *low < 0x80 => 1,
-                [_, 0..=7] => 2,
-                _ => 3,
-            })
+            .map(|u| utf8_len(u16::from_le_bytes(u.try_into().unwrap_or_default())))
             .sum::<usize>()
+}
+
+/// How many bytes `unit` takes in UTF-8 as [`utf8_bound`] counts it: 1 for ASCII, 2 below
+/// U+0800, else 3 (a surrogate too: a pair is counted 3 + 3).
+fn utf8_len(unit: u16) -> usize {
+    match unit {
+        0..=0x7F => 1,
+        0x80..=0x7FF => 2,
+        _ => 3,
+    }
 }
 
 /// How many bytes more than one a code unit the eight little-endian code units of `block` take
@@ -216,11 +222,7 @@ fn extra_bytes(block: u128) -> usize {
 #[cfg(not(target_feature = "simd128"))]
 fn extra_bytes(block: u128) -> usize {
     (0..8)
-        .map(|k| match (block >> (16 * k)) as u16 {
-            0..=0x7F => 0,
-            0x80..=0x7FF => 1,
-            _ => 2,
-        })
+        .map(|k| utf8_len((block >> (16 * k)) as u16) - 1)
         .sum()
 }
 

@@ -163,15 +163,16 @@ export function restart() {
  * 22).
  */
 export function nodeCryptoHashes(nodeCrypto) {
+  const sha256Parts = (...parts) =>
+    parts
+      .reduce((hash, part) => hash.update(part), nodeCrypto.createHash('sha256'))
+      .digest('latin1');
   return {
     sha256: (message) =>
       typeof nodeCrypto.hash === 'function'
         ? nodeCrypto.hash('sha256', message, 'latin1')
-        : nodeCrypto.createHash('sha256').update(message).digest('latin1'),
-    sha256Parts: (...parts) =>
-      parts
-        .reduce((hash, part) => hash.update(part), nodeCrypto.createHash('sha256'))
-        .digest('latin1'),
+        : sha256Parts(message),
+    sha256Parts,
   };
 }
 
