@@ -1072,6 +1072,7 @@ impl<'a> Writer<'a> {
             return start;
         }
         self.out.truncate(colon);
+        self.last_long.cut(colon);
         self.members.pop();
         while let Some(rewrite) = self.rewrites.pop_if(|r| r.open >= colon) {
             self.ordered.truncate(rewrite.from);
@@ -1363,6 +1364,16 @@ mod tests {
             (
                 r#"[{"a":{"2":0,"1":0},"a":1},{"1":0,"0":0}]"#,
                 r#"[{"a":1},{"0":0,"1":0}]"#,
+            ),
+            // A long number printed in the value replaced is read again, not printed from
+            // where its printing was (other text is there now).
+            (
+                r#"{"a":1.00000000000000000001,"a":22,"b":1.00000000000000000001}"#,
+                r#"{"a":22,"b":1}"#,
+            ),
+            (
+                r#"{"a":[7.00000000000000000001],"a":0,"b":7.00000000000000000001}"#,
+                r#"{"a":0,"b":7}"#,
             ),
         ] {
             assert_eq!(canon(body), canonical, "{body}");
