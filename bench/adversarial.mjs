@@ -83,6 +83,9 @@ export const shapes = {
   '[800-digit halfway numbers, distinct,…]': () => fill('[', () => halfway(781), ']'),
   // V8 reads the same number text again much faster than distinct ones.
   '[800-digit halfway numbers, one repeated,…]': () => fill('[', () => repeated, ']'),
+  // The same under one repeated key: each member replaces the one before (review AX).
+  '{"a":800-digit halfway number,"a":…} one repeated': () =>
+    fill('{', () => `"a":${repeated}`, '}'),
   '[25-digit halfway numbers,…]': () => fill('[', () => halfway(6), ']'),
   // The same at either end of the exponent range, distinct: the halfway point's big integers
   // are ~1 100 bits (review AN).

@@ -1072,7 +1072,6 @@ impl<'a> Writer<'a> {
             return start;
         }
         self.out.truncate(colon);
-        self.last_long.cut(colon);
         self.members.pop();
         while let Some(rewrite) = self.rewrites.pop_if(|r| r.open >= colon) {
             self.ordered.truncate(rewrite.from);
@@ -1365,8 +1364,8 @@ mod tests {
                 r#"[{"a":{"2":0,"1":0},"a":1},{"1":0,"0":0}]"#,
                 r#"[{"a":1},{"0":0,"1":0}]"#,
             ),
-            // A long number printed in the value replaced is read again, not printed from
-            // where its printing was (other text is there now).
+            // A long number printed in the value replaced is printed again as it was printed,
+            // not from where its printing was in the output (other text is there now).
             (
                 r#"{"a":1.00000000000000000001,"a":22,"b":1.00000000000000000001}"#,
                 r#"{"a":22,"b":1}"#,

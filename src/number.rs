@@ -772,11 +772,10 @@ fn bracketed(x: &[u32], p: &[u32], y: &[u32], sigma: i32) -> Option<Ordering> {
 /// The commonest, a plain integer of 1 to 15 digits without a leading zero (`0` itself, not
 /// `-0`), is written as it is without being scanned.
 ///
-/// `last` is the body's last long number and where `out` holds what it printed: one repeated in
-/// a body is printed again, not read again (a number of more than 19 digits may need the big
-/// integers, and V8 reads a repeated number text several times faster than distinct ones: such a
-/// body cost 15× V8's parse, review AE). It lives as long as one body's canonical form, never
-/// across bodies.
+/// `last` is the body's last long number and what it printed: one repeated in a body is printed
+/// again, not read again (a number of more than 19 digits may need the big integers, and V8 reads
+/// a repeated number text several times faster than distinct ones: such a body cost 15× V8's
+/// parse, review AE). It lives as long as one body's canonical form, never across bodies.
 pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut LastLong<'a>) {
     let digits = raw.strip_prefix(b"-").unwrap_or(raw);
     let plain = digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit);
@@ -785,9 +784,8 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut L
         return;
     }
     let long = raw.len() >= LONG_BYTES;
-    let printed = last.printed.clone();
-    if long && printed.end <= out.len() && same_bytes(last.raw, raw) {
-        out.extend_from_within(printed);
+    if long && same_bytes(last.raw, raw) {
+        push_bytes(out, &last.printed);
         return;
     }
     let d = Decimal::scan(raw);
@@ -797,10 +795,10 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut L
         let start = out.len();
         write_js(d.value(), out);
         if long {
-            *last = LastLong {
-                raw,
-                printed: start..out.len(),
-            };
+            last.raw = raw;
+            last.printed.clear();
+            last.printed
+                .extend_from_slice(out.get(start..).unwrap_or_default());
         }
     }
 }
@@ -809,22 +807,11 @@ pub(crate) fn write_canonical<'a>(raw: &'a [u8], out: &mut Vec<u8>, last: &mut L
 const LONG_BYTES: usize = 20;
 
 /// The last long number [`write_canonical`] read the slow way in one body (its text in the body),
-/// and where the output holds what it printed (a range, not a copy: copying each distinct
-/// number's printing cost a body of 25-digit numbers 5 % of its canonical form).
+/// and what it printed.
 #[derive(Default)]
 pub(crate) struct LastLong<'a> {
     raw: &'a [u8],
-    printed: std::ops::Range<usize>,
-}
-
-impl LastLong<'_> {
-    /// Forgets the number when the output is cut back to `len` bytes over its printing (a member
-    /// replaced by a repeated key): other text is written there next.
-    pub(crate) fn cut(&mut self, len: usize) {
-        if self.printed.end > len {
-            *self = LastLong::default();
-        }
-    }
+    printed: Vec<u8>,
 }
 
 /// `x` as JavaScript prints it (for messages).
