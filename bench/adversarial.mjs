@@ -93,6 +93,9 @@ export const shapes = {
     fill('[', (i) => `1.797693134862315807${String(1e6 + (i % 1e6)).slice(1)}e308`, ']'),
   '[25-digit halfway numbers near 2^-1075, distinct,…]': () =>
     fill('[', (i) => `2.470328229206232720${String(1e6 + (i % 1e6)).slice(1)}e-324`, ']'),
+  // And where V8 reads them fastest in the normal range, at half its time elsewhere (review AZ).
+  '[25-digit halfway numbers near 1.2345e-180, distinct,…]': () =>
+    fill('[', (i) => `1.234500000000000021${String(1e6 + (i % 1e6)).slice(1)}e-180`, ']'),
   // Zeros end the first 19 digits: the 19 bracket the value closely all the same (review AH).
   '[1.0000000000000000001e-300,…] leading digit varying': () =>
     fill('[', (i) => `${1 + (i % 9)}.0000000000000000001e-300`, ']'),

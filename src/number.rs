@@ -61,9 +61,9 @@ impl Big {
         for step in rest {
             self.mul_add(step, 0);
         }
-        if let Some(power) = power {
-            let mut product = vec![0u32; self.0.len() + power.len()];
-            mul_limbs(&self.0, power, &mut product);
+        if let Some(Power { limbs: power, .. }) = power {
+            let mut product = vec![0u32; self.0.len() + power.0.len()];
+            mul_limbs(&self.0, &power.0, &mut product);
             *self = Big(product);
             self.trim();
         }
@@ -122,11 +122,7 @@ impl Big {
     fn bits_from(&self, from: u32) -> u128 {
         let mut top = self.clone();
         top.shr(from);
-        top.0
-            .iter()
-            .take(4)
-            .rev()
-            .fold(0u128, |acc, &limb| acc << 32 | u128::from(limb))
+        limbs_u128(top.0.get(..4).unwrap_or(&top.0)).unwrap_or_default()
     }
 
     fn cmp(&self, other: &Big) -> Ordering {
@@ -185,17 +181,30 @@ fn significant(limbs: &[u32]) -> &[u32] {
     limbs.get(..len).unwrap_or_default()
 }
 
+/// A power of five of [`pow5_split`]'s table: its limbs, and its top 128 bits with how many bits
+/// lie below them (none when it has at most 128), for [`bracketed_wide`].
+struct Power {
+    limbs: Big,
+    top: u128,
+    below: u32,
+}
+
 /// 5^k as 5^(k mod 27), in at most two factors, times 5^(27 j) from a table computed once (75
-/// powers up to 5^1998, 22 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there).
+/// powers up to 5^1998, 23 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there).
 /// Multiplying by 10⁹ a pass at a time cost 25-digit numbers at a halfway point near either end
 /// of the exponent range 12–14× V8's parse (review AN).
-fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
-    static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
+fn pow5_split(k: u32) -> (impl Iterator<Item = u32> + Clone, Option<&'static Power>) {
+    static TABLE: std::sync::OnceLock<Vec<Power>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut power = Big::small(1);
         (0..75)
             .map(|_| {
-                let this = power.clone();
+                let below = power.bits().saturating_sub(128);
+                let this = Power {
+                    top: power.bits_from(below),
+                    below,
+                    limbs: power.clone(),
+                };
                 power.mul_add(5u32.pow(13), 0);
                 power.mul_add(5u32.pow(13), 0);
                 power.mul_add(5, 0);
@@ -210,13 +219,7 @@ fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
         .into_iter()
         .filter(|&step| step > 0)
         .map(|step| 5u32.pow(step));
-    (
-        factors,
-        table
-            .get(j)
-            .filter(|_| j > 0)
-            .map(|power| power.0.as_slice()),
-    )
+    (factors, table.get(j).filter(|_| j > 0))
 }
 
 /// How many bits `limbs` (no zero on top) take.
@@ -651,9 +654,11 @@ fn eight_digits(word: u64) -> u64 {
 /// The f64 nearest to n × 10^q (n's limbs), given that it is `lo` (finite, ≥ 0) or the f64 after
 /// it: one comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
 /// lo = m × 2^e, where the division costs 54 steps (25-digit numbers at a rounding halfway point
-/// cost 3.05× V8's parse and print that way, session 20). The power of five goes to one side,
-/// in an array (a number of up to 38 digits, what hostile bodies are made of, needs at most 34
-/// of its 40 limbs: no allocation), and the power of two is compared without being multiplied out.
+/// cost 3.05× V8's parse and print that way, session 20). The power of five goes to one side, and
+/// the power of two is compared without being multiplied out. For a number of up to ~38 digits
+/// (what hostile bodies are made of) [`bracketed_wide`] decides from 128 bits of the power; else
+/// its limbs: the scaled side in an 8-limb array and, only when [`bracketed`] cannot decide, the
+/// product in a 40-limb one (no allocation).
 fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let bits = lo.to_bits();
     let (biased, fraction) = (bits >> 52, bits & ((1 << 52) - 1));
@@ -668,15 +673,45 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let half = significant(&half);
     let (x, y) = if q >= 0 { (n, half) } else { (half, n) };
     let (factors, power) = pow5_split(q.unsigned_abs());
+    let s = e - 1 - q;
+    let sigma = if q >= 0 { s } else { -s };
+    let order = power
+        .and_then(|power| {
+            // x × 5^(k mod 27) and y in 128 bits each (numbers of up to ~38 digits): the power's
+            // top 128 bits in a few 64-bit multiplies.
+            let x = factors.clone().try_fold(limbs_u128(x)?, |x, factor| {
+                x.checked_mul(u128::from(factor))
+            })?;
+            bracketed_wide(x, power, limbs_u128(y)?, sigma)
+        })
+        .unwrap_or_else(|| limbs_order(x, factors, power, y, sigma));
+    let order = if q >= 0 { order } else { order.reverse() };
+    let next = f64::from_bits(bits + 1);
+    match order {
+        Ordering::Less => lo,
+        Ordering::Greater => next,
+        Ordering::Equal if m & 1 == 0 => lo,
+        Ordering::Equal => next,
+    }
+}
+
+/// [`between`]'s order of x × 5^k against y × 2^σ (5^k as `factors` and `power`, from
+/// [`pow5_split`]) in limbs, for any lengths.
+fn limbs_order(
+    x: &[u32],
+    factors: impl Iterator<Item = u32>,
+    power: Option<&Power>,
+    y: &[u32],
+    sigma: i32,
+) -> Ordering {
     let scaled_len = x.len() + 2;
     let mut inline = [0u32; 8];
     let mut heap = Vec::new();
     let scaled = limbs(&mut inline, &mut heap, scaled_len);
     // x × 5^(k mod 27), each factor's carry a limb on top.
     let mut used = x.len();
-    // A limb at a time: copy_from_slice of a length not known when compiled is a call in the wasm.
-    for (slot, &limb) in scaled.iter_mut().zip(x) {
-        *slot = limb;
+    if let Some(low) = scaled.get_mut(..used) {
+        low.copy_from_slice(x);
     }
     for factor in factors {
         let carry = mul_add_limbs(scaled.get_mut(..used).unwrap_or_default(), factor, 0);
@@ -686,28 +721,18 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
         }
     }
     // The order of x × (the power) against y × 2^σ, which is n × 10^q against the halfway point
-    // (reversed when the power is on the halfway point's side).
-    let s = e - 1 - q;
-    let sigma = if q >= 0 { s } else { -s };
-    let order = match power {
-        Some(power) => {
+    // (reversed by the caller when the power is on the halfway point's side).
+    match power {
+        Some(Power { limbs: power, .. }) => {
             let x = significant(scaled);
-            bracketed(x, power, y, sigma).unwrap_or_else(|| {
+            bracketed(x, &power.0, y, sigma).unwrap_or_else(|| {
                 let (mut inline, mut heap) = ([0u32; 40], Vec::new());
-                let product = limbs(&mut inline, &mut heap, x.len() + power.len());
-                mul_limbs(x, power, product);
+                let product = limbs(&mut inline, &mut heap, x.len() + power.0.len());
+                mul_limbs(x, &power.0, product);
                 cmp_pow2(significant(product), y, sigma)
             })
         }
         None => cmp_pow2(significant(scaled), y, sigma),
-    };
-    let order = if q >= 0 { order } else { order.reverse() };
-    let next = f64::from_bits(bits + 1);
-    match order {
-        Ordering::Less => lo,
-        Ordering::Greater => next,
-        Ordering::Equal if m & 1 == 0 => lo,
-        Ordering::Equal => next,
     }
 }
 
@@ -725,6 +750,121 @@ fn limbs<'a>(inline: &'a mut [u32], heap: &'a mut Vec<u32>, len: usize) -> &'a m
     }
 }
 
+/// `limbs` (at most four) as a u128.
+fn limbs_u128(limbs: &[u32]) -> Option<u128> {
+    (limbs.len() <= 4).then(|| {
+        limbs
+            .iter()
+            .rev()
+            .fold(0u128, |acc, &limb| acc << 32 | u128::from(limb))
+    })
+}
+
+/// The order of x × p against y × 2^σ from p's top 128 bits alone, when they decide it, as
+/// [`bracketed`] does with its top limbs: x × p lies in [A, A + x) × 2^b, for A = x × (p's top
+/// 128 bits) and b the bits below them. A number of the 25-digit kind hostile bodies hold is
+/// then settled in a few 64-bit multiplies; in limbs it cost ~1 000 instructions, half of what
+/// such a number cost in all. In 64-bit words, not u128: the wasm has no 128-bit multiply or
+/// shift, and calls a function for each.
+fn bracketed_wide(x: u128, p: &Power, y: u128, sigma: i32) -> Option<Ordering> {
+    let words = |v: u128| [v as u64, (v >> 64) as u64];
+    let low = mul_wide(words(x), words(p.top));
+    let mut high = low;
+    let mut carry = x;
+    for word in &mut high {
+        let sum = u128::from(*word) + carry;
+        *word = sum as u64;
+        carry = sum >> 64;
+    }
+    if carry != 0 {
+        return None;
+    }
+    let shift = sigma.checked_sub(i32::try_from(p.below).ok()?)?;
+    let y = words(y);
+    match (cmp_wide(&low, &y, shift), cmp_wide(&high, &y, shift)) {
+        (Ordering::Greater, _) => Some(Ordering::Greater),
+        (_, Ordering::Less | Ordering::Equal) => Some(Ordering::Less),
+        _ => None,
+    }
+}
+
+/// a × b in four 64-bit words, low first.
+fn mul_wide(a: [u64; 2], b: [u64; 2]) -> [u64; 4] {
+    let mut out = [0u64; 4];
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u64;
+        for (j, &y) in b.iter().enumerate() {
+            let (high, low) = mul64(x, y);
+            let slot = out.get(i + j).copied().unwrap_or(0);
+            let (sum, c1) = low.overflowing_add(slot);
+            let (sum, c2) = sum.overflowing_add(carry);
+            if let Some(slot) = out.get_mut(i + j) {
+                *slot = sum;
+            }
+            // At most 2^64 − 2 + 1 + 1: no overflow.
+            carry = high + u64::from(c1) + u64::from(c2);
+        }
+        if let Some(slot) = out.get_mut(i + 2) {
+            *slot = carry;
+        }
+    }
+    out
+}
+
+/// a × b as its (high, low) 64-bit halves, from 32-bit halves (a u128 product is a call in the
+/// wasm).
+fn mul64(a: u64, b: u64) -> (u64, u64) {
+    const LOW: u64 = 0xFFFF_FFFF;
+    let (a1, a0, b1, b0) = (a >> 32, a & LOW, b >> 32, b & LOW);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    // At most three 32-bit values: no overflow.
+    let middle = (p00 >> 32) + (p01 & LOW) + (p10 & LOW);
+    (
+        p11 + (p01 >> 32) + (p10 >> 32) + (middle >> 32),
+        middle << 32 | p00 & LOW,
+    )
+}
+
+/// The order of a (64-bit words, low first) against y × 2^t: by their lengths in bits, else by
+/// their bits aligned to the top.
+fn cmp_wide(a: &[u64; 4], y: &[u64; 2], t: i32) -> Ordering {
+    let (a_bits, y_bits) = (word_bits(a), word_bits(y));
+    if a_bits == 0 || y_bits == 0 {
+        return a_bits.cmp(&y_bits);
+    }
+    i64::from(a_bits)
+        .cmp(&(i64::from(y_bits) + i64::from(t)))
+        .then_with(|| {
+            let [y0, y1] = *y;
+            let (a, y) = (top_aligned(a, a_bits), top_aligned(&[y0, y1, 0, 0], y_bits));
+            a.iter().rev().cmp(y.iter().rev())
+        })
+}
+
+/// How many bits `words` (low first) take.
+fn word_bits(words: &[u64]) -> u32 {
+    words
+        .iter()
+        .rposition(|&word| word != 0)
+        .and_then(|i| Some(64 * (i as u32 + 1) - words.get(i)?.leading_zeros()))
+        .unwrap_or(0)
+}
+
+/// `words` (of `bits` bits, 1 to 256) shifted left until its top bit is bit 255.
+fn top_aligned(words: &[u64; 4], bits: u32) -> [u64; 4] {
+    let shift = 256 - bits;
+    let (whole, r) = ((shift / 64) as usize, shift % 64);
+    let at = |k: Option<usize>| k.and_then(|k| words.get(k)).copied().unwrap_or(0);
+    std::array::from_fn(|i| {
+        let high = at(i.checked_sub(whole));
+        if r == 0 {
+            high
+        } else {
+            high << r | at(i.checked_sub(whole + 1)) >> (64 - r)
+        }
+    })
+}
+
 /// How many of a power of five's top limbs [`bracketed`] multiplies.
 const TOP_LIMBS: usize = 6;
 
@@ -732,8 +872,9 @@ const TOP_LIMBS: usize = 6;
 /// it: x × p lies in [A, A + x) × 2^(32 d), for A = x × (p's top limbs) and d the limbs left
 /// out, so one end of that interval on either side of y × 2^σ settles the order, and a point
 /// within it (closer than ~2^-160 of its size) is `None`, for the whole product. `None` too
-/// for an x of more than 7 limbs, whose A does not fit the arrays here: the number on the
-/// power's side times up to 5^26, so one of ~48 digits or more (the big integers' own path).
+/// for a power of at most six limbs (5^27 to 5^81, |q| from 27 to 107), and for an x of more
+/// than 7 limbs, whose A does not fit the arrays here: the number on the power's side times up
+/// to 5^26, so one of ~48 digits or more (the big integers' own path).
 fn bracketed(x: &[u32], p: &[u32], y: &[u32], sigma: i32) -> Option<Ordering> {
     let dropped = p.len().checked_sub(TOP_LIMBS).filter(|&d| d > 0)?;
     let top = p.get(dropped..)?;
@@ -1144,6 +1285,47 @@ mod tests {
             }
         }
         digits.iter().rev().map(|&d| char::from(b'0' + d)).collect()
+    }
+
+    /// x × 5^k against y × 2^σ by the power's top 128 bits (bracketed_wide), for x of every
+    /// length, each power of the table, and y × 2^σ at, beside and far from the product: where it
+    /// decides, it decides as the whole product does, and it decides most.
+    #[test]
+    fn the_wide_bracket_orders_as_the_whole_product() {
+        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+        let (mut cases, mut decided) = (0, 0);
+        for _ in 0..40_000 {
+            let x = (u128::from(next()) << 64 | u128::from(next())) >> (next() % 128);
+            let x = x.max(1);
+            let power = pow5_split(27 * (1 + next() % 74) as u32)
+                .1
+                .expect("a power from 5^27 up");
+            let x_limbs: [u32; 4] = std::array::from_fn(|i| (x >> (32 * i)) as u32);
+            let mut product = vec![0; 4 + power.limbs.0.len()];
+            mul_limbs(significant(&x_limbs), &power.limbs.0, &mut product);
+            let mut product = Big(product);
+            product.trim();
+            // y × 2^σ the product's top bits, or a unit beside them, or anything.
+            let y_bits = (1 + next() % 128).min(u64::from(product.bits())) as u32;
+            let sigma = product.bits() - y_bits;
+            let top = product.bits_from(sigma);
+            let y = match next() % 4 {
+                0 => top,
+                1 => top + 1,
+                2 => top - 1,
+                _ => u128::from(next()) << (next() % 64),
+            }
+            .max(1);
+            let y_limbs: [u32; 4] = std::array::from_fn(|i| (y >> (32 * i)) as u32);
+            let sigma = sigma as i32 + (next() % 3) as i32 - 1;
+            let whole = cmp_pow2(&product.0, significant(&y_limbs), sigma);
+            cases += 1;
+            if let Some(order) = bracketed_wide(x, power, y, sigma) {
+                assert_eq!(order, whole, "{x} × 5^k against {y} × 2^{sigma}");
+                decided += 1;
+            }
+        }
+        assert!(decided > cases * 3 / 4, "{decided} of {cases} decided");
     }
 
     #[test]
