@@ -763,14 +763,14 @@ fn limbs_u128(limbs: &[u32]) -> Option<u128> {
 /// The order of x × p against y × 2^σ from p's top 128 bits alone, when they decide it, as
 /// [`bracketed`] does with its top limbs: x × p lies in [A, A + x) × 2^b, for A = x × (p's top
 /// 128 bits) and b the bits below them. A number of the 25-digit kind hostile bodies hold is
-/// then settled in a few 64-bit multiplies; in limbs it cost ~1 000 instructions, half of what
-/// such a number cost in all. In 64-bit words, not u128: the wasm has no 128-bit multiply or
+/// then settled in a few 64-bit multiplies; in limbs it took ~1 000 instructions natively, half
+/// of what such a number cost in all. In 64-bit words, not u128: the wasm has no 128-bit multiply or
 /// shift, and calls a function for each.
 fn bracketed_wide(x: u128, p: &Power, y: u128, sigma: i32) -> Option<Ordering> {
     let words = |v: u128| [v as u64, (v >> 64) as u64];
     let low = mul_wide(words(x), words(p.top));
     // A + x, a 64-bit word at a time (x whole in a u128 sum overflowed when x is within 2^64 of
-    // 2^128, review BA); a carry out of the top word is beyond the bracket's arrays.
+    // 2^128, review BA). A + x < 2^256, so no carry leaves the top word; checked all the same.
     let mut high = low;
     let mut carry = 0u64;
     for (i, word) in high.iter_mut().enumerate() {
