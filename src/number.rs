@@ -768,13 +768,14 @@ fn limbs_u128(limbs: &[u32]) -> Option<u128> {
 /// shift, and calls a function for each.
 fn bracketed_wide(x: u128, p: &Power, y: u128, sigma: i32) -> Option<Ordering> {
     let words = |v: u128| [v as u64, (v >> 64) as u64];
-    let low = mul_wide(words(x), words(p.top));
+    let x_words = words(x);
+    let low = mul_wide(x_words, words(p.top));
     // A + x, a 64-bit word at a time (x whole in a u128 sum overflowed when x is within 2^64 of
     // 2^128, review BA). A + x < 2^256, so no carry leaves the top word; checked all the same.
+    // (x × (top + 1) instead, one product more, cost the halfway shapes 4 – 7 %.)
     let mut high = low;
     let mut carry = 0u64;
-    for (i, word) in high.iter_mut().enumerate() {
-        let add = words(x).get(i).copied().unwrap_or(0);
+    for (word, &add) in high.iter_mut().zip(x_words.iter().chain(&[0, 0])) {
         let (sum, c1) = word.overflowing_add(add);
         let (sum, c2) = sum.overflowing_add(carry);
         *word = sum;
@@ -1320,7 +1321,7 @@ mod tests {
             let top = product.bits_from(sigma);
             let y = match next() % 4 {
                 0 => top,
-                1 => top + 1,
+                1 => top.saturating_add(1),
                 2 => top - 1,
                 _ => u128::from(next()) << (next() % 64),
             }
