@@ -27,7 +27,7 @@ export class VesselWebhookError extends Error {
     this.status = STATUS[code] ?? (typeof code === 'string' ? wasm.status(code) : undefined);
     // A code of no status would answer 200 (toResponse): Vessel would take it as processed.
     if (this.status === undefined) {
-      throw new TypeError('code: not a VesselWebhookError code (README, "Error codes")');
+      throw new TypeError('code: not a VesselWebhookError code (README, "Checks and codes")');
     }
   }
 

@@ -25,6 +25,7 @@ import {
   tokenAnswer,
   withDeadline,
 } from './incoming.js';
+import { EVENT_NAMES } from './names.js';
 import { signers } from './signers.js';
 
 const OPTION_KEYS = new Set([
@@ -180,16 +181,19 @@ export class VesselWebhooks {
 
   /**
    * Runs `handler(event, { name, connectionId })` for events of `name` (or of any of `names`):
-   * `contact.created`, `eventAttendee.deleted`, `status.READY` …
+   * `contact.created`, `eventAttendee.deleted`, `status.READY` … Only the names this version
+   * knows, as Octokit's `on` does: a misspelt one (`contacts.created`) would never run and its
+   * events would still be answered 2xx. onAny gets the kinds this version does not know.
    */
   on(names, handler) {
     const list = Array.isArray(names) ? names : [names];
     if (list.length === 0) throw new TypeError('names: expected at least one event name');
     for (const name of list) {
-      if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+      if (!EVENT_NAMES.has(name)) {
         throw new TypeError(
-          `names: ${JSON.stringify(name)} is not an event name; expected ` +
-            '<objectType>.<created|updated|deleted> (e.g. contact.created) or status.<STATUS> (e.g. status.READY)',
+          `names: ${JSON.stringify(name)} is not an event name this version knows; expected ` +
+            '<objectType>.<created|updated|deleted> (e.g. contact.created) or status.<STATUS> ' +
+            '(e.g. status.READY); onAny gets the kinds this version does not know',
         );
       }
     }

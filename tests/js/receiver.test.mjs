@@ -9,6 +9,7 @@ import express from 'express';
 import {
   VesselWebhooks,
   VesselWebhookError,
+  durableObjectStore,
   memoryStore,
   postgresStore,
   redisStore,
@@ -59,7 +60,18 @@ test('an array of names; unknown kinds reach onAny only; names are checked', asy
   const future = { eventId: 'evt_future', type: 'SOMETHING_NEW', data: {} };
   await webhooks.verifyAndReceive(delivery(future));
   assert.deepEqual(seen, [deal.eventId, `any:${deal.eventId}`, 'any:evt_future']);
-  for (const bad of ['status.ready', 'Contact.created', 'contact.changed', 'contact', []]) {
+  // Names of the right shape for kinds this version does not know are refused too: a misspelt
+  // name would never run, and its events would be answered 2xx.
+  for (const bad of [
+    'status.ready',
+    'Contact.created',
+    'contact.changed',
+    'contact',
+    'contacts.created',
+    'status.REDY',
+    'invoice.updated',
+    [],
+  ]) {
     assert.throws(() => webhooks.on(bad, () => {}), TypeError, String(bad));
   }
   assert.throws(() => new VesselWebhooks({ accessToken: TOKEN, leaseSecond: 5 }), /leaseSecond/);
@@ -748,6 +760,13 @@ test('the stores refuse options they do not know, as the receiver does', () => {
   assert.throws(() => postgresStore(pool, 'events'), /options: expected an object/);
   assert.equal(typeof redisStore(redis, { prefix: 'app:' }).claim, 'function');
   assert.equal(typeof postgresStore(pool, { table: 'events' }).claim, 'function');
+  // The two stores without options refuse any (review BC: they were dropped silently).
+  const namespace = { idFromName() {}, get() {} };
+  assert.throws(() => memoryStore({ prefix: 'app:' }), /options\.prefix: unknown option/);
+  assert.throws(() => durableObjectStore(namespace, { prefix: 'a' }), /options\.prefix/);
+  assert.throws(() => durableObjectStore(namespace, 'a'), /options: expected an object/);
+  assert.equal(typeof memoryStore().claim, 'function');
+  assert.equal(typeof durableObjectStore(namespace).claim, 'function');
 });
 
 /**

@@ -3,16 +3,18 @@
 // single-threaded object with strongly consistent storage. (Workers KV must not be used: it is
 // eventually consistent, so two instances can both read "free" and both run the event, and a
 // done mark can take up to a minute to be seen elsewhere.)
-import { DONE } from './memory.js';
+import { checkKeys } from '../incoming.js';
+import { DONE, NO_OPTIONS } from './memory.js';
 
 /**
  * A store whose claims live in the Durable Object namespace `namespace`, bound to the class
  * VesselEventStore (export it from the Worker's main module).
  */
-export function durableObjectStore(namespace) {
+export function durableObjectStore(namespace, options = {}) {
   if (typeof namespace?.idFromName !== 'function' || typeof namespace?.get !== 'function') {
     throw new TypeError('namespace: expected a Durable Object namespace binding');
   }
+  checkKeys(options, NO_OPTIONS, 'options');
   const call = async (operation, key, args) => {
     const stub = namespace.get(namespace.idFromName(key));
     const response = await stub.fetch(`https://vessel-event-store/${operation}`, {

@@ -1,13 +1,19 @@
 // memoryStore(): the receiver's store for one process (README, "Receiver"). Every store keeps,
 // per event key, either a claim (its token, until its lease ends) or DONE (until its TTL ends).
+import { checkKeys } from '../incoming.js';
+
 export const DONE = 'done';
+
+/** The options of a store that has none: any given is refused, as the other stores refuse theirs. */
+export const NO_OPTIONS = new Set();
 
 /**
  * A store in this process's memory: claims and done marks are lost when it exits. Leases and TTLs
  * run on the monotonic clock (performance.now): a wall clock set forward (NTP, a VM resumed) ends
  * no lease early.
  */
-export function memoryStore() {
+export function memoryStore(options = {}) {
+  checkKeys(options, NO_OPTIONS, 'options');
   const entries = new Map();
   let claims = 0;
   /** The key's entry while it lasts. */
