@@ -539,7 +539,9 @@ impl<'a> Decimal<'a> {
         if let (Some(lo), true) = (lower.filter(|lo| lo.is_finite()), more <= 19) {
             let rest = int_rest.iter().chain(frac_rest);
             let r = rest.fold(0u64, |r, &c| r * 10 + u64::from(c - b'0'));
-            let n = u128::from(self.w) * u128::from(10u64.pow(more as u32)) + u128::from(r);
+            // In 64-bit words: a u128 product is a call in the wasm (`__multi3`).
+            let (high, low) = mul64(self.w, 10u64.pow(more as u32));
+            let n = (u128::from(high) << 64 | u128::from(low)) + u128::from(r);
             let limbs: [u32; 4] = std::array::from_fn(|i| (n >> (32 * i)) as u32);
             let q = (self.n - self.k - more as i64) as i32;
             return between(significant(&limbs), q, lo);
@@ -679,10 +681,13 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
         .and_then(|power| {
             // x × 5^(k mod 27) and y in 128 bits each (numbers of up to ~38 digits): the power's
             // top 128 bits in a few 64-bit multiplies.
-            let x = factors.clone().try_fold(limbs_u128(x)?, |x, factor| {
-                x.checked_mul(u128::from(factor))
-            })?;
-            bracketed_wide(x, power, limbs_u128(y)?, sigma)
+            let factor = factors.clone().map(u64::from).product();
+            bracketed_wide(
+                mul_word(limbs_u128(x)?, factor)?,
+                power,
+                limbs_u128(y)?,
+                sigma,
+            )
         })
         .unwrap_or_else(|| limbs_order(x, factors, power, y, sigma));
     let order = if q >= 0 { order } else { order.reverse() };
@@ -786,11 +791,21 @@ fn bracketed_wide(x: u128, p: &Power, y: u128, sigma: i32) -> Option<Ordering> {
     }
     let shift = sigma.checked_sub(i32::try_from(p.below).ok()?)?;
     let y = words(y);
-    match (cmp_wide(&low, &y, shift), cmp_wide(&high, &y, shift)) {
-        (Ordering::Greater, _) => Some(Ordering::Greater),
-        (_, Ordering::Less | Ordering::Equal) => Some(Ordering::Less),
-        _ => None,
+    if cmp_wide(&low, &y, shift) == Ordering::Greater {
+        Some(Ordering::Greater)
+    } else if cmp_wide(&high, &y, shift) != Ordering::Greater {
+        Some(Ordering::Less)
+    } else {
+        None
     }
+}
+
+/// x × f, when it fits 128 bits (in 64-bit words, as [`bracketed_wide`]).
+fn mul_word(x: u128, f: u64) -> Option<u128> {
+    let (high, low) = mul64(x as u64, f);
+    let (top, middle) = mul64((x >> 64) as u64, f);
+    let (middle, carry) = middle.overflowing_add(high);
+    (top == 0 && !carry).then_some(u128::from(middle) << 64 | u128::from(low))
 }
 
 /// a × b in four 64-bit words, low first.
@@ -830,8 +845,8 @@ fn mul64(a: u64, b: u64) -> (u64, u64) {
     )
 }
 
-/// The order of a (64-bit words, low first) against y × 2^t: by their lengths in bits, else by
-/// their bits aligned to the top.
+/// The order of a (64-bit words, low first) against y × 2^t: by their lengths in bits, else
+/// with the shorter of the two shifted to the other's place (y by t, or a by −t).
 fn cmp_wide(a: &[u64; 4], y: &[u64; 2], t: i32) -> Ordering {
     let (a_bits, y_bits) = (word_bits(a), word_bits(y));
     if a_bits == 0 || y_bits == 0 {
@@ -840,8 +855,15 @@ fn cmp_wide(a: &[u64; 4], y: &[u64; 2], t: i32) -> Ordering {
     i64::from(a_bits)
         .cmp(&(i64::from(y_bits) + i64::from(t)))
         .then_with(|| {
+            // The same length, at most 256 bits: y × 2^t fits four words for t ≥ 0, and for
+            // t < 0 a has fewer bits than y, at most 128, so a × 2^−t fits.
             let [y0, y1] = *y;
-            let (a, y) = (top_aligned(a, a_bits), top_aligned(&[y0, y1, 0, 0], y_bits));
+            let y = [y0, y1, 0, 0];
+            let (a, y) = if t >= 0 {
+                (*a, shl_words(&y, t.unsigned_abs()))
+            } else {
+                (shl_words(a, t.unsigned_abs()), y)
+            };
             a.iter().rev().cmp(y.iter().rev())
         })
 }
@@ -855,9 +877,8 @@ fn word_bits(words: &[u64]) -> u32 {
         .unwrap_or(0)
 }
 
-/// `words` (of `bits` bits, 1 to 256) shifted left until its top bit is bit 255.
-fn top_aligned(words: &[u64; 4], bits: u32) -> [u64; 4] {
-    let shift = 256 - bits;
+/// `words` × 2^`shift` (below 256), the bits past the top word dropped.
+fn shl_words(words: &[u64; 4], shift: u32) -> [u64; 4] {
     let (whole, r) = ((shift / 64) as usize, shift % 64);
     let at = |k: Option<usize>| k.and_then(|k| words.get(k)).copied().unwrap_or(0);
     std::array::from_fn(|i| {
@@ -1298,7 +1319,7 @@ mod tests {
     #[test]
     fn the_wide_bracket_orders_as_the_whole_product() {
         let mut next = xorshift(0x2545_F491_4F6C_DD1D);
-        let (mut cases, mut decided) = (0, 0);
+        let (mut cases, mut decided, mut negative) = (0, 0, 0);
         for _ in 0..40_000 {
             let x = (u128::from(next()) << 64 | u128::from(next())) >> (next() % 128);
             // A quarter of them within 2^64 of 2^128, where A + x carries across the words.
@@ -1307,18 +1328,26 @@ mod tests {
             } else {
                 x.max(1)
             };
-            let power = pow5_split(27 * (1 + next() % 74) as u32)
-                .1
-                .expect("a power from 5^27 up");
+            // A quarter of them 5^27 or 5^54, the powers of at most 128 bits (exact, none below).
+            let j = if next().is_multiple_of(4) {
+                1 + next() % 2
+            } else {
+                1 + next() % 74
+            };
+            let power = pow5_split(27 * j as u32).1.expect("a power from 5^27 up");
             let x_limbs: [u32; 4] = std::array::from_fn(|i| (x >> (32 * i)) as u32);
             let mut product = vec![0; 4 + power.limbs.0.len()];
             mul_limbs(significant(&x_limbs), &power.limbs.0, &mut product);
             let mut product = Big(product);
             product.trim();
-            // y × 2^σ the product's top bits, or a unit beside them, or anything.
-            let y_bits = (1 + next() % 128).min(u64::from(product.bits())) as u32;
-            let sigma = product.bits() - y_bits;
-            let top = product.bits_from(sigma);
+            // y × 2^σ the product's top bits, or a unit beside them, or anything; y may have
+            // more bits than a product of a short power (5^27, 5^54), for a σ below 0.
+            let y_bits = (1 + next() % 128) as u32;
+            let sigma = i64::from(product.bits()) - i64::from(y_bits);
+            let top = match u32::try_from(sigma) {
+                Ok(sigma) => product.bits_from(sigma),
+                Err(_) => product.bits_from(0) << sigma.unsigned_abs(),
+            };
             let y = match next() % 4 {
                 0 => top,
                 1 => top.saturating_add(1),
@@ -1328,6 +1357,7 @@ mod tests {
             .max(1);
             let y_limbs: [u32; 4] = std::array::from_fn(|i| (y >> (32 * i)) as u32);
             let sigma = sigma as i32 + (next() % 3) as i32 - 1;
+            negative += u32::from(sigma < 0);
             let whole = cmp_pow2(&product.0, significant(&y_limbs), sigma);
             cases += 1;
             if let Some(order) = bracketed_wide(x, power, y, sigma) {
@@ -1336,6 +1366,7 @@ mod tests {
             }
         }
         assert!(decided > cases * 3 / 4, "{decided} of {cases} decided");
+        assert!(negative > 100, "{negative} cases of a σ below 0");
     }
 
     #[test]
