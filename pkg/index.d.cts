@@ -9,7 +9,10 @@ export * from './models.cjs';
 /** `data.eventType` of an OBJECT_CHANGE event. */
 export type ChangeType = 'CREATE' | 'UPDATE' | 'DELETE';
 
-/** The `record` of a DELETE event, whatever the object type: only its ids. */
+/**
+ * The `record` of a DELETE event, whatever the object type: only its ids, as Vessel's webhook page
+ * describes it (the runtime checks `id` alone, as for every record).
+ */
 export interface DeletedRecord {
   /** Unique Vessel id of the deleted record. */
   id: string;
@@ -75,7 +78,8 @@ export interface StatusChangeEvent<S extends ConnectionStatus = ConnectionStatus
  * So an unknown kind reaches the `default` branch of a `switch` on `type` (or on `objectType`,
  * `eventType`, `status`), where TypeScript types it `never`: answer 2xx there and do not throw.
  * Read it there as {@link UnknownVesselEvent} (`event as UnknownVesselEvent`) to log it. With
- * `strict: true` the runtime rejects unknown kinds (INVALID_EVENT), and this type is exact.
+ * `strict: true` the runtime rejects unknown kinds (INVALID_EVENT), and this union is exact about
+ * kinds. A record's fields other than `id` are Vessel's documented shape, not checked at run time.
  *
  * @example
  * switch (event.type) {

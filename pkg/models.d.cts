@@ -289,6 +289,8 @@ export interface Note {
   };
   /** Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM */
   additional?: Record<string, unknown> | null;
+  /** Not in the schema: Vessel's example of Note has it. */
+  content?: string | null;
 }
 
 /**

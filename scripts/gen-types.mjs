@@ -224,7 +224,9 @@ const SCALARS = ['string', 'integer', 'number', 'boolean'];
  * - a required field whose description says it can be null, or that an example holds null for,
  *   is `nullable`;
  * - a scalar field an example gives a scalar of another JSON type takes both
- *   (`type: ['string', 'number']`), and an enum an example gives another value is `openEnum`.
+ *   (`type: ['string', 'number']`), and an enum an example gives another value is `openEnum`;
+ * - a scalar member an example has and its schema does not define is an optional field of the
+ *   example's type (Note's `content`).
  * Anything else an example holds that its schema does not allow is left for {@link problems}.
  */
 function agreeWithVessel(vessel) {
@@ -271,6 +273,12 @@ function agreeWithVessel(vessel) {
           nullable(schema.properties[name], `Vessel's example of ${model} has null`);
       }
       for (const [name, member] of Object.entries(value)) {
+        // A scalar the schema does not define (Note's `content`): optional, of the example's type.
+        const type = jsonType(member);
+        if (!(name in schema.properties) && SCALARS.includes(type)) {
+          schema.properties[name] = { type: type === 'integer' ? 'number' : type };
+          note(schema.properties[name], `Not in the schema: Vessel's example of ${model} has it.`);
+        }
         if (member !== null && name in schema.properties)
           byExample(member, schema.properties[name], model);
       }

@@ -476,6 +476,9 @@ pub struct Note {
     /// Returned when `allFields` is set in the query params. Includes all data, untransformed, we received from the downstream CRM
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional: Option<Map<String, Value>>,
+    /// Not in the schema: Vessel's example of Note has it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
     /// Members the model does not define, as sent. Serialized back after the others, in the
     /// order of serde_json's `Map` (sorted by name, unless its `preserve_order` feature is on).
     #[serde(flatten)]
@@ -973,6 +976,7 @@ pub(crate) const MEMBER_NAMES: &[&str] = &[
     "closeDate",
     "connectionId",
     "contactIds",
+    "content",
     "contentHtml",
     "contentText",
     "country",

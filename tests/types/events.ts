@@ -71,9 +71,13 @@ switch (event.type) {
       case 'Account':
         data.record.address?.city satisfies string | null | undefined;
         break;
+      case 'Note':
+        // Vessel's example has `content`, which the schema does not define (review BD).
+        data.record.content satisfies string | null | undefined;
+        data.record.modifiedTime satisfies string;
+        break;
       case 'User':
       case 'Lead':
-      case 'Note':
       case 'Task':
       case 'Event':
         data.record.modifiedTime satisfies string;
