@@ -4,10 +4,11 @@
 //! Parsing is exact (round half to even, like `JSON.parse` and `str::parse::<f64>`), in three
 //! steps, each exact where it answers (issue 14, item 3: a hostile body of numbers must cost no
 //! more than V8's own parse): Clinger's fast path (at most 2⁵³ and |q| ≤ 22: one exact f64
-//! operation); the Eisel–Lemire algorithm with 128-bit truncated powers of five, which answers
-//! or says the case is ambiguous; and for those few, a small big-integer division. std's
+//! operation); the Eisel–Lemire algorithm with 128-bit truncated powers of five (on all the digits
+//! of a number of 20 to 38, [`eisel_lemire_wide`]), which answers or says the case is ambiguous;
+//! and for those few, a small big-integer division. std's
 //! parser does the first two with tables that were a third of the gzipped wasm; here the
-//! 651 powers are computed on first use with the big integers (10 KB of memory, well under a
+//! 672 powers are computed on first use with the big integers (11 KB of memory, well under a
 //! millisecond). Decimals of at most 15 digits are printed without being parsed at all
 //! ([`write_canonical`]).
 
@@ -300,21 +301,25 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// The powers of five of the Eisel–Lemire algorithm, 5^q for q in −342 ..= 308, each as its
-/// first 128 bits (truncated; for q < 0, of ⌊2^b / 5^−q⌋ + 1 for the b of the published
+/// The smallest q of [`powers_of_five`]: the published table's −342, and 21 more for the 38
+/// digits of [`eisel_lemire_wide`] (below it, even 10^39 × 10^q is under half of 2^−1074).
+const SMALLEST_Q: i64 = -363;
+
+/// The powers of five of the Eisel–Lemire algorithm, 5^q for q in [`SMALLEST_Q`] ..= 308, each as
+/// its first 128 bits (truncated; for q < 0, of ⌊2^b / 5^−q⌋ + 1 for the b of the published
 /// algorithm, so that the approximation errs upwards), computed once.
 fn powers_of_five() -> &'static [u128] {
     static POWERS: std::sync::OnceLock<Vec<u128>> = std::sync::OnceLock::new();
     POWERS.get_or_init(|| {
-        let mut table = Vec::with_capacity(651);
+        let mut table = Vec::with_capacity(672);
         // q < 0: ⌊2^B / 5^n⌋ by repeated division (⌊⌊x/5⌋/5⌋ = ⌊x/25⌋), then ⌊2^b / 5^n⌋ by a
-        // shift, for B above every b (at most 2·795 + 128).
-        const B: u32 = 1760;
+        // shift, for B above every b (at most 2·843 + 128).
+        const B: u32 = 1816;
         let mut quotient = Big::small(1);
         quotient.shl(B);
         let mut power = Big::small(1);
-        let mut negative = Vec::with_capacity(342);
-        for n in 1..=342 {
+        let mut negative = Vec::with_capacity(363);
+        for n in 1..=SMALLEST_Q.unsigned_abs() {
             quotient.div_small(5);
             power.mul_add(5, 0);
             let z = power.bits();
@@ -352,7 +357,7 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
     }
     let lz = w.leading_zeros();
     let w = w << lz;
-    let power = *powers_of_five().get((q + 342) as usize)?;
+    let power = *powers_of_five().get((q - SMALLEST_Q) as usize)?;
     // The 128-bit product of w and the power's top 64 bits, refined with its low 64 bits when
     // the bits below the 55 kept ones are all ones (the truncation could carry into them).
     let wide = |a: u64, b: u64| u128::from(a) * u128::from(b);
@@ -385,6 +390,64 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
     // Exactly halfway between two f64s (possible only where 5^q fits in 64 bits): to even.
     if lo <= 1 && (-4..=23).contains(&q) && mantissa & 3 == 1 && mantissa << shift == hi {
         mantissa &= !1;
+    }
+    mantissa += mantissa & 1;
+    mantissa >>= 1;
+    if mantissa >= 2 << 52 {
+        mantissa = 1 << 52;
+        power2 += 1;
+    }
+    mantissa &= !(1 << 52);
+    if power2 >= 0x7FF {
+        return Some(f64::INFINITY);
+    }
+    Some(f64::from_bits((power2 as u64) << 52 | mantissa))
+}
+
+/// The f64 nearest to n × 10^q for an n of up to 128 bits (a number of 20 to 38 digits), or
+/// `None` when its 256-bit approximation cannot tell: Eisel–Lemire with all 128 bits of the power.
+/// The table's power is within one unit of the exact one, so n × it is within n < 2^128 of the
+/// exact product, and the product's bits from 128 up to the rounding bit settle the rounding
+/// unless they are all zeros or all ones (a halfway point within 2^128 of it, either way).
+fn eisel_lemire_wide(n: u128, q: i64) -> Option<f64> {
+    if n == 0 {
+        return None;
+    }
+    if q < SMALLEST_Q {
+        return Some(0.0);
+    }
+    if q > 308 {
+        return Some(f64::INFINITY);
+    }
+    let lz = n.leading_zeros();
+    let power = *powers_of_five().get((q - SMALLEST_Q) as usize)?;
+    // In 64-bit words, as `bracketed_wide`: a u128 shift or product is a call in the wasm.
+    let [n0, n1, ..] = shl_words(&[n as u64, (n >> 64) as u64, 0, 0], lz);
+    let product = mul_wide([n0, n1], [power as u64, (power >> 64) as u64]);
+    let [_, _, below, hi] = product;
+    let upper = (hi >> 63) as i32;
+    let shift = upper + 64 - 55;
+    let mut mantissa = hi >> shift;
+    // As in `eisel_lemire`, for n × 2^lz of 128 bits where w × 2^lz has 64.
+    let mut power2 =
+        ((q as i32).wrapping_mul(152_170 + 65_536) >> 16) + 63 + upper - (lz as i32 - 64) + 1023;
+    // A subnormal drops more bits; the rounding bit is then the one above them.
+    let drop = if power2 <= 0 { 1 - power2 } else { 0 };
+    let round = shift + drop;
+    if round >= 64 {
+        // The halfway point past the product's top bit: the value is below it.
+        return Some(0.0);
+    }
+    let low = (1u64 << round) - 1;
+    if (below == 0 && hi & low == 0) || (below == u64::MAX && hi & low == low) {
+        return None;
+    }
+    if power2 <= 0 {
+        mantissa >>= drop;
+        mantissa += mantissa & 1;
+        mantissa >>= 1;
+        let e = u64::from(mantissa >= 1 << 52);
+        return Some(f64::from_bits(e << 52 | mantissa));
     }
     mantissa += mantissa & 1;
     mantissa >>= 1;
@@ -497,10 +560,13 @@ impl<'a> Decimal<'a> {
         }
     }
 
-    /// The magnitude as the nearest f64, when Clinger's fast path or Eisel–Lemire settle it.
-    /// Else, for the big integers, an f64 that the nearest is or is just below, when Eisel–Lemire
-    /// settles w or w + 1 and more digits follow w's 19: the value is then between the two, which
-    /// differ by less than an f64's spacing, so their nearest f64s are the same or neighbours.
+    /// The magnitude as the nearest f64, when Clinger's fast path or Eisel–Lemire settle it (on
+    /// all the digits of a number of 20 to 38: the 25-digit numbers at a rounding halfway point of
+    /// hostile bodies, which w and w + 1 straddle, cost 2.2× V8's parse through the big integers'
+    /// comparison, 1.7× this way). Else, for the big integers, an f64 that the nearest is or is
+    /// just below, when Eisel–Lemire settles w or w + 1 and more digits follow w's 19: the value
+    /// is then between the two, which differ by less than an f64's spacing, so their nearest f64s
+    /// are the same or neighbours.
     fn fast(&self) -> Result<f64, Option<f64>> {
         let q = self.n - self.k;
         if self.exact && self.w <= 1 << 53 && (-22..=22).contains(&q) {
@@ -508,13 +574,19 @@ impl<'a> Decimal<'a> {
             let p = *POW10.get(q.unsigned_abs() as usize).ok_or(None)?;
             return Ok(if q >= 0 { x * p } else { x / p });
         }
-        let lo = eisel_lemire(self.w, q);
         if self.exact {
-            return lo.ok_or(None);
+            return eisel_lemire(self.w, q).ok_or(None);
+        }
+        if let Some(x) = self.wide().and_then(|(n, q)| eisel_lemire_wide(n, q)) {
+            return Ok(x);
         }
         // Digits beyond the 19th: the value lies between w and w + 1 at this scale.
-        match (lo, eisel_lemire(self.w + 1, q)) {
-            (Some(lo), Some(hi)) if lo == hi => Ok(lo),
+        let lo = eisel_lemire(self.w, q);
+        let hi = eisel_lemire(self.w + 1, q);
+        if lo.is_some() && lo == hi {
+            return lo.ok_or(None);
+        }
+        match (lo, hi) {
             (Some(lo), _) => Err(Some(lo)),
             (None, Some(hi)) if hi > 0.0 => Err(Some(f64::from_bits(hi.to_bits() - 1))),
             (None, Some(_)) => Err(Some(0.0)),
@@ -533,18 +605,10 @@ impl<'a> Decimal<'a> {
         if self.n > 310 {
             return f64::INFINITY;
         }
-        // Up to 38 digits (w's 19 and as many more) in a u128, the comparison's limbs in an array.
-        let [int_rest, frac_rest] = self.rest;
-        let more = int_rest.len() + frac_rest.len();
-        if let (Some(lo), true) = (lower.filter(|lo| lo.is_finite()), more <= 19) {
-            let rest = int_rest.iter().chain(frac_rest);
-            let r = rest.fold(0u64, |r, &c| r * 10 + u64::from(c - b'0'));
-            // In 64-bit words: a u128 product is a call in the wasm (`__multi3`).
-            let (high, low) = mul64(self.w, 10u64.pow(more as u32));
-            let n = (u128::from(high) << 64 | u128::from(low)) + u128::from(r);
+        // Up to 38 digits in a u128, the comparison's limbs in an array.
+        if let (Some(lo), Some((n, q))) = (lower.filter(|lo| lo.is_finite()), self.wide()) {
             let limbs: [u32; 4] = std::array::from_fn(|i| (n >> (32 * i)) as u32);
-            let q = (self.n - self.k - more as i64) as i32;
-            return between(significant(&limbs), q, lo);
+            return between(significant(&limbs), q as i32, lo);
         }
         let mut digits = Big::from_u64(self.w);
         let mut count = self.k as usize;
@@ -569,6 +633,22 @@ impl<'a> Decimal<'a> {
             count += 1;
         }
         nearest(digits, self.n - count as i64, lower)
+    }
+
+    /// The value as n × 10^q with n all its significant digits, when they are at most 38 (w's 19
+    /// and as many more) and n fits 128 bits.
+    fn wide(&self) -> Option<(u128, i64)> {
+        let [int_rest, frac_rest] = self.rest;
+        let more = int_rest.len() + frac_rest.len();
+        if more > 19 {
+            return None;
+        }
+        let rest = int_rest.iter().chain(frac_rest);
+        let r = rest.fold(0u64, |r, &c| r * 10 + u64::from(c - b'0'));
+        // In 64-bit words: a u128 product is a call in the wasm (`__multi3`).
+        let (high, low) = mul64(self.w, 10u64.pow(more as u32));
+        let n = (u128::from(high) << 64 | u128::from(low)).checked_add(u128::from(r))?;
+        Some((n, self.n - self.k - more as i64))
     }
 
     /// Number::toString of the value, given that w holds its shortest digits.
@@ -1172,7 +1252,7 @@ mod tests {
     #[test]
     fn powers_of_five_match_the_published_table() {
         let table = powers_of_five();
-        assert_eq!(table.len(), 651);
+        assert_eq!(table.len(), 672);
         for (q, hi, lo) in [
             (-342, 0xeef4_53d6_923b_d65a_u64, 0x113f_aa29_06a1_3b3f_u64),
             (-1, 0xcccc_cccc_cccc_cccc, 0xcccc_cccc_cccc_cccd),
@@ -1180,7 +1260,7 @@ mod tests {
             (1, 0xa000_0000_0000_0000, 0),
             (308, 0x8e67_9c2f_5e44_ff8f, 0x570f_09ea_a7ea_7648),
         ] {
-            let entry = table[(q + 342) as usize];
+            let entry = table[(q - SMALLEST_Q) as usize];
             assert_eq!(((entry >> 64) as u64, entry as u64), (hi, lo), "5^{q}");
         }
     }
@@ -1367,6 +1447,80 @@ mod tests {
         }
         assert!(decided > cases * 3 / 4, "{decided} of {cases} decided");
         assert!(negative > 100, "{negative} cases of a σ below 0");
+    }
+
+    /// Eisel–Lemire on 20 to 38 digits reads n × 10^q as std does wherever it answers, and
+    /// answers most: random digits over the whole range, and the exact points halfway between
+    /// two f64s (normal and subnormal, at both ends) cut to 20, 25 and 38 digits, and a unit
+    /// beside each (the hostile bodies' numbers).
+    #[test]
+    fn the_wide_eisel_lemire_matches_std() {
+        let mut next = xorshift(0x5851_F42D_4C95_7F2D);
+        let (mut cases, mut answered) = (0, 0);
+        let mut check = |n: u128, q: i64| {
+            cases += 1;
+            if let Some(x) = eisel_lemire_wide(n, q) {
+                let expected: f64 = format!("{n}e{q}").parse().expect("a number");
+                assert_eq!(x.to_bits(), expected.to_bits(), "{n}e{q}");
+                answered += 1;
+            }
+        };
+        for _ in 0..100_000 {
+            let digits = 20 + next() % 19;
+            let n = (0..digits).fold(0u128, |n, _| n * 10 + u128::from(next() % 10));
+            check(n.max(1), (next() % 720) as i64 - 400);
+        }
+        let ends = [0, 1, 2, 0x7FE, 0x7FD];
+        for i in 0..3_000 {
+            // Near either end of the range one in three, else anywhere.
+            let biased = if i % 3 == 0 {
+                ends[(next() % 5) as usize]
+            } else {
+                next() % 0x7FF
+            };
+            let m = (next() % (1 << 52)) | if biased == 0 { 0 } else { 1 << 52 };
+            let e = if biased == 0 {
+                -1074
+            } else {
+                biased as i64 - 1075
+            };
+            // (2m + 1) × 2^(e − 1) in decimal: D × 10^−k.
+            let (halfway, k) = if e >= 1 {
+                (times_pow2(2 * m + 1, (e - 1) as u32), 0)
+            } else {
+                (
+                    times_pow5(2 * m + 1, (1 - e) as u32),
+                    i64::from((1 - e) as u32),
+                )
+            };
+            for d in [20, 25, 38] {
+                let Some(cut) = halfway.get(..d) else {
+                    continue;
+                };
+                let n: u128 = cut.parse().expect("digits");
+                let q = (halfway.len() - d) as i64 - k;
+                for n in [n - 1, n, n + 1] {
+                    check(n, q);
+                }
+            }
+        }
+        assert!(answered > cases * 9 / 10, "{answered} of {cases} answered");
+    }
+
+    /// m × 2^k in decimal.
+    fn times_pow2(m: u64, k: u32) -> String {
+        let mut digits: Vec<u8> = m.to_string().bytes().rev().map(|c| c - b'0').collect();
+        for _ in 0..k {
+            let mut carry = 0;
+            for d in &mut digits {
+                let v = *d * 2 + carry;
+                (*d, carry) = (v % 10, v / 10);
+            }
+            if carry > 0 {
+                digits.push(carry);
+            }
+        }
+        digits.iter().rev().map(|&d| char::from(b'0' + d)).collect()
     }
 
     #[test]
