@@ -4,7 +4,15 @@ import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
 import { byteCollector, checkKeys, lengthOf, READ_BEFORE, readTokens } from './incoming.js';
 import { signers } from './signers.js';
-import { generation, memoryBytes, precomputed, restart, utf16Copy } from './instance.js';
+import {
+  generation,
+  memoryBytes,
+  precomputed,
+  ready,
+  runningCallerCode,
+  stale,
+  utf16Copy,
+} from './instance.js';
 
 // The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
 // read's and token lookup's deadlines (incoming.js). The core's statuses come from the wasm.
@@ -24,7 +32,8 @@ export class VesselWebhookError extends Error {
     super(message, options);
     this.name = 'VesselWebhookError';
     this.code = code;
-    this.status = STATUS[code] ?? (typeof code === 'string' ? wasm.status(code) : undefined);
+    this.status =
+      STATUS[code] ?? (typeof code === 'string' ? intoWasm(() => wasm.status(code)) : undefined);
     // A code of no status would answer 200 (toResponse): Vessel would take it as processed.
     if (this.status === undefined) {
       throw new TypeError('code: not a VesselWebhookError code (README, "Checks and codes")');
@@ -54,10 +63,30 @@ const encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
 
+/**
+ * `call()`, a call into the wasm: on a fresh instance when the last one is stale, and any error
+ * makes this one stale (instance.js). The checks' own calls do the same in their try blocks.
+ */
+function intoWasm(call) {
+  ready();
+  try {
+    return call();
+  } catch (error) {
+    throw stale(error);
+  }
+}
+
 let defaultMaxBodyBytes;
+let maxBodyBytesLimit;
 /** The checked options; the defaults when there are none (the common call, kept cheap). */
 function readOptions(options) {
-  defaultMaxBodyBytes ??= wasm.default_max_body_bytes();
+  ready();
+  if (defaultMaxBodyBytes === undefined) {
+    [defaultMaxBodyBytes, maxBodyBytesLimit] = intoWasm(() => [
+      wasm.default_max_body_bytes(),
+      wasm.max_body_bytes_limit(),
+    ]);
+  }
   if (options === undefined) {
     return {
       toleranceSeconds: 300,
@@ -66,8 +95,12 @@ function readOptions(options) {
       strict: false,
     };
   }
-  checkKeys(options, OPTION_KEYS, 'options');
-  const { toleranceSeconds = 300, now = Date.now(), maxBodyBytes, strict = false } = options;
+  const {
+    toleranceSeconds = 300,
+    now = Date.now(),
+    maxBodyBytes,
+    strict = false,
+  } = checkKeys(options, OPTION_KEYS, 'options');
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
     throw new TypeError('options.toleranceSeconds: expected a number ≥ 0 (Infinity disables)');
   }
@@ -77,7 +110,7 @@ function readOptions(options) {
     throw new TypeError('options.now: expected a valid Date or milliseconds since the epoch');
   }
   // At most 64 MiB: checking a body may take 16 times its size in wasm memory (SECURITY.md).
-  const limit = wasm.max_body_bytes_limit();
+  const limit = maxBodyBytesLimit;
   if (
     maxBodyBytes !== undefined &&
     !(Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0 && maxBodyBytes <= limit)
@@ -95,23 +128,60 @@ function readOptions(options) {
 
 const tag = (value) => Object.prototype.toString.call(value);
 
-/** A binary body as a Uint8Array over the same bytes, or undefined for other bodies. */
+/** The built-in getters of `proto`'s `names`, which read an object's own internal slots. */
+const getters = (proto, ...names) =>
+  names.map((name) => Object.getOwnPropertyDescriptor(proto, name).get);
+const TYPED_ARRAY = getters(
+  Object.getPrototypeOf(Uint8Array.prototype),
+  'buffer',
+  'byteOffset',
+  'byteLength',
+);
+const DATA_VIEW = getters(DataView.prototype, 'buffer', 'byteOffset', 'byteLength');
+const BUFFER_LENGTHS = [ArrayBuffer, globalThis.SharedArrayBuffer]
+  .filter((type) => typeof type === 'function')
+  .flatMap((type) => getters(type.prototype, 'byteLength'));
+
+/** Whether `get` (a built-in getter) reads `value`: whether it has the getter's internal slot. */
+function has(get, value) {
+  try {
+    get.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A binary body as a Uint8Array over the same bytes, or undefined for other bodies. Its buffer
+ * and range are read through the built-in getters, which read the object's own internal slots
+ * and work across realms (Buffer, jsdom, vm contexts), unlike instanceof: a subclass's or an
+ * object's own getters, or a Symbol.toStringTag, could point them at other bytes than the ones
+ * the caller then reads (review BB).
+ */
 function bytesOf(body) {
-  // isView and the tag work across realms (Buffer, jsdom, vm contexts), unlike instanceof.
-  const view = ArrayBuffer.isView(body);
-  if (!view && tag(body) !== '[object ArrayBuffer]' && tag(body) !== '[object SharedArrayBuffer]') {
+  let range;
+  if (ArrayBuffer.isView(body)) {
+    const slots = has(TYPED_ARRAY[0], body) ? TYPED_ARRAY : DATA_VIEW;
+    range = slots.map((get) => get.call(body));
+  } else if (!BUFFER_LENGTHS.some((length) => has(length, body))) {
     return undefined;
   }
   try {
-    return view
-      ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-      : new Uint8Array(body);
+    return range === undefined ? new Uint8Array(body) : new Uint8Array(...range);
   } catch {
     // V8's "Cannot perform Construct on a detached ArrayBuffer".
     throw new TypeError(
       'body: its ArrayBuffer was transferred (detached): it has no bytes to read',
     );
   }
+}
+
+/** What a request's arrayBuffer() gave, as bytes: a TypeError for anything but binary data. */
+function bufferOf(data) {
+  const bytes = bytesOf(data);
+  if (bytes === undefined) throw new TypeError('request: arrayBuffer() gave no ArrayBuffer');
+  return bytes;
 }
 
 /** Where the last raw body written by JS starts in wasm memory. */
@@ -141,6 +211,7 @@ const wellFormed =
  * fails a check already (too deep, or too long: the error is kept for failure()).
  */
 function readBody(body, maxBodyBytes = Infinity) {
+  ready();
   if (typeof body === 'string') {
     const text = body;
     if (body.length > maxBodyBytes) return { length: body.length, text };
@@ -158,7 +229,7 @@ function readBody(body, maxBodyBytes = Infinity) {
     if (typeof body.getReader === 'function' || typeof body.arrayBuffer === 'function') {
       throw new TypeError('body: a stream, Blob, Request or Response; read its bytes first');
     }
-    const length = wasm.write_parsed(body, maxBodyBytes);
+    const length = runningCallerCode(() => wasm.write_parsed(body, maxBodyBytes));
     // write_parsed wrote it where input() gives, for the same length (no new room).
     if (length >= 0 && length <= maxBodyBytes) inputAddress = wasm.input(length);
     return { length, text: undefined };
@@ -180,7 +251,7 @@ function readHeader(headers, name) {
   // contract keeps TypeError for the token, the body and the options.
   if (headers === null || typeof headers !== 'object') return undefined;
   let value;
-  // A Map from any realm (a vm context, jsdom) by its tag, as bytesOf does: instanceof would take
+  // A Map from any realm (a vm context, jsdom) by its tag: instanceof would take
   // another realm's for a Headers, whose get() matches one exact name.
   const isMap = tag(headers) === '[object Map]';
   if (typeof headers.get === 'function' && !isMap) {
@@ -235,14 +306,8 @@ const isHeader = (key, name) =>
 
 /** The error of the check that failed in wasm, as a VesselWebhookError. */
 function failure() {
-  const error = wasm.take_error();
+  const error = intoWasm(() => wasm.take_error());
   return new VesselWebhookError(error.name, error.message);
-}
-
-/** After a trap, a new instance (the one that trapped may trap on every later call). */
-function recovered(error) {
-  if (error instanceof WebAssembly.RuntimeError) restart();
-  return error;
 }
 
 /**
@@ -302,7 +367,7 @@ function check(body, call, event, digests) {
 
 /**
  * What JSON.parse gives for the checked body (see readBody): the authenticated text's. Decoding
- * it calls the wasm, so a trap there restarts the instance too.
+ * it calls the wasm, so a trap there makes the instance stale too.
  */
 function toEvent({ length, text }) {
   try {
@@ -313,7 +378,7 @@ function toEvent({ length, text }) {
     // The checked bytes are still in wasm memory, where Node's fast path decodes them.
     return JSON.parse((hooks.decodeChecked ?? decodeChecked)(length));
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
 }
 
@@ -338,7 +403,7 @@ function checkedEvent(body, call, digests) {
   try {
     read = check(body, call, true, digests);
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
   if (read === undefined) throw failure();
   const event = toEvent(read);
@@ -356,7 +421,7 @@ export function verify(body, headers, accessToken, options) {
   try {
     return check(body, call, false) !== undefined;
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
 }
 
@@ -374,7 +439,7 @@ export function parse(body, options) {
     read = readBody(body, o.maxBodyBytes);
     if (read.length < 0 || !wasm.parse(read.length, o.maxBodyBytes, o.strict)) read = undefined;
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
   if (read === undefined) throw failure();
   return toEvent(read);
@@ -385,8 +450,11 @@ export function sign(body, accessToken, options = {}) {
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new TypeError('accessToken: expected a non-empty string');
   }
-  checkKeys(options, SIGN_OPTION_KEYS, 'options');
-  const { timestamp = Math.floor(Date.now() / 1000), connectionId } = options;
+  const { timestamp = Math.floor(Date.now() / 1000), connectionId } = checkKeys(
+    options,
+    SIGN_OPTION_KEYS,
+    'options',
+  );
   const ts =
     typeof timestamp === 'number' && Number.isSafeInteger(timestamp) && timestamp >= 0
       ? String(timestamp)
@@ -404,7 +472,7 @@ export function sign(body, accessToken, options = {}) {
     const { length } = readBody(body);
     signature = length < 0 ? undefined : wasm.sign(length, accessToken, ts);
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
   if (signature === undefined) throw failure();
   const headers = { 'x-vessel-timestamp': ts, 'x-vessel-signature': signature };
@@ -434,7 +502,7 @@ function writtenLength(body, o) {
   try {
     read = readBody(body, o.maxBodyBytes);
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
   if (read.length < 0) throw failure();
   return read.length;
@@ -599,6 +667,7 @@ function subtleDigests(body, call) {
 function checkUnsigned(length, { o, signature, timestamp }) {
   let passed;
   try {
+    ready();
     passed = wasm.check_headers(
       length,
       signature,
@@ -608,7 +677,7 @@ function checkUnsigned(length, { o, signature, timestamp }) {
       o.maxBodyBytes,
     );
   } catch (error) {
-    throw recovered(error);
+    throw stale(error);
   }
   if (!passed) throw failure();
 }
@@ -680,7 +749,7 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     const declared = lengthOf(readHeader(headers, 'content-length'));
     if (declared > maxBodyBytes) throw tooLarge('content-length', maxBodyBytes);
     body = readsWhole(request, headers, declared)
-      ? capped(new Uint8Array(await request.arrayBuffer()), maxBodyBytes)
+      ? capped(bufferOf(await request.arrayBuffer()), maxBodyBytes)
       : await readChunks(request, maxBodyBytes, declared);
   }
   const call = readCall(headers, given, o);

@@ -65,14 +65,13 @@ function requestOf(req, read) {
  * before) go to next(error): Express answers 500, and Vessel retries later.
  */
 export function vesselWebhook(options) {
-  checkKeys(options, OPTION_KEYS, 'options');
   const {
     accessToken: given,
     getAccessToken,
     bodyTimeoutMs,
     tokenLookupTimeoutMs,
     ...checks
-  } = options;
+  } = checkKeys(options, OPTION_KEYS, 'options');
   const accessToken = ownTokens(given);
   if ((accessToken === undefined) === (getAccessToken === undefined)) {
     throw new TypeError('options: expected either accessToken or getAccessToken');

@@ -166,14 +166,22 @@ export function readTokens(accessToken) {
 export const tokenAnswer = (answer) =>
   answer === undefined || answer === null ? answer : readTokens(answer);
 
-/** TypeError unless `options` is an object whose own keys are all `known` (`what`: its name). */
+/**
+ * The own properties of `options`, copied once into an object without a prototype; TypeError
+ * unless `options` is an object whose own keys are all `known` (`what`: its name). Read from the
+ * copy, an option that other code set on Object.prototype is absent, as an unknown one is refused
+ * (review BB: an inherited `toleranceSeconds: Infinity` turned the replay window off), and each
+ * getter runs once.
+ */
 export function checkKeys(options, known, what) {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${what}: expected an object`);
   }
-  for (const key of Object.keys(options)) {
+  const own = { __proto__: null, ...options };
+  for (const key of Object.keys(own)) {
     if (!known.has(key)) throw new TypeError(`${what}.${key}: unknown option`);
   }
+  return own;
 }
 
 /**

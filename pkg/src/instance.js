@@ -1,5 +1,5 @@
 // The wasm instance behind the API: started by the entry point (start), replaced after a trap
-// (restart), and the SHA-256 callback the wasm calls (use_native_sha256), one for every entry.
+// or a call the JS stack cut short (stale, ready), and the SHA-256 callback the wasm calls (use_native_sha256), one for every entry.
 // Not part of the public API.
 import {
   ascii_input,
@@ -137,7 +137,7 @@ function instantiate() {
 
 /**
  * Instantiates the compiled `module` (a WebAssembly.Module), then `entrySetup(memory)`, which
- * installs the entry's hooks; both again for each new instance (restart).
+ * installs the entry's hooks; both again for each new instance (ready).
  */
 export function start(module, entrySetup) {
   compiled = module;
@@ -145,14 +145,46 @@ export function start(module, entrySetup) {
   instantiate();
 }
 
+/** Whether the instance is to be replaced before its next use (see `stale`). */
+let isStale = false;
+/** Calls into the instance that run the caller's code (a parsed body's toJSON) and are not over. */
+let running = 0;
+
 /**
- * A new instance in place of one that trapped (a WebAssembly.RuntimeError: with panic = "abort"
- * an allocation failure traps while thread-locals are borrowed, and every later call would trap
- * too). The old instance's memory is dropped with it.
+ * Marks the instance to be replaced before its next use, after `error` escaped a call into it:
+ * a trap (a WebAssembly.RuntimeError: with panic = "abort" an allocation failure traps while
+ * thread-locals are borrowed, and every later call would trap too), or the JS stack running out
+ * inside it (its frames unwound without their clean-up, a borrow left held: every later call
+ * trapped). Not replaced here: this stack may still be nearly exhausted, and a new instance made
+ * on it failed half way, which left none at all (review BB). Returns `error`.
  */
-export function restart() {
-  reset_instance();
-  instantiate();
+export function stale(error) {
+  isStale = true;
+  return error;
+}
+
+/**
+ * The instance, replaced first when it is stale (its memory dropped with it): called before each
+ * call into it that starts a public call's work. A replacement that fails (the stack ran out
+ * again) leaves it stale, for the next call. Not while a call into it runs the caller's code: the
+ * outer call goes on in the old instance, and its later calls would reach the new one.
+ */
+export function ready() {
+  if (isStale && running === 0) {
+    reset_instance();
+    instantiate();
+    isStale = false;
+  }
+}
+
+/** `call()`, a call into the instance that runs the caller's code (see `ready`). */
+export function runningCallerCode(call) {
+  running++;
+  try {
+    return call();
+  } finally {
+    running--;
+  }
 }
 
 /**

@@ -133,8 +133,8 @@ export class VesselWebhooks {
   #anyHandlers = [];
   #errorHandlers = [];
 
-  constructor(options) {
-    checkKeys(options, OPTION_KEYS, 'options');
+  constructor(given) {
+    const options = checkKeys(given, OPTION_KEYS, 'options');
     const { getAccessToken, store, onDelivery, toleranceSeconds, maxBodyBytes } = options;
     const accessToken = ownTokens(options.accessToken);
     if ((accessToken === undefined) === (getAccessToken === undefined)) {

@@ -260,4 +260,77 @@ for (const [name, api, internal] of entries) {
     assert.equal(api.verify(body, headers, 'tok_other', options), false);
     assert.equal(internal.wasmMemory().buffer.byteLength < 2 ** 30, true);
   });
+
+  test(`${name}: options are read from their own properties, never from Object.prototype`, () => {
+    // Review BB: set on Object.prototype by other code, `toleranceSeconds: Infinity` or `now`
+    // turned the replay window off for every call with an options object.
+    const body = JSON.stringify(eventOf('e-proto'));
+    const old = api.sign(body, token, { timestamp: 1000 });
+    const polluted = { toleranceSeconds: Infinity, now: 1_000_000, maxBodyBytes: 8 };
+    try {
+      Object.assign(Object.prototype, polluted);
+      assert.equal(
+        code(() => api.constructEvent(body, old, token, {})),
+        'TIMESTAMP_OUT_OF_TOLERANCE',
+      );
+      assert.equal(api.verify(body, old, token, { toleranceSeconds: 300 }), false);
+      assert.equal(api.verify(body, signed(body), token, options), true);
+    } finally {
+      for (const key of Object.keys(polluted)) delete Object.prototype[key];
+    }
+  });
+
+  test(`${name}: a byte body is read from its own slots, not from getters or its tag`, () => {
+    // Review BB: a Uint8Array subclass whose buffer, byteOffset and byteLength getters pointed at
+    // an authentic body verified, while its own bytes (what the caller reads next) were forged.
+    const body = new TextEncoder().encode(JSON.stringify(eventOf('e-slots')));
+    const headers = signed(body);
+    const forged = new TextEncoder().encode(JSON.stringify(eventOf('e-sl0ts')));
+    class Pointing extends Uint8Array {
+      get buffer() {
+        return body.buffer;
+      }
+      get byteOffset() {
+        return body.byteOffset;
+      }
+      get byteLength() {
+        return body.byteLength;
+      }
+    }
+    assert.equal(api.verify(new Pointing(forged), headers, token, options), false);
+    assert.equal(api.verify(new Pointing(body), headers, token, options), true);
+    const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+    Object.defineProperty(view, 'byteLength', { value: 3 });
+    assert.equal(api.verify(view, headers, token, options), true);
+    // An object that only calls itself an ArrayBuffer is not binary data.
+    const fake = { [Symbol.toStringTag]: 'ArrayBuffer', length: body.length, ...body };
+    assert.equal(api.verify(fake, headers, token, options), false);
+  });
+
+  test(`${name}: calls cut short by the end of the JS stack leave the next call working`, () => {
+    // Review BB: the stack ran out inside the wasm (its frames unwound without their clean-up,
+    // a borrow left held), and the instance restarted on that exhausted stack died half way:
+    // every later call threw (unreachable, or a TypeError of the glue without an instance).
+    const body = JSON.stringify(eventOf('e-stack'));
+    const headers = signed(body);
+    const escaped = new Set();
+    const deep = () => {
+      try {
+        deep();
+      } catch {}
+      try {
+        api.parse(body);
+      } catch (error) {
+        escaped.add(error.constructor.name);
+      }
+    };
+    for (let round = 0; round < 20; round++) {
+      deep();
+      assert.deepEqual(api.constructEvent(body, headers, token, options), eventOf('e-stack'));
+      assert.equal(api.verify(body, headers, 'tok_other', options), false);
+      assert.deepEqual(signed(body), headers);
+    }
+    // The stack did run out in those calls, or the test proves nothing.
+    assert.ok(escaped.has('RangeError'), [...escaped].join());
+  });
 }

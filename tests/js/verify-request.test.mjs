@@ -350,6 +350,34 @@ test('a request whose arrayBuffer() it keeps and rewrites: the event is what was
   assert.deepEqual(result, paddedEvent);
 });
 
+test('a request whose arrayBuffer() gives no binary data is a TypeError, not a body of zeros', async () => {
+  // Review BB: its result went to new Uint8Array(): a number made that many zero bytes (or a
+  // RangeError), a string none, an object tagged ArrayBuffer was read as one.
+  const generic = await genericEntry();
+  for (const data of [5, 2 ** 40, padded, { [Symbol.toStringTag]: 'ArrayBuffer', length: 3 }]) {
+    const request = {
+      headers: { ...paddedHeaders, 'content-length': String(paddedBytes.length) },
+      body: {},
+      bodyUsed: false,
+      arrayBuffer: async () => data,
+    };
+    await assert.rejects(generic.verifyRequest(request, token), {
+      name: 'TypeError',
+      message: 'request: arrayBuffer() gave no ArrayBuffer',
+    });
+  }
+  // Binary data of any kind is its bytes.
+  for (const data of [paddedBytes.slice().buffer, new DataView(paddedBytes.slice().buffer)]) {
+    const request = {
+      headers: { ...paddedHeaders, 'content-length': String(paddedBytes.length) },
+      body: {},
+      bodyUsed: false,
+      arrayBuffer: async () => data,
+    };
+    assert.deepEqual(await generic.verifyRequest(request, token), paddedEvent);
+  }
+});
+
 test('with a resolver, every vector gets the code it gets with the token, and no lookup before checks 1–5 pass', async () => {
   // Checks 1–5 need no token (size, headers, replay window): a request failing one costs no lookup.
   const early = [

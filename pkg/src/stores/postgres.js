@@ -16,8 +16,7 @@ export function postgresStore(pool, options = {}) {
   if (typeof pool?.query !== 'function' || typeof pool?.connect !== 'function') {
     throw new TypeError('pool: expected a pg Pool');
   }
-  checkKeys(options, OPTION_KEYS, 'options');
-  const { table: name = 'vessel_webhook_events' } = options;
+  const { table: name = 'vessel_webhook_events' } = checkKeys(options, OPTION_KEYS, 'options');
   if (typeof name !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new TypeError('options.table: expected a lower-case SQL name ([a-z_][a-z0-9_]*)');
   }

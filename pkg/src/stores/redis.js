@@ -24,8 +24,7 @@ function commander(client) {
  */
 export function redisStore(client, options = {}) {
   const command = commander(client);
-  checkKeys(options, OPTION_KEYS, 'options');
-  const { prefix = 'vessel-webhooks:' } = options;
+  const { prefix = 'vessel-webhooks:' } = checkKeys(options, OPTION_KEYS, 'options');
   if (typeof prefix !== 'string') throw new TypeError('options.prefix: expected a string');
   return {
     async claim(key, token, leaseMs) {
