@@ -62,7 +62,7 @@ impl Big {
         for step in rest {
             self.mul_add(step, 0);
         }
-        if let Some(Power { limbs: power, .. }) = power {
+        if let Some(power) = power {
             let mut product = vec![0u32; self.0.len() + power.0.len()];
             mul_limbs(&self.0, &power.0, &mut product);
             *self = Big(product);
@@ -182,30 +182,17 @@ fn significant(limbs: &[u32]) -> &[u32] {
     limbs.get(..len).unwrap_or_default()
 }
 
-/// A power of five of [`pow5_split`]'s table: its limbs, and its top 128 bits with how many bits
-/// lie below them (none when it has at most 128), for [`bracketed_wide`].
-struct Power {
-    limbs: Big,
-    top: u128,
-    below: u32,
-}
-
 /// 5^k as 5^(k mod 27), in at most two factors, times 5^(27 j) from a table computed once (75
 /// powers up to 5^1998, 23 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there).
 /// Multiplying by 10⁹ a pass at a time cost 25-digit numbers at a halfway point near either end
 /// of the exponent range 12–14× V8's parse (review AN).
-fn pow5_split(k: u32) -> (impl Iterator<Item = u32> + Clone, Option<&'static Power>) {
-    static TABLE: std::sync::OnceLock<Vec<Power>> = std::sync::OnceLock::new();
+fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static Big>) {
+    static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut power = Big::small(1);
         (0..75)
             .map(|_| {
-                let below = power.bits().saturating_sub(128);
-                let this = Power {
-                    top: power.bits_from(below),
-                    below,
-                    limbs: power.clone(),
-                };
+                let this = power.clone();
                 power.mul_add(5u32.pow(13), 0);
                 power.mul_add(5u32.pow(13), 0);
                 power.mul_add(5, 0);
@@ -421,10 +408,10 @@ fn eisel_lemire_wide(n: u128, q: i64) -> Option<f64> {
     }
     let lz = n.leading_zeros();
     let power = *powers_of_five().get((q - SMALLEST_Q) as usize)?;
-    // In 64-bit words, as `bracketed_wide`: a u128 shift or product is a call in the wasm.
+    // In 64-bit words: a u128 shift or product is a call in the wasm.
     let [n0, n1, ..] = shl_words(&[n as u64, (n >> 64) as u64, 0, 0], lz);
     let product = mul_wide([n0, n1], [power as u64, (power >> 64) as u64]);
-    let [_, _, below, hi] = product;
+    let [p0, p1, below, hi] = product;
     let upper = (hi >> 63) as i32;
     let shift = upper + 64 - 55;
     let mut mantissa = hi >> shift;
@@ -439,7 +426,14 @@ fn eisel_lemire_wide(n: u128, q: i64) -> Option<f64> {
         return Some(0.0);
     }
     let low = (1u64 << round) - 1;
-    if (below == 0 && hi & low == 0) || (below == u64::MAX && hi & low == low) {
+    // With 5^q exact in the table (0 ≤ q ≤ 55; the value is then at least 1, never subnormal)
+    // the product is exact, and only an exact tie needs more: to even. Else it is within 2^128
+    // of the exact product, which bits from 128 up that are all zeros or all ones do not settle.
+    let exact = (0..=55).contains(&q);
+    let zeros = below == 0 && hi & low == 0;
+    if exact && zeros && p0 == 0 && p1 == 0 && mantissa & 3 == 1 {
+        mantissa &= !1;
+    } else if !exact && (zeros || (below == u64::MAX && hi & low == low)) {
         return None;
     }
     if power2 <= 0 {
@@ -737,10 +731,10 @@ fn eight_digits(word: u64) -> u64 {
 /// it: one comparison of n × 10^q with the point halfway between them, (2m + 1) × 2^(e − 1) for
 /// lo = m × 2^e, where the division costs 54 steps (25-digit numbers at a rounding halfway point
 /// cost 3.05× V8's parse and print that way, session 20). The power of five goes to one side, and
-/// the power of two is compared without being multiplied out. For a number of up to ~38 digits
-/// (what hostile bodies are made of) [`bracketed_wide`] decides from 128 bits of the power; else
-/// its limbs: the scaled side in an 8-limb array and, only when [`bracketed`] cannot decide, the
-/// product in a 40-limb one (no allocation).
+/// the power of two is compared without being multiplied out, in limbs: the scaled side in an
+/// 8-limb array and, only when [`bracketed`] cannot decide, the product in a 40-limb one (no
+/// allocation). (A number of up to 38 digits rarely gets here: [`eisel_lemire_wide`] settles all
+/// but those within 2^−127 of the halfway point.)
 fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let bits = lo.to_bits();
     let (biased, fraction) = (bits >> 52, bits & ((1 << 52) - 1));
@@ -757,19 +751,7 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let (factors, power) = pow5_split(q.unsigned_abs());
     let s = e - 1 - q;
     let sigma = if q >= 0 { s } else { -s };
-    let order = power
-        .and_then(|power| {
-            // x × 5^(k mod 27) and y in 128 bits each (numbers of up to ~38 digits): the power's
-            // top 128 bits in a few 64-bit multiplies.
-            let factor = factors.clone().map(u64::from).product();
-            bracketed_wide(
-                mul_word(limbs_u128(x)?, factor)?,
-                power,
-                limbs_u128(y)?,
-                sigma,
-            )
-        })
-        .unwrap_or_else(|| limbs_order(x, factors, power, y, sigma));
+    let order = limbs_order(x, factors, power, y, sigma);
     let order = if q >= 0 { order } else { order.reverse() };
     let next = f64::from_bits(bits + 1);
     match order {
@@ -785,7 +767,7 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
 fn limbs_order(
     x: &[u32],
     factors: impl Iterator<Item = u32>,
-    power: Option<&Power>,
+    power: Option<&Big>,
     y: &[u32],
     sigma: i32,
 ) -> Ordering {
@@ -808,7 +790,7 @@ fn limbs_order(
     // The order of x × (the power) against y × 2^σ, which is n × 10^q against the halfway point
     // (reversed by the caller when the power is on the halfway point's side).
     match power {
-        Some(Power { limbs: power, .. }) => {
+        Some(power) => {
             let x = significant(scaled);
             bracketed(x, &power.0, y, sigma).unwrap_or_else(|| {
                 let (mut inline, mut heap) = ([0u32; 40], Vec::new());
@@ -843,49 +825,6 @@ fn limbs_u128(limbs: &[u32]) -> Option<u128> {
             .rev()
             .fold(0u128, |acc, &limb| acc << 32 | u128::from(limb))
     })
-}
-
-/// The order of x × p against y × 2^σ from p's top 128 bits alone, when they decide it, as
-/// [`bracketed`] does with its top limbs: x × p lies in [A, A + x) × 2^b, for A = x × (p's top
-/// 128 bits) and b the bits below them. A number of the 25-digit kind hostile bodies hold is
-/// then settled in a few 64-bit multiplies; in limbs it took ~1 000 instructions natively, half
-/// of what such a number cost in all. In 64-bit words, not u128: the wasm has no 128-bit multiply or
-/// shift, and calls a function for each.
-fn bracketed_wide(x: u128, p: &Power, y: u128, sigma: i32) -> Option<Ordering> {
-    let words = |v: u128| [v as u64, (v >> 64) as u64];
-    let x_words = words(x);
-    let low = mul_wide(x_words, words(p.top));
-    // A + x, a 64-bit word at a time (x whole in a u128 sum overflowed when x is within 2^64 of
-    // 2^128, review BA). A + x < 2^256, so no carry leaves the top word; checked all the same.
-    // (x × (top + 1) instead, one product more, cost the halfway shapes 4 – 7 %.)
-    let mut high = low;
-    let mut carry = 0u64;
-    for (word, &add) in high.iter_mut().zip(x_words.iter().chain(&[0, 0])) {
-        let (sum, c1) = word.overflowing_add(add);
-        let (sum, c2) = sum.overflowing_add(carry);
-        *word = sum;
-        carry = u64::from(c1) + u64::from(c2);
-    }
-    if carry != 0 {
-        return None;
-    }
-    let shift = sigma.checked_sub(i32::try_from(p.below).ok()?)?;
-    let y = words(y);
-    if cmp_wide(&low, &y, shift) == Ordering::Greater {
-        Some(Ordering::Greater)
-    } else if cmp_wide(&high, &y, shift) != Ordering::Greater {
-        Some(Ordering::Less)
-    } else {
-        None
-    }
-}
-
-/// x × f, when it fits 128 bits (in 64-bit words, as [`bracketed_wide`]).
-fn mul_word(x: u128, f: u64) -> Option<u128> {
-    let (high, low) = mul64(x as u64, f);
-    let (top, middle) = mul64((x >> 64) as u64, f);
-    let (middle, carry) = middle.overflowing_add(high);
-    (top == 0 && !carry).then_some(u128::from(middle) << 64 | u128::from(low))
 }
 
 /// a × b in four 64-bit words, low first.
@@ -923,38 +862,6 @@ fn mul64(a: u64, b: u64) -> (u64, u64) {
         p11 + (p01 >> 32) + (p10 >> 32) + (middle >> 32),
         middle << 32 | p00 & LOW,
     )
-}
-
-/// The order of a (64-bit words, low first) against y × 2^t: by their lengths in bits, else
-/// with the shorter of the two shifted to the other's place (y by t, or a by −t).
-fn cmp_wide(a: &[u64; 4], y: &[u64; 2], t: i32) -> Ordering {
-    let (a_bits, y_bits) = (word_bits(a), word_bits(y));
-    if a_bits == 0 || y_bits == 0 {
-        return a_bits.cmp(&y_bits);
-    }
-    i64::from(a_bits)
-        .cmp(&(i64::from(y_bits) + i64::from(t)))
-        .then_with(|| {
-            // The same length, at most 256 bits: y × 2^t fits four words for t ≥ 0, and for
-            // t < 0 a has fewer bits than y, at most 128, so a × 2^−t fits.
-            let [y0, y1] = *y;
-            let y = [y0, y1, 0, 0];
-            let (a, y) = if t >= 0 {
-                (*a, shl_words(&y, t.unsigned_abs()))
-            } else {
-                (shl_words(a, t.unsigned_abs()), y)
-            };
-            a.iter().rev().cmp(y.iter().rev())
-        })
-}
-
-/// How many bits `words` (low first) take.
-fn word_bits(words: &[u64]) -> u32 {
-    words
-        .iter()
-        .rposition(|&word| word != 0)
-        .and_then(|i| Some(64 * (i as u32 + 1) - words.get(i)?.leading_zeros()))
-        .unwrap_or(0)
 }
 
 /// `words` × 2^`shift` (below 256), the bits past the top word dropped.
@@ -1393,66 +1300,10 @@ mod tests {
         digits.iter().rev().map(|&d| char::from(b'0' + d)).collect()
     }
 
-    /// x × 5^k against y × 2^σ by the power's top 128 bits (bracketed_wide), for x of every
-    /// length, each power of the table, and y × 2^σ at, beside and far from the product: where it
-    /// decides, it decides as the whole product does, and it decides most.
-    #[test]
-    fn the_wide_bracket_orders_as_the_whole_product() {
-        let mut next = xorshift(0x2545_F491_4F6C_DD1D);
-        let (mut cases, mut decided, mut negative) = (0, 0, 0);
-        for _ in 0..40_000 {
-            let x = (u128::from(next()) << 64 | u128::from(next())) >> (next() % 128);
-            // A quarter of them within 2^64 of 2^128, where A + x carries across the words.
-            let x = if next().is_multiple_of(4) {
-                u128::MAX - u128::from(next() >> (next() % 64))
-            } else {
-                x.max(1)
-            };
-            // A quarter of them 5^27 or 5^54, the powers of at most 128 bits (exact, none below).
-            let j = if next().is_multiple_of(4) {
-                1 + next() % 2
-            } else {
-                1 + next() % 74
-            };
-            let power = pow5_split(27 * j as u32).1.expect("a power from 5^27 up");
-            let x_limbs: [u32; 4] = std::array::from_fn(|i| (x >> (32 * i)) as u32);
-            let mut product = vec![0; 4 + power.limbs.0.len()];
-            mul_limbs(significant(&x_limbs), &power.limbs.0, &mut product);
-            let mut product = Big(product);
-            product.trim();
-            // y × 2^σ the product's top bits, or a unit beside them, or anything; y may have
-            // more bits than a product of a short power (5^27, 5^54), for a σ below 0.
-            let y_bits = (1 + next() % 128) as u32;
-            let sigma = i64::from(product.bits()) - i64::from(y_bits);
-            let top = match u32::try_from(sigma) {
-                Ok(sigma) => product.bits_from(sigma),
-                Err(_) => product.bits_from(0) << sigma.unsigned_abs(),
-            };
-            let y = match next() % 4 {
-                0 => top,
-                1 => top.saturating_add(1),
-                2 => top - 1,
-                _ => u128::from(next()) << (next() % 64),
-            }
-            .max(1);
-            let y_limbs: [u32; 4] = std::array::from_fn(|i| (y >> (32 * i)) as u32);
-            let sigma = sigma as i32 + (next() % 3) as i32 - 1;
-            negative += u32::from(sigma < 0);
-            let whole = cmp_pow2(&product.0, significant(&y_limbs), sigma);
-            cases += 1;
-            if let Some(order) = bracketed_wide(x, power, y, sigma) {
-                assert_eq!(order, whole, "{x} × 5^k against {y} × 2^{sigma}");
-                decided += 1;
-            }
-        }
-        assert!(decided > cases * 3 / 4, "{decided} of {cases} decided");
-        assert!(negative > 100, "{negative} cases of a σ below 0");
-    }
-
     /// Eisel–Lemire on 20 to 38 digits reads n × 10^q as std does wherever it answers, and
-    /// answers most: random digits over the whole range, and the exact points halfway between
-    /// two f64s (normal and subnormal, at both ends) cut to 20, 25 and 38 digits, and a unit
-    /// beside each (the hostile bodies' numbers).
+    /// answers most: random digits over the whole range, the exact points halfway between two
+    /// f64s (normal and subnormal, at both ends) cut to 20, 25 and 38 digits and a unit beside
+    /// each (the hostile bodies' numbers), and integers exactly halfway (ties, to even).
     #[test]
     fn the_wide_eisel_lemire_matches_std() {
         let mut next = xorshift(0x5851_F42D_4C95_7F2D);
@@ -1501,6 +1352,18 @@ mod tests {
                 let q = (halfway.len() - d) as i64 - k;
                 for n in [n - 1, n, n + 1] {
                     check(n, q);
+                }
+            }
+        }
+        // Exact ties, integers halfway between two f64s (5^0 is exact in the table): to even.
+        for shift in 11..=73 {
+            for _ in 0..20 {
+                let half = u128::from((next() % (1 << 53)) | (1 << 53)) << 1 | 1;
+                for n in [(half << shift) - 1, half << shift, (half << shift) + 1] {
+                    if n >= 10u128.pow(19) {
+                        check(n, 0);
+                        assert!(eisel_lemire_wide(n, 0).is_some(), "{n}: exact, so answered");
+                    }
                 }
             }
         }
