@@ -361,22 +361,30 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
     let shift = upper + 64 - 55;
     let mut mantissa = hi >> shift;
     // ⌊log2(10^q)⌋ + 63, and the exponent biased as in the f64.
-    let mut power2 =
-        ((q as i32).wrapping_mul(152_170 + 65_536) >> 16) + 63 + upper - lz as i32 + 1023;
+    let power2 = ((q as i32).wrapping_mul(152_170 + 65_536) >> 16) + 63 + upper - lz as i32 + 1023;
     if power2 <= 0 {
         // Subnormal.
         if -power2 + 1 >= 64 {
             return Some(0.0);
         }
-        mantissa >>= -power2 + 1;
+    } else if lo <= 1 && (-4..=23).contains(&q) && mantissa & 3 == 1 && mantissa << shift == hi {
+        // Exactly halfway between two f64s (possible only where 5^q fits in 64 bits): to even.
+        mantissa &= !1;
+    }
+    Some(rounded(mantissa, power2))
+}
+
+/// Eisel–Lemire's last step, for either width: the f64 of a 54-bit `mantissa` (53 bits and the
+/// rounding bit; a tie is the caller's to make even) and the biased exponent `power2`, rounded
+/// half up. A subnormal (`power2` ≤ 0, from −62) drops 1 − `power2` more bits first; too large is
+/// infinite.
+fn rounded(mut mantissa: u64, mut power2: i32) -> f64 {
+    if power2 <= 0 {
+        mantissa >>= 1 - power2;
         mantissa += mantissa & 1;
         mantissa >>= 1;
         let e = u64::from(mantissa >= 1 << 52);
-        return Some(f64::from_bits(e << 52 | mantissa));
-    }
-    // Exactly halfway between two f64s (possible only where 5^q fits in 64 bits): to even.
-    if lo <= 1 && (-4..=23).contains(&q) && mantissa & 3 == 1 && mantissa << shift == hi {
-        mantissa &= !1;
+        return f64::from_bits(e << 52 | mantissa);
     }
     mantissa += mantissa & 1;
     mantissa >>= 1;
@@ -386,9 +394,9 @@ fn eisel_lemire(w: u64, q: i64) -> Option<f64> {
     }
     mantissa &= !(1 << 52);
     if power2 >= 0x7FF {
-        return Some(f64::INFINITY);
+        return f64::INFINITY;
     }
-    Some(f64::from_bits((power2 as u64) << 52 | mantissa))
+    f64::from_bits((power2 as u64) << 52 | mantissa)
 }
 
 /// The f64 nearest to n × 10^q for an n of up to 128 bits (a number of 20 to 38 digits), or
@@ -416,7 +424,7 @@ fn eisel_lemire_wide(n: u128, q: i64) -> Option<f64> {
     let shift = upper + 64 - 55;
     let mut mantissa = hi >> shift;
     // As in `eisel_lemire`, for n × 2^lz of 128 bits where w × 2^lz has 64.
-    let mut power2 =
+    let power2 =
         ((q as i32).wrapping_mul(152_170 + 65_536) >> 16) + 63 + upper - (lz as i32 - 64) + 1023;
     // A subnormal drops more bits; the rounding bit is then the one above them.
     let drop = if power2 <= 0 { 1 - power2 } else { 0 };
@@ -436,24 +444,7 @@ fn eisel_lemire_wide(n: u128, q: i64) -> Option<f64> {
     } else if !exact && (zeros || (below == u64::MAX && hi & low == low)) {
         return None;
     }
-    if power2 <= 0 {
-        mantissa >>= drop;
-        mantissa += mantissa & 1;
-        mantissa >>= 1;
-        let e = u64::from(mantissa >= 1 << 52);
-        return Some(f64::from_bits(e << 52 | mantissa));
-    }
-    mantissa += mantissa & 1;
-    mantissa >>= 1;
-    if mantissa >= 2 << 52 {
-        mantissa = 1 << 52;
-        power2 += 1;
-    }
-    mantissa &= !(1 << 52);
-    if power2 >= 0x7FF {
-        return Some(f64::INFINITY);
-    }
-    Some(f64::from_bits((power2 as u64) << 52 | mantissa))
+    Some(rounded(mantissa, power2))
 }
 
 /// A number in JSON grammar (or Ryū's notation) as ±w × 10^(n − k): w its first (at most 19)
@@ -1286,11 +1277,16 @@ mod tests {
 
     /// m × 5^k in decimal digits (most significant first).
     fn times_pow5(m: u64, k: u32) -> String {
+        times_power(m, 5, k)
+    }
+
+    /// m × base^k (base 2 or 5) in decimal digits (most significant first).
+    fn times_power(m: u64, base: u8, k: u32) -> String {
         let mut digits: Vec<u8> = m.to_string().bytes().rev().map(|c| c - b'0').collect();
         for _ in 0..k {
             let mut carry = 0;
             for d in &mut digits {
-                let v = *d * 5 + carry;
+                let v = *d * base + carry;
                 (*d, carry) = (v % 10, v / 10);
             }
             if carry > 0 {
@@ -1337,7 +1333,7 @@ mod tests {
             };
             // (2m + 1) × 2^(e − 1) in decimal: D × 10^−k.
             let (halfway, k) = if e >= 1 {
-                (times_pow2(2 * m + 1, (e - 1) as u32), 0)
+                (times_power(2 * m + 1, 2, (e - 1) as u32), 0)
             } else {
                 (
                     times_pow5(2 * m + 1, (1 - e) as u32),
@@ -1368,22 +1364,6 @@ mod tests {
             }
         }
         assert!(answered > cases * 9 / 10, "{answered} of {cases} answered");
-    }
-
-    /// m × 2^k in decimal.
-    fn times_pow2(m: u64, k: u32) -> String {
-        let mut digits: Vec<u8> = m.to_string().bytes().rev().map(|c| c - b'0').collect();
-        for _ in 0..k {
-            let mut carry = 0;
-            for d in &mut digits {
-                let v = *d * 2 + carry;
-                (*d, carry) = (v % 10, v / 10);
-            }
-            if carry > 0 {
-                digits.push(carry);
-            }
-        }
-        digits.iter().rev().map(|&d| char::from(b'0' + d)).collect()
     }
 
     #[test]
