@@ -33,7 +33,8 @@ export class VesselWebhookError extends Error {
     this.name = 'VesselWebhookError';
     this.code = code;
     this.status =
-      STATUS[code] ?? (typeof code === 'string' ? intoWasm(() => wasm.status(code)) : undefined);
+      STATUS[code] ??
+      (typeof code === 'string' ? intoWasm(() => (ready(), wasm.status(code))) : undefined);
     // A code of no status would answer 200 (toResponse): Vessel would take it as processed.
     if (this.status === undefined) {
       throw new TypeError('code: not a VesselWebhookError code (README, "Checks and codes")');
@@ -64,11 +65,11 @@ const utf8Decoder = new TextDecoder();
 const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
 
 /**
- * `call()`, a call into the wasm: on a fresh instance when the last one is stale, and any error
- * makes this one stale (instance.js). The checks' own calls do the same in their try blocks.
+ * `call()`, a call into the wasm outside the checks' own try blocks: an error makes the instance
+ * stale, as there (instance.js). Not replaced first: within a public call (failure() after a
+ * failed check), a new instance would not hold what the old one did (review BF).
  */
 function intoWasm(call) {
-  ready();
   try {
     return call();
   } catch (error) {
@@ -164,7 +165,12 @@ function bytesOf(body) {
   if (ArrayBuffer.isView(body)) {
     const slots = has(TYPED_ARRAY[0], body) ? TYPED_ARRAY : DATA_VIEW;
     range = slots.map((get) => get.call(body));
-  } else if (!BUFFER_LENGTHS.some((length) => has(length, body))) {
+  } else if (
+    // The tag first: each getter that refuses a value throws, ~5 µs in V8, and most values that
+    // reach here are parsed bodies (review BF).
+    !/^\[object (?:Shared)?ArrayBuffer\]$/.test(tag(body)) ||
+    !BUFFER_LENGTHS.some((length) => has(length, body))
+  ) {
     return undefined;
   }
   try {

@@ -70,8 +70,10 @@ export function vesselWebhook(options) {
     getAccessToken,
     bodyTimeoutMs,
     tokenLookupTimeoutMs,
-    ...checks
+    ...rest
   } = checkKeys(options, OPTION_KEYS, 'options');
+  // Without a prototype too, as checkKeys's copy: `checks.maxBodyBytes` caps the read (review BF).
+  const checks = { __proto__: null, ...rest };
   const accessToken = ownTokens(given);
   if ((accessToken === undefined) === (getAccessToken === undefined)) {
     throw new TypeError('options: expected either accessToken or getAccessToken');

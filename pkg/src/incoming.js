@@ -181,6 +181,16 @@ export function checkKeys(options, known, what) {
   for (const key of Object.keys(own)) {
     if (!known.has(key)) throw new TypeError(`${what}.${key}: unknown option`);
   }
+  // A known option that is there but not copied (a class's getter, Object.create(defaults), a
+  // non-enumerable property) is refused, not dropped; one inherited by a plain object is
+  // Object.prototype's, which is never read (review BF).
+  const proto = Object.getPrototypeOf(options);
+  const plain = proto === null || Object.getPrototypeOf(proto) === null;
+  for (const key of known) {
+    if (!(key in own) && key in options && (!plain || Object.hasOwn(options, key))) {
+      throw new TypeError(`${what}.${key}: not an own enumerable property, so not read`);
+    }
+  }
   return own;
 }
 

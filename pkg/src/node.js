@@ -2,6 +2,6 @@
 // installs Node's fast paths (node:crypto's SHA-256, strings copied as UTF-16 both ways).
 export { hooks } from './hooks.js';
 export { embeddedModule } from './embedded.js';
-export { installUtf16Hooks, nodeCryptoHashes, start, wasmMemory } from './instance.js';
+export { installUtf16Hooks, nodeCryptoHashes, stale, start, wasmMemory } from './instance.js';
 export * from './api.js';
 export * from './receiver.js';

@@ -141,7 +141,8 @@ export class VesselWebhooks {
       throw new TypeError('options: expected either accessToken or getAccessToken');
     }
     if (getAccessToken !== undefined) checkFunction(getAccessToken, 'options.getAccessToken');
-    this.#checks = { toleranceSeconds, maxBodyBytes, strict: options.strict };
+    // Without a prototype: `#checks.maxBodyBytes` caps the read, never Object.prototype's (review BF).
+    this.#checks = { __proto__: null, toleranceSeconds, maxBodyBytes, strict: options.strict };
     for (const key of Object.keys(this.#checks)) {
       if (this.#checks[key] === undefined) delete this.#checks[key];
     }
@@ -186,7 +187,8 @@ export class VesselWebhooks {
    * events would still be answered 2xx. onAny gets the kinds this version does not know.
    */
   on(names, handler) {
-    const list = Array.isArray(names) ? names : [names];
+    // Copied once: the names checked are the names registered (review BF).
+    const list = Array.isArray(names) ? Array.from(names) : [names];
     if (list.length === 0) throw new TypeError('names: expected at least one event name');
     for (const name of list) {
       if (!EVENT_NAMES.has(name)) {

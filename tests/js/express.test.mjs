@@ -56,6 +56,25 @@ async function post(url, payload, headers, contentType = 'application/json') {
   return { status: response.status, text: await response.text() };
 }
 
+test('vesselWebhook caps its read by its own maxBodyBytes, never by Object.prototype', async (t) => {
+  // Review BF: the cap came from the options' rest object, whose missing maxBodyBytes was
+  // Object.prototype's: polluted with 8, every authentic delivery was 413.
+  const body = JSON.stringify({
+    eventId: 'e-proto',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  try {
+    // Before the middleware is made: it read the cap then.
+    Object.prototype.maxBodyBytes = 8;
+    const url = await serve(t, appWith({ accessToken: 'tok_proto' }));
+    const response = await post(url, body, sign(body, 'tok_proto'));
+    assert.equal(response.status, 200);
+  } finally {
+    delete Object.prototype.maxBodyBytes;
+  }
+});
+
 /** A refusal is exactly `{"error":CODE}`: no token, no body, no message. */
 function assertRefused(response, status, code) {
   assert.equal(response.status, status);

@@ -280,6 +280,44 @@ for (const [name, api, internal] of entries) {
     }
   });
 
+  test(`${name}: options given otherwise than as own properties are refused, not dropped`, () => {
+    // Review BF: once options were copied from own properties only, a class's getter or
+    // Object.create(defaults) was silently ignored (a smaller maxBodyBytes, strict: true).
+    const body = JSON.stringify(eventOf('e-given'));
+    class Given {
+      get maxBodyBytes() {
+        return 10;
+      }
+    }
+    const hidden = Object.defineProperty({}, 'strict', { value: true });
+    for (const given of [new Given(), Object.create({ maxBodyBytes: 10 }), hidden]) {
+      assert.throws(() => api.verify(body, signed(body), token, given), {
+        name: 'TypeError',
+        message: /not an own enumerable property/,
+      });
+    }
+  });
+
+  test(`${name}: a check that fails after an error inside a parsed body's toJSON keeps its code`, () => {
+    // Review BF: an inner call's error made the instance stale, and failure() replaced it
+    // before reading the outer check's error: a bare TypeError instead of SIGNATURE_MISMATCH.
+    // (The inner call's failure is made by hand: the errors that mark an instance stale, a trap
+    // or the end of the stack, are not made on demand.)
+    const event = eventOf('e-inner');
+    const headers = signed(JSON.stringify(event));
+    const body = {
+      toJSON() {
+        internal.stale(new RangeError('an inner call cut short'));
+        return event;
+      },
+    };
+    assert.equal(
+      code(() => api.constructEvent(body, headers, 'tok_other', options)),
+      'SIGNATURE_MISMATCH',
+    );
+    assert.deepEqual(api.constructEvent(body, headers, token, options), event);
+  });
+
   test(`${name}: a byte body is read from its own slots, not from getters or its tag`, () => {
     // Review BB: a Uint8Array subclass whose buffer, byteOffset and byteLength getters pointed at
     // an authentic body verified, while its own bytes (what the caller reads next) were forged.

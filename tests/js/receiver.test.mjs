@@ -62,6 +62,17 @@ test('an array of names; unknown kinds reach onAny only; names are checked', asy
   assert.deepEqual(seen, [deal.eventId, `any:${deal.eventId}`, 'any:evt_future']);
   // Names of the right shape for kinds this version does not know are refused too: a misspelt
   // name would never run, and its events would be answered 2xx.
+  // The names are read once: a name checked is the name registered (review BF).
+  let reads = 0;
+  const shifty = Object.defineProperty([], 0, {
+    get: () => (reads++ === 0 ? 'contact.created' : 'contacts.created'),
+    enumerable: true,
+  });
+  let shiftyRuns = 0;
+  webhooks.on(shifty, () => (shiftyRuns += 1));
+  const contact = samples.find((s) => s.name === 'contact.created').event;
+  await webhooks.verifyAndReceive(delivery(contact));
+  assert.equal(shiftyRuns, 1);
   for (const bad of [
     'status.ready',
     'Contact.created',
@@ -745,6 +756,20 @@ test('middleware() after a parser that left a JSON value that is no object: a co
       status: 401,
       json: { error: 'SIGNATURE_MISMATCH' },
     });
+  }
+});
+
+test('the middleware caps its read by its own maxBodyBytes, never by Object.prototype', async () => {
+  // Review BF: the read's cap came from `#checks`, an object literal whose missing maxBodyBytes
+  // was Object.prototype's: polluted with 8, every authentic delivery was 413.
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const body = JSON.stringify(samples[0].event);
+  try {
+    Object.prototype.maxBodyBytes = 8;
+    const answer = await postTo(webhooks.middleware(), body, sign(body, TOKEN));
+    assert.equal(answer.status, 200);
+  } finally {
+    delete Object.prototype.maxBodyBytes;
   }
 });
 
