@@ -1,6 +1,6 @@
 // The wasm instance behind the API: started by the entry point (start), replaced after a trap
-// or a call the JS stack cut short (stale, ready), and the SHA-256 callback the wasm calls (use_native_sha256), one for every entry.
-// Not part of the public API.
+// or a call the JS stack cut short (stale, ready), and the SHA-256 callback the wasm calls
+// (use_native_sha256), one for every entry. Not part of the public API.
 import {
   ascii_input,
   initSync,

@@ -141,7 +141,8 @@ export class VesselWebhooks {
       throw new TypeError('options: expected either accessToken or getAccessToken');
     }
     if (getAccessToken !== undefined) checkFunction(getAccessToken, 'options.getAccessToken');
-    // Without a prototype: `#checks.maxBodyBytes` caps the read, never Object.prototype's (review BF).
+    // Without a prototype: `#checks.maxBodyBytes` caps the read, never Object.prototype's
+    // (review BF).
     this.#checks = { __proto__: null, toleranceSeconds, maxBodyBytes, strict: options.strict };
     for (const key of Object.keys(this.#checks)) {
       if (this.#checks[key] === undefined) delete this.#checks[key];

@@ -4,7 +4,7 @@ import { checkKeys } from '../incoming.js';
 
 export const DONE = 'done';
 
-/** The options of a store that has none: any given is refused, as the other stores refuse theirs. */
+/** The options of a store that has none: any given is refused, as other stores refuse theirs. */
 export const NO_OPTIONS = new Set();
 
 /**
