@@ -9,8 +9,9 @@ const {
   nodeCryptoHashes,
   installUtf16Hooks,
   hooks,
-  // Internal (the package's own tests take it from dist/api.cjs): not one of the exports.
+  // Internal (the package's own tests take them from dist/api.cjs): not among the exports.
   wasmMemory,
+  stale,
   ...api
 } = require('./dist/api.cjs');
 
