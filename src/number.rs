@@ -63,8 +63,8 @@ impl Big {
             self.mul_add(step, 0);
         }
         if let Some(power) = power {
-            let mut product = vec![0u32; self.0.len() + power.0.len()];
-            mul_limbs(&self.0, &power.0, &mut product);
+            let mut product = vec![0u32; self.0.len() + power.len()];
+            mul_limbs(&self.0, power, &mut product);
             *self = Big(product);
             self.trim();
         }
@@ -123,7 +123,11 @@ impl Big {
     fn bits_from(&self, from: u32) -> u128 {
         let mut top = self.clone();
         top.shr(from);
-        limbs_u128(top.0.get(..4).unwrap_or(&top.0)).unwrap_or_default()
+        top.0
+            .iter()
+            .take(4)
+            .rev()
+            .fold(0u128, |acc, &limb| acc << 32 | u128::from(limb))
     }
 
     fn cmp(&self, other: &Big) -> Ordering {
@@ -183,10 +187,10 @@ fn significant(limbs: &[u32]) -> &[u32] {
 }
 
 /// 5^k as 5^(k mod 27), in at most two factors, times 5^(27 j) from a table computed once (75
-/// powers up to 5^1998, 23 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there).
+/// powers up to 5^1998, 22 KB; `None` for j = 0), for k ≤ 2000 (`nearest` clamps it there).
 /// Multiplying by 10⁹ a pass at a time cost 25-digit numbers at a halfway point near either end
 /// of the exponent range 12–14× V8's parse (review AN).
-fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static Big>) {
+fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static [u32]>) {
     static TABLE: std::sync::OnceLock<Vec<Big>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut power = Big::small(1);
@@ -207,7 +211,13 @@ fn pow5_split(k: u32) -> (impl Iterator<Item = u32>, Option<&'static Big>) {
         .into_iter()
         .filter(|&step| step > 0)
         .map(|step| 5u32.pow(step));
-    (factors, table.get(j).filter(|_| j > 0))
+    (
+        factors,
+        table
+            .get(j)
+            .filter(|_| j > 0)
+            .map(|power| power.0.as_slice()),
+    )
 }
 
 /// How many bits `limbs` (no zero on top) take.
@@ -572,12 +582,8 @@ impl<'a> Decimal<'a> {
             return Ok(x);
         }
         // Digits beyond the 19th: the value lies between w and w + 1 at this scale.
-        let lo = eisel_lemire(self.w, q);
-        let hi = eisel_lemire(self.w + 1, q);
-        if lo.is_some() && lo == hi {
-            return lo.ok_or(None);
-        }
-        match (lo, hi) {
+        match (eisel_lemire(self.w, q), eisel_lemire(self.w + 1, q)) {
+            (Some(lo), Some(hi)) if lo == hi => Ok(lo),
             (Some(lo), _) => Err(Some(lo)),
             (None, Some(hi)) if hi > 0.0 => Err(Some(f64::from_bits(hi.to_bits() - 1))),
             (None, Some(_)) => Err(Some(0.0)),
@@ -746,28 +752,6 @@ fn between(n: &[u32], q: i32, lo: f64) -> f64 {
     let half = significant(&half);
     let (x, y) = if q >= 0 { (n, half) } else { (half, n) };
     let (factors, power) = pow5_split(q.unsigned_abs());
-    let s = e - 1 - q;
-    let sigma = if q >= 0 { s } else { -s };
-    let order = limbs_order(x, factors, power, y, sigma);
-    let order = if q >= 0 { order } else { order.reverse() };
-    let next = f64::from_bits(bits + 1);
-    match order {
-        Ordering::Less => lo,
-        Ordering::Greater => next,
-        Ordering::Equal if m & 1 == 0 => lo,
-        Ordering::Equal => next,
-    }
-}
-
-/// [`between`]'s order of x × 5^k against y × 2^σ (5^k as `factors` and `power`, from
-/// [`pow5_split`]) in limbs, for any lengths.
-fn limbs_order(
-    x: &[u32],
-    factors: impl Iterator<Item = u32>,
-    power: Option<&Big>,
-    y: &[u32],
-    sigma: i32,
-) -> Ordering {
     let scaled_len = x.len() + 2;
     let mut inline = [0u32; 8];
     let mut heap = Vec::new();
@@ -785,18 +769,28 @@ fn limbs_order(
         }
     }
     // The order of x × (the power) against y × 2^σ, which is n × 10^q against the halfway point
-    // (reversed by the caller when the power is on the halfway point's side).
-    match power {
+    // (reversed when the power is on the halfway point's side).
+    let s = e - 1 - q;
+    let sigma = if q >= 0 { s } else { -s };
+    let order = match power {
         Some(power) => {
             let x = significant(scaled);
-            bracketed(x, &power.0, y, sigma).unwrap_or_else(|| {
+            bracketed(x, power, y, sigma).unwrap_or_else(|| {
                 let (mut inline, mut heap) = ([0u32; 40], Vec::new());
-                let product = limbs(&mut inline, &mut heap, x.len() + power.0.len());
-                mul_limbs(x, &power.0, product);
+                let product = limbs(&mut inline, &mut heap, x.len() + power.len());
+                mul_limbs(x, power, product);
                 cmp_pow2(significant(product), y, sigma)
             })
         }
         None => cmp_pow2(significant(scaled), y, sigma),
+    };
+    let order = if q >= 0 { order } else { order.reverse() };
+    let next = f64::from_bits(bits + 1);
+    match order {
+        Ordering::Less => lo,
+        Ordering::Greater => next,
+        Ordering::Equal if m & 1 == 0 => lo,
+        Ordering::Equal => next,
     }
 }
 
@@ -812,16 +806,6 @@ fn limbs<'a>(inline: &'a mut [u32], heap: &'a mut Vec<u32>, len: usize) -> &'a m
             heap
         }
     }
-}
-
-/// `limbs` (at most four) as a u128.
-fn limbs_u128(limbs: &[u32]) -> Option<u128> {
-    (limbs.len() <= 4).then(|| {
-        limbs
-            .iter()
-            .rev()
-            .fold(0u128, |acc, &limb| acc << 32 | u128::from(limb))
-    })
 }
 
 /// a × b in four 64-bit words, low first.

@@ -81,8 +81,8 @@ let defaultMaxBodyBytes;
 let maxBodyBytesLimit;
 /** The checked options; the defaults when there are none (the common call, kept cheap). */
 function readOptions(options) {
-  ready();
   if (defaultMaxBodyBytes === undefined) {
+    ready();
     [defaultMaxBodyBytes, maxBodyBytesLimit] = intoWasm(() => [
       wasm.default_max_body_bytes(),
       wasm.max_body_bytes_limit(),
@@ -139,17 +139,16 @@ const TYPED_ARRAY = getters(
   'byteLength',
 );
 const DATA_VIEW = getters(DataView.prototype, 'buffer', 'byteOffset', 'byteLength');
-const BUFFER_LENGTHS = [ArrayBuffer, globalThis.SharedArrayBuffer]
+const BUFFERS = [ArrayBuffer, globalThis.SharedArrayBuffer]
   .filter((type) => typeof type === 'function')
-  .flatMap((type) => getters(type.prototype, 'byteLength'));
+  .map((type) => getters(type.prototype, 'byteLength'));
 
-/** Whether `get` (a built-in getter) reads `value`: whether it has the getter's internal slot. */
-function has(get, value) {
+/** What `slots` (built-in getters) read of `value`, or undefined when it has not their slots. */
+function slotsOf(slots, value) {
   try {
-    get.call(value);
-    return true;
+    return slots.map((get) => get.call(value));
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -163,13 +162,12 @@ function has(get, value) {
 function bytesOf(body) {
   let range;
   if (ArrayBuffer.isView(body)) {
-    const slots = has(TYPED_ARRAY[0], body) ? TYPED_ARRAY : DATA_VIEW;
-    range = slots.map((get) => get.call(body));
+    range = slotsOf(TYPED_ARRAY, body) ?? slotsOf(DATA_VIEW, body);
   } else if (
     // The tag first: each getter that refuses a value throws, ~5 µs in V8, and most values that
     // reach here are parsed bodies (review BF).
     !/^\[object (?:Shared)?ArrayBuffer\]$/.test(tag(body)) ||
-    !BUFFER_LENGTHS.some((length) => has(length, body))
+    !BUFFERS.some((slots) => slotsOf(slots, body))
   ) {
     return undefined;
   }
