@@ -1,6 +1,7 @@
 // `npm run bench`: the packed package against the seed's own code and against the fastest
 // SHA-256 a user could paste instead, on realistic 2 KB, 64 KB and 1 MB events, in one run; then
-// the cost of rejecting hostile 4 MiB bodies beside V8 (bench/adversarial.mjs).
+// the cost of rejecting hostile 4 MiB bodies beside V8 (bench/adversarial.mjs), workerd
+// (bench/workerd.mjs), and Deno and Bun beside Node (bench/runtimes.mjs).
 // Results are ratios to the seed reference (higher is faster); record them in BENCHMARKS.md.
 import { createHash, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { constructEvent, parse, sign, verify } from 'vessel-webhooks';
 import { event } from './events.mjs';
 import { measureAdversarial } from './adversarial.mjs';
 import { measureChunks } from './chunks.mjs';
+import { measureRuntimes } from './runtimes.mjs';
 import { measureCompile, measureWorkerd } from './workerd.mjs';
 
 const TOKEN = 'tok_live_5f2c8d0e9a7b';
@@ -178,6 +180,7 @@ console.table(measureAdversarial());
 console.log('200 000 bytes, a byte per HTTP chunk, unsigned: server CPU per byte:');
 console.table(await measureChunks());
 await measureWorkerd(event);
+await measureRuntimes();
 const { compileMs, bytes } = measureCompile();
 console.log(`cold start: compiling the ${bytes}-byte .wasm: ${compileMs.toFixed(2)} ms`);
 console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

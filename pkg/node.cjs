@@ -33,10 +33,14 @@ start(embeddedModule(), () => {
   if (crypto !== undefined) Object.assign(hooks, nodeCryptoHashes(crypto));
 });
 
-// Strings cross as UTF-16 both ways, copied by Buffer (instance.js).
-installUtf16Hooks(Buffer);
+// Strings cross as UTF-16 both ways, copied by Buffer (instance.js). Deno loads this entry too,
+// and its Buffer is JavaScript: there strings are written by TextEncoder#encodeInto (BENCHMARKS.md,
+// session 26).
+installUtf16Hooks(Buffer, globalThis.Deno === undefined);
 
 // Request bodies read chunk by chunk into one buffer, not by undici's arrayBuffer() (hooks.js).
+// Deno's and Bun's arrayBuffer() too keep each chunk of a body made in JavaScript as an object
+// (76 – 209 bytes held per byte sent a byte per chunk), though not a body from their own servers.
 hooks.readBodyStream = true;
 
 module.exports = api;

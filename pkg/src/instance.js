@@ -227,9 +227,12 @@ export function utf16Copy(length) {
  * string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as
  * TextEncoder does; a checked byte body is read back as Latin-1 when it is all ASCII, else as
  * UTF-16 decoded in the wasm. Both are ~10× quicker than V8's UTF-8 conversions (encodeInto,
- * TextDecoder) on Node, ~3× in workerd (BENCHMARKS.md).
+ * TextDecoder) on Node, ~3× in workerd (BENCHMARKS.md). With `writes` false, only the reads:
+ * strings are then written with TextEncoder#encodeInto (Deno, whose Buffer#ucs2Write is
+ * JavaScript: 7× slower than encodeInto there for two-byte text and 300× for ASCII, while its
+ * ucs2Slice is quick).
  */
-export function installUtf16Hooks(Buffer) {
+export function installUtf16Hooks(Buffer, writes = true) {
   // A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty).
   const memoryBuffer = () => {
     if (buffer === undefined || buffer.byteLength === 0) buffer = Buffer.from(memory.buffer);
@@ -250,14 +253,15 @@ export function installUtf16Hooks(Buffer) {
       : (start, end) => memoryBuffer().toString(encoding, start, end);
   const readUtf16 = reader(ucs2Slice, 'utf16le');
   const readLatin1 = reader(latin1Slice, 'latin1');
-  hooks.writeString = (body) => {
-    writeUtf16(body, utf16_input(body.length));
-    return utf16_to_input(body.length);
-  };
   // An ASCII body (most are) is read as it lies, one byte per character: its exact text.
   hooks.decodeChecked = (length) => {
     const ascii = ascii_input(length);
     return ascii !== 0 ? readLatin1(ascii, ascii + length) : readUtf16(...utf16Copy(length));
+  };
+  if (!writes) return;
+  hooks.writeString = (body) => {
+    writeUtf16(body, utf16_input(body.length));
+    return utf16_to_input(body.length);
   };
   // Whether that string had a lone surrogate, told by the wasm's encoder (without these hooks,
   // api.js asks String#isWellFormed).

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,23 @@ const mismatch = {
   status: 401,
   body: { error: 'SIGNATURE_MISMATCH' },
 };
+// tests/runtimes/check.mjs's string bodies, signed at 1 700 000 000: their UTF-8 as TextEncoder
+// writes it, a lone surrogate as U+FFFD (which Node's createHash writes for a string too).
+const texts = ['José — 日本 🎉', 'a\ud800b'].map((note, i) => ({
+  signature: createHash('sha256')
+    .update(
+      `tok_runtime_4be1{"eventId":"evt_t${i}","type":"STATUS_CHANGE","data":{"status":"READY","note":"${note}"}}1700000000`,
+    )
+    .digest('hex'),
+  verified: true,
+  event: {
+    eventId: `evt_t${i}`,
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY', note: note.replace('\ud800', '\ufffd') },
+  },
+}));
 const expected = {
+  texts,
   verify: [true, false],
   constructEvent: { value: event },
   constructEventForged: mismatch,

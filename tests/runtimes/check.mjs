@@ -48,8 +48,27 @@ for (const payload of [body, body, body, forged]) {
   answers.push([response.status, await response.json()]);
 }
 
+// Text beyond ASCII as string bodies, one with a lone surrogate: each runtime writes a string
+// into the wasm its own way (Node and Bun copy its UTF-16, Deno encodes it with TextEncoder), and
+// all must sign and check its UTF-8 as TextEncoder writes it (a lone surrogate as U+FFFD).
+const at = { timestamp: 1_700_000_000 };
+const clock = { now: 1_700_000_000_000 };
+const texts = ['José — 日本 🎉', 'a\ud800b'].map(
+  (note, i) =>
+    `{"eventId":"evt_t${i}","type":"STATUS_CHANGE","data":{"status":"READY","note":"${note}"}}`,
+);
+const signedTexts = texts.map((text) => {
+  const signed = sign(text, token, at);
+  return {
+    signature: signed['x-vessel-signature'],
+    verified: verify(text, signed, token, clock),
+    event: constructEvent(text, signed, token, clock),
+  };
+});
+
 console.log(
   JSON.stringify({
+    texts: signedTexts,
     verify: [verify(body, headers, token), verify(forged, headers, token)],
     constructEvent: await outcome(() => constructEvent(body, new Headers(headers), token)),
     constructEventForged: await outcome(() => constructEvent(forged, headers, token)),

@@ -1,0 +1,65 @@
+// Node, Deno and Bun, run by `npm run bench`: bench/runtime.mjs in each (Deno and Bun from npm, as
+// the test command runs them), the package against the seed in the same process. Prints the µs
+// and the ratios (seed ÷ package: higher is faster). Also runs alone: `node bench/runtimes.mjs`
+// in target/js-app (after scripts/install-app.sh).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const require = createRequire(import.meta.url);
+const script = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
+
+/** The package's calls, each against the seed's call it replaces. */
+const PAIRS = [
+  ['constructEvent(string)', 'seed'],
+  ['constructEvent(bytes)', 'seed'],
+  ['verify(string)', 'seed'],
+  ['verifyRequest', 'seed Request flow'],
+];
+
+async function run(command, args, env = {}) {
+  const { stdout } = await promisify(execFile)(command, args, {
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout);
+}
+
+/** Runs runtime.mjs in each runtime; resolves to { [runtime]: { [size]: { [name]: µs } } }. */
+export async function measureRuntimes() {
+  // Deno's caches go to a temporary folder; no lockfile, no update check (it would go online).
+  const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
+  try {
+    const results = {
+      [`Node ${process.version}`]: await run(process.execPath, [script]),
+      Deno: await run(
+        process.execPath,
+        [require.resolve('deno/bin.cjs'), 'run', '--no-lock', '--allow-read', script],
+        { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
+      ),
+      Bun: await run(require.resolve('bun/bin/bun.exe'), ['--no-install', script]),
+    };
+    for (const [runtime, sizes] of Object.entries(results)) {
+      console.log(`${runtime}: µs per call, best of 11 turns, and seed ÷ package`);
+      const rows = {};
+      for (const [package_, seed] of PAIRS) {
+        rows[`${package_} vs ${seed}`] = Object.fromEntries(
+          Object.entries(sizes).map(([size, us]) => [
+            size,
+            `${(us[seed] / us[package_]).toFixed(2)} (${us[package_].toFixed(1)} vs ${us[seed].toFixed(1)})`,
+          ]),
+        );
+      }
+      console.table(rows);
+    }
+    return results;
+  } finally {
+    await rm(denoDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await measureRuntimes();
