@@ -1,14 +1,17 @@
-// Node, Deno and Bun, run by `npm run bench`: bench/runtime.mjs in each (Deno and Bun from npm, as
-// the test command runs them), the package against the seed in the same process. Prints the µs
-// and the ratios (seed ÷ package: higher is faster). Also runs alone: `node bench/runtimes.mjs`
-// in target/js-app (after scripts/install-app.sh).
+// Node, Deno, Bun and Chromium, run by `npm run bench`: bench/runtime.mjs in each (Deno and Bun from
+// npm, as the test command runs them; Chromium headless, the script bundled by esbuild for the
+// browser as a user's bundler would), the package against the seed in the same process. Prints
+// the µs and the ratios (seed ÷ package: higher is faster). Also runs alone: `node
+// bench/runtimes.mjs` in target/js-app (after scripts/install-app.sh).
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { launchChromium, resultInBrowser, serveStatic } from '../tests/bundlers/harness.mjs';
 
 const require = createRequire(import.meta.url);
 const script = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
@@ -29,10 +32,32 @@ async function run(command, args, env = {}) {
   return JSON.parse(stdout);
 }
 
+/** runtime.mjs in headless Chromium, bundled for the browser into `dir`. */
+async function inChromium(dir) {
+  await build({
+    entryPoints: [script],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    outfile: join(dir, 'runtime.js'),
+    logLevel: 'warning',
+  });
+  await writeFile(join(dir, 'index.html'), '<script type="module" src="runtime.js"></script>');
+  const site = await serveStatic(dir);
+  const browser = await launchChromium();
+  try {
+    return await resultInBrowser(browser, `${site.origin}/`, 600_000);
+  } finally {
+    await browser.close();
+    await site.close();
+  }
+}
+
 /** Runs runtime.mjs in each runtime; resolves to { [runtime]: { [size]: { [name]: µs } } }. */
 export async function measureRuntimes() {
   // Deno's caches go to a temporary folder; no lockfile, no update check (it would go online).
   const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
+  const site = await mkdtemp(join(tmpdir(), 'bench-browser-'));
   try {
     const results = {
       [`Node ${process.version}`]: await run(process.execPath, [script]),
@@ -42,6 +67,7 @@ export async function measureRuntimes() {
         { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
       ),
       Bun: await run(require.resolve('bun/bin/bun.exe'), ['--no-install', script]),
+      'Chromium (the seed with crypto.subtle.digest)': await inChromium(site),
     };
     for (const [runtime, sizes] of Object.entries(results)) {
       console.log(`${runtime}: µs per call, best of 11 turns, and seed ÷ package`);
@@ -59,6 +85,7 @@ export async function measureRuntimes() {
     return results;
   } finally {
     await rm(denoDir, { recursive: true, force: true });
+    await rm(site, { recursive: true, force: true });
   }
 }
 
