@@ -1,67 +1,19 @@
 // The Worker bench/workerd.mjs runs in workerd, with and without nodejs_compat. POST a body signed
-// with TOKEN: the Worker times, inside workerd, the package against the seed (what Vessel's
-// documentation tells receivers to write, with the SHA-256 the Worker has: node:crypto's
-// createHash with nodejs_compat, `await crypto.subtle.digest` without), each also in its Request
+// with TOKEN: the Worker times, inside workerd, the package against the seed (bench/seed.mjs:
+// with the SHA-256 the Worker has, node:crypto's createHash with nodejs_compat, `await
+// crypto.subtle.digest` without), each also in its Request
 // flow (a new Request per call: `await request.text()` + the seed, against verifyRequest), and
 // the floors (JSON.parse, the digests of the raw bytes). POST the body first, then GET one batch
 // of calls of one contender per request: bench/workerd.mjs runs the rounds and times each batch
 // both from outside and with workerd's performance.now() inside (see there).
-import { constructEvent, verifyRequest } from 'vessel-webhooks';
-
-const TOKEN = 'tok_live_5f2c8d0e9a7b';
-const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
-const encoder = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-const hex = (digest) => Array.from(new Uint8Array(digest), (b) => HEX[b]).join('');
-
-function seedMessage(body, timestamp) {
-  const parsed = JSON.parse(body);
-  return [parsed, `${TOKEN}${JSON.stringify(parsed)}${timestamp}`];
-}
-
-function seedCreateHash(body, timestamp, signature) {
-  const [parsed, message] = seedMessage(body, timestamp);
-  if (nodeCrypto.createHash('sha256').update(message).digest('hex') !== signature) {
-    throw new Error('Unable to validate signature');
-  }
-  return parsed;
-}
-
-async function seedSubtle(body, timestamp, signature) {
-  const [parsed, message] = seedMessage(body, timestamp);
-  if (hex(await crypto.subtle.digest('SHA-256', encoder.encode(message))) !== signature) {
-    throw new Error('Unable to validate signature');
-  }
-  return parsed;
-}
+import { constructEvent } from 'vessel-webhooks';
+import { TOKEN, delivery, nodeCrypto } from './seed.mjs';
 
 /** The functions timed for one body: [name, fn, async]. */
 function contenders(body, headers) {
-  const timestamp = headers['x-vessel-timestamp'];
-  const signature = headers['x-vessel-signature'];
-  const bytes = encoder.encode(body);
-  // A delivery as it arrives: bytes (a string body would be UTF-8 encoded by each new Request,
-  // work no delivery costs), with its Content-Length (a Request made from a string has none).
-  const sized = { ...headers, 'content-length': String(bytes.length) };
-  const request = () =>
-    new Request('http://localhost/', { method: 'POST', headers: sized, body: bytes });
+  const { bytes, request, list } = delivery(body, headers);
   const decoder = new TextDecoder();
-  const seed = nodeCrypto ? seedCreateHash : seedSubtle;
-  const list = [
-    ['seed', () => seed(body, timestamp, signature), !nodeCrypto],
-    ['constructEvent', () => constructEvent(body, headers, TOKEN), false],
-    [
-      'seed Request flow',
-      async () => {
-        const r = request();
-        // Both headers from the Request, as any receiver (and verifyRequest) reads them.
-        const { headers: h } = r;
-        return seed(await r.text(), h.get('x-vessel-timestamp'), h.get('x-vessel-signature'));
-      },
-      true,
-    ],
-    ['verifyRequest', () => verifyRequest(request(), TOKEN), true],
-    ['constructEvent(bytes)', () => constructEvent(bytes, headers, TOKEN), false],
+  list.push(
     // constructEvent as a Worker calls it: in a Request's flow, against the seed's flow above.
     [
       'await request.text() + constructEvent',
@@ -82,7 +34,7 @@ function contenders(body, headers) {
     ['floor: TextDecoder#decode(bytes)', () => decoder.decode(bytes), false],
     ['floor: JSON.parse', () => JSON.parse(body), false],
     ['floor: subtle.digest(bytes)', () => crypto.subtle.digest('SHA-256', bytes), true],
-  ];
+  );
   if (nodeCrypto) {
     list.push([
       'floor: createHash(bytes)',

@@ -11,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sign } from 'vessel-webhooks';
 import { startWorker } from '../tests/js/workerd-harness.mjs';
+import { TOKEN } from './seed.mjs';
 
-const TOKEN = 'tok_live_5f2c8d0e9a7b'; // bench/worker.js
 // Each size twice: the bench event, and the same all-ASCII (bench/events.mjs), which V8 keeps as a
 // one-byte string and the seed handles faster.
 const SIZES = [
