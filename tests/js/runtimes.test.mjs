@@ -1,6 +1,6 @@
 // tests/runtimes/check.mjs in Deno and Bun (both installed from npm as dev dependencies) and in
 // Node: each imports the installed package, and all must print the same verdicts and receiver
-// answers.
+// answers (its middleware and vessel-webhooks/express under each runtime's node:http too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -51,6 +51,16 @@ const expected = {
     ],
     ran: ['evt_r1', 'evt_r1'],
   },
+  served: {
+    answers: [
+      ['/receiver', 200, { received: true }],
+      ['/receiver', 200, { received: true }],
+      ['/receiver', 401, { error: 'SIGNATURE_MISMATCH' }],
+      ['/express', 200, { verified: 'evt_r1' }],
+      ['/express', 401, { error: 'SIGNATURE_MISMATCH' }],
+    ],
+    ran: ['evt_r1'],
+  },
 };
 
 async function run(command, args, env = {}) {
@@ -67,7 +77,7 @@ test('Deno', async (t) => {
   const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
   t.after(() => rm(denoDir, { recursive: true, force: true }));
   const deno = require.resolve('deno/bin.cjs');
-  const args = [deno, 'run', '--no-lock', '--allow-read', script];
+  const args = [deno, 'run', '--no-lock', '--allow-read', '--allow-net=127.0.0.1', script];
   await run(process.execPath, args, { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' });
 });
 

@@ -1,6 +1,8 @@
 // Run by tests/js/runtimes.test.mjs in Deno, Bun and Node from the installed package: checks a
-// signed and a forged event through verify, constructEvent, verifyRequest and the receiver, and
+// signed and a forged event through verify, constructEvent, verifyRequest, the receiver (its
+// fetch, and its middleware under the runtime's node:http) and vessel-webhooks/express, and
 // prints what each gave as one JSON line.
+import { createServer } from 'node:http';
 import {
   constructEvent,
   memoryStore,
@@ -10,6 +12,7 @@ import {
   VesselWebhookError,
   VesselWebhooks,
 } from 'vessel-webhooks';
+import { vesselWebhook } from 'vessel-webhooks/express';
 
 const token = 'tok_runtime_4be1';
 const body = JSON.stringify({
@@ -48,6 +51,35 @@ for (const payload of [body, body, body, forged]) {
   answers.push([response.status, await response.json()]);
 }
 
+// The same deliveries to a node:http server (Express on Bun, say): the receiver's middleware,
+// whose handler now succeeds, and the verify-only Express middleware; one body sent chunked.
+const mounted = new VesselWebhooks({ accessToken: token, store: memoryStore() });
+const mountedRan = [];
+mounted.on('status.READY', (event) => mountedRan.push(event.eventId));
+const verifyOnly = vesselWebhook({ accessToken: token });
+const server = createServer((req, res) => {
+  if (req.url === '/receiver') return mounted.middleware()(req, res);
+  verifyOnly(req, res, () => res.end(JSON.stringify({ verified: req.vesselEvent.eventId })));
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const servedAnswers = [];
+for (const [path, payload, chunked] of [
+  ['/receiver', body, true],
+  ['/receiver', body, false],
+  ['/receiver', forged, false],
+  ['/express', body, false],
+  ['/express', forged, true],
+]) {
+  const response = await fetch(`http://127.0.0.1:${server.address().port}${path}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: chunked ? new Blob([payload]).stream() : payload,
+    duplex: 'half',
+  });
+  servedAnswers.push([path, response.status, await response.json()]);
+}
+await new Promise((resolve) => server.close(resolve));
+
 // Text beyond ASCII as string bodies, one with a lone surrogate: each runtime writes a string
 // into the wasm its own way (Node and Bun copy its UTF-16, Deno encodes it with TextEncoder), and
 // all must sign and check its UTF-8 as TextEncoder writes it (a lone surrogate as U+FFFD).
@@ -76,5 +108,6 @@ console.log(
     verifyRequestForged: await outcome(() => verifyRequest(request(forged), token)),
     verifyRequestUnknown: await outcome(() => verifyRequest(request(body), () => undefined)),
     receiver: { answers, ran },
+    served: { answers: servedAnswers, ran: mountedRan },
   }),
 );
