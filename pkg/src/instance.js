@@ -229,8 +229,8 @@ export function utf16Copy(length) {
  * UTF-16 decoded in the wasm. Both are ~10× quicker than V8's UTF-8 conversions (encodeInto,
  * TextDecoder) on Node, ~3× in workerd (BENCHMARKS.md). With `writes` false, only the reads:
  * strings are then written with TextEncoder#encodeInto (Deno, whose Buffer#ucs2Write is
- * JavaScript: 7× slower than encodeInto there for two-byte text and 300× for ASCII, while its
- * ucs2Slice is quick).
+ * JavaScript: 7× slower than encodeInto there for two-byte text and 75 – 300× for ASCII, while
+ * its ucs2Slice is quick).
  */
 export function installUtf16Hooks(Buffer, writes = true) {
   // A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty).
