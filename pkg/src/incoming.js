@@ -46,22 +46,24 @@ export function lengthOf(declared) {
 /**
  * A body's bytes gathered into one buffer as its chunks arrive, so that a body sent in tiny chunks
  * costs its bytes and not an object per chunk (about 100 bytes of heap each in V8, 400 of RSS: a
- * 3 MB body sent a byte at a time held 1.2 GB when the chunks were kept). The buffer starts at
- * 1 KiB and doubles, up to `limit` bytes (the declared length, or the cap; the caller checks the
- * cap before each push), so what a request holds grows with what it sent, never with what it
- * declares; past a declared length that was too short it keeps doubling (never one copy per
- * chunk).
+ * 3 MB body sent a byte at a time held 1.2 GB when the chunks were kept). The buffer is made at
+ * the first chunk, of 1 KiB or the chunk's size, and doubles, up to `limit` bytes (the declared
+ * length, or the cap; the caller checks the cap before each push), so what a request holds grows
+ * with what it sent, never with what it declares; past a declared length that was too short it
+ * keeps doubling (never one copy per chunk). (A body that comes as one chunk, as most do, costs
+ * one buffer: in Node 20 each costs ~1 µs to make.)
  */
 export function byteCollector(limit) {
-  let buffer = new Uint8Array(Math.min(limit, 1024));
+  let buffer = new Uint8Array(0);
   let length = 0;
   return {
     push(chunk) {
       const needed = length + chunk.length;
       if (needed > buffer.length) {
-        const doubled = needed > limit ? 2 * needed : Math.min(2 * buffer.length, limit);
+        const doubled =
+          needed > limit ? 2 * needed : Math.min(Math.max(2 * buffer.length, 1024), limit);
         const grown = new Uint8Array(Math.max(needed, doubled));
-        grown.set(buffer.subarray(0, length));
+        if (length > 0) grown.set(buffer.subarray(0, length));
         buffer = grown;
       }
       buffer.set(chunk, length);
