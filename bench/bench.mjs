@@ -1,7 +1,7 @@
 // `npm run bench`: the packed package against the seed's own code and against the fastest
 // SHA-256 a user could paste instead, on realistic 2 KB, 64 KB and 1 MB events, in one run; then
 // the cost of rejecting hostile 4 MiB bodies beside V8 (bench/adversarial.mjs), workerd
-// (bench/workerd.mjs), and Deno and Bun beside Node (bench/runtimes.mjs).
+// (bench/workerd.mjs), and Deno, Bun and Chromium beside Node (bench/runtimes.mjs).
 // Results are ratios to the seed reference (higher is faster); record them in BENCHMARKS.md.
 import { createHash, webcrypto } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
-// Node, Deno, Bun and Chromium, run by `npm run bench`: bench/runtime.mjs in each (Deno and Bun from
-// npm, as the test command runs them; Chromium headless, the script bundled by esbuild for the
-// browser as a user's bundler would), the package against the seed in the same process. Prints
-// the µs and the ratios (seed ÷ package: higher is faster). Also runs alone: `node
+// Node, Deno, Bun and Chromium, run by `npm run bench`: bench/runtime.mjs in each (Deno and Bun
+// from npm, as the test command runs them; Chromium headless, the script bundled by esbuild for
+// the browser as a user's bundler would), the package against the seed in the same process.
+// Prints the µs and the ratios (seed ÷ package: higher is faster). Also runs alone: `node
 // bench/runtimes.mjs` in target/js-app (after scripts/install-app.sh).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

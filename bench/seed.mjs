@@ -41,10 +41,10 @@ export const seed = nodeCrypto
  * A delivery of `body`, signed with `headers`, as the benches time it: its `bytes`, a `request()`
  * that makes a new Request of it as one arrives (bytes, with its Content-Length: a Request made
  * from a string has none, and would UTF-8 encode it at each construction, work no delivery
- * costs; a browser drops it, a forbidden header, so there verifyRequest reads the stream), and `list`, the calls every bench times, as [name, fn, async]: the seed and
- * constructEvent, and the seed's Request flow (`await request.text()` + the seed, both headers
- * read from the Request as any receiver reads them) and verifyRequest. The first four each
- * resolve to the event.
+ * costs; a browser drops it, a forbidden header, so there verifyRequest reads the stream), and
+ * `list`, the calls every bench times, as [name, fn, async], each giving the event: the seed and
+ * constructEvent, the seed's Request flow (`await request.text()` + the seed, both headers read
+ * from the Request as any receiver reads them) and verifyRequest, and constructEvent of the bytes.
  */
 export function delivery(body, headers) {
   const timestamp = headers['x-vessel-timestamp'];
