@@ -42,7 +42,7 @@ for (const [label, size] of [
     for (const [name, fn] of list) {
       const result = await fn();
       if (name === 'verify(string)' ? result !== true : result?.eventId === undefined) {
-        throw new Error(`${name}: no event`);
+        throw new Error(`${name}: not accepted`);
       }
     }
     const best = list.map(() => Infinity);

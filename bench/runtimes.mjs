@@ -3,17 +3,14 @@
 // the browser as a user's bundler would), the package against the seed in the same process.
 // Prints the µs and the ratios (seed ÷ package: higher is faster). Also runs alone: `node
 // bench/runtimes.mjs` in target/js-app (after scripts/install-app.sh).
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { launchChromium, resultInBrowser, serveStatic } from '../tests/bundlers/harness.mjs';
+import { RUNTIMES, runScript } from '../tests/runtimes/run.mjs';
 
-const require = createRequire(import.meta.url);
 const script = fileURLToPath(new URL('./runtime.mjs', import.meta.url));
 
 /** The package's calls, each against the seed's call it replaces. */
@@ -23,14 +20,6 @@ const PAIRS = [
   ['verify(string)', 'seed'],
   ['verifyRequest', 'seed Request flow'],
 ];
-
-async function run(command, args, env = {}) {
-  const { stdout } = await promisify(execFile)(command, args, {
-    env: { ...process.env, ...env },
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout);
-}
 
 /** runtime.mjs in headless Chromium, bundled for the browser into `dir`. */
 async function inChromium(dir) {
@@ -55,20 +44,11 @@ async function inChromium(dir) {
 
 /** Runs runtime.mjs in each runtime; resolves to { [runtime]: { [size]: { [name]: µs } } }. */
 export async function measureRuntimes() {
-  // Deno's caches go to a temporary folder; no lockfile, no update check (it would go online).
-  const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
   const site = await mkdtemp(join(tmpdir(), 'bench-browser-'));
   try {
-    const results = {
-      [`Node ${process.version}`]: await run(process.execPath, [script]),
-      Deno: await run(
-        process.execPath,
-        [require.resolve('deno/bin.cjs'), 'run', '--no-lock', '--allow-read', script],
-        { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
-      ),
-      Bun: await run(require.resolve('bun/bin/bun.exe'), ['--no-install', script]),
-      'Chromium (the seed with crypto.subtle.digest)': await inChromium(site),
-    };
+    const results = {};
+    for (const runtime of RUNTIMES) results[runtime] = await runScript(runtime, script);
+    results['Chromium (the seed with crypto.subtle.digest)'] = await inChromium(site);
     for (const [runtime, sizes] of Object.entries(results)) {
       console.log(
         `${runtime}: seed ÷ package (µs per call, best of 11 turns); constructEvent of a string`,
@@ -86,7 +66,6 @@ export async function measureRuntimes() {
     }
     return results;
   } finally {
-    await rm(denoDir, { recursive: true, force: true });
     await rm(site, { recursive: true, force: true });
   }
 }

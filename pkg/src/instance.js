@@ -238,14 +238,10 @@ export function installUtf16Hooks(Buffer, writes = true) {
     if (buffer === undefined || buffer.byteLength === 0) buffer = Buffer.from(memory.buffer);
     return buffer;
   };
-  // Buffer's own UTF-16 writer and reader when it has them (Node has had them since its start,
+  // Buffer's own UTF-16 writer and readers when it has them (Node has had them since its start,
   // undocumented; Buffer#write and #toString check their arguments and look the encoding up on
-  // every call). The length is given: workerd's ucs2Write takes the whole Buffer's by default.
+  // every call).
   const { ucs2Write, ucs2Slice, latin1Slice } = Buffer.prototype;
-  const writeUtf16 =
-    typeof ucs2Write === 'function'
-      ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset, 2 * string.length)
-      : (string, offset) => memoryBuffer().write(string, offset, 'utf16le');
   // A reader of [start, end) of wasm memory as text: Buffer's own `slice`, else #toString.
   const reader = (slice, encoding) =>
     typeof slice === 'function'
@@ -259,6 +255,11 @@ export function installUtf16Hooks(Buffer, writes = true) {
     return ascii !== 0 ? readLatin1(ascii, ascii + length) : readUtf16(...utf16Copy(length));
   };
   if (!writes) return;
+  // The length is given: workerd's ucs2Write takes the whole Buffer's by default.
+  const writeUtf16 =
+    typeof ucs2Write === 'function'
+      ? (string, offset) => ucs2Write.call(memoryBuffer(), string, offset, 2 * string.length)
+      : (string, offset) => memoryBuffer().write(string, offset, 'utf16le');
   hooks.writeString = (body) => {
     writeUtf16(body, utf16_input(body.length));
     return utf16_to_input(body.length);

@@ -3,15 +3,9 @@
 // answers (its middleware and vessel-webhooks/express under each runtime's node:http too).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { RUNTIMES, runScript } from '../runtimes/run.mjs';
 
-const require = createRequire(import.meta.url);
 const script = 'tests/runtimes/check.mjs';
 const event = { eventId: 'evt_r1', type: 'STATUS_CHANGE', data: { status: 'READY' } };
 const mismatch = {
@@ -63,22 +57,6 @@ const expected = {
   },
 };
 
-async function run(command, args, env = {}) {
-  const { stdout } = await promisify(execFile)(command, args, {
-    env: { ...process.env, ...env },
-  });
-  assert.deepEqual(JSON.parse(stdout), expected);
+for (const runtime of RUNTIMES) {
+  test(runtime, async () => assert.deepEqual(await runScript(runtime, script), expected));
 }
-
-test('Node', () => run(process.execPath, [script]));
-
-test('Deno', async (t) => {
-  // Deno's caches go to a temporary folder; no lockfile, no update check (it would go online).
-  const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
-  t.after(() => rm(denoDir, { recursive: true, force: true }));
-  const deno = require.resolve('deno/bin.cjs');
-  const args = [deno, 'run', '--no-lock', '--allow-read', '--allow-net=127.0.0.1', script];
-  await run(process.execPath, args, { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' });
-});
-
-test('Bun', () => run(require.resolve('bun/bin/bun.exe'), ['--no-install', script]));
