@@ -35,7 +35,7 @@ step "JS tests (packed package; Redis and PostgreSQL on 127.0.0.1 for the receiv
 bash scripts/services.sh run bash scripts/test-js.sh
 step "bundlers and Next.js (packed package, installed above; README: Bundlers, Next.js and workerd in the test command)"
 [[ -x /usr/bin/chromium ]] || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
-(cd target/js-app && node --test --test-concurrency=1 tests/bundlers/)
+(cd target/js-app && node --test --test-concurrency=1 --test-force-exit tests/bundlers/)
 step "types (generated models and vectors up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
 node tests/vectors/generate.mjs --check

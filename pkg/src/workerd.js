@@ -1,8 +1,10 @@
-// Cloudflare Workers: wrangler imports the .wasm as a compiled WebAssembly.Module (workerd
-// refuses to compile wasm from bytes). With the nodejs_compat flag, node:crypto's synchronous
+// Cloudflare Workers: the .wasm is imported as a compiled WebAssembly.Module (workerd refuses to
+// compile wasm from bytes). `?module` is the suffix every Workers bundler reads so: wrangler, the
+// Cloudflare Vite plugin, and Nitro's unwasm (Nuxt), which without it instantiates the file itself,
+// with no imports. With the nodejs_compat flag, node:crypto's synchronous
 // SHA-256 (found at run time: no static node: import, so a Worker without the flag still
 // bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
-import module from '../dist/vessel_webhooks_bg.wasm';
+import module from '../dist/vessel_webhooks_bg.wasm?module';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
 import { installUtf16Hooks, nodeCryptoHashes, start } from './instance.js';
 

@@ -1,16 +1,20 @@
-// The package in apps built as a new user builds them: app/ bundled by esbuild, Rollup, Vite and
-// webpack with no configuration beyond the entry and the output (no plugin or option for the
-// package), then run in headless Chromium (browser builds, from a static server on 127.0.0.1) or
-// in Node (node builds). Each app signs a delivery, verifies it and refuses a forged copy.
+// The package in apps built as a new user builds them: app/ bundled by esbuild, Rollup, Vite,
+// webpack, Rspack, Parcel, `bun build` and `deno bundle` with no configuration beyond the entry,
+// the output and the target (no plugin or option for the package), then run in headless Chromium
+// (browser builds, from a static server on 127.0.0.1) or in Node (node builds). Each app signs a
+// delivery, verifies it and refuses a forged copy.
 import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import * as vite from 'vite';
 import webpack from 'webpack';
+import { rspack } from '@rspack/core';
+import { Parcel } from '@parcel/core';
 import {
   assertVerdicts,
   freePort,
@@ -19,6 +23,7 @@ import {
   resultInNode,
   serveStatic,
 } from './harness.mjs';
+import { runRuntime } from '../runtimes/run.mjs';
 
 const app = join(import.meta.dirname, 'app');
 const out = join(import.meta.dirname, 'out');
@@ -48,8 +53,9 @@ async function inBrowser(name, script, classic = false) {
   }
 }
 
-async function webpackBuild(name, entry, target) {
-  const compiler = webpack({
+/** Builds app/<entry> into out/<name>/main.js with `bundler`, webpack or Rspack (its twin API). */
+async function webpackBuild(name, entry, target, bundler = webpack) {
+  const compiler = bundler({
     mode: 'production',
     entry: join(app, entry),
     output: { path: join(out, name) },
@@ -143,4 +149,65 @@ test('webpack 5, browser, require', async () => {
 
 test('webpack 5, node, require', async () => {
   assertVerdicts(await resultInNode(await webpackBuild('webpack-node', 'node.cjs', 'node')));
+});
+
+test('Rspack, browser, import', async () => {
+  await webpackBuild('rspack-import', 'browser.mjs', undefined, rspack);
+  assertVerdicts(await inBrowser('rspack-import', 'main.js', true));
+});
+
+test('Rspack, browser, require', async () => {
+  await webpackBuild('rspack-require', 'browser-require.cjs', undefined, rspack);
+  assertVerdicts(await inBrowser('rspack-require', 'main.js', true));
+});
+
+test('Rspack, node, require', async () => {
+  assertVerdicts(await resultInNode(await webpackBuild('rspack-node', 'node.cjs', 'node', rspack)));
+});
+
+// Parcel reads no `exports` unless told to (its resolver's `packageExports`): it takes the
+// package's `browser` field, and a subpath's folder (pkg/samples/package.json). Had it taken
+// `main` (node.cjs), it would bundle Node polyfills, or fail where it may not install them.
+test('Parcel, browser: the app and the package, nothing else', async () => {
+  const parcel = new Parcel({
+    entries: join(app, 'index.html'),
+    defaultConfig: '@parcel/config-default',
+    mode: 'production',
+    shouldAutoInstall: false,
+    shouldDisableCache: true,
+    logLevel: 'error',
+    defaultTargetOptions: { distDir: join(out, 'parcel') },
+  });
+  const { bundleGraph } = await parcel.run();
+  const outside = new Set();
+  for (const bundle of bundleGraph.getBundles()) {
+    bundle.traverseAssets((asset) => {
+      if (
+        !asset.filePath.startsWith(app) &&
+        !asset.filePath.includes(`${sep}vessel-webhooks${sep}`)
+      )
+        outside.add(asset.filePath);
+    });
+  }
+  assert.deepEqual([...outside], []);
+  assertVerdicts(await inBrowser('parcel'));
+});
+
+test('bun build, browser', async () => {
+  const args = ['build', join(app, 'browser.mjs'), '--target=browser', '--outfile'];
+  await runRuntime('Bun', [...args, join(out, 'bun-browser', 'app.js')]);
+  assertVerdicts(await inBrowser('bun-browser', 'app.js'));
+});
+
+test('bun build, node, cjs', async () => {
+  const outfile = join(out, 'bun-node', 'app.cjs');
+  const args = ['build', join(app, 'node.cjs'), '--target=node', '--format=cjs', '--outfile'];
+  await runRuntime('Bun', [...args, outfile]);
+  assertVerdicts(await resultInNode(outfile));
+});
+
+test('deno bundle, browser', async () => {
+  const args = ['bundle', '--platform=browser', join(app, 'browser.mjs'), '--output'];
+  await runRuntime('Deno', [...args, join(out, 'deno-browser', 'app.js')]);
+  assertVerdicts(await inBrowser('deno-browser', 'app.js'));
 });

@@ -10,7 +10,7 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.mjs';
 
 /** What every app reports (app/check.js). */
-export const EXPECTED = { accepted: 'evt_bundled', forged: 'SIGNATURE_MISMATCH' };
+export const EXPECTED = { accepted: 'sample.status.READY', forged: 'SIGNATURE_MISMATCH' };
 
 const MIME = {
   '.html': 'text/html',

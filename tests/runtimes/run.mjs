@@ -1,5 +1,6 @@
 // Runs a script in Node, Deno or Bun (both installed from npm as dev dependencies) and resolves to
-// the JSON it prints: shared by tests/js/runtimes.test.mjs and bench/runtimes.mjs.
+// the JSON it prints: shared by tests/js/runtimes.test.mjs and bench/runtimes.mjs; and Deno's and
+// Bun's other commands (their bundlers, for tests/bundlers).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -9,41 +10,46 @@ import { promisify } from 'node:util';
 
 const require = createRequire(import.meta.url);
 
-/** The runtimes, each as the command and arguments that run `script`. */
-const COMMANDS = {
-  Node: (script) => [process.execPath, [script]],
-  // Deno may read files and reach 127.0.0.1 only; no lockfile (see runScript for its caches).
-  Deno: (script) => [
-    process.execPath,
-    [
-      require.resolve('deno/bin.cjs'),
-      'run',
-      '--no-lock',
-      '--allow-read',
-      '--allow-net=127.0.0.1',
-      script,
-    ],
-  ],
-  Bun: (script) => [require.resolve('bun/bin/bun.exe'), ['--no-install', script]],
+/** How each runtime is started: its executable and the arguments before a command's own. */
+const LAUNCH = {
+  Node: [process.execPath, []],
+  Deno: [process.execPath, [require.resolve('deno/bin.cjs')]],
+  Bun: [require.resolve('bun/bin/bun.exe'), []],
+};
+
+/**
+ * What runs a script: Deno may read files and reach 127.0.0.1 only, with no lockfile; Bun
+ * installs nothing.
+ */
+const RUN = {
+  Node: [],
+  Deno: ['run', '--no-lock', '--allow-read', '--allow-net=127.0.0.1'],
+  Bun: ['--no-install'],
 };
 
 /** The names runScript takes: 'Node', 'Deno', 'Bun'. */
-export const RUNTIMES = Object.keys(COMMANDS);
+export const RUNTIMES = Object.keys(LAUNCH);
 
 /**
- * Runs `script` in `runtime` and resolves to the JSON of what it printed. Deno's caches go to a
- * temporary folder, removed after, and it checks for no update (it would go online).
+ * Runs `runtime` with `args` (after its launch arguments: `['bundle', …]` for Deno) and resolves
+ * to what it printed. Deno's caches go to a temporary folder, removed after, and it checks for no
+ * update (it would go online).
  */
-export async function runScript(runtime, script) {
-  const [command, args] = COMMANDS[runtime](script);
+export async function runRuntime(runtime, args) {
+  const [command, launch] = LAUNCH[runtime];
   const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
   try {
-    const { stdout } = await promisify(execFile)(command, args, {
+    const { stdout } = await promisify(execFile)(command, [...launch, ...args], {
       env: { ...process.env, DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
       maxBuffer: 1 << 20,
     });
-    return JSON.parse(stdout);
+    return stdout;
   } finally {
     await rm(denoDir, { recursive: true, force: true });
   }
+}
+
+/** Runs `script` in `runtime` and resolves to the JSON of what it printed. */
+export async function runScript(runtime, script) {
+  return JSON.parse(await runRuntime(runtime, [...RUN[runtime], script]));
 }

@@ -1,5 +1,6 @@
 // A browser app that requires the package.
 const api = require('vessel-webhooks');
+const samples = require('vessel-webhooks/samples');
 const { check } = require('./check.js');
 
-globalThis.vesselResult = check(api);
+globalThis.vesselResult = check(api, samples);

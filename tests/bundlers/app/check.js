@@ -1,14 +1,16 @@
-// What every bundled app does with the package: signs a delivery, verifies it, and refuses a
-// forged copy. The entries beside this file import or require the package and report the result.
-export function check({ sign, constructEvent, VesselWebhookError }) {
-  const token = 'tok_bundled_4e1f0a';
-  const event = { eventId: 'evt_bundled', type: 'STATUS_CHANGE', data: { status: 'READY' } };
-  const body = JSON.stringify(event);
-  const headers = sign(body, token);
-  const accepted = constructEvent(body, headers, token).eventId;
+// What every bundled app does with the package: signs a delivery (a sample event, so that a
+// subpath, `vessel-webhooks/samples`, is resolved too), verifies it, and refuses a forged copy.
+// The entries beside this file import or require both and report the result.
+/** The access token the apps sign with. */
+export const TOKEN = 'tok_bundled_4e1f0a';
+
+export function check({ sign, constructEvent, VesselWebhookError }, { sample }) {
+  const body = JSON.stringify(sample('status.READY'));
+  const headers = sign(body, TOKEN);
+  const accepted = constructEvent(body, headers, TOKEN).eventId;
   let forged;
   try {
-    constructEvent(body.replace('READY', 'NEW_CONNECTION'), headers, token);
+    constructEvent(body.replace('READY', 'NEW_CONNECTION'), headers, TOKEN);
     forged = 'accepted';
   } catch (error) {
     forged = error instanceof VesselWebhookError ? error.code : String(error);

@@ -1,5 +1,6 @@
 // A Node app that requires the package.
 const api = require('vessel-webhooks');
+const samples = require('vessel-webhooks/samples');
 const { check } = require('./check.js');
 
-console.log(JSON.stringify(check(api)));
+console.log(JSON.stringify(check(api, samples)));

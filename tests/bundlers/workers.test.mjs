@@ -1,0 +1,127 @@
+// The package in server builds other than wrangler's own (tests/js/workerd.test.mjs has that):
+// worker-app/ built by Cloudflare's Vite plugin (`vite build` + `vite preview`, and `vite dev`),
+// each with and without nodejs_compat; nitro-app/ built by Nitro (Nuxt's server engine) with its
+// cloudflare-module preset, served by workerd through miniflare with and without nodejs_compat,
+// and with its node-server preset, run by Node. Each answers GET / with app/check.js's verdicts,
+// and a POSTed delivery: the signed one accepted, a forged one refused.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vite from 'vite';
+import { cloudflare } from '@cloudflare/vite-plugin';
+import { Miniflare } from 'miniflare';
+import { build, copyPublicAssets, createNitro, prepare } from 'nitropack';
+import { sign } from 'vessel-webhooks';
+import { sample } from 'vessel-webhooks/samples';
+import { TOKEN } from './app/check.js';
+import { EXPECTED, freePort, startProcess } from './harness.mjs';
+
+const out = join(import.meta.dirname, 'out');
+const workerApp = join(import.meta.dirname, 'worker-app');
+const nitroApp = join(import.meta.dirname, 'nitro-app');
+const MODES = { 'without flags': [], nodejs_compat: ['nodejs_compat'] };
+const body = JSON.stringify(sample('status.READY'));
+
+/** GET / and a signed and a forged delivery POSTed to /, through `fetchAt(path, init)`. */
+async function assertAnswers(fetchAt) {
+  assert.deepEqual(await (await fetchAt('/')).json(), EXPECTED);
+  const headers = sign(body, TOKEN);
+  const post = async (payload) => {
+    const response = await fetchAt('/', { method: 'POST', headers, body: payload });
+    return { status: response.status, json: await response.json() };
+  };
+  assert.deepEqual(await post(body), { status: 200, json: { received: 'sample.status.READY' } });
+  assert.deepEqual(await post(body.replace('READY', 'NEW_CONNECTION')), {
+    status: 401,
+    json: { error: 'SIGNATURE_MISMATCH' },
+  });
+}
+
+const at = (origin) => (path, init) => fetch(new URL(path, origin), init);
+
+/** worker-app/ with Cloudflare's Vite plugin and the compatibility flags `flags`. */
+const viteConfig = async (flags, outDir) => ({
+  root: workerApp,
+  configFile: false,
+  logLevel: 'error',
+  plugins: [cloudflare({ config: { compatibility_flags: flags }, inspectorPort: false })],
+  build: { outDir, emptyOutDir: true },
+  server: { host: '127.0.0.1', port: await freePort(), strictPort: true },
+  preview: { host: '127.0.0.1', port: await freePort(), strictPort: true },
+});
+
+for (const [mode, flags] of Object.entries(MODES)) {
+  test(`Cloudflare's Vite plugin, vite build + vite preview, ${mode}`, async () => {
+    const config = await viteConfig(flags, join(out, `vite-worker-${flags.length}`));
+    // What `vite build` runs: every environment, the Worker's too (vite.build() builds the client).
+    await (await vite.createBuilder(config)).buildApp();
+    const preview = await vite.preview(config);
+    try {
+      await assertAnswers(at(preview.resolvedUrls.local[0]));
+    } finally {
+      await preview.close();
+    }
+  });
+
+  test(`Cloudflare's Vite plugin, vite dev, ${mode}`, async () => {
+    const dev = await vite.createServer(await viteConfig(flags, undefined));
+    try {
+      await dev.listen();
+      await assertAnswers(at(dev.resolvedUrls.local[0]));
+    } finally {
+      await dev.close();
+    }
+  });
+}
+
+/** nitro-app/ built by Nitro with `preset` into out/<name>/ (its server in server/). */
+async function nitroBuild(preset, name) {
+  const dir = join(out, name);
+  const nitro = await createNitro({
+    rootDir: nitroApp,
+    buildDir: join(out, `${name}-build`),
+    output: { dir },
+    preset,
+    logLevel: 0,
+  });
+  await prepare(nitro);
+  await copyPublicAssets(nitro);
+  await build(nitro);
+  await nitro.close();
+  return join(dir, 'server');
+}
+
+test('Nitro, cloudflare-module preset, in workerd with and without nodejs_compat', async () => {
+  const server = await nitroBuild('cloudflare-module', 'nitro-cloudflare');
+  for (const flags of Object.values(MODES)) {
+    const mf = new Miniflare({
+      modules: true,
+      scriptPath: join(server, 'index.mjs'),
+      modulesRoot: server,
+      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+      compatibilityDate: '2026-04-01',
+      compatibilityFlags: flags,
+    });
+    try {
+      await assertAnswers((path, init) =>
+        mf.dispatchFetch(new URL(path, 'http://localhost'), init),
+      );
+    } finally {
+      await mf.dispose();
+    }
+  }
+});
+
+test('Nitro, node-server preset, in Node', async () => {
+  const server = await nitroBuild('node-server', 'nitro-node');
+  const port = await freePort();
+  const running = await startProcess(process.execPath, [join(server, 'index.mjs')], {
+    env: { PORT: String(port), HOST: '127.0.0.1' },
+    ready: /Listening on/,
+  });
+  try {
+    await assertAnswers(at(`http://127.0.0.1:${port}`));
+  } finally {
+    await running.stop();
+  }
+});
