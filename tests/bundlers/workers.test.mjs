@@ -30,7 +30,7 @@ async function assertAnswers(fetchAt) {
     const response = await fetchAt('/', { method: 'POST', headers, body: payload });
     return { status: response.status, json: await response.json() };
   };
-  assert.deepEqual(await post(body), { status: 200, json: { received: 'sample.status.READY' } });
+  assert.deepEqual(await post(body), { status: 200, json: { received: true } });
   assert.deepEqual(await post(body.replace('READY', 'NEW_CONNECTION')), {
     status: 401,
     json: { error: 'SIGNATURE_MISMATCH' },

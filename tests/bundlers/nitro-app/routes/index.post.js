@@ -1,4 +1,4 @@
-// A delivery, checked by verifyRequest on the request as the Fetch API has it.
-import { answer } from '../../worker-app/answer.js';
+// A delivery, handed to the receiver as the Fetch API's Request (README: Nuxt and Nitro).
+import { webhooks } from '../../worker-app/webhooks.js';
 
-export default defineEventHandler((event) => answer(toWebRequest(event)));
+export default defineEventHandler((event) => webhooks.fetch(toWebRequest(event)));
