@@ -1,7 +1,7 @@
 // Cloudflare Workers: the .wasm is imported as a compiled WebAssembly.Module (workerd refuses to
-// compile wasm from bytes). `?module` is the suffix every Workers bundler reads so: wrangler, the
-// Cloudflare Vite plugin, and Nitro's unwasm (Nuxt), which without it instantiates the file itself,
-// with no imports. With the nodejs_compat flag, node:crypto's synchronous
+// compile wasm from bytes), with the `?module` suffix that wrangler and Cloudflare's Vite plugin
+// read so, and that Nitro's unwasm (Nuxt) needs: without it, unwasm instantiates the file itself,
+// with no imports. (esbuild run by hand keeps the suffix: README, Runtimes and bundlers.) With the nodejs_compat flag, node:crypto's synchronous
 // SHA-256 (found at run time: no static node: import, so a Worker without the flag still
 // bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
 import module from '../dist/vessel_webhooks_bg.wasm?module';

@@ -175,6 +175,8 @@ test('Parcel, browser: the app and the package, nothing else', async () => {
     mode: 'production',
     shouldAutoInstall: false,
     shouldDisableCache: true,
+    // It writes its cache even so, by default at the nearest lockfile's folder: the repo's root.
+    cacheDir: join(out, '.parcel-cache'),
     logLevel: 'error',
     defaultTargetOptions: { distDir: join(out, 'parcel') },
   });
@@ -206,8 +208,11 @@ test('bun build, node, cjs', async () => {
   assertVerdicts(await resultInNode(outfile));
 });
 
+// Deno bundles with esbuild, which it fetches from npm into its cache (10 MB): once per run, into
+// out/.deno.
 test('deno bundle, browser', async () => {
   const args = ['bundle', '--platform=browser', join(app, 'browser.mjs'), '--output'];
-  await runRuntime('Deno', [...args, join(out, 'deno-browser', 'app.js')]);
+  const denoDir = join(out, '.deno');
+  await runRuntime('Deno', [...args, join(out, 'deno-browser', 'app.js')], { denoDir });
   assertVerdicts(await inBrowser('deno-browser', 'app.js'));
 });

@@ -2,13 +2,16 @@
 // worker-app/ built by Cloudflare's Vite plugin (`vite build` + `vite preview`, and `vite dev`),
 // each with and without nodejs_compat; nitro-app/ built by Nitro (Nuxt's server engine) with its
 // cloudflare-module preset, served by workerd through miniflare with and without nodejs_compat,
-// and with its node-server preset, run by Node. Each answers GET / with app/check.js's verdicts,
-// and a POSTed delivery: the signed one accepted, a forged one refused.
-import { test } from 'node:test';
+// and with its node-server preset, run by Node; and worker-app/ bundled by esbuild itself, as
+// Cloudflare's custom builds do (README: Runtimes and bundlers). Each answers GET / with
+// app/check.js's verdicts, and a POSTed delivery: the signed one accepted, a forged one refused.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 import * as vite from 'vite';
-import { cloudflare } from '@cloudflare/vite-plugin';
 import { Miniflare } from 'miniflare';
 import { build, copyPublicAssets, createNitro, prepare } from 'nitropack';
 import { sign } from 'vessel-webhooks';
@@ -21,6 +24,13 @@ const workerApp = join(import.meta.dirname, 'worker-app');
 const nitroApp = join(import.meta.dirname, 'nitro-app');
 const MODES = { 'without flags': [], nodejs_compat: ['nodejs_compat'] };
 const body = JSON.stringify(sample('status.READY'));
+const compatibilityDate = '2026-04-01';
+
+// Wrangler's logs and registry (Cloudflare's Vite plugin runs it) go to a temporary folder, not
+// to ~/.config/.wrangler: set before the plugin is imported, as wrangler reads it then.
+process.env.XDG_CONFIG_HOME = await mkdtemp(join(tmpdir(), 'vessel-wrangler-'));
+after(() => rm(process.env.XDG_CONFIG_HOME, { recursive: true, force: true }));
+const { cloudflare } = await import('@cloudflare/vite-plugin');
 
 /** GET / and a signed and a forged delivery POSTed to /, through `fetchAt(path, init)`. */
 async function assertAnswers(fetchAt) {
@@ -38,6 +48,23 @@ async function assertAnswers(fetchAt) {
 }
 
 const at = (origin) => (path, init) => fetch(new URL(path, origin), init);
+
+/** assertAnswers of the Worker `scriptPath` (its `.wasm` files compiled modules) in workerd. */
+async function assertAnswersInWorkerd(scriptPath, modulesRoot, flags) {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath,
+    modulesRoot,
+    modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
+    compatibilityDate,
+    compatibilityFlags: flags,
+  });
+  try {
+    await assertAnswers((path, init) => mf.dispatchFetch(new URL(path, 'http://localhost'), init));
+  } finally {
+    await mf.dispose();
+  }
+}
 
 /** worker-app/ with Cloudflare's Vite plugin and the compatibility flags `flags`. */
 const viteConfig = async (flags, outDir) => ({
@@ -94,21 +121,7 @@ async function nitroBuild(preset, name) {
 test('Nitro, cloudflare-module preset, in workerd with and without nodejs_compat', async () => {
   const server = await nitroBuild('cloudflare-module', 'nitro-cloudflare');
   for (const flags of Object.values(MODES)) {
-    const mf = new Miniflare({
-      modules: true,
-      scriptPath: join(server, 'index.mjs'),
-      modulesRoot: server,
-      modulesRules: [{ type: 'CompiledWasm', include: ['**/*.wasm'] }],
-      compatibilityDate: '2026-04-01',
-      compatibilityFlags: flags,
-    });
-    try {
-      await assertAnswers((path, init) =>
-        mf.dispatchFetch(new URL(path, 'http://localhost'), init),
-      );
-    } finally {
-      await mf.dispose();
-    }
+    await assertAnswersInWorkerd(join(server, 'index.mjs'), server, flags);
   }
 });
 
@@ -123,5 +136,32 @@ test('Nitro, node-server preset, in Node', async () => {
     await assertAnswers(at(`http://127.0.0.1:${port}`));
   } finally {
     await running.stop();
+  }
+});
+
+// The plugin of the README (Runtimes and bundlers): esbuild keeps an import's `?module`, and
+// workerd has no module of that name; without the suffix, the `copy` loader takes the file.
+const wasmModule = {
+  name: 'wasm-module',
+  setup: (build) =>
+    build.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({
+      path: join(args.resolveDir, args.path.slice(0, -'?module'.length)),
+    })),
+};
+
+test("esbuild, a Worker built by hand (wrangler's no_bundle), in workerd", async () => {
+  const outdir = join(out, 'esbuild-worker');
+  await esbuild.build({
+    entryPoints: [join(workerApp, 'worker.js')],
+    bundle: true,
+    format: 'esm',
+    conditions: ['workerd', 'worker', 'browser'],
+    loader: { '.wasm': 'copy' },
+    plugins: [wasmModule],
+    outdir,
+    logLevel: 'silent',
+  });
+  for (const flags of Object.values(MODES)) {
+    await assertAnswersInWorkerd(join(outdir, 'worker.js'), outdir, flags);
   }
 });

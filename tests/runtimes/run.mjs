@@ -32,20 +32,25 @@ export const RUNTIMES = Object.keys(LAUNCH);
 
 /**
  * Runs `runtime` with `args` (after its launch arguments: `['bundle', …]` for Deno) and resolves
- * to what it printed. Deno's caches go to a temporary folder, removed after, and it checks for no
- * update (it would go online).
+ * to what it printed; rejects if it fails or runs longer than `timeout` ms (it is then killed,
+ * with what it started: Deno's npm launcher starts the binary as a child). Deno's caches go to
+ * `denoDir`, else to a temporary folder, removed after, and it checks for no update (it would go
+ * online).
  */
-export async function runRuntime(runtime, args) {
+export async function runRuntime(runtime, args, { denoDir, timeout = 300_000 } = {}) {
   const [command, launch] = LAUNCH[runtime];
-  const denoDir = await mkdtemp(join(tmpdir(), 'deno-'));
+  const cache = denoDir ?? (await mkdtemp(join(tmpdir(), 'deno-')));
+  const running = promisify(execFile)(command, [...launch, ...args], {
+    env: { ...process.env, DENO_DIR: cache, DENO_NO_UPDATE_CHECK: '1' },
+    maxBuffer: 1 << 20,
+    detached: true,
+  });
+  const timer = setTimeout(() => process.kill(-running.child.pid, 'SIGKILL'), timeout);
   try {
-    const { stdout } = await promisify(execFile)(command, [...launch, ...args], {
-      env: { ...process.env, DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1' },
-      maxBuffer: 1 << 20,
-    });
-    return stdout;
+    return (await running).stdout;
   } finally {
-    await rm(denoDir, { recursive: true, force: true });
+    clearTimeout(timer);
+    if (denoDir === undefined) await rm(cache, { recursive: true, force: true });
   }
 }
 
