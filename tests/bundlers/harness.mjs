@@ -8,9 +8,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../chromium.mjs';
-
-/** What every app reports (app/check.js). */
-export const EXPECTED = { accepted: 'sample.status.READY', forged: 'SIGNATURE_MISMATCH' };
+import { EXPECTED } from './app/check.js';
 
 const MIME = {
   '.html': 'text/html',

@@ -2,22 +2,26 @@
 // worker-app/ built by Cloudflare's Vite plugin (`vite build` + `vite preview`, and `vite dev`),
 // each with and without nodejs_compat; nitro-app/ built by Nitro (Nuxt's server engine) with its
 // cloudflare-module preset, served by workerd through miniflare with and without nodejs_compat,
-// and with its node-server preset, run by Node; and worker-app/ bundled by esbuild itself, as
-// Cloudflare's custom builds do (README: Runtimes and bundlers). Each answers GET / with
-// app/check.js's verdicts, and a POSTed delivery: the signed one accepted, a forged one refused.
+// and with its node-server preset, run by Node; worker-app/ bundled by esbuild itself, as
+// Cloudflare's custom builds do, in workerd. Each answers GET / with app/check.js's verdicts, and
+// a POSTed delivery: the signed one accepted, a forged one refused. And vitest-app/, a Worker's
+// tests in workerd (vitest-pool-workers), with and without nodejs_compat.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 import * as vite from 'vite';
 import { Miniflare } from 'miniflare';
 import { build, copyPublicAssets, createNitro, prepare } from 'nitropack';
 import { sign } from 'vessel-webhooks';
 import { sample } from 'vessel-webhooks/samples';
-import { TOKEN } from './app/check.js';
-import { EXPECTED, freePort, startProcess } from './harness.mjs';
+import { EXPECTED, TOKEN } from './app/check.js';
+import { freePort, startProcess } from './harness.mjs';
 
 const out = join(import.meta.dirname, 'out');
 const workerApp = join(import.meta.dirname, 'worker-app');
@@ -139,16 +143,8 @@ test('Nitro, node-server preset, in Node', async () => {
   }
 });
 
-// The plugin of the README (Runtimes and bundlers): esbuild keeps an import's `?module`, and
-// workerd has no module of that name; without the suffix, the `copy` loader takes the file.
-const wasmModule = {
-  name: 'wasm-module',
-  setup: (build) =>
-    build.onResolve({ filter: /\.wasm\?module$/ }, (args) => ({
-      path: join(args.resolveDir, args.path.slice(0, -'?module'.length)),
-    })),
-};
-
+// Cloudflare's custom builds: esbuild bundles the Worker itself, the `.wasm` kept a file of its own
+// (its `copy` loader), and wrangler uploads the result as it is (`no_bundle`).
 test("esbuild, a Worker built by hand (wrangler's no_bundle), in workerd", async () => {
   const outdir = join(out, 'esbuild-worker');
   await esbuild.build({
@@ -157,7 +153,6 @@ test("esbuild, a Worker built by hand (wrangler's no_bundle), in workerd", async
     format: 'esm',
     conditions: ['workerd', 'worker', 'browser'],
     loader: { '.wasm': 'copy' },
-    plugins: [wasmModule],
     outdir,
     logLevel: 'silent',
   });
@@ -165,3 +160,20 @@ test("esbuild, a Worker built by hand (wrangler's no_bundle), in workerd", async
     await assertAnswersInWorkerd(join(outdir, 'worker.js'), outdir, flags);
   }
 });
+
+// A Worker's tests as Cloudflare's templates run them (vitest-app/): Vitest in workerd.
+const vitest = join(
+  dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
+  'vitest.mjs',
+);
+for (const [mode, flags] of Object.entries(MODES)) {
+  test(`vitest-pool-workers, ${mode}`, async () => {
+    await promisify(execFile)(
+      process.execPath,
+      [vitest, 'run', '--config', join(import.meta.dirname, 'vitest-app', 'vitest.config.js')],
+      {
+        env: { ...process.env, VESSEL_FLAGS: flags.join(',') },
+      },
+    );
+  });
+}

@@ -4,6 +4,9 @@
 /** The access token the apps sign with. */
 export const TOKEN = 'tok_bundled_4e1f0a';
 
+/** What every app reports. */
+export const EXPECTED = { accepted: 'sample.status.READY', forged: 'SIGNATURE_MISMATCH' };
+
 export function check({ sign, constructEvent, VesselWebhookError }, { sample }) {
   const body = JSON.stringify(sample('status.READY'));
   const headers = sign(body, TOKEN);
