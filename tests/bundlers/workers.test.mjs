@@ -171,9 +171,7 @@ for (const [mode, flags] of Object.entries(MODES)) {
     await promisify(execFile)(
       process.execPath,
       [vitest, 'run', '--config', join(import.meta.dirname, 'vitest-app', 'vitest.config.js')],
-      {
-        env: { ...process.env, VESSEL_FLAGS: flags.join(',') },
-      },
+      { env: { ...process.env, VESSEL_FLAGS: flags.join(',') }, timeout: 180_000 },
     );
   });
 }
