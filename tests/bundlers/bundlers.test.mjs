@@ -53,8 +53,11 @@ async function inBrowser(name, script, classic = false) {
   }
 }
 
-/** Builds app/<entry> into out/<name>/main.js with `bundler`, webpack or Rspack (its twin API). */
-async function webpackBuild(name, entry, target, bundler = webpack) {
+/**
+ * Builds app/<entry> into out/<name>/main.js for `target` (the web by default) with `bundler`,
+ * webpack or Rspack (its twin API).
+ */
+async function webpackBuild(name, entry, { target, bundler = webpack } = {}) {
   const compiler = bundler({
     mode: 'production',
     entry: join(app, entry),
@@ -148,21 +151,27 @@ test('webpack 5, browser, require', async () => {
 });
 
 test('webpack 5, node, require', async () => {
-  assertVerdicts(await resultInNode(await webpackBuild('webpack-node', 'node.cjs', 'node')));
+  assertVerdicts(
+    await resultInNode(await webpackBuild('webpack-node', 'node.cjs', { target: 'node' })),
+  );
 });
 
 test('Rspack, browser, import', async () => {
-  await webpackBuild('rspack-import', 'browser.mjs', undefined, rspack);
+  await webpackBuild('rspack-import', 'browser.mjs', { bundler: rspack });
   assertVerdicts(await inBrowser('rspack-import', 'main.js', true));
 });
 
 test('Rspack, browser, require', async () => {
-  await webpackBuild('rspack-require', 'browser-require.cjs', undefined, rspack);
+  await webpackBuild('rspack-require', 'browser-require.cjs', { bundler: rspack });
   assertVerdicts(await inBrowser('rspack-require', 'main.js', true));
 });
 
 test('Rspack, node, require', async () => {
-  assertVerdicts(await resultInNode(await webpackBuild('rspack-node', 'node.cjs', 'node', rspack)));
+  assertVerdicts(
+    await resultInNode(
+      await webpackBuild('rspack-node', 'node.cjs', { target: 'node', bundler: rspack }),
+    ),
+  );
 });
 
 // Parcel reads no `exports` unless told to (its resolver's `packageExports`): it takes the
