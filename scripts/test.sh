@@ -3,6 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n== %s\n' "$*"; }
+# Each crate is built once here: without Cargo's incremental state the debug builds (clippy, doc,
+# tests) take ~245 MB of disk instead of ~635 MB (a CI run once failed on a full disk).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 step "npm ci"
 npm ci --no-audit --no-fund
