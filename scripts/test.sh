@@ -8,6 +8,8 @@ step() { printf '\n== %s\n' "$*"; }
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 step "npm ci"
+# What a run needs is in the README (Develop); a run that fails on a full disk shows what it had.
+df -h . | awk 'NR == 2 { print "disk: " $4 " free of " $2 }'
 npm ci --no-audit --no-fund
 step "build pkg/"
 bash scripts/build.sh
