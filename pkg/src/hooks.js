@@ -2,14 +2,19 @@
 // without them the package uses what every runtime has. Not part of the public API.
 
 /**
- * Below this many bytes a message is hashed by the wasm's own SHA-256 where a native digest costs
- * more per call than hashing it: workerd's node:crypto (a Hash stream object per digest, cleaned
- * up between a request's awaits) and, in every runtime, crypto.subtle.digest (a copy and an
- * await). Measured inside a Worker's request flow (BENCHMARKS.md, 2026-12-04). workerd.js sets
- * sha256MinBytes to it (the whole message); verifyRequest compares the body with it, before it
- * builds any message (the two differ by the token and timestamp, at most 528 bytes).
+ * Below this many bytes of body verifyRequest lets the wasm's own SHA-256 hash the message where
+ * it would await crypto.subtle.digest (a copy and an await cost more than hashing it). Measured
+ * inside a Worker's request flow (BENCHMARKS.md, 2026-12-04; session 28: break-even at 4 – 6 KB).
  */
 export const SMALL_MESSAGE_BYTES = 8 * 1024;
+/**
+ * Below this many bytes a message is hashed by the wasm's own SHA-256, not by workerd's
+ * node:crypto (nodejs_compat), whose clean-up after each digest runs between a request's awaits:
+ * measured in a Worker's request flow (a new Request, read, checked) they break even at 2 KB,
+ * and node:crypto is 5 – 20 % quicker from 4 to 8 KB (BENCHMARKS.md, session 28). workerd.js sets
+ * sha256MinBytes to it.
+ */
+export const WORKERD_NATIVE_MIN_BYTES = 3 * 1024;
 /**
  * Below this many bytes a body's canonical form is hashed by the wasm's own SHA-256, not by
  * sha256Parts: node:crypto's createHash (an object and three updates per digest) costs ~0.7 µs
@@ -52,7 +57,7 @@ export const hooks = {
   sha256Parts: undefined,
   /**
    * Messages shorter than this many bytes are hashed by the wasm's own SHA-256, not by sha256:
-   * 0, or SMALL_MESSAGE_BYTES where calling the native one costs more (workerd.js).
+   * 0, or WORKERD_NATIVE_MIN_BYTES where calling the native one costs more (workerd.js).
    * @type {number}
    */
   sha256MinBytes: 0,

@@ -2,7 +2,7 @@
 // compiled module they import, and workerd's fast paths. With the nodejs_compat flag, node:crypto's
 // synchronous SHA-256 (found at run time: no static node: import, so a Worker without the flag
 // still bundles, and hashes with the wasm's SHA-256 and, in verifyRequest, crypto.subtle.digest).
-import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
+import { hooks, WORKERD_NATIVE_MIN_BYTES } from './hooks.js';
 import { installUtf16Hooks, nodeCryptoHashes, start } from './instance.js';
 
 /** Starts the package on `module`, the compiled WebAssembly.Module an entry imported. */
@@ -13,9 +13,8 @@ export function startWorkerd(module) {
       Object.assign(hooks, nodeCryptoHashes(nodeCrypto));
     }
   });
-  // Each node:crypto digest in workerd builds a Hash stream object: small messages are quicker in
-  // the wasm (hooks.js).
-  hooks.sha256MinBytes = SMALL_MESSAGE_BYTES;
+  // A node:crypto digest's clean-up in workerd costs a small message's hashing (hooks.js).
+  hooks.sha256MinBytes = WORKERD_NATIVE_MIN_BYTES;
 
   // And node:buffer: strings cross as UTF-16, copied by Buffer (instance.js).
   const buffer = globalThis.process?.getBuiltinModule?.('node:buffer');

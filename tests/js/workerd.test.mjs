@@ -68,11 +68,18 @@ const headerLines = (headers) =>
  */
 const note = 'Zoë, 船 🚢, "quoted"\n'.repeat(40_000);
 const large = JSON.stringify({ ...event, eventId: 'evt_w3', data: { status: 'READY', note } });
+// 5 KB: between hooks.js's WORKERD_NATIVE_MIN_BYTES (3 KiB) and SMALL_MESSAGE_BYTES (8 KiB).
+const mid = JSON.stringify({
+  ...event,
+  eventId: 'evt_w4',
+  data: { status: 'READY', note: 'n'.repeat(5000) },
+});
 const notUtf8 = Uint8Array.from([...new TextEncoder().encode('{"eventId":"'), 0xff, 0x22, 0x7d]);
 const stale = Math.floor(Date.now() / 1000) - 3600;
 const deliveries = {
   signed: [body, sign(body, SPY_TOKEN), 'evt_w1', 'evt_w1'],
   'over 1 MB, not ASCII': [large, sign(large, SPY_TOKEN), 'evt_w3', 'evt_w3'],
+  '5 KB': [mid, sign(mid, SPY_TOKEN), 'evt_w4', 'evt_w4'],
   forged: [
     body.replace('READY', 'NEW_CONNECTION'),
     sign(body, SPY_TOKEN),
@@ -126,10 +133,19 @@ for (const [mode, flags] of Object.entries(MODES)) {
         }
       }
       // Small bodies: the wasm's own SHA-256 in both modes (a native digest's call costs more
-      // than hashing them in a Worker: workerd.js, hooks.js SMALL_MESSAGE_BYTES).
+      // than hashing them in a Worker: hooks.js WORKERD_NATIVE_MIN_BYTES, SMALL_MESSAGE_BYTES).
       for (const route of ['construct', 'request']) {
         const small = answer[`signed, ${route}`];
         assert.deepEqual([small.nodeCrypto, small.subtle], [0, 0], JSON.stringify(small));
+        // 5 KB: node:crypto with nodejs_compat; without it, still the wasm's (no await of
+        // crypto.subtle.digest below 8 KiB).
+        const mid = answer[`5 KB, ${route}`];
+        const native = flags.includes('nodejs_compat') ? 1 : 0;
+        assert.deepEqual(
+          [mid.nodeCrypto, mid.subtle],
+          [native, 0],
+          JSON.stringify({ ...mid, text: undefined }),
+        );
       }
       const construct = answer['over 1 MB, not ASCII, construct'];
       const request = answer['over 1 MB, not ASCII, request'];
