@@ -4,7 +4,8 @@
 /**
  * Below this many bytes of body verifyRequest lets the wasm's own SHA-256 hash the message where
  * it would await crypto.subtle.digest (a copy and an await cost more than hashing it). Measured
- * inside a Worker's request flow (BENCHMARKS.md, 2026-12-04; session 28: about the same from 4 to 8 KB).
+ * inside a Worker's request flow (BENCHMARKS.md, 2026-12-04; session 28: about the same from 4
+ * to 8 KB).
  */
 export const SMALL_MESSAGE_BYTES = 8 * 1024;
 /**
