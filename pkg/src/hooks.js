@@ -11,9 +11,9 @@ export const SMALL_MESSAGE_BYTES = 8 * 1024;
 /**
  * Below this many bytes a message is hashed by the wasm's own SHA-256, not by workerd's
  * node:crypto (nodejs_compat), whose clean-up after each digest runs between a request's awaits:
- * measured in a Worker's request flow (a new Request, read, checked) they break even at 2 KB,
- * and node:crypto is 5 – 20 % quicker from 4 to 8 KB (BENCHMARKS.md, session 28). workerd.js sets
- * sha256MinBytes to it.
+ * measured in a Worker's request flow (a new Request, read, checked) the wasm is quicker at 2 KB,
+ * they are even at 2.5 – 3.5 KB, and node:crypto is quicker from 4 KB, up to ~20 % at 8 KB
+ * (BENCHMARKS.md, session 28). workerd.js sets sha256MinBytes to it.
  */
 export const WORKERD_NATIVE_MIN_BYTES = 3 * 1024;
 /**

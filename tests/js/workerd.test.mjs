@@ -68,18 +68,27 @@ const headerLines = (headers) =>
  */
 const note = 'Zoë, 船 🚢, "quoted"\n'.repeat(40_000);
 const large = JSON.stringify({ ...event, eventId: 'evt_w3', data: { status: 'READY', note } });
-// 5 KB: between hooks.js's WORKERD_NATIVE_MIN_BYTES (3 KiB) and SMALL_MESSAGE_BYTES (8 KiB).
-const mid = JSON.stringify({
-  ...event,
-  eventId: 'evt_w4',
-  data: { status: 'READY', note: 'n'.repeat(5000) },
-});
+/** A delivery of `size` bytes or so, its note filling it, as `stringify` writes it. */
+const sized = (eventId, size, stringify = JSON.stringify) =>
+  stringify({ ...event, eventId, data: { status: 'READY', note: 'n'.repeat(size - 80) } });
+// Around hooks.js's WORKERD_NATIVE_MIN_BYTES (3 KiB), under SMALL_MESSAGE_BYTES (8 KiB).
+const under = sized('evt_w4', 2500);
+const over = sized('evt_w5', 5000);
+// Pretty-printed: its raw message, then its canonical form (signed), each 5 KB, are hashed.
+const pretty = sized('evt_w6', 5000, (value) => JSON.stringify(value, null, 2));
 const notUtf8 = Uint8Array.from([...new TextEncoder().encode('{"eventId":"'), 0xff, 0x22, 0x7d]);
 const stale = Math.floor(Date.now() / 1000) - 3600;
 const deliveries = {
   signed: [body, sign(body, SPY_TOKEN), 'evt_w1', 'evt_w1'],
   'over 1 MB, not ASCII': [large, sign(large, SPY_TOKEN), 'evt_w3', 'evt_w3'],
-  '5 KB': [mid, sign(mid, SPY_TOKEN), 'evt_w4', 'evt_w4'],
+  '2.5 KB': [under, sign(under, SPY_TOKEN), 'evt_w4', 'evt_w4'],
+  '5 KB': [over, sign(over, SPY_TOKEN), 'evt_w5', 'evt_w5'],
+  '5 KB, pretty-printed': [
+    pretty,
+    sign(JSON.stringify(JSON.parse(pretty)), SPY_TOKEN),
+    'evt_w6',
+    'evt_w6',
+  ],
   forged: [
     body.replace('READY', 'NEW_CONNECTION'),
     sign(body, SPY_TOKEN),
@@ -134,18 +143,20 @@ for (const [mode, flags] of Object.entries(MODES)) {
       }
       // Small bodies: the wasm's own SHA-256 in both modes (a native digest's call costs more
       // than hashing them in a Worker: hooks.js WORKERD_NATIVE_MIN_BYTES, SMALL_MESSAGE_BYTES).
+      // From 3 KiB node:crypto with nodejs_compat (a pretty-printed body: its raw message, then
+      // its canonical form); without it, still the wasm's (no crypto.subtle.digest below 8 KiB).
+      const compat = flags.includes('nodejs_compat');
+      const digests = { signed: 0, '2.5 KB': 0, '5 KB': compat ? 1 : 0 };
+      digests['5 KB, pretty-printed'] = compat ? 2 : 0;
       for (const route of ['construct', 'request']) {
-        const small = answer[`signed, ${route}`];
-        assert.deepEqual([small.nodeCrypto, small.subtle], [0, 0], JSON.stringify(small));
-        // 5 KB: node:crypto with nodejs_compat; without it, still the wasm's (no await of
-        // crypto.subtle.digest below 8 KiB).
-        const mid = answer[`5 KB, ${route}`];
-        const native = flags.includes('nodejs_compat') ? 1 : 0;
-        assert.deepEqual(
-          [mid.nodeCrypto, mid.subtle],
-          [native, 0],
-          JSON.stringify({ ...mid, text: undefined }),
-        );
+        for (const [name, nodeCrypto] of Object.entries(digests)) {
+          const { text, ...counts } = answer[`${name}, ${route}`];
+          assert.deepEqual(
+            [counts.nodeCrypto, counts.subtle],
+            [nodeCrypto, 0],
+            `${name}, ${route}: ${JSON.stringify(counts)}`,
+          );
+        }
       }
       const construct = answer['over 1 MB, not ASCII, construct'];
       const request = answer['over 1 MB, not ASCII, request'];
