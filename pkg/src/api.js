@@ -9,9 +9,9 @@ import {
   memoryBytes,
   precomputed,
   ready,
+  readChecked,
   runningCallerCode,
   stale,
-  utf16Copy,
 } from './instance.js';
 
 // The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
@@ -387,19 +387,18 @@ function toEvent({ length, text }) {
 }
 
 /**
- * The checked body (valid UTF-8, still in the input buffer) as a string. All ASCII (most are):
+ * The checked body (valid UTF-8, still in the input buffer) as a string (readChecked): its ASCII
  * read by TextDecoder, whose UTF-8 decoding reads ASCII at memory speed (workerd 1.20260426: 3 – 8
- * µs for 64 KB). Else decoded to UTF-16 by the wasm, then read by TextDecoder('utf-16le'), a copy:
- * in workerd the two took about 80 µs for 64 KB, where TextDecoder's UTF-8 decoding took 125 µs
- * (1 MB: 0.6 against 1.0 ms).
+ * µs for 64 KB), and its UTF-16 copy by TextDecoder('utf-16le'), a copy: in workerd the wasm's
+ * UTF-16 copy and that read took about 80 µs for 64 KB, where TextDecoder's UTF-8 decoding took
+ * 125 µs (1 MB: 0.6 against 1.0 ms).
  */
 function decodeChecked(length) {
-  const ascii = wasm.ascii_input(length);
-  if (ascii !== 0) return utf8Decoder.decode(memoryBytes().subarray(ascii, ascii + length));
-  // The copy first: making it may grow wasm memory, which detaches an older view.
-  const [start, end] = utf16Copy(length);
-  return utf16Decoder.decode(memoryBytes().subarray(start, end));
+  return readChecked(length, readUtf8, readUtf16);
 }
+
+const readUtf8 = (start, end) => utf8Decoder.decode(memoryBytes().subarray(start, end));
+const readUtf16 = (start, end) => utf16Decoder.decode(memoryBytes().subarray(start, end));
 
 /** constructEvent's checks and event, with arguments already read (readCall). */
 function checkedEvent(body, call, digests) {

@@ -31,7 +31,7 @@ export const hooks = {
   writeString: undefined,
   /**
    * The string of the `length` bytes of the body just checked, which are still in the wasm input
-   * buffer (valid UTF-8), or undefined for the wasm's UTF-16 copy read by TextDecoder.
+   * buffer (valid UTF-8), or undefined to read them with TextDecoder (instance.js readChecked).
    * @type {((length: number) => string) | undefined}
    */
   decodeChecked: undefined,

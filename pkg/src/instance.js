@@ -4,6 +4,7 @@
 import {
   ascii_input,
   initSync,
+  input_to_escaped,
   input_to_utf16,
   reset_instance,
   use_native_sha256,
@@ -212,13 +213,24 @@ export function nodeCryptoHashes(nodeCrypto) {
 }
 
 /**
- * Decodes the checked body (`length` bytes of valid UTF-8 in the input buffer) to UTF-16 in the
- * wasm: the [start, end) of that copy in wasm memory, for a reader of little-endian UTF-16.
+ * The checked body (`length` bytes of valid UTF-8 in the input buffer) as text, read from wasm
+ * memory by `readAscii(start, end)` (a character a byte) or `readUtf16(start, end)` (little-endian
+ * UTF-16): all ASCII (most bodies), read where it lies; with few non-ASCII characters, the wasm's
+ * ASCII copy of it with those as `\uXXXX` escapes (the same text for JSON.parse, and quicker to
+ * read and to parse than two-byte text: BENCHMARKS.md, session 29); else the wasm's UTF-16 copy.
  */
-export function utf16Copy(length) {
+export function readChecked(length, readAscii, readUtf16) {
+  const ascii = ascii_input(length);
+  if (ascii !== 0) return readAscii(ascii, ascii + length);
+  // Each copy first: making it may grow wasm memory, which detaches an older view.
+  const escaped = input_to_escaped(length);
+  if (escaped !== 0) {
+    const address = utf16_address();
+    return readAscii(address, address + escaped);
+  }
   const units = input_to_utf16(length);
   const address = utf16_address();
-  return [address, address + 2 * units];
+  return readUtf16(address, address + 2 * units);
 }
 
 /**
@@ -249,11 +261,7 @@ export function installUtf16Hooks(Buffer, writes = true) {
       : (start, end) => memoryBuffer().toString(encoding, start, end);
   const readUtf16 = reader(ucs2Slice, 'utf16le');
   const readLatin1 = reader(latin1Slice, 'latin1');
-  // An ASCII body (most are) is read as it lies, one byte per character: its exact text.
-  hooks.decodeChecked = (length) => {
-    const ascii = ascii_input(length);
-    return ascii !== 0 ? readLatin1(ascii, ascii + length) : readUtf16(...utf16Copy(length));
-  };
+  hooks.decodeChecked = (length) => readChecked(length, readLatin1, readUtf16);
   if (!writes) return;
   // The length is given: workerd's ucs2Write takes the whole Buffer's by default.
   const writeUtf16 =

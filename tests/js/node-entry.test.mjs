@@ -2,7 +2,8 @@
 // CPU's SHA instructions) instead of the wasm's software SHA-256, with the wasm's as fallback if
 // that throws; a string body copied into wasm memory as UTF-16 and encoded there, instead of
 // TextEncoder#encodeInto, and a checked byte body read back for JSON.parse as Latin-1 when all
-// ASCII, else decoded there to UTF-16, instead of TextDecoder. The vectors check the digests
+// ASCII or copied there with its few non-ASCII characters escaped, else decoded there to UTF-16,
+// instead of TextDecoder. The vectors check the digests
 // through node:crypto here (Deno and Bun load the Node entry too) and through the wasm's own
 // SHA-256 in workerd; the last tests below compare the two at every length.
 import { test } from 'node:test';
@@ -233,9 +234,12 @@ test('a byte body is decoded for JSON.parse as TextDecoder decodes it', () => {
   }
 });
 
-test('an ASCII byte body is read back with latin1Slice, any other with ucs2Slice', () => {
+test('a byte body is read back with latin1Slice when ASCII or escaped to it, else with ucs2Slice', () => {
   // Buffer's readers are wrapped before the package takes them; each counts the calls that read
-  // a whole body (the package's glue reads nothing that long).
+  // a whole body (the package's glue reads nothing that long). A body with few non-ASCII
+  // characters is read as the wasm's ASCII copy with them as \uXXXX escapes, while that copy is
+  // at most an eighth longer than the body (each 'é', 2 bytes, takes 6): one 'é' fewer than that
+  // limit allows, or one byte of body more, is read as UTF-16.
   const script = `
     const reads = {};
     for (const name of ['latin1Slice', 'ucs2Slice']) {
@@ -246,26 +250,39 @@ test('an ASCII byte body is read back with latin1Slice, any other with ucs2Slice
       };
     }
     const { constructEvent, sign } = require('vessel-webhooks');
+    const json = (status) => JSON.stringify({ eventId: 'e1', type: 'STATUS_CHANGE', data: { status } });
     const read = (status) => {
-      const body = Buffer.from(JSON.stringify({ eventId: 'e1', type: 'STATUS_CHANGE', data: { status } }));
+      const body = Buffer.from(json(status));
       const headers = sign(body, 'tok');
       const before = { ...reads };
       const event = constructEvent(body, headers, 'tok');
       return { status: event.data.status, latin1: (reads.latin1Slice ?? 0) - (before.latin1Slice ?? 0), ucs2: (reads.ucs2Slice ?? 0) - (before.ucs2Slice ?? 0) };
     };
-    console.log(JSON.stringify([read('a'.repeat(200)), read('a'.repeat(199) + 'é')]));
+    // Ten 'é' add 40 bytes, the limit of a body of 320 to 327 bytes.
+    const padding = 320 - Buffer.byteLength(json('é'.repeat(10)));
+    console.log(JSON.stringify([
+      read('a'.repeat(200)),
+      read('a'.repeat(199) + 'é😀€'),
+      read('a'.repeat(padding) + 'é'.repeat(10)),
+      read('a'.repeat(padding - 1) + 'é'.repeat(10)),
+    ]));
   `;
   const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   assert.equal(child.status, 0, child.stderr);
+  const [, , limit] = JSON.parse(child.stdout);
+  const padding = limit.status.length - 10;
   assert.deepEqual(JSON.parse(child.stdout), [
     { status: 'a'.repeat(200), latin1: 1, ucs2: 0 },
-    { status: `${'a'.repeat(199)}é`, latin1: 0, ucs2: 1 },
+    { status: `${'a'.repeat(199)}é😀€`, latin1: 1, ucs2: 0 },
+    { status: `${'a'.repeat(padding)}${'é'.repeat(10)}`, latin1: 1, ucs2: 0 },
+    { status: `${'a'.repeat(padding - 1)}${'é'.repeat(10)}`, latin1: 0, ucs2: 1 },
   ]);
 });
 
 test('a byte body with one non-ASCII character at any offset is decoded exactly', () => {
   // An all-ASCII body is read back as Latin-1, one byte per character; one UTF-8 sequence
-  // anywhere (8-byte steps and the tail after them) must send it through the UTF-8 decoding.
+  // anywhere (16-byte steps and the tail after them) must send it through the wasm's ASCII copy
+  // with that character escaped.
   const encoder = new TextEncoder();
   for (const char of ['é', '€', '😀', '\u0080', '\u007f']) {
     for (let length = 0; length < 40; length++) {

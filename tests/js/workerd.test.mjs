@@ -134,8 +134,8 @@ for (const [mode, flags] of Object.entries(MODES)) {
         assert.equal(answer[`${name}, construct`].verdict, construct, name);
         assert.equal(answer[`${name}, request`].verdict, request, name);
         // An accepted event is the signed text's, whichever way the body crossed (with
-        // nodejs_compat: node:buffer's UTF-16 copies, and Latin-1 reads of ASCII bodies; without:
-        // TextEncoder, and the wasm's UTF-16 copy read by TextDecoder).
+        // nodejs_compat: node:buffer's UTF-16 copies, and Latin-1 reads of ASCII bodies, escaped
+        // or not; without: TextEncoder, and TextDecoder's reads of the wasm's ASCII or UTF-16 copy).
         for (const route of ['construct', 'request']) {
           if (answer[`${name}, ${route}`].text === undefined) continue;
           assert.equal(answer[`${name}, ${route}`].text, JSON.stringify(JSON.parse(payload)), name);
