@@ -248,19 +248,25 @@ pub fn input_to_utf16(len: usize) -> usize {
 
 /// Writes the `len` bytes of the checked body in the input buffer at [`utf16_address`] as ASCII
 /// text, each non-ASCII character as JSON's `\uXXXX` escape of its UTF-16 code unit(s); returns
-/// its length, or 0 when that would be more than an eighth longer than the body (with accented
-/// letters, more than about one in 33 bytes): JS then reads [`input_to_utf16`]'s copy. It is the
-/// same text for `JSON.parse` (in valid JSON, which the checks passed, non-ASCII characters are
-/// only inside strings), read one byte a character: a one-byte string, quicker to read and to
-/// parse than two-byte text (the bench event: 1 µs less at 2 KB in workerd; 0.39 → 0.28 ms at 64
-/// KB in Node 20, where a two-byte string over 128 KB is a large object). Denser non-ASCII text,
-/// such as Japanese, parses slower escaped: for it only the count is made (0.1 µs for 2 KB).
+/// its length, or 0 (JS then reads [`input_to_utf16`]'s copy) when that would be more than an
+/// eighth longer than the body (with accented letters, more than about one in 33 bytes), or,
+/// unless `latin1`, when no character is above U+00FF. It is the same text for `JSON.parse` (in
+/// valid JSON, which the checks passed, non-ASCII characters are only inside strings), read one
+/// byte a character: a one-byte string, quicker to read and to parse than two-byte text in
+/// workerd (the bench event: 1 µs less at 2 KB) and in Node 20 (0.39 → 0.28 ms at 64 KB, where a
+/// two-byte string over 128 KB is a large object; Node makes Latin-1 text a one-byte string
+/// itself, and escaped it parsed 2 – 5 % slower). Denser non-ASCII text, such as Japanese, parses
+/// slower escaped: for it only the count is made (0.1 µs for 2 KB).
 #[wasm_bindgen]
-pub fn input_to_escaped(len: usize) -> usize {
+pub fn input_to_escaped(len: usize, latin1: bool) -> usize {
     INPUT.with_borrow(|buf| {
         let Some(utf8) = buf.get(TOKEN_ROOM..TOKEN_ROOM + len) else {
             return 0;
         };
+        // A lead byte from 0xC4 starts a character above U+00FF.
+        if !latin1 && !any_from(utf8, 0xC4) {
+            return 0;
+        }
         let Some(extra) = escapes_extra(utf8, len / 8) else {
             return 0;
         };
@@ -271,6 +277,24 @@ pub fn input_to_escaped(len: usize) -> usize {
                 .unwrap_or(0)
         })
     })
+}
+
+/// Whether a byte of `bytes` is `least` or more: sixteen bytes at a time, up to the first.
+fn any_from(bytes: &[u8], least: u8) -> bool {
+    let mut blocks = bytes.chunks_exact(16);
+    #[cfg(target_feature = "simd128")]
+    {
+        use core::arch::wasm32::{u8x16_ge, u8x16_splat, v128_any_true};
+        let least = u8x16_splat(least);
+        if blocks.any(|block| v128_any_true(u8x16_ge(vector_at(block, 0), least))) {
+            return true;
+        }
+    }
+    #[cfg(not(target_feature = "simd128"))]
+    if (&mut blocks).any(|block| block.iter().any(|&b| b >= least)) {
+        return true;
+    }
+    blocks.remainder().iter().any(|&b| b >= least)
 }
 
 /// How many bytes longer valid UTF-8 `text` is with its non-ASCII characters as `\uXXXX`

@@ -63,6 +63,16 @@ export const hooks = {
    */
   sha256MinBytes: 0,
   /**
+   * Which checked byte bodies that are not all ASCII are read back as the wasm's ASCII copy with
+   * their non-ASCII characters as `\uXXXX` escapes, when that is at most an eighth longer
+   * (instance.js readChecked): 'all', 'wide' (only one with a character above U+00FF: Node makes
+   * Latin-1 text a one-byte string itself) or 'none' (the wasm's UTF-16 copy, always). Set where
+   * measured quicker (BENCHMARKS.md, session 29): workerd.js 'all', node.cjs 'wide' in Node; Bun's
+   * JSON.parse and Deno's were slower on some escaped bodies, and browsers are not all measured.
+   * @type {'all' | 'wide' | 'none'}
+   */
+  escapedReads: 'none',
+  /**
    * Whether verifyRequest reads every body with the stream's reader into one buffer, not a body of
    * known length with arrayBuffer(): where arrayBuffer() is JavaScript that keeps each chunk as an
    * object until the end (Node's undici: a body sent a byte at a time held ~100 bytes of heap per

@@ -215,15 +215,17 @@ export function nodeCryptoHashes(nodeCrypto) {
 /**
  * The checked body (`length` bytes of valid UTF-8 in the input buffer) as text, read from wasm
  * memory by `readAscii(start, end)` (a character a byte) or `readUtf16(start, end)` (little-endian
- * UTF-16): all ASCII (most bodies), read where it lies; with few non-ASCII characters, the wasm's
- * ASCII copy of it with those as `\uXXXX` escapes (the same text for JSON.parse, and quicker to
- * read and to parse than two-byte text: BENCHMARKS.md, session 29); else the wasm's UTF-16 copy.
+ * UTF-16): all ASCII (most bodies), read where it lies; with few non-ASCII characters, where
+ * hooks.escapedReads allows, the wasm's ASCII copy of it with those as `\uXXXX` escapes (the same
+ * text for JSON.parse, and there quicker to read and to parse than two-byte text: BENCHMARKS.md,
+ * session 29); else the wasm's UTF-16 copy.
  */
 export function readChecked(length, readAscii, readUtf16) {
   const ascii = ascii_input(length);
   if (ascii !== 0) return readAscii(ascii, ascii + length);
   // Each copy first: making it may grow wasm memory, which detaches an older view.
-  const escaped = input_to_escaped(length);
+  const { escapedReads } = hooks;
+  const escaped = escapedReads === 'none' ? 0 : input_to_escaped(length, escapedReads === 'all');
   if (escaped !== 0) {
     const address = utf16_address();
     return readAscii(address, address + escaped);

@@ -236,10 +236,11 @@ test('a byte body is decoded for JSON.parse as TextDecoder decodes it', () => {
 
 test('a byte body is read back with latin1Slice when ASCII or escaped to it, else with ucs2Slice', () => {
   // Buffer's readers are wrapped before the package takes them; each counts the calls that read
-  // a whole body (the package's glue reads nothing that long). A body with few non-ASCII
-  // characters is read as the wasm's ASCII copy with them as \uXXXX escapes, while that copy is
-  // at most an eighth longer than the body (each 'é', 2 bytes, takes 6): one 'é' fewer than that
-  // limit allows, or one byte of body more, is read as UTF-16.
+  // a whole body (the package's glue reads nothing that long). In Node a body with a few
+  // non-ASCII characters, one of them above U+00FF, is read as the wasm's ASCII copy with them as
+  // \uXXXX escapes, while that copy is at most an eighth longer than the body (each '’', 3 bytes,
+  // takes 6): one byte of body less than that limit needs, or Latin-1 text alone (which Node
+  // makes a one-byte string itself), is read as UTF-16.
   const script = `
     const reads = {};
     for (const name of ['latin1Slice', 'ucs2Slice']) {
@@ -258,13 +259,14 @@ test('a byte body is read back with latin1Slice when ASCII or escaped to it, els
       const event = constructEvent(body, headers, 'tok');
       return { status: event.data.status, latin1: (reads.latin1Slice ?? 0) - (before.latin1Slice ?? 0), ucs2: (reads.ucs2Slice ?? 0) - (before.ucs2Slice ?? 0) };
     };
-    // Ten 'é' add 40 bytes, the limit of a body of 320 to 327 bytes.
-    const padding = 320 - Buffer.byteLength(json('é'.repeat(10)));
+    // Ten '’' add 30 bytes, the limit of a body of 240 to 247 bytes.
+    const padding = 240 - Buffer.byteLength(json('’'.repeat(10)));
     console.log(JSON.stringify([
       read('a'.repeat(200)),
       read('a'.repeat(199) + 'é😀€'),
-      read('a'.repeat(padding) + 'é'.repeat(10)),
-      read('a'.repeat(padding - 1) + 'é'.repeat(10)),
+      read('a'.repeat(padding) + '’'.repeat(10)),
+      read('a'.repeat(padding - 1) + '’'.repeat(10)),
+      read('a'.repeat(199) + 'éü'),
     ]));
   `;
   const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
@@ -274,15 +276,16 @@ test('a byte body is read back with latin1Slice when ASCII or escaped to it, els
   assert.deepEqual(JSON.parse(child.stdout), [
     { status: 'a'.repeat(200), latin1: 1, ucs2: 0 },
     { status: `${'a'.repeat(199)}é😀€`, latin1: 1, ucs2: 0 },
-    { status: `${'a'.repeat(padding)}${'é'.repeat(10)}`, latin1: 1, ucs2: 0 },
-    { status: `${'a'.repeat(padding - 1)}${'é'.repeat(10)}`, latin1: 0, ucs2: 1 },
+    { status: `${'a'.repeat(padding)}${'’'.repeat(10)}`, latin1: 1, ucs2: 0 },
+    { status: `${'a'.repeat(padding - 1)}${'’'.repeat(10)}`, latin1: 0, ucs2: 1 },
+    { status: `${'a'.repeat(199)}éü`, latin1: 0, ucs2: 1 },
   ]);
 });
 
 test('a byte body with one non-ASCII character at any offset is decoded exactly', () => {
   // An all-ASCII body is read back as Latin-1, one byte per character; one UTF-8 sequence
   // anywhere (16-byte steps and the tail after them) must send it through the wasm's ASCII copy
-  // with that character escaped.
+  // with that character escaped (above U+00FF) or its UTF-16 copy.
   const encoder = new TextEncoder();
   for (const char of ['é', '€', '😀', '\u0080', '\u007f']) {
     for (let length = 0; length < 40; length++) {

@@ -1,20 +1,21 @@
 // The Worker tests/js/workerd.test.mjs runs with and without nodejs_compat: it counts the native
 // SHA-256 calls the package makes (node:crypto's hash and createHash, found as the package finds
-// them, and crypto.subtle.digest), spied on before the package's first call, and answers each
-// delivery with its verdict, the event as JSON.stringify gives it, and those counts. POST /construct: constructEvent(await
-// request.text()); POST /request: verifyRequest(request); POST /wrapped: verifyRequest of a
-// hand-made body stream.
-import { constructEvent, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
+// them, and crypto.subtle.digest) and its reads of a whole body as UTF-16 (TextDecoder's, and
+// node:buffer's ucs2Slice, which the package takes when it starts: it is loaded after the spies),
+// and answers each delivery with its verdict, the event as JSON.stringify gives it, and those
+// counts. POST /construct: constructEvent(await request.text()); POST /request:
+// verifyRequest(request); POST /wrapped: verifyRequest of a hand-made body stream.
 
 const TOKEN = 'tok_spy_51d0e7a2';
 const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
-const calls = { nodeCrypto: 0, subtle: 0, reads: 0 };
+const calls = { nodeCrypto: 0, subtle: 0, reads: 0, utf16: 0 };
 
-function spy(object, name, counter) {
+/** Counts the calls of object[name] for which `when(...args)` (with them as `this`) holds. */
+function spy(object, name, counter, when = () => true) {
   const original = object?.[name];
   if (typeof original !== 'function') return;
   object[name] = function (...args) {
-    calls[counter]++;
+    if (when.apply(this, args)) calls[counter]++;
     return original.apply(this, args);
   };
 }
@@ -25,6 +26,13 @@ spy(crypto.subtle, 'digest', 'subtle');
 spy(globalThis.ReadableStreamDefaultReader?.prototype, 'read', 'reads');
 spy(globalThis.ReadableStreamBYOBReader?.prototype, 'read', 'reads');
 spy(globalThis.ReadableStreamBYOBReader?.prototype, 'readAtLeast', 'reads');
+// A body read back as UTF-16 (not as ASCII, escaped or not): the spy's texts are shorter.
+spy(TextDecoder.prototype, 'decode', 'utf16', function (input) {
+  return this.encoding === 'utf-16le' && input?.byteLength >= 400;
+});
+const buffer = globalThis.process?.getBuiltinModule?.('node:buffer')?.Buffer;
+spy(buffer?.prototype, 'ucs2Slice', 'utf16', (start, end) => end - start >= 400);
+const { constructEvent, verifyRequest, VesselWebhookError } = await import('vessel-webhooks');
 
 export default {
   async fetch(request) {
@@ -54,6 +62,7 @@ export default {
       nodeCrypto: calls.nodeCrypto - before.nodeCrypto,
       subtle: calls.subtle - before.subtle,
       reads: calls.reads - before.reads,
+      utf16: calls.utf16 - before.utf16,
       hasNodeCrypto: nodeCrypto !== undefined,
     });
   },

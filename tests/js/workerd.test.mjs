@@ -76,12 +76,22 @@ const under = sized('evt_w4', 2500);
 const over = sized('evt_w5', 5000);
 // Pretty-printed: its raw message, then its canonical form (signed), each 5 KB, are hashed.
 const pretty = sized('evt_w6', 5000, (value) => JSON.stringify(value, null, 2));
+// A few non-ASCII characters (their escapes 8 % longer): read back as escaped ASCII.
+const latin = JSON.stringify({
+  ...event,
+  eventId: 'evt_w7',
+  data: {
+    status: 'READY',
+    note: 'Call Zoë about the renewal — pricing for 2024, follow up.\n'.repeat(50),
+  },
+});
 const notUtf8 = Uint8Array.from([...new TextEncoder().encode('{"eventId":"'), 0xff, 0x22, 0x7d]);
 const stale = Math.floor(Date.now() / 1000) - 3600;
 const deliveries = {
   signed: [body, sign(body, SPY_TOKEN), 'evt_w1', 'evt_w1'],
   'over 1 MB, not ASCII': [large, sign(large, SPY_TOKEN), 'evt_w3', 'evt_w3'],
   '2.5 KB': [under, sign(under, SPY_TOKEN), 'evt_w4', 'evt_w4'],
+  'mostly Latin': [latin, sign(latin, SPY_TOKEN), 'evt_w7', 'evt_w7'],
   '5 KB': [over, sign(over, SPY_TOKEN), 'evt_w5', 'evt_w5'],
   '5 KB, pretty-printed': [
     pretty,
@@ -159,6 +169,22 @@ for (const [mode, flags] of Object.entries(MODES)) {
           assert.deepEqual([nodeCrypto, subtle], [expected, 0], counts);
         }
       }
+      // A byte body with few non-ASCII characters is read back as escaped ASCII, one with many
+      // (Japanese, emoji) as UTF-16; a string body is not read back.
+      const utf16 = Object.fromEntries(
+        ['mostly Latin', 'over 1 MB, not ASCII'].flatMap((name) =>
+          ['construct', 'request'].map((route) => [
+            `${name}, ${route}`,
+            answer[`${name}, ${route}`].utf16,
+          ]),
+        ),
+      );
+      assert.deepEqual(utf16, {
+        'mostly Latin, construct': 0,
+        'mostly Latin, request': 0,
+        'over 1 MB, not ASCII, construct': 0,
+        'over 1 MB, not ASCII, request': 1,
+      });
       const construct = answer['over 1 MB, not ASCII, construct'];
       const request = answer['over 1 MB, not ASCII, request'];
       if (flags.includes('nodejs_compat')) {
