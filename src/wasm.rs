@@ -249,13 +249,13 @@ pub fn input_to_utf16(len: usize) -> usize {
 /// Writes the `len` bytes of the checked body in the input buffer at [`utf16_address`] as ASCII
 /// text, each non-ASCII character as JSON's `\uXXXX` escape of its UTF-16 code unit(s); returns
 /// its length, or 0 (JS then reads [`input_to_utf16`]'s copy) when that would be more than an
-/// eighth longer than the body (with accented letters, more than about one in 33 bytes), or,
+/// eighth longer than the body (with accented letters, more than one in 32 bytes), or,
 /// unless `latin1`, when no character is above U+00FF. It is the same text for `JSON.parse` (in
 /// valid JSON, which the checks passed, non-ASCII characters are only inside strings), read one
 /// byte a character: a one-byte string, quicker to read and to parse than two-byte text in
 /// workerd (the bench event: 1 µs less at 2 KB) and in Node 20 (0.39 → 0.28 ms at 64 KB, where a
 /// two-byte string over 128 KB is a large object; Node makes Latin-1 text a one-byte string
-/// itself, and escaped it parsed 2 – 5 % slower). Denser non-ASCII text, such as Japanese, parses
+/// itself, and escaped it parsed 1 – 5 % slower). Denser non-ASCII text, such as Japanese, parses
 /// slower escaped: for it only the count is made (0.1 µs for 2 KB).
 #[wasm_bindgen]
 pub fn input_to_escaped(len: usize, latin1: bool) -> usize {

@@ -60,7 +60,10 @@ export class VesselWebhookError extends Error {
 const OPTION_KEYS = new Set(['toleranceSeconds', 'now', 'maxBodyBytes', 'strict']);
 const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
 const encoder = new TextEncoder();
-/** A checked body as text where no Buffer reads it (decodeChecked): ASCII, or the wasm's UTF-16. */
+/**
+ * A checked body as text where no Buffer reads it (decodeChecked): ASCII (as it lies, or the
+ * wasm's escaped copy), or the wasm's UTF-16.
+ */
 const utf8Decoder = new TextDecoder();
 const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
 

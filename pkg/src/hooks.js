@@ -67,8 +67,9 @@ export const hooks = {
    * their non-ASCII characters as `\uXXXX` escapes, when that is at most an eighth longer
    * (instance.js readChecked): 'all', 'wide' (only one with a character above U+00FF: Node makes
    * Latin-1 text a one-byte string itself) or 'none' (the wasm's UTF-16 copy, always). Set where
-   * measured quicker (BENCHMARKS.md, session 29): workerd.js 'all', node.cjs 'wide' in Node; Bun's
-   * JSON.parse and Deno's were slower on some escaped bodies, and browsers are not all measured.
+   * measured quicker (BENCHMARKS.md, session 29): workerd-start.js 'all', node.cjs 'wide' in Node;
+   * Bun's JSON.parse and Deno's were slower on some escaped bodies, and browsers (and Next.js's
+   * edge runtime) are not all measured.
    * @type {'all' | 'wide' | 'none'}
    */
   escapedReads: 'none',

@@ -287,7 +287,11 @@ test('a byte body with one non-ASCII character at any offset is decoded exactly'
   // anywhere (16-byte steps and the tail after them) must send it through the wasm's ASCII copy
   // with that character escaped (above U+00FF) or its UTF-16 copy.
   const encoder = new TextEncoder();
-  for (const char of ['é', '€', '😀', '\u0080', '\u007f']) {
+  // The first and last character of each UTF-8 length and of Latin-1, and some that JavaScript
+  // treats apart (the line separator, the BOM).
+  const chars = ['\u007f', '\u0080', 'é', '\u00ff', '\u0100', '\u07ff', '\u0800', '€', '\u2028'];
+  chars.push('\ufeff', '\uffff', '\u{10000}', '😀', '\u{10ffff}');
+  for (const char of chars) {
     for (let length = 0; length < 40; length++) {
       for (let at = 0; at <= length; at++) {
         const status = 'a'.repeat(at) + char + 'b'.repeat(length - at);
