@@ -237,14 +237,14 @@ export function readChecked(length, readAscii, readUtf16) {
 
 /**
  * Installs the UTF-16 fast paths (hooks.writeString, decodeChecked, writtenWellFormed) with a
- * Buffer class: Node's (node.cjs), or workerd's node:buffer with nodejs_compat (workerd-start.js). A
- * string body crosses as UTF-16, a plain copy, and the wasm encodes it as UTF-8 exactly as
- * TextEncoder does; a checked byte body is read back as Latin-1 when it is all ASCII (or the
- * wasm's escaped ASCII copy of it: readChecked), else as UTF-16 decoded in the wasm. Both are ~10× quicker than V8's UTF-8 conversions (encodeInto,
- * TextDecoder) on Node, ~3× in workerd (BENCHMARKS.md). With `writes` false, only the reads:
- * strings are then written with TextEncoder#encodeInto (Deno, whose Buffer#ucs2Write is
- * JavaScript: 7× slower than encodeInto there for two-byte text and 75 – 300× for ASCII, while
- * its ucs2Slice is quick).
+ * Buffer class: Node's (node.cjs), or workerd's node:buffer with nodejs_compat
+ * (workerd-start.js). A string body crosses as UTF-16, a plain copy, and the wasm encodes it as
+ * UTF-8 exactly as TextEncoder does; a checked byte body is read back as Latin-1 when it is all
+ * ASCII (or the wasm's escaped ASCII copy of it: readChecked), else as UTF-16 decoded in the
+ * wasm. Both are ~10× quicker than V8's UTF-8 conversions (encodeInto, TextDecoder) on Node, ~3×
+ * in workerd (BENCHMARKS.md). With `writes` false, only the reads: strings are then written
+ * with TextEncoder#encodeInto (Deno, whose Buffer#ucs2Write is JavaScript: 7× slower than
+ * encodeInto there for two-byte text and 75 – 300× for ASCII, while its ucs2Slice is quick).
  */
 export function installUtf16Hooks(Buffer, writes = true) {
   // A Buffer over all of wasm memory: a grown memory detaches the old one (its views empty).

@@ -3,9 +3,9 @@
 // that throws; a string body copied into wasm memory as UTF-16 and encoded there, instead of
 // TextEncoder#encodeInto, and a checked byte body read back for JSON.parse as Latin-1 when all
 // ASCII or copied there with its few non-ASCII characters escaped, else decoded there to UTF-16,
-// instead of TextDecoder. The vectors check the digests
-// through node:crypto here (Deno and Bun load the Node entry too) and through the wasm's own
-// SHA-256 in workerd; the last tests below compare the two at every length.
+// instead of TextDecoder. The vectors check the digests through node:crypto here (Deno and Bun
+// load the Node entry too) and through the wasm's own SHA-256 in workerd; the last tests below
+// compare the two at every length.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
