@@ -36,9 +36,10 @@ start(embeddedModule(), () => {
 // Strings cross as UTF-16 both ways, copied by Buffer (instance.js). Deno loads this entry too,
 // and its Buffer is JavaScript: there strings are written by TextEncoder#encodeInto (BENCHMARKS.md,
 // session 26).
-installUtf16Hooks(Buffer, globalThis.Deno === undefined);
+const isDeno = globalThis.Deno !== undefined;
+installUtf16Hooks(Buffer, !isDeno);
 // Mostly-Latin bodies with a character above U+00FF read back escaped, in Node only (hooks.js).
-if (globalThis.Deno === undefined && globalThis.Bun === undefined) hooks.escapedReads = 'wide';
+if (!isDeno && globalThis.Bun === undefined) hooks.escapedReads = 'wide';
 
 // Request bodies read chunk by chunk into one buffer, not by undici's arrayBuffer() (hooks.js).
 // Deno's and Bun's arrayBuffer() too keep each chunk of a body made in JavaScript as an object

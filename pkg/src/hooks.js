@@ -1,4 +1,4 @@
-// Runtime-specific fast paths that an entry point may install (node.cjs and workerd.js do);
+// Runtime-specific fast paths that an entry point may install (node.cjs and workerd-start.js do);
 // without them the package uses what every runtime has. Not part of the public API.
 
 /**
@@ -13,7 +13,7 @@ export const SMALL_MESSAGE_BYTES = 8 * 1024;
  * node:crypto (nodejs_compat), whose clean-up after each digest runs between a request's awaits:
  * measured in a Worker's request flow (a new Request, read, checked) the wasm is quicker at 2 KB,
  * they are even at 2.5 – 3.5 KB, and node:crypto is quicker from 4 KB, up to ~20 % at 8 KB
- * (BENCHMARKS.md, session 28). workerd.js sets sha256MinBytes to it.
+ * (BENCHMARKS.md, session 28). workerd-start.js sets sha256MinBytes to it.
  */
 export const WORKERD_NATIVE_MIN_BYTES = 3 * 1024;
 /**
@@ -58,7 +58,7 @@ export const hooks = {
   sha256Parts: undefined,
   /**
    * Messages shorter than this many bytes are hashed by the wasm's own SHA-256, not by sha256:
-   * 0, or WORKERD_NATIVE_MIN_BYTES where calling the native one costs more (workerd.js).
+   * 0, or WORKERD_NATIVE_MIN_BYTES where calling the native one costs more (workerd-start.js).
    * @type {number}
    */
   sha256MinBytes: 0,
