@@ -622,12 +622,12 @@ async function readChunks(request, maxBodyBytes, declared) {
 }
 
 /**
- * For runtimes without a synchronous native SHA-256 (browsers, Deno's and workerd's without
- * nodejs_compat, Next.js's edge): SHA-256(token ‖ body ‖ timestamp) for each token with
- * crypto.subtle.digest, for the wasm to compare in the call that follows (instance.js hands each
- * one over only for the message it is of). A promise of them, or undefined (the wasm hashes):
- * with a sync native SHA-256, without WebCrypto, for a body under SMALL_MESSAGE_BYTES, or when the
- * headers cannot pass (the wasm then refuses with its code).
+ * For runtimes without a synchronous native SHA-256 (browsers, workerd without nodejs_compat,
+ * Next.js's edge runtime; Deno has node:crypto's): SHA-256(token ‖ body ‖ timestamp) for each
+ * token with crypto.subtle.digest, for the wasm to compare in the call that follows (instance.js
+ * hands each one over only for the message it is of). A promise of them, or undefined (the wasm
+ * hashes): with a sync native SHA-256, without WebCrypto, for a body under SMALL_MESSAGE_BYTES, or
+ * when the headers cannot pass (the wasm then refuses with its code).
  */
 function subtleDigests(body, call) {
   if (hooks.sha256 !== undefined || body.length < SMALL_MESSAGE_BYTES) return undefined;
