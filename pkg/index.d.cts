@@ -512,10 +512,16 @@ export declare class VesselWebhooks {
 
 /** A store in this process's memory (one instance; lost when it exits). */
 export declare function memoryStore(): VesselStore;
-/** A store in Redis through your node-redis (v4+) or ioredis client. */
+/** A store in Redis through your node-redis (v4+, not its legacy interface) or ioredis client. */
 export declare function redisStore(client: unknown, options?: { prefix?: string }): VesselStore;
-/** A store in PostgreSQL through your `pg` Pool; creates its table when missing. */
-export declare function postgresStore(pool: unknown, options?: { table?: string }): VesselStore;
+/**
+ * A store in PostgreSQL through your `pg` Pool; creates its table when missing, and gives a
+ * set-up up after `setupTimeoutSeconds` (default 10; the next call tries again).
+ */
+export declare function postgresStore(
+  pool: unknown,
+  options?: { table?: string; setupTimeoutSeconds?: number },
+): VesselStore;
 /** A store in Durable Objects (Cloudflare Workers) bound to the class VesselEventStore. */
 export declare function durableObjectStore(namespace: unknown): VesselStore;
 /** The Durable Object class behind durableObjectStore: export it from your Worker. */

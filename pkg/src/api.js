@@ -95,20 +95,21 @@ function readOptions(options) {
     return {
       toleranceSeconds: 300,
       nowMs: Date.now(),
+      liveClock: true,
       maxBodyBytes: defaultMaxBodyBytes,
       strict: false,
     };
   }
   const {
     toleranceSeconds = 300,
-    now = Date.now(),
+    now,
     maxBodyBytes,
     strict = false,
   } = checkKeys(options, OPTION_KEYS, 'options');
   if (typeof toleranceSeconds !== 'number' || !(toleranceSeconds >= 0)) {
     throw new TypeError('options.toleranceSeconds: expected a number ≥ 0 (Infinity disables)');
   }
-  const nowMs = now instanceof Date ? now.getTime() : now;
+  const nowMs = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
   // A time a Date can hold (at most 8.64e15 ms), from the epoch on.
   if (typeof nowMs !== 'number' || !(nowMs >= 0 && nowMs <= 8.64e15)) {
     throw new TypeError('options.now: expected a valid Date or milliseconds since the epoch');
@@ -125,9 +126,20 @@ function readOptions(options) {
   return {
     toleranceSeconds,
     nowMs,
+    liveClock: now === undefined,
     maxBodyBytes: maxBodyBytes ?? defaultMaxBodyBytes,
     strict,
   };
+}
+
+/**
+ * Reads the clock again for checks that run after an await (verifyRequest's body, resolver and
+ * digests), unless options.now gave one: a request opened within the replay window whose body
+ * or token lookup is held back is checked against the time it is checked at (review BM: a body
+ * trickled for hours was checked against the time of the call).
+ */
+function checkNow(o) {
+  if (o.liveClock) o.nowMs = Date.now();
 }
 
 const tag = (value) => Object.prototype.toString.call(value);
@@ -737,8 +749,8 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     throw new TypeError('request: expected a Fetch API Request');
   }
   if (request.bodyUsed) throw new TypeError('request: the body was already read');
-  // Wrong arguments fail before the body is consumed, and each is read once, here: the options'
-  // clock (`now`, by default Date.now()) is the time of this call, not of the body's arrival.
+  // Wrong arguments fail before the body is consumed, and each is read once, here. Without
+  // options.now, the clock is read again after each await, when the checks run (checkNow).
   const given =
     typeof accessTokenOrResolver === 'function' ? undefined : readTokens(accessTokenOrResolver);
   const o = readOptions(options);
@@ -758,6 +770,7 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
       ? capped(bufferOf(await request.arrayBuffer()), maxBodyBytes)
       : await readChunks(request, maxBodyBytes, declared);
   }
+  checkNow(o);
   const call = readCall(headers, given, o);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time. A
   // resolver is asked only once the checks that need no token passed (a lookup costs I/O).
@@ -766,11 +779,13 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     call.tokens = await resolveTokens(accessTokenOrResolver, request, headers);
     // Its one token is recorded as the signer too: the caller knows none (signers.js).
     if (typeof call.tokens === 'string') call.signer = call.tokens;
+    checkNow(o);
   }
   const pending = read ? undefined : subtleDigests(body, call);
   try {
     if (pending === undefined) return checkedEvent(body, call);
     const digests = await pending;
+    checkNow(o);
     // The body, written now, is where the digests' messages say (checked again in instance.js).
     precomputed.current = digests;
     try {

@@ -38,6 +38,20 @@ export function readTimeout(value, name, fallback) {
   return value;
 }
 
+/**
+ * The option `what`, in seconds, as whole milliseconds: `fallbackSeconds` when undefined, else from
+ * 0.001 to `maxSeconds` (a longer one is refused here, not by every store call or timer later).
+ */
+export function milliseconds(value, fallbackSeconds, what, maxSeconds) {
+  if (value === undefined) return 1000 * fallbackSeconds;
+  if (typeof value !== 'number' || !(value >= 0.001 && value <= maxSeconds)) {
+    throw new TypeError(
+      `options.${what}: expected a number of seconds from 0.001 to ${maxSeconds}`,
+    );
+  }
+  return Math.ceil(1000 * value);
+}
+
 /** A Content-Length header's value as a number when it is a whole number, else undefined. */
 export function lengthOf(declared) {
   return declared !== undefined && /^[0-9]+$/.test(declared) ? Number(declared) : undefined;

@@ -17,6 +17,7 @@ import {
   incomingBody,
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
+  milliseconds,
   otherMethod,
   ownTokens,
   parsedBody,
@@ -71,20 +72,6 @@ function eventName(event) {
 
 /** The longest lease and done TTL: a year (stores keep their expiry as a date in milliseconds). */
 const MAX_STORE_SECONDS = 365 * 24 * 3600;
-
-/**
- * The option `what`, in seconds, as whole milliseconds: `fallbackSeconds` when undefined, else from
- * 0.001 to `maxSeconds` (a longer one is refused here, not by every store call or timer later).
- */
-function milliseconds(value, fallbackSeconds, what, maxSeconds) {
-  if (value === undefined) return 1000 * fallbackSeconds;
-  if (typeof value !== 'number' || !(value >= 0.001 && value <= maxSeconds)) {
-    throw new TypeError(
-      `options.${what}: expected a number of seconds from 0.001 to ${maxSeconds}`,
-    );
-  }
-  return Math.ceil(1000 * value);
-}
 
 function checkFunction(value, what) {
   if (typeof value !== 'function') throw new TypeError(`${what}: expected a function`);

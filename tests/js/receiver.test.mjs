@@ -783,6 +783,10 @@ test('the stores refuse options they do not know, as the receiver does', () => {
   assert.throws(() => redisStore(redis, null), /options: expected an object/);
   assert.throws(() => postgresStore(pool, { tableName: 'events' }), /options\.tableName/);
   assert.throws(() => postgresStore(pool, 'events'), /options: expected an object/);
+  assert.throws(
+    () => postgresStore(pool, { setupTimeoutSeconds: 0 }),
+    /options\.setupTimeoutSeconds: expected a number of seconds/,
+  );
   assert.equal(typeof redisStore(redis, { prefix: 'app:' }).claim, 'function');
   assert.equal(typeof postgresStore(pool, { table: 'events' }).claim, 'function');
   // The two stores without options refuse any (review BC: they were dropped silently).
@@ -828,6 +832,17 @@ test('redisStore: a claim the client sent again after its answer was lost is thi
     statuses: [200, 200],
     runs: 1,
   });
+});
+
+test('redisStore: a command that gives no promise, or a SET … NX answered neither OK nor nil, is no claim', async () => {
+  // Review BL: node-redis's legacy interface (client.legacy(), legacyMode) passed the client
+  // check, but its sendCommand answers by callback and returns undefined, which was read as a
+  // claim: every delivery of an event ran its handlers (and a Redis down was a 200).
+  const legacy = { sendCommand() {} };
+  const unanswered = { call: async () => undefined };
+  for (const client of [legacy, unanswered]) {
+    assert.deepEqual(await lostReply(redisStore(client), false), { statuses: [503, 503], runs: 0 });
+  }
 });
 
 /**

@@ -268,6 +268,75 @@ test('the token list and the options are read once, before the body', async () =
   assert.deepEqual(reads, { tokens: 1, now: 1, maxBodyBytes: 1 });
 });
 
+test('without options.now, the replay window is checked when the checks run, after each await', async () => {
+  // Review BM: the clock was read when verifyRequest was called, so a captured delivery sent
+  // within the window, its body (or its token lookup) then held back for hours, verified.
+  const realNow = Date.now;
+  const stale = () => {
+    const at = realNow() + 301_000;
+    Date.now = () => at;
+  };
+  /** A request whose body comes when `send()` is called. */
+  const heldBack = (payload = body, signed = headers) => {
+    let send;
+    const stream = new ReadableStream({
+      start(controller) {
+        send = () => {
+          controller.enqueue(new TextEncoder().encode(payload));
+          controller.close();
+        };
+      },
+    });
+    const held = new Request('http://localhost/hook', {
+      method: 'POST',
+      headers: signed,
+      body: stream,
+      duplex: 'half',
+    });
+    return { held, send: () => send() };
+  };
+  const generic = await genericEntry();
+  const { digest } = crypto.subtle;
+  try {
+    // The body comes 301 s after the call.
+    let { held, send } = heldBack();
+    let verdict = verifyRequest(held, token);
+    await new Promise((resolve) => setImmediate(resolve));
+    stale();
+    send();
+    await rejectsWith(verdict, 'TIMESTAMP_OUT_OF_TOLERANCE');
+    Date.now = realNow;
+    // The token comes 301 s after the checks that need none.
+    const slowResolver = async () => {
+      stale();
+      return token;
+    };
+    await rejectsWith(verifyRequest(request(), slowResolver), 'TIMESTAMP_OUT_OF_TOLERANCE');
+    Date.now = realNow;
+    // crypto.subtle.digest answers 301 s later (the generic entry, a body from 8 KiB).
+    crypto.subtle.digest = function (...args) {
+      stale();
+      return digest.apply(this, args);
+    };
+    await assert.rejects(
+      generic.verifyRequest(paddedRequest(), token),
+      (error) => error.code === 'TIMESTAMP_OUT_OF_TOLERANCE',
+    );
+    crypto.subtle.digest = digest;
+    Date.now = realNow;
+    // options.now is the clock the caller gave: it is kept.
+    ({ held, send } = heldBack());
+    verdict = verifyRequest(held, token, { now: realNow() });
+    await new Promise((resolve) => setImmediate(resolve));
+    stale();
+    send();
+    assert.deepEqual(await verdict, event);
+  } finally {
+    Date.now = realNow;
+    crypto.subtle.digest = digest;
+  }
+});
+
 test('without a synchronous native SHA-256, verifyRequest hashes with crypto.subtle.digest', async () => {
   // The generic entry (browsers, Deno's and workerd's without nodejs_compat, Next.js's edge), by
   // path: it has no node:crypto hook. The wasm still compares and checks everything.

@@ -86,7 +86,12 @@ const mine: VesselStore = {
   done: async () => {},
   release: async () => {},
 };
-const stores: VesselStore[] = [mine, redisStore({}), postgresStore({}), durableObjectStore({})];
+const stores: VesselStore[] = [
+  mine,
+  redisStore({}),
+  postgresStore({}, { table: 'events', setupTimeoutSeconds: 5 }),
+  durableObjectStore({}),
+];
 const name: VesselEventName = 'call.deleted';
 (void stores, name);
 

@@ -9,12 +9,28 @@ const OPTION_KEYS = new Set(['prefix']);
 const RELEASE =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
-/** One Redis command as an array of strings, through whichever client this is. */
+/**
+ * One Redis command as an array of strings, through whichever client this is: a promise of its
+ * reply. A command that gives no promise (node-redis's legacy interface, `client.legacy()` or v4's
+ * `legacyMode`, which answers by callback) is a TypeError, not an answer: read as one, every claim
+ * would be `claimed`, and every retry would run the handlers again.
+ */
 function commander(client) {
   // ioredis: call(name, ...args); node-redis v4/v5: sendCommand([name, ...args]).
-  if (typeof client?.call === 'function') return (args) => client.call(...args);
-  if (typeof client?.sendCommand === 'function') return (args) => client.sendCommand(args);
-  throw new TypeError('client: expected a node-redis (v4 or later) or ioredis client');
+  let send;
+  if (typeof client?.call === 'function') send = (args) => client.call(...args);
+  else if (typeof client?.sendCommand === 'function') send = (args) => client.sendCommand(args);
+  else throw new TypeError('client: expected a node-redis (v4 or later) or ioredis client');
+  return async (args) => {
+    const reply = send(args);
+    if (typeof reply?.then !== 'function') {
+      throw new TypeError(
+        'client: a command gave no promise; pass the node-redis client itself, not its legacy ' +
+          'interface (client.legacy(), legacyMode)',
+      );
+    }
+    return reply;
+  };
 }
 
 /**
@@ -29,8 +45,11 @@ export function redisStore(client, options = {}) {
   return {
     async claim(key, token, leaseMs) {
       const k = prefix + key;
-      if ((await command(['SET', k, token, 'PX', String(leaseMs), 'NX'])) !== null) {
-        return 'claimed';
+      // OK: claimed; nil: taken. Anything else is no answer (never a claim).
+      const set = await command(['SET', k, token, 'PX', String(leaseMs), 'NX']);
+      if (set !== null) {
+        if (String(set) === 'OK') return 'claimed';
+        throw new Error('redisStore: SET … NX answered neither OK nor nil');
       }
       // Taken: by a done event, or by a claim (or released since: busy, and Vessel retries). A
       // claim holding this token is this one: its SET landed before, and the client sent it again

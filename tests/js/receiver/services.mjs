@@ -26,11 +26,19 @@ export function appWith(store, options = {}) {
 
 /**
  * A TCP proxy on 127.0.0.1 to `port`: `cut()` drops every connection and refuses new ones (a
- * store gone away), `restore()` accepts again on the same port.
+ * store gone away), `restore()` accepts again on the same port. The first `hold` connections are
+ * accepted and never answered (a store that hangs).
  */
-export async function startProxy(port) {
+export async function startProxy(port, { hold = 0 } = {}) {
   const sockets = new Set();
+  let held = 0;
   const server = createServer((client) => {
+    if (held < hold) {
+      held += 1;
+      sockets.add(client);
+      client.on('error', () => {});
+      return;
+    }
     const upstream = createConnection(port, '127.0.0.1');
     for (const socket of [client, upstream]) {
       sockets.add(socket);
