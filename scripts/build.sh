@@ -35,21 +35,31 @@ writeFileSync("pkg/dist/wasm.js",
   `export const base64 = "${base64}";\n`);'
 # initSync's `module instanceof WebAssembly.Module` is false for a module compiled in another
 # realm (Next.js's edge sandbox gives `.wasm?module` imports from Node's): check the tag instead.
+# reset_instance() is added: it forgets the instance, so that the next initSync makes a new one,
+# and makes the glue's table of JS values anew, as the glue first makes it: a call cut short by
+# the end of the JS stack between a borrow and its release leaves the table's stack pointer moved
+# (review BM), and the next borrows would take the slots of undefined, null, true and false.
 node -e '
 const { readFileSync, writeFileSync } = require("node:fs");
 const file = "pkg/dist/vessel_webhooks.js";
 const glue = readFileSync(file, "utf8");
 const check = "!(module instanceof WebAssembly.Module)";
+const table = /^let heap = new Array\((\d+)\)\.fill\(undefined\);\nheap\.push\(undefined, null, true, false\);$/m.exec(glue);
+const stack = /^let stack_pointer = (\d+);$/m.exec(glue);
 if (!glue.includes(check)) throw new Error(`${file}: no "${check}" to replace`);
+if (!table || !stack || table[1] !== stack[1] || !/^let heap_next = heap\.length;$/m.test(glue)) {
+  throw new Error(`${file}: the table of JS values is not made as reset_instance() makes it`);
+}
 writeFileSync(file, glue.replace(check,
-  "Object.prototype.toString.call(module) !== \"[object WebAssembly.Module]\""));'
-cat >> pkg/dist/vessel_webhooks.js <<'JS'
-
-/** Added by scripts/build.sh: forgets the instance, so that the next initSync makes a new one. */
+  "Object.prototype.toString.call(module) !== \"[object WebAssembly.Module]\"") + `
+/** Added by scripts/build.sh: forgets the instance and makes the table of JS values anew. */
 export function reset_instance() {
   wasm = undefined;
+  ${table[0].replace("let ", "").replace("\n", "\n  ")}
+  heap_next = heap.length;
+  stack_pointer = ${stack[1]};
 }
-JS
+`);'
 node_modules/.bin/esbuild pkg/src/node.js --bundle --format=cjs --platform=neutral \
   --log-level=warning --log-override:empty-import-meta=silent --outfile=pkg/dist/api.cjs
 # vessel-webhooks/express for require; it imports the package by name, kept external, so that it

@@ -4,7 +4,9 @@
 // repeated or inherited header is never picked, and a trap does not outlive its call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -372,3 +374,44 @@ for (const [name, api, internal] of entries) {
     assert.ok(escaped.has('RangeError'), [...escaped].join());
   });
 }
+
+test('an instance replaced after a call cut short between a borrow and its release gets the glue anew', async () => {
+  // Review BM: the end of the JS stack can cut a call with a parsed body off after the glue set
+  // up the clean-up of its borrow and before the borrow; the clean-up then moves the glue's stack
+  // pointer for good (1024 → 1026 in 300 rounds of deep recursion), and reset_instance() kept it:
+  // later borrows took the slots of undefined and null, and null's was left undefined. That state
+  // is made here by hand, as that clean-up makes it (the moment is rare to hit), in a copy of the
+  // Node entry whose bundle also lets the test see the glue's table.
+  const dir = await mkdtemp(join(tmpdir(), 'vessel-glue-'));
+  try {
+    for (const file of ['package.json', 'node.cjs', 'dist']) {
+      await cp(join(pkg, file), join(dir, file), { recursive: true });
+    }
+    const bundle = join(dir, 'dist/api.cjs');
+    await writeFile(
+      bundle,
+      `module.exports.glue = {
+         stackPointer: () => stack_pointer,
+         constants: () => heap.slice(stack_pointer, stack_pointer + 4),
+         releaseUntaken: () => { heap[stack_pointer++] = undefined; },
+       };`,
+      { flag: 'a' },
+    );
+    const api = require(join(dir, 'node.cjs'));
+    const { glue, stale } = require(bundle);
+    const event = eventOf('e-borrow');
+    const headers = api.sign(JSON.stringify(event), token, { timestamp: now / 1000 });
+    assert.equal(api.verify(event, headers, token, options), true);
+    const base = glue.stackPointer();
+    assert.deepEqual(glue.constants(), [undefined, null, true, false]);
+    // Two calls cut short so; the error that escaped them marks the instance stale.
+    glue.releaseUntaken();
+    glue.releaseUntaken();
+    stale(new RangeError('Maximum call stack size exceeded'));
+    assert.equal(api.verify(event, headers, token, options), true);
+    assert.equal(glue.stackPointer(), base);
+    assert.deepEqual(glue.constants(), [undefined, null, true, false]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
