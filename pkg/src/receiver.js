@@ -375,17 +375,7 @@ export class VesselWebhooks {
       throw error;
     } finally {
       info.ms = Date.now() - started;
-      this.#report(info);
-    }
-  }
-
-  #report(info) {
-    if (this.#onDelivery === undefined) return;
-    try {
-      // A logger's failure (sync or async) never changes the answer.
-      Promise.resolve(this.#onDelivery(info)).catch(() => {});
-    } catch {
-      // ignored, as above
+      if (this.#onDelivery !== undefined) runHook(keep, this.#onDelivery, info);
     }
   }
 
@@ -402,7 +392,7 @@ export class VesselWebhooks {
     // Nothing to run: nothing to claim either.
     if (handlers.length === 0) return 'processed';
     if (this.#store === undefined) {
-      await this.#run(handlers, event, name, connectionId);
+      await this.#run(handlers, event, name, connectionId, keep);
       return 'processed';
     }
     if (signer !== this.#keyToken) {
@@ -423,7 +413,7 @@ export class VesselWebhooks {
       throw storeError('claim', "expected 'claimed', 'busy' or 'done'");
     }
     try {
-      await this.#run(handlers, event, name, connectionId);
+      await this.#run(handlers, event, name, connectionId, keep);
     } catch (error) {
       // Released so that the retry runs it; when the store cannot, the lease expires instead.
       await this.#call(keep, 'release', key, token).catch(() => {});
@@ -433,8 +423,11 @@ export class VesselWebhooks {
     return 'processed';
   }
 
-  /** Runs the handlers concurrently; rejects with HANDLER_FAILED when one of them threw. */
-  async #run(handlers, event, name, connectionId) {
+  /**
+   * Runs the handlers concurrently; rejects with HANDLER_FAILED when one of them threw. `keep` as
+   * for #call, given the onError calls.
+   */
+  async #run(handlers, event, name, connectionId, keep) {
     const context = { name, connectionId };
     const results = await Promise.allSettled(
       handlers.map(async (handler) => handler(event, context)),
@@ -442,13 +435,7 @@ export class VesselWebhooks {
     const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
     if (errors.length === 0) return;
     for (const error of errors) {
-      for (const onError of this.#errorHandlers) {
-        try {
-          Promise.resolve(onError(error, event)).catch(() => {});
-        } catch {
-          // an error handler's own failure is ignored
-        }
-      }
+      for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
     }
     throw new VesselWebhookError(
       'HANDLER_FAILED',
@@ -492,6 +479,21 @@ export class VesselWebhooks {
       (answer) => (typeof answer === 'string' ? answer : undefined),
     );
   }
+}
+
+/**
+ * Calls an onDelivery or onError hook, whose failure (sync or async) never changes the answer;
+ * what it returns is given to `keep` (a Worker's ctx.waitUntil), so that its I/O (a log line sent,
+ * an error reported) is not cancelled once the answer is sent (review BO).
+ */
+function runHook(keep, hook, ...args) {
+  let done;
+  try {
+    done = Promise.resolve(hook(...args)).catch(() => {}); // before keep?.(…), as in #call
+  } catch {
+    return; // the hook's own failure is ignored, as above
+  }
+  keep?.(done);
 }
 
 /**

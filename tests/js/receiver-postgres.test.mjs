@@ -123,6 +123,46 @@ describe('postgresStore', { skip: database.skip }, () => {
     }
   });
 
+  it('a set-up given up leaves no backend queued on the server', async () => {
+    // Review BO: a set-up given up closed its connection, but a backend queued on a lock does not
+    // see its client go: each retry left one more waiting on the server, past the pool's max,
+    // until the database refused connections.
+    const table = `events_${Date.now().toString(36)}_queued`;
+    const admin = new pg.Pool({ connectionString: database.url });
+    const holder = await admin.connect();
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    pool.on('error', () => {});
+    const store = postgresStore(pool, { table, setupTimeoutSeconds: 0.3 });
+    const queued = async () => {
+      const { rows } = await admin.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+           AND (query LIKE 'CREATE INDEX IF NOT EXISTS "${table}%'
+             OR query LIKE 'SELECT pg_advisory_xact_lock%')`,
+      );
+      return rows[0].n;
+    };
+    try {
+      // Its table made without its index (a migration), and a write still open on it.
+      await admin.query(
+        `CREATE TABLE ${table} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`,
+      );
+      await holder.query('BEGIN');
+      await holder.query(`INSERT INTO ${table} VALUES ('x', 't', clock_timestamp())`);
+      for (let i = 0; i < 4; i += 1) await assert.rejects(store.claim(`k${i}`, 't', 60000));
+      let left = await queued();
+      for (let tries = 0; left > 0 && tries < 20; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        left = await queued();
+      }
+      assert.equal(left, 0);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+      await admin.query(`DROP TABLE IF EXISTS ${table}`);
+      await Promise.all([admin.end(), pool.end()]);
+    }
+  });
+
   it('a store that starts takes no lock on its table: it and the running ones claim on', async () => {
     // Review BL: each new store ran CREATE INDEX IF NOT EXISTS, which takes a ShareLock on the
     // table even when the index is there. Queued behind a write still open on the table (a sweep,

@@ -49,3 +49,25 @@ describe('a claim that lands after its 503, in workerd', () => {
     assert.deepEqual(await runs.json(), { started: 1, succeeded: 1 });
   });
 });
+
+describe('onDelivery and onError that do I/O, in workerd', () => {
+  it('finish after the answer (ctx.waitUntil)', async () => {
+    // Review BO: only late store calls went to ctx.waitUntil, so a logger's or an error
+    // reporter's I/O was cancelled once the receiver answered.
+    const worker = await startWorker('tests/js/receiver/hooks-worker.mjs');
+    try {
+      const body = eventBody(newEventId('hooks'));
+      const response = await worker.mf.dispatchFetch('http://receiver.test/hook', {
+        method: 'POST',
+        headers: sign(body, TOKEN),
+        body,
+      });
+      assert.deepEqual(await response.json(), { error: 'HANDLER_FAILED' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const reported = await worker.mf.dispatchFetch('http://receiver.test/reported');
+      assert.deepEqual(await reported.json(), { onDelivery: 1, onError: 1 });
+    } finally {
+      await worker.dispose();
+    }
+  });
+});

@@ -74,6 +74,12 @@ export function postgresStore(pool, options = {}) {
         );
         if (!rows[0].found) {
           await client.query('BEGIN');
+          // The server gives up its waits too: a backend queued on a lock does not see its client
+          // go, and each abandoned set-up would leave one queued, past the pool's count (review BO).
+          await client.query(
+            "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)",
+            [String(setupMs)],
+          );
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
           await client.query(
             `CREATE TABLE IF NOT EXISTS ${table} (key text PRIMARY KEY, token text NOT NULL, expires_at timestamptz NOT NULL)`,
