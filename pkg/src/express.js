@@ -3,6 +3,7 @@
 // VesselWebhookError class; scripts/build.sh makes dist/express.cjs from this file for require.
 import { verify, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
 import {
+  answeredEarly,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
@@ -111,15 +112,15 @@ export function vesselWebhook(options) {
     try {
       req.vesselEvent = await verifyRequest(requestOf(req, read), tokens, checks);
     } catch (error) {
-      // Discard what is left of the body unbuffered, so the connection can carry the answer.
+      // Discard what is left of the body unbuffered, so the connection can carry the answer; a
+      // body still arriving (over the cap, past the deadline) would be read and dropped for as
+      // long as the client sends: the connection is closed after the answer instead.
       req.resume();
+      if (answeredEarly(req)) res.setHeader('connection', 'close');
       if (!(error instanceof VesselWebhookError)) {
         next(error);
         return;
       }
-      // A body still arriving after the deadline would be read and dropped for as long as the
-      // client sends: close the connection after the answer instead.
-      if (error.code === 'BODY_TIMEOUT') res.setHeader('connection', 'close');
       answer(res, error.status, error.code);
       return;
     }

@@ -1,5 +1,6 @@
 // vessel-webhooks/fastify: a Fastify plugin that answers Vessel deliveries at its scope's prefix
 // with a VesselWebhooks receiver. Fastify itself is the user's: nothing here imports it.
+import { answeredEarly } from './incoming.js';
 import { fetchRequestOf, partsOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 
@@ -17,7 +18,7 @@ export async function vesselWebhooks(fastify, options) {
   fastify.post('/', async (request, reply) => {
     let response;
     try {
-      response = await webhooks.fetch(fetchRequestOf(request.raw));
+      response = await webhooks.fetch(fetchRequestOf(request.raw, webhooks));
     } catch (error) {
       // Not a refusal: getAccessToken's own error (the lookup runs before authentication, so any
       // request can cause it), or the body's read failing (the client went away). To the app's
@@ -28,6 +29,8 @@ export async function vesselWebhooks(fastify, options) {
       });
     }
     const { status, headers, body } = await partsOf(response);
+    // Sent before the body ended (over the cap): the connection closes after it (answeredEarly).
+    if (answeredEarly(request.raw)) headers.connection = 'close';
     return reply.code(status).headers(headers).send(body);
   });
 }

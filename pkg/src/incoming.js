@@ -21,8 +21,6 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 /** Default for the access-token resolver's deadline: 10 s (a lookup, usually a few ms). */
 export const DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS = 10_000;
 
-const encoder = new TextEncoder();
-
 /** The largest delay setTimeout honours (2³¹ − 1 ms, ~24.8 days); longer ones fire at once. */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -92,6 +90,27 @@ export function byteCollector(limit) {
   };
 }
 
+/** The error of a request put in text mode (req.setEncoding()), whose chunks are not its bytes. */
+export const SET_ENCODING = () =>
+  new TypeError('request: setEncoding() was called on it; read it as bytes');
+
+/**
+ * Whether an answer to `req` goes with `Connection: close`: an HTTP/1 request with a body (a
+ * Content-Length other than 0, or a Transfer-Encoding) answered before that body ended. Node then
+ * closes the connection once the answer is written; on a kept-alive one it would read and drop the
+ * rest for as long as the client sends, past every deadline (review BN). (HTTP/2 has no such
+ * header: a stream ends on its own.)
+ */
+export function answeredEarly(req) {
+  const { headers } = req;
+  return (
+    req.httpVersionMajor === 1 &&
+    req.complete !== true &&
+    (headers['transfer-encoding'] !== undefined ||
+      (headers['content-length'] !== undefined && headers['content-length'] !== '0'))
+  );
+}
+
 /**
  * The answer to a method other than POST, which no delivery comes with, where a receiver is
  * mounted for every method (app.use, a Worker's one fetch): 405 with `Allow: POST`, as
@@ -114,7 +133,11 @@ export const otherMethod = (method) =>
 /** Answers Node's `res` with METHOD_NOT_ALLOWED, the rest of `req`'s body read and dropped. */
 export function refuseMethod(req, res) {
   req.resume();
-  res.writeHead(METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.headers);
+  const { headers } = METHOD_NOT_ALLOWED;
+  res.writeHead(
+    METHOD_NOT_ALLOWED.status,
+    answeredEarly(req) ? { ...headers, connection: 'close' } : headers,
+  );
   res.end(METHOD_NOT_ALLOWED.body);
 }
 
@@ -123,6 +146,13 @@ export function refuseMethod(req, res) {
  * registered, so that every bundle's copy of this module has the same symbol.
  */
 export const READ_BEFORE = Symbol.for('vessel-webhooks.readBefore');
+
+/**
+ * The key of a receiver's body cap (VesselWebhooks, its maxBodyBytes), which the Node adapters'
+ * reads stop at (node-request.js): registered, as READ_BEFORE, so that every bundle shares it.
+ * Not part of the public API.
+ */
+export const BODY_CAP = Symbol.for('vessel-webhooks.bodyCap');
 
 /**
  * A request for verifyRequest of `headers` and a `body` read before, marked READ_BEFORE: checked
@@ -249,6 +279,16 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       );
       return;
     }
+    // Ended or gone before this read: 'end' and 'close' will not come again (review BN: a body a
+    // parser read to its empty end waited out the deadline, a 408).
+    if (req.readableEnded) {
+      resolve(new Uint8Array(0));
+      return;
+    }
+    if (req.destroyed) {
+      reject(req.errored ?? new Error('request: closed before the body ended'));
+      return;
+    }
     const collected = byteCollector(lengthOf(declared) ?? maxBodyBytes);
     const timer = setTimeout(
       () => settle(refuse('BODY_TIMEOUT', `body: not received within ${timeoutMs} ms`)),
@@ -268,12 +308,14 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       resolve(collected.bytes());
     }
     function onData(chunk) {
-      // Strings only after req.setEncoding(): counted and kept as their UTF-8 bytes.
-      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-      if (collected.length + bytes.byteLength > maxBodyBytes) {
+      // After req.setEncoding() the chunks are text, no longer the bytes that were signed (review
+      // BN: re-encoded, an authentic body was a forgery, and invalid UTF-8 read as U+FFFD verified).
+      if (typeof chunk === 'string') {
+        settle(SET_ENCODING());
+      } else if (collected.length + chunk.byteLength > maxBodyBytes) {
         settle(refuse('BODY_TOO_LARGE', `body: more than the limit of ${maxBodyBytes} bytes`));
       } else {
-        collected.push(bytes);
+        collected.push(chunk);
       }
     }
     const onEnd = () => settle();

@@ -2,7 +2,7 @@
 // receiver. Koa itself is the user's: nothing here imports it.
 import { fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
-import { METHOD_NOT_ALLOWED, otherMethod } from './incoming.js';
+import { answeredEarly, METHOD_NOT_ALLOWED, otherMethod } from './incoming.js';
 
 /**
  * Middleware that verifies the delivery, runs its handlers and answers it: the receiver's status
@@ -16,20 +16,23 @@ export function vesselWebhook(webhooks) {
     // The request the receiver gets is a POST: another method (under app.use) is answered here.
     const { status, headers, body } = otherMethod(ctx.req.method)
       ? METHOD_NOT_ALLOWED
-      : await partsOf(await webhooks.fetch(requestOf(ctx)));
+      : await partsOf(await webhooks.fetch(requestOf(ctx, webhooks)));
     ctx.status = status;
     ctx.set(headers);
+    // Sent before the body ended (over the cap, another method): the connection closes after it.
+    if (answeredEarly(ctx.req)) ctx.set('connection', 'close');
     ctx.body = body;
   };
 }
 
 /**
  * After a body parser: its raw text (koa-bodyparser's rawBody), else the parsed value
- * (@koa/bodyparser, koa-body), checked as its JSON.stringify as Vessel signs; else the stream.
+ * (@koa/bodyparser, koa-body), checked as its JSON.stringify as Vessel signs; else the stream,
+ * read under the receiver `webhooks`'s cap.
  */
-function requestOf(ctx) {
+function requestOf(ctx, webhooks) {
   const { req } = ctx;
   return req.readableDidRead
     ? readBeforeRequestOf(req, ctx.request.rawBody ?? ctx.request.body)
-    : fetchRequestOf(req);
+    : fetchRequestOf(req, webhooks);
 }

@@ -3,7 +3,9 @@
 // entry point: each adapter's bundle (scripts/build.sh) carries its own copy. No static node:
 // import.
 import {
+  BODY_CAP,
   DEFAULT_BODY_TIMEOUT_MS,
+  SET_ENCODING,
   byteCollector,
   parsedBody,
   requestReadBefore,
@@ -16,14 +18,17 @@ const BATCH_BYTES = 64 * 1024;
  * The request stream as a Fetch API body of Uint8Arrays, read only as the reader pulls it (so
  * that a size cap stops the reading), its HTTP chunks gathered into reads of BATCH_BYTES: a body
  * sent a byte per chunk costs a 'data' event a byte, not a read of a web stream (about three
- * times Node's own cost of the chunk). Between reads the request is paused. A body whose last
- * byte has not arrived 10 s after the first read (trickled, or a Content-Length longer than what
- * is sent) destroys the request, which closes the connection: the read fails and nothing is
- * answered, so the client cannot hold it (over HTTP/2 the stream stays, and the framework answers
- * the failed read 500).
+ * times Node's own cost of the chunk). A read also ends as soon as the body passes `cap` bytes
+ * (the receiver's maxBodyBytes), so that a body that crossed it and stalled is answered 413 at
+ * once (review BN: it waited for 64 KiB, or the deadline). Between reads the request is paused. A
+ * body whose last byte has not arrived 10 s after the first read (trickled, or a Content-Length
+ * longer than what is sent) destroys the request, which closes the connection: the read fails and
+ * nothing is answered, so the client cannot hold it (over HTTP/2 the stream stays, and the
+ * framework answers the failed read 500).
  */
-export function streamOf(req) {
+export function streamOf(req, cap = Infinity) {
   let timer;
+  let total = 0;
   return new ReadableStream(
     {
       pull(controller) {
@@ -58,11 +63,12 @@ export function streamOf(req) {
           function onData(chunk) {
             // After req.setEncoding() the chunks are text, no longer the bytes that were signed.
             if (typeof chunk === 'string') {
-              settle(new TypeError('request: setEncoding() was called on it; read it as bytes'));
+              settle(SET_ENCODING());
               return;
             }
             batch.push(chunk);
-            if (batch.length >= BATCH_BYTES) {
+            total += chunk.length;
+            if (batch.length >= BATCH_BYTES || total > cap) {
               req.pause();
               settle();
             }
@@ -81,9 +87,12 @@ export function streamOf(req) {
         });
       },
       // Over the receiver's size cap: stop reading but keep the socket, so that the 413 is
-      // written; what is left is discarded unbuffered.
+      // written (with Connection: close, answeredEarly); what is left is discarded unbuffered, and
+      // the deadline still runs, for a client that would send on (review BN).
       cancel() {
-        clearTimeout(timer);
+        const stop = () => clearTimeout(timer);
+        req.once('end', stop);
+        req.once('close', stop);
         req.resume();
       },
     },
@@ -115,14 +124,14 @@ function headersOf(req) {
 }
 
 /**
- * The Fetch API Request for `req`, whose stream the receiver reads under its own size cap. Always
- * POST: it carries the delivery's headers and body to the receiver.
+ * The Fetch API Request for `req`, whose stream the receiver `webhooks` reads under its own size
+ * cap. Always POST: it carries the delivery's headers and body to the receiver.
  */
-export function fetchRequestOf(req) {
+export function fetchRequestOf(req, webhooks) {
   return new Request(urlOf(req.url), {
     method: 'POST',
     headers: headersOf(req),
-    body: streamOf(req),
+    body: streamOf(req, webhooks[BODY_CAP]),
     duplex: 'half',
   });
 }

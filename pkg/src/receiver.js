@@ -10,6 +10,8 @@ import {
   VesselWebhookError,
 } from './api.js';
 import {
+  answeredEarly,
+  BODY_CAP,
   checkKeys,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -168,6 +170,11 @@ export class VesselWebhooks {
     );
   }
 
+  /** The cap of a body's read, for the Node adapters (incoming.js BODY_CAP). */
+  get [BODY_CAP]() {
+    return this.#checks.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  }
+
   /**
    * Runs `handler(event, { name, connectionId })` for events of `name` (or of any of `names`):
    * `contact.created`, `eventAttendee.deleted`, `status.READY` … Only the names this version
@@ -282,13 +289,13 @@ export class VesselWebhooks {
             };
         await this.#receiveRequest(request, req);
       } catch (error) {
-        // Discard what is left of the body unbuffered, so the connection can carry the answer.
+        // Discard what is left of the body unbuffered, so the connection can carry the answer; a
+        // body still arriving (over the cap, past the deadline): the connection is closed after
+        // the answer rather than read and drop it for as long as the client sends.
         req.resume();
+        if (answeredEarly(req)) res.setHeader('connection', 'close');
         if (error instanceof VesselWebhookError) {
           answer = error.toHttp();
-          // A body still arriving after its deadline: close the connection after the answer
-          // rather than read and drop it for as long as the client sends.
-          if (error.code === 'BODY_TIMEOUT') answer.headers.connection = 'close';
         } else if (typeof next === 'function') {
           next(error);
           return;

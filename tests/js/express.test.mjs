@@ -260,10 +260,22 @@ test(
 );
 
 test(
-  'after a 413 the rest of the body is drained, and the connection serves on',
+  'a 413 sent before the body ended closes the connection: a client that sends on is cut off',
   { timeout: 30_000 },
   async (t) => {
+    // Review BN: the rest of the body was read and dropped on a kept-alive connection, with no
+    // deadline left: a client trickling on held it for Node's requestTimeout (300 s).
     const url = await serve(t, appWith({ getAccessToken: lookup, maxBodyBytes: 1024 }));
+    const chunked = { ...signedBy('conn_a'), 'transfer-encoding': 'chunked' };
+    const trickled = await postTrickled(url, chunked, [Buffer.alloc(2048, 0x20), ' ']);
+    assertRefused(trickled, 413, 'BODY_TOO_LARGE');
+    assert.equal(trickled.closing, true);
+    // A Content-Length over the cap: refused before any byte is read, and closed too.
+    const declared = { ...signedBy('conn_a'), 'content-length': String(1e12) };
+    const large = await postTrickled(url, declared, [' ']);
+    assertRefused(large, 413, 'BODY_TOO_LARGE');
+    assert.equal(large.closing, true);
+    // A refusal of a body that ended keeps the connection for the next delivery.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     t.after(() => agent.destroy());
     const sockets = new Set();
@@ -277,12 +289,37 @@ test(
         request.on('error', reject);
         request.end(payload);
       });
-    const big = Buffer.alloc(256 * 1024, 0x20);
-    assert.equal(await send(big, { 'transfer-encoding': 'chunked' }), 413);
+    assert.equal(await send(body.replace('Zoë', 'Zoe'), signedBy('conn_a')), 401);
     assert.equal(await send(body, signedBy('conn_a')), 200);
     assert.equal(sockets.size, 1);
   },
 );
+
+test('a request put in text mode (setEncoding) is a 500, never a forgery or another body', async (t) => {
+  // Review BN: its text was encoded back to UTF-8: latin1 made an authentic delivery a 401, and
+  // under utf8 a body of other bytes (a lone 0xFF where the signed text had U+FFFD) verified.
+  const textMode = (encoding) => (req, res, next) => {
+    req.setEncoding(encoding);
+    next();
+  };
+  const latin1 = await serve(t, appWith({ getAccessToken: lookup }, textMode('latin1')));
+  assert.equal((await post(latin1, body, signedBy('conn_a'))).status, 500);
+  const signed = body.replace('Zoë', 'Zo\uFFFD');
+  const sent = Buffer.from(signed.replace('\uFFFD', '\u0000'));
+  sent[sent.indexOf(0)] = 0xff;
+  const utf8 = await serve(t, appWith({ getAccessToken: lookup }, textMode('utf8')));
+  assert.equal((await post(utf8, sent, signedBy('conn_a', signed))).status, 500);
+});
+
+test('after a parser read an empty body, the answer comes at once', async (t) => {
+  // Review BN: the stream had ended, with nothing read: the middleware waited for its end until
+  // the deadline, a 408.
+  const url = await serve(
+    t,
+    appWith({ getAccessToken: lookup, bodyTimeoutMs: 2000 }, express.json()),
+  );
+  assertRefused(await post(url, '', signedBy('conn_a', '')), 400, 'INVALID_JSON');
+});
 
 /**
  * POSTs `headers`, then `chunks` one by one `everyMs` apart (the last is repeated while no answer
