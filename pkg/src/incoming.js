@@ -90,6 +90,21 @@ export function byteCollector(limit) {
   };
 }
 
+/**
+ * Reads and drops what is left of `req`'s body, unbuffered, for at most `timeoutMs` more: a
+ * request whose body has not ended by then is destroyed, its connection with it. After a read
+ * failed (over the cap, text mode) a client that sends on cannot hold the connection, nor keep an
+ * error handler that waits for the request's end (Express's) from ever answering (review BP).
+ */
+export function dropRest(req, timeoutMs) {
+  if (req.readableEnded || req.destroyed) return;
+  const timer = setTimeout(() => req.destroy(), timeoutMs);
+  const stop = () => clearTimeout(timer);
+  req.once('end', stop);
+  req.once('close', stop);
+  req.resume();
+}
+
 /** The error of a request put in text mode (req.setEncoding()), whose chunks are not its bytes. */
 export const SET_ENCODING = () =>
   new TypeError('request: setEncoding() was called on it; read it as bytes');
@@ -301,7 +316,7 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       req.off('error', settle);
       req.off('close', onClose);
       if (error !== undefined) {
-        req.resume(); // drop the rest unbuffered
+        dropRest(req, timeoutMs);
         reject(error);
         return;
       }

@@ -7,6 +7,7 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   SET_ENCODING,
   byteCollector,
+  dropRest,
   parsedBody,
   requestReadBefore,
 } from './incoming.js';
@@ -53,7 +54,9 @@ export function streamOf(req, cap = Infinity) {
             req.off('error', settle);
             req.off('close', onClose);
             if (error !== undefined) {
+              // What is left is dropped, within a deadline (a request in text mode, review BP).
               clearTimeout(timer);
+              dropRest(req, DEFAULT_BODY_TIMEOUT_MS);
               reject(error);
             } else {
               if (batch.length > 0) controller.enqueue(batch.bytes());
@@ -87,13 +90,11 @@ export function streamOf(req, cap = Infinity) {
         });
       },
       // Over the receiver's size cap: stop reading but keep the socket, so that the 413 is
-      // written (with Connection: close, answeredEarly); what is left is discarded unbuffered, and
-      // the deadline still runs, for a client that would send on (review BN).
+      // written (with Connection: close, answeredEarly); what is left is dropped, within a
+      // deadline, for a client that would send on and not read the answer (review BN).
       cancel() {
-        const stop = () => clearTimeout(timer);
-        req.once('end', stop);
-        req.once('close', stop);
-        req.resume();
+        clearTimeout(timer);
+        dropRest(req, DEFAULT_BODY_TIMEOUT_MS);
       },
     },
     { highWaterMark: 0 },

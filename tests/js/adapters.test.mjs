@@ -582,22 +582,36 @@ test('mounted for every method: another method, signed or not, is 405 METHOD_NOT
   assert.equal(ran.length, 1);
 });
 
-test('koa: a request put in text mode (setEncoding) is a 500 that says so, not a forgery', async (t) => {
-  const { webhooks, ran } = receiver();
-  const app = new Koa();
-  let failure;
-  app.on('error', (error) => (failure = error));
-  app.use(async (ctx, next) => {
-    ctx.req.setEncoding('utf8');
-    await next();
-  });
-  app.use(koaWebhook(webhooks));
-  const port = await listen(t, app.listen(0, '127.0.0.1'));
-  const response = await deliver(`http://127.0.0.1:${port}/hook`, contactEvent());
-  assert.equal(response.status, 500);
-  assert.match(String(failure?.message), /setEncoding/);
-  assert.deepEqual(ran, []);
-});
+test(
+  'koa: a request put in text mode (setEncoding) is a 500 that says so, not a forgery',
+  { timeout: 60_000 },
+  async (t) => {
+    const { webhooks, ran } = receiver();
+    const app = new Koa();
+    let failure;
+    app.on('error', (error) => (failure = error));
+    app.use(async (ctx, next) => {
+      ctx.req.setEncoding('utf8');
+      await next();
+    });
+    app.use(koaWebhook(webhooks));
+    const port = await listen(t, app.listen(0, '127.0.0.1'));
+    const response = await deliver(`http://127.0.0.1:${port}/hook`, contactEvent());
+    assert.equal(response.status, 500);
+    assert.match(String(failure?.message), /setEncoding/);
+    // Review BP: the rest of a body still arriving was then read and dropped with no deadline: a
+    // client sending on held the connection for ever. It is closed at the body's deadline (10 s).
+    const url = new URL(`http://127.0.0.1:${port}/hook`);
+    const answer = await rawPost(
+      url,
+      () => 'transfer-encoding: chunked',
+      (body) => `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n`,
+      '1\r\n \r\n',
+    );
+    assert.match(answer, /^HTTP\/1\.1 500 /);
+    assert.deepEqual(ran, []);
+  },
+);
 
 test('koa: a request-target that is no URL (`http://[/hook`) is received, not a 500 from the adapter', async (t) => {
   const urls = [];

@@ -295,21 +295,34 @@ test(
   },
 );
 
-test('a request put in text mode (setEncoding) is a 500, never a forgery or another body', async (t) => {
-  // Review BN: its text was encoded back to UTF-8: latin1 made an authentic delivery a 401, and
-  // under utf8 a body of other bytes (a lone 0xFF where the signed text had U+FFFD) verified.
-  const textMode = (encoding) => (req, res, next) => {
-    req.setEncoding(encoding);
-    next();
-  };
-  const latin1 = await serve(t, appWith({ getAccessToken: lookup }, textMode('latin1')));
-  assert.equal((await post(latin1, body, signedBy('conn_a'))).status, 500);
-  const signed = body.replace('Zoë', 'Zo\uFFFD');
-  const sent = Buffer.from(signed.replace('\uFFFD', '\u0000'));
-  sent[sent.indexOf(0)] = 0xff;
-  const utf8 = await serve(t, appWith({ getAccessToken: lookup }, textMode('utf8')));
-  assert.equal((await post(utf8, sent, signedBy('conn_a', signed))).status, 500);
-});
+test(
+  'a request put in text mode (setEncoding) is a 500, never a forgery or another body',
+  { timeout: 60_000 },
+  async (t) => {
+    // Review BN: its text was encoded back to UTF-8: latin1 made an authentic delivery a 401, and
+    // under utf8 a body of other bytes (a lone 0xFF where the signed text had U+FFFD) verified.
+    const textMode = (encoding) => (req, res, next) => {
+      req.setEncoding(encoding);
+      next();
+    };
+    const latin1 = await serve(t, appWith({ getAccessToken: lookup }, textMode('latin1')));
+    assert.equal((await post(latin1, body, signedBy('conn_a'))).status, 500);
+    const signed = body.replace('Zoë', 'Zo\uFFFD');
+    const sent = Buffer.from(signed.replace('\uFFFD', '\u0000'));
+    sent[sent.indexOf(0)] = 0xff;
+    const utf8 = await serve(t, appWith({ getAccessToken: lookup }, textMode('utf8')));
+    assert.equal((await post(utf8, sent, signedBy('conn_a', signed))).status, 500);
+    // Review BP: with the body still arriving, the rest was read and dropped with no deadline, and
+    // Express's error handler, which waits for the request's end, never answered. The connection is
+    // closed at the body's deadline.
+    const trickling = await serve(
+      t,
+      appWith({ getAccessToken: lookup, bodyTimeoutMs: 300 }, textMode('utf8')),
+    );
+    const chunked = { ...signedBy('conn_a'), 'transfer-encoding': 'chunked' };
+    await assert.rejects(postTrickled(trickling, chunked, [' ']), /socket hang up|ECONNRESET/);
+  },
+);
 
 test('after a parser read an empty body, the answer comes at once', async (t) => {
   // Review BN: the stream had ended, with nothing read: the middleware waited for its end until
