@@ -119,6 +119,8 @@ async function serve(args) {
   const { host: listenHost = '127.0.0.1', token: tokens = [] } = values;
   const port = whole(values, 'port', DEFAULT_PORT);
   if (port > 65535) throw new UsageError(`--port: expected at most 65535, not ${port}`);
+  // An empty one (an unset $HOST) would listen on every interface (review BQ).
+  if (listenHost === '') throw new UsageError('--host: expected an address');
   if (tokens.includes('')) throw new UsageError('--token: expected a non-empty token');
   if (tokens.some((token) => token.length > LIMITS.tokenLength)) {
     throw new UsageError(`--token: longer than ${LIMITS.tokenLength} characters`);

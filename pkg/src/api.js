@@ -248,6 +248,15 @@ function readBody(body, maxBodyBytes = Infinity) {
     if (typeof body.getReader === 'function' || typeof body.arrayBuffer === 'function') {
       throw new TypeError('body: a stream, Blob, Request or Response; read its bytes first');
     }
+    // A parser's object or array, of any realm; not one whose JSON.stringify is not what a client
+    // sends of it (a String object, a Map, URLSearchParams, FormData: review BQ, sign() signed
+    // "{}" for them).
+    const proto = Object.getPrototypeOf(body);
+    if (!Array.isArray(body) && proto !== null && Object.getPrototypeOf(proto) !== null) {
+      throw new TypeError(
+        `body: a ${tag(body).slice(8, -1)} is no parsed JSON; expected a plain object or array, or the raw body`,
+      );
+    }
     const length = runningCallerCode(() => wasm.write_parsed(body, maxBodyBytes));
     // write_parsed wrote it where input() gives, for the same length (no new room).
     if (length >= 0 && length <= maxBodyBytes) inputAddress = wasm.input(length);
@@ -482,8 +491,15 @@ export function sign(body, accessToken, options = {}) {
       'options.timestamp: expected unix time as a whole number or 1 to 16 digits',
     );
   }
-  if (connectionId !== undefined && (typeof connectionId !== 'string' || connectionId === '')) {
-    throw new TypeError('options.connectionId: expected a non-empty string');
+  // A header value as sent, unchanged by fetch or Node (review BQ: CR/LF, characters above U+00FF
+  // and surrounding spaces were returned, for fetch to refuse or trim).
+  if (
+    connectionId !== undefined &&
+    (typeof connectionId !== 'string' || !/^[\x21-\x7e\x80-\xff]+$/.test(connectionId))
+  ) {
+    throw new TypeError(
+      'options.connectionId: expected a header value of visible characters (no spaces or line breaks)',
+    );
   }
   let signature;
   try {
@@ -492,7 +508,9 @@ export function sign(body, accessToken, options = {}) {
   } catch (error) {
     throw stale(error);
   }
-  if (signature === undefined) throw failure();
+  // sign() throws TypeError only: a parsed object it cannot write (too deep for JSON.stringify)
+  // is a wrong argument here (review BQ: it was a VesselWebhookError).
+  if (signature === undefined) throw new TypeError(failure().message);
   const headers = { 'x-vessel-timestamp': ts, 'x-vessel-signature': signature };
   if (connectionId !== undefined) headers['x-vessel-connection-id'] = connectionId;
   return headers;

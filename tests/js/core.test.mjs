@@ -321,6 +321,47 @@ test('sign: the seed formula over the bytes given, JSON.stringify for objects', 
   assert.ok(Math.abs(Number(esm.sign(text, 'tok')['x-vessel-timestamp']) - now) <= 1);
 });
 
+test('sign: no signature over bytes a client would not send, and TypeError only', () => {
+  // Review BQ: objects whose JSON.stringify is not what fetch or http sends of them were signed
+  // ("{}" for a Map), a body too deep for JSON.stringify threw a VesselWebhookError, and a
+  // connectionId that no header carries unchanged was returned.
+  const event = { eventId: 'e', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const text = JSON.stringify(event);
+  for (const body of [
+    new String(text),
+    new Map([['eventId', 'e']]),
+    new Set(),
+    new URLSearchParams('eventId=e'),
+    new Date(0),
+    new (class Event {})(),
+  ]) {
+    assert.throws(() => esm.sign(body, 'tok'), TypeError, String(body));
+    assert.throws(() => esm.verify(body, esm.sign(text, 'tok'), 'tok'), TypeError);
+  }
+  // Objects a parser makes, of this realm or another, and null-prototype ones, are signed.
+  const signed = esm.sign(text, 'tok', { timestamp: 1 });
+  for (const body of [
+    event,
+    runInNewContext(`(${text})`),
+    Object.assign(Object.create(null), event),
+  ]) {
+    assert.deepEqual(esm.sign(body, 'tok', { timestamp: 1 }), signed);
+  }
+  assert.deepEqual(
+    esm.sign([1], 'tok', { timestamp: 1 }),
+    esm.sign('[1]', 'tok', { timestamp: 1 }),
+  );
+  const deep = JSON.parse(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`);
+  assert.throws(() => esm.sign(deep, 'tok'), TypeError);
+  for (const connectionId of [' conn', 'conn ', 'co nn', 'conn\r\nx-injected: 1', 'conn_é€', '']) {
+    assert.throws(() => esm.sign(text, 'tok', { connectionId }), TypeError, connectionId);
+  }
+  assert.equal(
+    esm.sign(text, 'tok', { connectionId: 'conn_é' })['x-vessel-connection-id'],
+    'conn_é',
+  );
+});
+
 test('hostile input: 100 000 levels of nesting, huge bodies; the module keeps working', () => {
   const c = vectors('signatures.json').find((c) => c.name === 'valid STATUS_CHANGE');
   const deep = `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;

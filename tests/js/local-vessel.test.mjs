@@ -575,6 +575,9 @@ test('what it keeps is capped: request size, tokens, URLs, connections', async (
   assert.deepEqual(codeOf(longUrl), refusal(400, 'INVALID_REQUEST'));
   const tooLong = await run('serve', '--port', '0', '--token', 't'.repeat(1025));
   assert.equal(tooLong.code, 2);
+  // Review BQ: an empty --host (an unset $HOST) listened on every interface.
+  const noHost = await run('serve', '--port', '0', '--host', '');
+  assert.equal(noHost.code, 2);
 
   // 1 000 connections at most (the 1 001st is refused; relinking a known one is not).
   for (let i = 1; i < 1000; i++) await link(base, `tok_${i}`);
