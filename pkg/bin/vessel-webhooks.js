@@ -5,7 +5,7 @@
 // comes from outside (tokens, URLs, names, answers) goes through terminal.js's escaping.
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { MAX_TIMEOUT_MS } from '../src/incoming.js';
+import { HEADER_VALUE, MAX_TIMEOUT_MS } from '../src/incoming.js';
 import { DEFAULTS, MAX_ANSWER_BYTES, deliver, describeAttempt, isHttpUrl } from './deliver.js';
 import { buildEvent, connectionIdFor, eventNames } from './events.js';
 import { LIMITS, createLocalVessel } from './local-vessel.js';
@@ -174,8 +174,7 @@ async function trigger(args) {
     throw new UsageError('--url: expected an http or https URL, without credentials');
   }
   if (!values.token) throw new UsageError('--token: expected the access token to sign with');
-  // A header value: no control characters but C1 (Latin-1), no space (Headers would trim it).
-  if (values.connection !== undefined && !/^[\x21-\x7e\x80-\xff]+$/.test(values.connection)) {
+  if (values.connection !== undefined && !HEADER_VALUE.test(values.connection)) {
     throw new UsageError('--connection: expected a connectionId a header can carry');
   }
   const settings = deliverySettings(values);

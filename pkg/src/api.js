@@ -2,7 +2,14 @@
 // browser.js). The entry that imports this module instantiates the wasm before any call.
 import * as wasm from '../dist/vessel_webhooks.js';
 import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
-import { byteCollector, checkKeys, lengthOf, READ_BEFORE, readTokens } from './incoming.js';
+import {
+  byteCollector,
+  checkKeys,
+  HEADER_VALUE,
+  lengthOf,
+  READ_BEFORE,
+  readTokens,
+} from './incoming.js';
 import { signers } from './signers.js';
 import {
   generation,
@@ -495,7 +502,7 @@ export function sign(body, accessToken, options = {}) {
   // and surrounding spaces were returned, for fetch to refuse or trim).
   if (
     connectionId !== undefined &&
-    (typeof connectionId !== 'string' || !/^[\x21-\x7e\x80-\xff]+$/.test(connectionId))
+    (typeof connectionId !== 'string' || !HEADER_VALUE.test(connectionId))
   ) {
     throw new TypeError(
       'options.connectionId: expected a header value of visible characters (no spaces or line breaks)',
@@ -787,8 +794,8 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
     body = readsWhole(request, headers, declared)
       ? capped(bufferOf(await request.arrayBuffer()), maxBodyBytes)
       : await readChunks(request, maxBodyBytes, declared);
+    checkNow(o);
   }
-  checkNow(o);
   const call = readCall(headers, given, o);
   // Awaits only what is asynchronous: in a Worker, each turn costs a small request's time. A
   // resolver is asked only once the checks that need no token passed (a lookup costs I/O).

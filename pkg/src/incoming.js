@@ -105,6 +105,13 @@ export function dropRest(req, timeoutMs) {
   req.resume();
 }
 
+/**
+ * A header value that fetch's Headers and Node send as it is: visible ASCII or Latin-1, no space
+ * (Headers trims one at either end) and no control character. sign()'s connectionId and the
+ * CLI's --connection.
+ */
+export const HEADER_VALUE = /^[\x21-\x7e\x80-\xff]+$/;
+
 /** The error of a request put in text mode (req.setEncoding()), whose chunks are not its bytes. */
 export const SET_ENCODING = () =>
   new TypeError('request: setEncoding() was called on it; read it as bytes');
