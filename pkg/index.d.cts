@@ -443,8 +443,11 @@ export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
    * 2 147 483.647).
    */
   tokenLookupTimeoutSeconds?: number;
-  /** Called once per delivery, for logs and metrics. */
-  onDelivery?: (info: VesselDeliveryInfo) => void | Promise<void>;
+  /**
+   * Called once per delivery, for logs and metrics; what it returns is not awaited (a promise is
+   * given to a Worker's `ctx.waitUntil`).
+   */
+  onDelivery?: (info: VesselDeliveryInfo) => unknown;
 } & (
     | { accessToken: AccessToken; getAccessToken?: never }
     | {
@@ -453,7 +456,7 @@ export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
         getAccessToken: (
           connectionId: string,
           request: any,
-        ) => AccessToken | undefined | null | Promise<AccessToken | undefined | null>;
+        ) => AccessToken | undefined | null | PromiseLike<AccessToken | undefined | null>;
       }
   );
 
@@ -472,23 +475,26 @@ export declare class VesselWebhooks {
   /** Runs `handler` for events of `name` (or any of the names), typed by the name. */
   on<N extends VesselEventName>(
     name: N | readonly N[],
-    handler: (event: VesselEventOf<N>, context: VesselHandlerContext<N>) => unknown,
+    // No handler for no name: `on([], …)` throws.
+    handler: [N] extends [never]
+      ? never
+      : (event: VesselEventOf<N>, context: VesselHandlerContext<N>) => unknown,
   ): this;
   /**
    * Runs `handler` for every event, kinds this version does not know included: the event is a
    * {@link VesselEvent} or an {@link UnknownVesselEvent}. A handler may declare it `VesselEvent`
    * to narrow on `type` as with {@link parse}; an unknown kind then reaches the `default` branch.
    */
-  onAny<E extends VesselEvent | UnknownVesselEvent = VesselEvent | UnknownVesselEvent>(
-    handler: (event: E, context: VesselHandlerContext) => unknown,
+  onAny(
+    handler: (event: VesselEvent | UnknownVesselEvent, context: VesselHandlerContext) => unknown,
   ): this;
+  onAny(handler: (event: VesselEvent, context: VesselHandlerContext) => unknown): this;
   /**
    * Called with each handler's error and its event (onAny's included, so of any kind; declare it
    * `VesselEvent` to narrow, as for onAny).
    */
-  onError<E extends VesselEvent | UnknownVesselEvent = VesselEvent | UnknownVesselEvent>(
-    handler: (error: unknown, event: E) => unknown,
-  ): this;
+  onError(handler: (error: unknown, event: VesselEvent | UnknownVesselEvent) => unknown): this;
+  onError(handler: (error: unknown, event: VesselEvent) => unknown): this;
   /** Verifies, then runs the handlers: the event, or a VesselWebhookError. */
   verifyAndReceive(delivery: {
     body: WebhookBody;

@@ -9,6 +9,7 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   checkKeys,
   incomingBody,
+  notReceived,
   otherMethod,
   ownTokens,
   parsedBody,
@@ -63,7 +64,7 @@ function requestOf(req, read) {
  * connection is closed) and the resolver settle within `tokenLookupTimeoutMs` (503
  * TOKEN_LOOKUP_TIMEOUT). A method other than POST (mounted with app.use) is answered 405
  * METHOD_NOT_ALLOWED with `Allow: POST`. Other errors (the resolver's own, a body read and dropped
- * before) go to next(error): Express answers 500, and Vessel retries later.
+ * before) go to next as the cause of notReceived's error: Express answers 500, and Vessel retries.
  */
 export function vesselWebhook(options) {
   const {
@@ -118,7 +119,7 @@ export function vesselWebhook(options) {
       req.resume();
       if (answeredEarly(req)) res.setHeader('connection', 'close');
       if (!(error instanceof VesselWebhookError)) {
-        next(error);
+        next(notReceived(error));
         return;
       }
       answer(res, error.status, error.code);

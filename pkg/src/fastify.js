@@ -1,6 +1,6 @@
 // vessel-webhooks/fastify: a Fastify plugin that answers Vessel deliveries at its scope's prefix
 // with a VesselWebhooks receiver. Fastify itself is the user's: nothing here imports it.
-import { answeredEarly } from './incoming.js';
+import { answeredEarly, notReceived } from './incoming.js';
 import { fetchRequestOf, partsOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 
@@ -20,13 +20,9 @@ export async function vesselWebhooks(fastify, options) {
     try {
       response = await webhooks.fetch(fetchRequestOf(request.raw, webhooks));
     } catch (error) {
-      // Not a refusal: getAccessToken's own error (the lookup runs before authentication, so any
-      // request can cause it), or the body's read failing (the client went away). To the app's
-      // error handling as a 500 whose message is ours, the error its cause: Fastify's default
-      // handler sends the message to the caller.
-      throw new Error('vessel-webhooks: the delivery could not be received (the cause says why)', {
-        cause: error,
-      });
+      // Not a refusal (getAccessToken's own error, a read that failed): to the app's error
+      // handling as a 500 whose message is ours (notReceived).
+      throw notReceived(error);
     }
     const { status, headers, body } = await partsOf(response);
     // Sent before the body ended (over the cap): the connection closes after it (answeredEarly).

@@ -117,6 +117,15 @@ export const SET_ENCODING = () =>
   new TypeError('request: setEncoding() was called on it; read it as bytes');
 
 /**
+ * An error that is no delivery's answer (getAccessToken's own, a body's read that failed), for
+ * the framework's error handling: a message of the package's own, the error its `cause`. Any
+ * request can cause one (the lookup runs before authentication), and default error handlers send
+ * a message to the caller: Fastify's, and Express's its stack outside production (review BV).
+ */
+export const notReceived = (cause) =>
+  new Error('vessel-webhooks: the delivery could not be received (the cause says why)', { cause });
+
+/**
  * Whether an answer to `req` goes with `Connection: close`: an HTTP/1 request with a body (a
  * Content-Length other than 0, or a Transfer-Encoding) answered before that body ended. Node then
  * closes the connection once the answer is written; on a kept-alive one it would read and drop the

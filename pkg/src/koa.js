@@ -2,13 +2,14 @@
 // receiver. Koa itself is the user's: nothing here imports it.
 import { fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
-import { answeredEarly, METHOD_NOT_ALLOWED, otherMethod } from './incoming.js';
+import { answeredEarly, METHOD_NOT_ALLOWED, notReceived, otherMethod } from './incoming.js';
 
 /**
  * Middleware that verifies the delivery, runs its handlers and answers it: the receiver's status
  * and `{ "error": CODE }` on a refusal. It reads the raw body itself (Koa reads none), under the
  * receiver's `maxBodyBytes`; after a body parser, it verifies what the parser kept. Errors that
- * are not a delivery's answer (a token resolver's own) go up to Koa (500: Vessel retries).
+ * are not a delivery's answer (a token resolver's own) go up to Koa (500: Vessel retries), with a
+ * message of the package's own and the error as its cause.
  */
 export function vesselWebhook(webhooks) {
   checkReceiver(webhooks, 'webhooks');
@@ -16,13 +17,22 @@ export function vesselWebhook(webhooks) {
     // The request the receiver gets is a POST: another method (under app.use) is answered here.
     const { status, headers, body } = otherMethod(ctx.req.method)
       ? METHOD_NOT_ALLOWED
-      : await partsOf(await webhooks.fetch(requestOf(ctx, webhooks)));
+      : await partsOf(await receive(webhooks, ctx));
     ctx.status = status;
     ctx.set(headers);
     // Sent before the body ended (over the cap, another method): the connection closes after it.
     if (answeredEarly(ctx.req)) ctx.set('connection', 'close');
     ctx.body = body;
   };
+}
+
+/** The receiver's answer; an error that is none goes up to Koa as notReceived's. */
+async function receive(webhooks, ctx) {
+  try {
+    return await webhooks.fetch(requestOf(ctx, webhooks));
+  } catch (error) {
+    throw notReceived(error);
+  }
 }
 
 /**

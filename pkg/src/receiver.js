@@ -20,6 +20,7 @@ import {
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
   milliseconds,
+  notReceived,
   otherMethod,
   ownTokens,
   parsedBody,
@@ -266,7 +267,8 @@ export class VesselWebhooks {
    * It reads the body itself, capped at maxBodyBytes and within 10 s (else 408 BODY_TIMEOUT, and
    * the connection is closed), unless a body parser read it before (then
    * it verifies what the parser left in req.body, as vessel-webhooks/express does). Other errors
-   * (getAccessToken's own) go to next(error), or without next are answered 500.
+   * (getAccessToken's own) go to next as the cause of notReceived's error, or without next are
+   * answered 500.
    */
   middleware() {
     return async (req, res, next) => {
@@ -297,7 +299,7 @@ export class VesselWebhooks {
         if (error instanceof VesselWebhookError) {
           answer = error.toHttp();
         } else if (typeof next === 'function') {
-          next(error);
+          next(notReceived(error));
           return;
         } else {
           answer = { status: 500, headers: {}, body: '' };
@@ -435,9 +437,9 @@ export class VesselWebhooks {
    * for #call, given the onError calls.
    */
   async #run(handlers, event, name, connectionId, keep) {
-    const context = { name, connectionId };
+    // A context of its own for each handler; the event is shared (README, "Receiver").
     const results = await Promise.allSettled(
-      handlers.map(async (handler) => handler(event, context)),
+      handlers.map(async (handler) => handler(event, { name, connectionId })),
     );
     const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
     if (errors.length === 0) return;

@@ -302,6 +302,35 @@ for (const [name, mount] of Object.entries(frameworks)) {
   });
 }
 
+// Review BV: an app's error handling that shows err.message (a common Koa or Express pattern)
+// showed the resolver's; the adapters hand on an error of their own, the resolver's its cause.
+test('koa: an app that answers with err.message shows the package’s, not the resolver’s', async (t) => {
+  const { webhooks } = receiver({
+    getAccessToken: () => {
+      throw new Error('AUTH failed for redis://admin:S3cretPass@db:6379');
+    },
+  });
+  const causes = [];
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (error) {
+      causes.push(error.cause?.message);
+      ctx.status = 500;
+      ctx.body = { error: error.message };
+    }
+  });
+  app.use(koaWebhook(webhooks));
+  const url = `http://127.0.0.1:${await listen(t, app.listen(0, '127.0.0.1'))}/hook`;
+  const response = await deliver(url, contactEvent());
+  assert.deepEqual(response, {
+    status: 500,
+    text: '{"error":"vessel-webhooks: the delivery could not be received (the cause says why)"}',
+  });
+  assert.deepEqual(causes, ['AUTH failed for redis://admin:S3cretPass@db:6379']);
+});
+
 // The plugin answers only its deliveries: the app's own hooks (a rate limiter's 429) and error
 // handler still act on its route, and the handler gets getAccessToken's error as the cause.
 test('fastify: the app’s hooks and error handler still work on the plugin’s route', async (t) => {
@@ -598,7 +627,7 @@ test(
     const port = await listen(t, app.listen(0, '127.0.0.1'));
     const response = await deliver(`http://127.0.0.1:${port}/hook`, contactEvent());
     assert.equal(response.status, 500);
-    assert.match(String(failure?.message), /setEncoding/);
+    assert.match(String(failure?.cause?.message), /setEncoding/);
     // Review BP: the rest of a body still arriving was then read and dropped with no deadline: a
     // client sending on held the connection for ever. It is closed at the body's deadline (10 s).
     const url = new URL(`http://127.0.0.1:${port}/hook`);

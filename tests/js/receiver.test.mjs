@@ -89,6 +89,22 @@ test('an array of names; unknown kinds reach onAny only; names are checked', asy
   assert.throws(() => new VesselWebhooks({}), /accessToken or getAccessToken/);
 });
 
+test('each handler gets a context of its own: what one does to its context, no other sees', async () => {
+  // Review BV: one context object went to every handler, so a handler that changed its `name`
+  // changed what the others (registered for another name) were told.
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const seen = [];
+  webhooks.on('status.READY', (event, context) => {
+    seen.push(context.name);
+    context.name = 'mutated';
+  });
+  webhooks.onAny((event, context) => seen.push(context.name));
+  webhooks.on('status.READY', (event, context) => seen.push(context.name));
+  const event = { eventId: 'evt_contexts', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  await webhooks.verifyAndReceive(delivery(event));
+  assert.deepEqual(seen, ['status.READY', 'status.READY', 'status.READY']);
+});
+
 test('handlers run concurrently; one failure is HANDLER_FAILED, onError sees it, the retry runs all', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: memoryStore() });
   const runs = [];

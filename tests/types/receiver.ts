@@ -10,6 +10,7 @@ import {
   type DeletedRecord,
   type UnknownVesselEvent,
   type VesselEvent,
+  type VesselEventOf,
 } from 'vessel-webhooks';
 
 const webhooks = new VesselWebhooks({ accessToken: 'tok', store: memoryStore() });
@@ -66,6 +67,15 @@ webhooks.onError((error: unknown, event: VesselEvent) => {
   if (event.type === 'OBJECT_CHANGE' && event.data.eventType === 'DELETE')
     event.data.record.nativeId satisfies string;
 });
+// onAny and onError get every event: a handler of one kind only is on(name)'s (review BV).
+// @ts-expect-error a status event's handler would get contacts too
+webhooks.onAny((event: VesselEventOf<'status.READY'>) => event.data.status);
+// @ts-expect-error the event of an error may be of any kind
+webhooks.onError((error: unknown, event: VesselEventOf<'contact.created'>) => event.data.record);
+// @ts-expect-error at least one name
+webhooks.on([], () => {});
+const someNames: VesselEventName[] = ['contact.created', 'deal.deleted'];
+webhooks.on(someNames, (event) => event.data satisfies VesselEvent['data']);
 
 // @ts-expect-error accessToken or getAccessToken, not both
 new VesselWebhooks({ accessToken: 'tok', getAccessToken: () => 'tok' });
@@ -78,6 +88,13 @@ new VesselWebhooks({
     if (info.code === 'BODY_TIMEOUT') console.log(info.status);
     console.log(info.outcome, info.code, info.ms);
   },
+});
+// A hook may return what it starts (given to a Worker's waitUntil), and a resolver a thenable.
+declare function sendLog(line: string): Promise<Response>;
+declare function lookup(connectionId: string): PromiseLike<string | undefined>;
+new VesselWebhooks({
+  getAccessToken: (connectionId) => lookup(connectionId),
+  onDelivery: (info) => sendLog(info.outcome),
 });
 
 // A store of one's own.
