@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const repo = resolve(import.meta.dirname, '..');
+// Not import.meta.dirname (Node 20.11): `npm run www` runs on any Node 20 (review BS).
+const repo = fileURLToPath(new URL('..', import.meta.url));
 const www = join(repo, 'www');
 const packageDir = resolve(process.env.PACKAGE_DIR ?? join(repo, 'pkg'));
 const PACKAGE_PATH = '/vessel-webhooks/';

@@ -17,13 +17,17 @@ function el(tag, props, ...children) {
 }
 
 /**
- * `text` with its bidi and invisible format controls written as \uXXXX escapes, so a key or
- * value from the body cannot reorder how the text around it reads.
+ * `text` with its format characters (bidi controls, zero-width and invisible ones: Unicode's Cf),
+ * control characters, lone surrogates and line separators written as \uXXXX escapes (a pair for
+ * one above U+FFFF), so a key or value from the body cannot hide, look like another or reorder how the text
+ * around it reads (review BS: `evt_42` followed by U+200B looked like `evt_42`).
  */
 const visible = (text) =>
-  text.replace(
-    /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+  text.replace(/[\p{Cf}\p{Cc}\p{Cs}\u2028\u2029]/gu, (c) =>
+    Array.from(
+      { length: c.length },
+      (_, i) => `\\u${c.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`,
+    ).join(''),
   );
 
 const list = (items) =>
@@ -253,12 +257,16 @@ function entry(key, item, budget) {
 }
 
 function eventView(event) {
+  const { type, data } = event;
+  // A kind this version does not know has its type alone (review BS: it has no status to show).
   const values =
-    event.type === 'OBJECT_CHANGE'
-      ? [event.type, event.data.objectType, event.data.eventType]
-      : [event.type, event.data.status];
+    type === 'OBJECT_CHANGE'
+      ? [type, data.objectType, data.eventType]
+      : type === 'STATUS_CHANGE'
+        ? [type, data.status]
+        : [type];
   const badges = values.map((value) => {
-    const badge = el('span', { className: 'badge', textContent: visible(value) });
+    const badge = el('span', { className: 'badge', textContent: visible(String(value)) });
     badge.dataset.value = value;
     return badge;
   });
@@ -363,6 +371,16 @@ $('verify').addEventListener('submit', (e) => {
 
 // --- Sign ---------------------------------------------------------------------------------
 
+/** `text`'s JSON.stringify form when it is JSON and that differs from it, else undefined. */
+function compact(text) {
+  try {
+    const form = JSON.stringify(JSON.parse(text));
+    return form === text ? undefined : form;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One word for a POSIX shell: single-quoted, each ' written as '\''. */
 const quote = (text) => `'${text.replaceAll("'", `'\\''`)}'`;
 
@@ -381,7 +399,11 @@ function curl(url, headers, body) {
 }
 
 function signed() {
-  const body = $('sign-body').value;
+  const pasted = $('sign-body').value;
+  // Vessel sends JSON.stringify of its body: a body pasted pretty-printed, or with a newline at its
+  // end, is signed and sent compact, as Vessel would (review BS: signed as pasted, a receiver
+  // that hashes JSON.stringify of what it parsed, as Vessel's docs show, rejected it).
+  const body = compact(pasted) ?? pasted;
   const token = $('sign-token').value;
   const options = {};
   if ($('sign-timestamp').value.trim() !== '') options.timestamp = $('sign-timestamp').value.trim();
@@ -418,6 +440,13 @@ function signed() {
   });
   const nodes = [
     el('p', { className: 'verdict', textContent: 'Signed: the headers Vessel would send' }),
+    ...(body === pasted
+      ? []
+      : [
+          list([
+            'The body as pasted is not compact JSON: these headers and the curl command are for its JSON.stringify form, which is what Vessel sends (and what Copy to Verify copies).',
+          ]),
+        ]),
     el('pre', {
       ariaLabel: 'Headers',
       textContent: Object.entries(headers)

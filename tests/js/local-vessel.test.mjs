@@ -761,6 +761,50 @@ test('a socket that sends no request is closed after requestTimeoutMs: idle sock
   assert.equal((await call(base, 'GET', '/_local/deliveries')).status, 200);
 });
 
+test('an answer its client does not read is kept a socket buffer at a time, and its socket closed', async (t) => {
+  // Review BS: GET /_local/deliveries was written whole at once (up to ~18 MB), kept in memory for
+  // each client that did not read it, with no deadline: 64 such sockets held 1.1 GB and locked
+  // the API for as long as they stayed. Here 150 entries of 50 KB URLs: a 7.5 MB answer, more than
+  // the kernel's buffers of a socket take.
+  const limits = { sockets: 8, requestTimeoutMs: 300, urlLength: 60_000 };
+  const { base, server } = await startSmall(t, limits);
+  const { accessToken } = await link(base, 'tok_unread');
+  await createWebhook(base, accessToken, `http://127.0.0.1:1/${'p'.repeat(50_000)}`);
+  const logged = async () => (await call(base, 'GET', '/_local/deliveries')).body.deliveries;
+  for (let sent = 0; sent < 150;) {
+    const params = { accessToken, event: 'status.READY' };
+    if ((await call(base, 'POST', '/_local/trigger', params)).status === 202) sent++;
+    else await sleep(20); // 429: 100 in delivery at once
+  }
+  for (let i = 0; i < 500 && (await logged()).length < 150; i++) await sleep(20);
+
+  const served = new Set();
+  server.on('connection', (socket) => served.add(socket));
+  const { port } = new URL(base);
+  const unread = [];
+  for (let i = 0; i < 4; i++) {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    await once(socket, 'connect');
+    socket.pause();
+    socket.write(`GET /_local/deliveries HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    unread.push(socket);
+  }
+  t.after(() => unread.forEach((socket) => socket.destroy()));
+  // Each answer started (a bounded loop), then what the server holds of the four.
+  for (let i = 0; i < 500 && [...served].some((socket) => socket.bytesWritten === 0); i++)
+    await sleep(10);
+  await sleep(100);
+  const held = [...served].reduce((sum, socket) => sum + socket.writableLength, 0);
+  assert(held < 4 * 256 * 1024, `${held} bytes held for 4 unread answers`);
+  // Closed by the server once nothing moved for 2 × requestTimeoutMs (bounded, not timed).
+  for (const socket of served) {
+    if (!socket.destroyed) await Promise.race([once(socket, 'close'), sleep(10_000)]);
+    assert.equal(socket.destroyed, true);
+  }
+  assert.equal((await call(base, 'GET', '/_local/deliveries?eventId=x')).status, 200);
+});
+
 test('URLs with credentials, connections no header can carry and user connectionIds', async (t) => {
   const base = await startVessel(t, '--token', 'tok_u');
   const url = 'http://admin:hunter2@127.0.0.1:9/hook';

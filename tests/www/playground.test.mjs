@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -217,6 +218,35 @@ test('bidi controls in keys, values and the eventId are shown as escapes', async
   assert.doesNotMatch(text, /[\u202E\u2067]/);
 });
 
+test('invisible format characters, controls and lone surrogates are shown as escapes', async () => {
+  // Review BS: only bidi controls were escaped; an eventId ending in U+200B looked like another.
+  const event = sample('deal.updated');
+  event.eventId = 'evt_42\u200B';
+  event.data.record.additional = {
+    'approvedBy\u2060': 'mallory',
+    'note\u0007\uDC00': '\u00AD\uFEFF\u{E0001}\u2028',
+  };
+  const text = await verifyOnPage(signed(JSON.stringify(event)));
+  assert.match(text, /✓ Verified/);
+  assert.ok(text.includes('evt_42\\u200B'), text);
+  assert.ok(text.includes('approvedBy\\u2060: "mallory"'), text);
+  assert.ok(text.includes('note\\u0007\\uDC00: "\\u00AD\\uFEFF\\uDB40\\uDC01\\u2028"'), text);
+  assert.doesNotMatch(text, /[\u200B\u2060\u0007\u00AD\uFEFF\u2028]|\p{Cs}/u);
+});
+
+test('a kind of event this version does not know verifies, with its type as its badge', async () => {
+  // Review BS: every kind but OBJECT_CHANGE was drawn with a status badge: "the playground failed".
+  const body = JSON.stringify({ eventId: 'evt_1', type: 'WEBHOOK_TEST', data: { message: 'hi' } });
+  const seen = problems.length;
+  const text = await verifyOnPage(signed(body));
+  assert.match(text, /✓ Verified/);
+  assert.deepEqual(await badges(), ['WEBHOOK_TEST']);
+  const forged = await verifyOnPage({ ...signed(body), body: body.replace('hi', 'ho') });
+  assert.match(forged, /✗ Rejected: SIGNATURE_MISMATCH/);
+  assert.match(forged, /Its content, not authenticated/);
+  assert.deepEqual(problems.slice(seen), []);
+});
+
 test('a signature followed by a no-break space is explained as not padding', async () => {
   const delivery = signed(JSON.stringify(sample('account.created')));
   const text = await verifyOnPage({ ...delivery, signature: `${delivery.signature}\u00A0` });
@@ -266,6 +296,30 @@ test('Sign gives headers that verify in Node and a curl command that sends them'
   assert.match(await verification().innerText(), /✓ Verified/);
   assert.deepEqual(await badges(), ['OBJECT_CHANGE', 'Note', 'CREATE']);
   await page.screenshot({ path: join(screenshots, 'playground.png'), fullPage: true });
+});
+
+test('Sign signs a pretty-printed body as Vessel sends it, compact, and says so', async () => {
+  // Review BS: the text was signed and sent as pasted; a receiver written from Vessel's docs
+  // (the hash of JSON.stringify of the parsed body) rejected it.
+  const event = sample('contact.created');
+  const panel = signPanel();
+  for (const pasted of [`${JSON.stringify(event)}\n`, JSON.stringify(event, null, 2)]) {
+    await panel.getByLabel('Body').fill(pasted);
+    await panel.getByLabel('Access token').fill(TOKEN);
+    await panel.getByRole('button', { name: 'Sign', exact: true }).click();
+    const result = page.getByRole('status', { name: 'Signing result' });
+    assert.match(await result.innerText(), /The body as pasted is not compact JSON/);
+    const headers = Object.fromEntries(
+      (await result.getByLabel('Headers').innerText()).split('\n').map((line) => line.split(': ')),
+    );
+    const sent = await runCurl(await result.getByLabel('curl command').innerText());
+    const body = JSON.stringify(event);
+    assert.ok(sent.stdin.equals(Buffer.from(body)), 'curl sends the compact body');
+    const seed = createHash('sha256')
+      .update(TOKEN + JSON.stringify(JSON.parse(body)) + headers['x-vessel-timestamp'])
+      .digest('hex');
+    assert.equal(headers['x-vessel-signature'], seed);
+  }
 });
 
 test('the curl command of a 200 KB body runs', async () => {
