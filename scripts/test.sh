@@ -33,6 +33,8 @@ node_modules/.bin/attw --pack pkg
 step "Rust tests (native; with and without the models feature)"
 cargo test
 cargo test --no-default-features --quiet
+# Record access with serde_json's arbitrary_precision, which any crate in a build can turn on.
+cargo test --quiet --test models --features serde_json/arbitrary_precision
 step "fuzz smoke (20 s per target)"
 cargo fmt --check --manifest-path fuzz/Cargo.toml
 bash scripts/fuzz.sh 20

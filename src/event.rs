@@ -161,20 +161,20 @@ pub struct Event {
     pub event_id: String,
     /// The event's type and its data.
     pub kind: EventKind,
-    /// The body of an OBJECT_CHANGE event (feature `models`), for record access (src/record.rs).
-    /// Without the feature it is `()`, which nothing reads.
+    /// The text of an OBJECT_CHANGE event's record (feature `models`), for record access
+    /// (src/record.rs). Without the feature it is `()`, which nothing reads.
     #[cfg_attr(not(feature = "models"), allow(dead_code))]
-    pub(crate) body: KeptBody,
+    pub(crate) record: KeptRecord,
 }
 
-/// What an [`Event`] keeps of its body: the text with the `models` feature, nothing without (the
-/// wasm build, where it would only cost code and a copy).
+/// What an [`Event`] keeps of its body: its record's text with the `models` feature, nothing
+/// without (the wasm build, where it would only cost code and a copy).
 #[cfg(feature = "models")]
-type KeptBody = Option<Arc<str>>;
+type KeptRecord = Option<Arc<str>>;
 #[cfg(not(feature = "models"))]
-type KeptBody = ();
+type KeptRecord = ();
 
-/// The `eventId` and kind, as [`fmt::Debug`] shows them: the kept body, which only the `models`
+/// The `eventId` and kind, as [`fmt::Debug`] shows them: the kept record, which only the `models`
 /// feature keeps, and with its spacing as sent, would make equality depend on both.
 impl PartialEq for Event {
     fn eq(&self, other: &Self) -> bool {
@@ -184,7 +184,7 @@ impl PartialEq for Event {
 
 impl Eq for Event {}
 
-/// Leaves the body out: it can be megabytes, and it is the sender's data.
+/// Leaves the record's text out: it can be megabytes, and it is the sender's data.
 impl fmt::Debug for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Event")
@@ -194,18 +194,26 @@ impl fmt::Debug for Event {
     }
 }
 
-/// What an event keeps of `body` (its text, already checked to be UTF-8 JSON): the text of an
-/// OBJECT_CHANGE event with the `models` feature, for record access.
+/// What an event keeps of its body (already checked to be UTF-8 JSON) with the `models` feature,
+/// for record access: the text of an OBJECT_CHANGE event's record, the last `data.record` as
+/// `JSON.parse` takes it. Only that is read again (review BR: the whole body was, and an earlier
+/// duplicate of the record or a key outside it that serde_json cannot read failed an authentic
+/// event's record).
 #[cfg(feature = "models")]
-fn kept_body(kind: &EventKind, body: &[u8]) -> KeptBody {
+fn kept_record(kind: &EventKind, found: &Found<'_>) -> KeptRecord {
     match kind {
-        EventKind::ObjectChange { .. } => std::str::from_utf8(body).ok().map(Arc::from),
+        EventKind::ObjectChange { .. } => found
+            .get(RECORD)
+            .copied()
+            .flatten()
+            .and_then(|record| std::str::from_utf8(record).ok())
+            .map(Arc::from),
         _ => None,
     }
 }
 
 #[cfg(not(feature = "models"))]
-fn kept_body(_: &EventKind, _: &[u8]) -> KeptBody {}
+fn kept_record(_: &EventKind, _: &Found<'_>) -> KeptRecord {}
 
 fn invalid(path: &str, expected: &str, found: Option<&[u8]>) -> Error {
     Error::new(
@@ -382,9 +390,8 @@ pub(crate) fn check_envelope<'a>(found: &Found<'a>, strict: bool) -> Result<Enve
     Ok(Envelope { event_id, kind })
 }
 
-/// [`check_envelope`], then the [`Event`] with its text decoded; `body` is the text the members
-/// were found in.
-pub(crate) fn check(found: &Found<'_>, body: &[u8], strict: bool) -> Result<Event, Error> {
+/// [`check_envelope`], then the [`Event`] with its text decoded.
+pub(crate) fn check(found: &Found<'_>, strict: bool) -> Result<Event, Error> {
     let Envelope { event_id, kind } = check_envelope(found, strict)?;
     let kind = match kind {
         Kind::ObjectChange {
@@ -405,7 +412,7 @@ pub(crate) fn check(found: &Found<'_>, body: &[u8], strict: bool) -> Result<Even
     };
     Ok(Event {
         event_id: text(event_id)?,
-        body: kept_body(&kind, body),
+        record: kept_record(&kind, found),
         kind,
     })
 }
@@ -416,7 +423,7 @@ mod tests {
 
     fn event(json: &str, strict: bool) -> Result<Event, String> {
         let found = read(json.as_bytes()).map_err(|e| e.to_string())?;
-        check(&found, json.as_bytes(), strict).map_err(|e| e.to_string())
+        check(&found, strict).map_err(|e| e.to_string())
     }
 
     #[test]

@@ -286,7 +286,7 @@ pub fn construct_event(
     now: SystemTime,
 ) -> Result<Event, Error> {
     authenticate(body, headers, tokens, options, now, &mut RustSha256)?;
-    event::check(&event::read(body)?, body, options.strict)
+    event::check(&event::read(body)?, options.strict)
 }
 
 /// Parses a body as a Vessel event without authenticating it: only for bodies already
@@ -306,7 +306,7 @@ pub fn construct_event(
 /// ```
 pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
     check_size(body.len(), options.max_body_bytes)?;
-    event::check(&event::read(body)?, body, options.strict)
+    event::check(&event::read(body)?, options.strict)
 }
 
 /// [`parse`]'s checks (1, 7 and 8) without building the [`Event`]: what the JS binding's `parse`

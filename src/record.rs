@@ -1,15 +1,14 @@
-//! Typed access to an event's record (feature "models"): `data.record` is read out of the body
-//! kept in the [`Event`](crate::Event) with `serde_json`, then deserialized through
+//! Typed access to an event's record (feature "models"): the text of `data.record` kept in the
+//! [`Event`](crate::Event) is read with `serde_json`, then deserialized through
 //! [`ValueDeserializer`], which tracks the field path and words every error without the body's
 //! text, so record access fails with a coded `INVALID_EVENT` that names the path.
 
-use std::cell::Cell;
 use std::fmt;
 
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{
-    self, DeserializeSeed, EnumAccess, Expected, IgnoredAny, IntoDeserializer, MapAccess,
-    SeqAccess, Unexpected, VariantAccess, Visitor,
+    self, DeserializeSeed, EnumAccess, Expected, IntoDeserializer, MapAccess, SeqAccess,
+    Unexpected, VariantAccess, Visitor,
 };
 use serde_json::Value;
 
@@ -24,54 +23,41 @@ fn invalid_event(message: String) -> Error {
     Error::new(ErrorCode::InvalidEvent, message)
 }
 
-/// `data.record` of a body the core accepted as an event, as `JSON.parse` sees it (the last of
-/// duplicate members wins). Only the record becomes a [`Value`]; the rest is skipped.
+/// The record the core found (the last `data.record`, as `JSON.parse` takes it), as a
+/// [`Value`]; of duplicate members in it the last wins, as with `JSON.parse`.
 ///
 /// # Errors
-/// `INVALID_EVENT` when serde_json cannot read it: a string with a lone UTF-16 surrogate
+/// `INVALID_EVENT` when serde_json cannot read it: a string or key with a lone UTF-16 surrogate
 /// (`"\ud800"`, valid JSON that a Rust string cannot hold), nesting deeper than serde_json's
 /// limit of 128 levels, or a number beyond f64 (`1e400`, which `JSON.parse` reads as Infinity and
 /// a [`Value`] cannot hold), even in a duplicate member that a later one replaces: serde_json
-/// refuses the number as it reads it, before the last member can win.
-pub(crate) fn record_value(body: &str) -> Result<Value, Error> {
-    let in_record = Cell::new(false);
-    let mut deserializer = serde_json::Deserializer::from_str(body);
-    let found = Member {
-        name: "data",
-        inner: Some("record"),
-        in_record: &in_record,
-    }
-    .deserialize(&mut deserializer);
-    match found {
-        Ok(Some(record)) => Ok(record),
-        // The core checked that the body has one; only a caller's mistake gets here.
-        Ok(None) => Err(invalid_event(format!(
-            "{RECORD}: expected an object, found nothing"
-        ))),
-        Err(error) => {
-            // The core accepted the body as JSON, so serde_json refuses something JSON.parse reads:
-            // a lone surrogate escape, nesting past its limit, or a number beyond f64 (Infinity).
-            // serde_json's own message quotes the body's text, so it is only classified here,
-            // never shown: the error says what and where (line and column), in its own words.
-            let place = if in_record.get() { RECORD } else { "body" };
-            let text = error.to_string();
-            let what = if text.contains("surrogate") || text.contains("hex escape") {
-                "holds a lone UTF-16 surrogate escape (\\uD800–\\uDFFF), which a Rust string cannot hold"
-            } else if text.contains("recursion limit") {
-                "is nested deeper than the 128 levels serde_json reads"
-            } else if text.contains("number out of range") {
-                "holds a number beyond f64 (JSON.parse reads it as Infinity)"
-            } else {
-                "cannot be read as Rust data"
-            };
-            Err(invalid_event(format!(
-                "{place}: {what} (line {}, column {})",
-                error.line(),
-                error.column()
-            )))
-        }
-    }
+/// refuses it as it reads it, before the last member can win.
+pub(crate) fn record_value(record: &str) -> Result<Value, Error> {
+    serde_json::from_str(record).map_err(|error| {
+        // The core accepted the body as JSON, so serde_json refuses something JSON.parse reads:
+        // a lone surrogate escape, nesting past its limit, or a number beyond f64 (Infinity).
+        // serde_json's own message quotes the body's text, so it is only classified here, never
+        // shown: the error says what and where (line and column), in its own words.
+        let text = error.to_string();
+        let what = if text.contains("surrogate") || text.contains("hex escape") {
+            "holds a lone UTF-16 surrogate escape (\\uD800–\\uDFFF), which a Rust string cannot hold"
+        } else if text.contains("recursion limit") {
+            "is nested deeper than the 128 levels serde_json reads"
+        } else if text.contains("number out of range") {
+            BEYOND_F64
+        } else {
+            "cannot be read as Rust data"
+        };
+        invalid_event(format!(
+            "{RECORD}: {what} (line {}, column {} of the record)",
+            error.line(),
+            error.column()
+        ))
+    })
 }
+
+/// What a number beyond f64 is refused with.
+const BEYOND_F64: &str = "holds a number beyond f64 (JSON.parse reads it as Infinity)";
 
 impl Event {
     /// The record of an OBJECT_CHANGE event, typed by `data.objectType` and `data.eventType`:
@@ -152,11 +138,11 @@ impl Event {
     }
 
     fn record_value(&self) -> Result<serde_json::Value, Error> {
-        match &self.body {
-            Some(body) => record_value(body),
+        match &self.record {
+            Some(record) => record_value(record),
             None => Err(Error::new(
                 ErrorCode::InvalidEvent,
-                "data.record: the body of this event was not kept",
+                "data.record: the text of this event's record was not kept",
             )),
         }
     }
@@ -167,110 +153,6 @@ fn not_an_object_change() -> Error {
         ErrorCode::InvalidEvent,
         "data.record: only OBJECT_CHANGE events have a record",
     )
-}
-
-/// Seeks member `name` of an object (the last one, as `JSON.parse` does), then member `inner` of
-/// that one, and so on; the innermost member becomes a [`Value`]. Other members are skipped
-/// without building anything.
-#[derive(Clone, Copy)]
-struct Member<'c> {
-    name: &'static str,
-    inner: Option<&'static str>,
-    in_record: &'c Cell<bool>,
-}
-
-impl<'de> DeserializeSeed<'de> for Member<'_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// An object is searched; any other value (an earlier duplicate of the member, which a later one
-/// replaces, as with `JSON.parse`) is skipped and holds nothing: it is never quoted in an error.
-impl<'de> Visitor<'de> for Member<'_> {
-    type Value = Option<Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(wanted) = map.next_key_seed(KeyIs(self.name))? {
-            if !wanted {
-                map.next_value::<IgnoredAny>()?;
-            } else if let Some(inner) = self.inner {
-                found = map.next_value_seed(Member {
-                    name: inner,
-                    inner: None,
-                    in_record: self.in_record,
-                })?;
-            } else {
-                // Left set when reading the record fails: the error is the record's.
-                self.in_record.set(true);
-                found = Some(map.next_value::<Value>()?);
-                self.in_record.set(false);
-            }
-        }
-        Ok(found)
-    }
-}
-
-/// Whether a key is `self.0`.
-struct KeyIs(&'static str);
-
-impl<'de> DeserializeSeed<'de> for KeyIs {
-    type Value = bool;
-
-    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for KeyIs {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a key")
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
-    }
 }
 
 /// Deserializes `T` from the record: `INVALID_EVENT` naming the path, e.g.
@@ -449,7 +331,12 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer<'de> {
                 // form is the same), so it must read the same (`12345678901234567890` is
                 // 12345678901234567168, as the signed `12345678901234567000` is). A whole one
                 // (`1.0`, `1e3` too) is given to integer fields as that integer.
-                let x = n.as_f64().unwrap_or(f64::NAN);
+                // None (serde_json's `arbitrary_precision`, which another crate in the build may
+                // turn on, keeps `1e400` as its digits): refused as serde_json refuses it without
+                // (review BR: it was read as NaN).
+                let Some(x) = n.as_f64().filter(|x| x.is_finite()) else {
+                    return Err(PathError::new(BEYOND_F64.to_owned()));
+                };
                 if x.fract() == 0.0 && (0.0..U64_END).contains(&x) {
                     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
                     visitor.visit_u64(x as u64)

@@ -79,7 +79,27 @@ fn rejecting_a_hostile_body_stays_within_the_budget() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     const SIZE: usize = 1 << 20;
     let deep = format!("{}{}", "[".repeat(255), "]".repeat(255));
-    let shapes: [(&str, Vec<u8>); 10] = [
+    // Review BR: 2¹⁷ + 1 distinct keys of 1 – 3 letters (the numbers 0, 1 … written in base 52),
+    // then an index key, so that the object is reordered and each vector kept for its members
+    // has just doubled (17.1 bytes a body byte natively, where positions took 8 bytes).
+    let letter = |d: usize| char::from(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[d]);
+    let short_key = |mut i: usize| {
+        let mut key = vec![letter(i % 52)];
+        while i >= 52 {
+            i /= 52;
+            key.push(letter(i % 52));
+        }
+        key.into_iter().collect::<String>()
+    };
+    let short_keys = (0..(1 << 17) + 1)
+        .map(|i| format!("\"{}\":0", short_key(i)))
+        .collect::<Vec<_>>()
+        .join(",");
+    let shapes: [(&str, Vec<u8>); 11] = [
+        (
+            "2¹⁷ + 1 short keys, then an index key",
+            format!("{{{short_keys},\"0\":0}}").into_bytes(),
+        ),
         ("[1e300,…]", fill("[", |_| "1e300".into(), "]", SIZE)),
         (
             "[1e20,…,{\"1\":0,\"0\":0}]",
