@@ -558,6 +558,10 @@ function writtenLength(body, o) {
  * hooks.readBodyStream (Node). Otherwise readChunks reads the stream and cancels it as soon as it
  * crosses the limit, so an oversized body is never held whole. With both headers the body is
  * chunked (RFC 9112 §6.3), and workerd hands both on: arrayBuffer() would read all of it.
+ * A Request made in JavaScript with a stream body and a Content-Length that does not bound it (a
+ * decoded body under the encoded one's header) is read whole too (review BU): no runtime says
+ * cheaply whether it delimits a Request's body, and every bounded read of a 2 KB body costs about
+ * twice this one in workerd (BENCHMARKS.md, session 32). README and SECURITY.md tell apps not to.
  */
 function readsWhole(request, headers, declared) {
   return (
@@ -836,6 +840,7 @@ function encodingError(error, headers) {
   return new VesselWebhookError(
     'UNSUPPORTED_CONTENT_ENCODING',
     'content-encoding: the body is verified as received, and Vessel signs it uncompressed ' +
-      '(decode it first, or do not compress this route)',
+      '(decode it first, into bytes or a Request without its Content-Length, or do not compress ' +
+      'this route)',
   );
 }
