@@ -193,8 +193,8 @@ export function runningCallerCode(call) {
 
 /**
  * SHA-256 through a node:crypto module (Node's, or workerd's with nodejs_compat), for
- * hooks.sha256 and hooks.sha256Parts. They call `nodeCrypto` at each call, through the module
- * object. The digest comes as a latin1 string: Node's one-shot hash() gives that in 1.40 µs for
+ * hooks.sha256 and hooks.sha256Parts; none (`{}`) when the module does not give SHA-256. They
+ * call `nodeCrypto` at each call, through the module object. The digest comes as a latin1 string: Node's one-shot hash() gives that in 1.40 µs for
  * a 2 KB message, a Buffer in 1.8 µs (a new Buffer for the 32 bytes; BENCHMARKS.md, session
  * 22).
  */
@@ -203,14 +203,32 @@ export function nodeCryptoHashes(nodeCrypto) {
     parts
       .reduce((hash, part) => hash.update(part), nodeCrypto.createHash('sha256'))
       .digest('latin1');
-  return {
+  const hashes = {
     sha256: (message) =>
       typeof nodeCrypto.hash === 'function'
         ? nodeCrypto.hash('sha256', message, 'latin1')
         : sha256Parts(message),
     sha256Parts,
   };
+  // Used only when it gives SHA-256's known answer: a bundle's process.getBuiltinModule (a
+  // polyfill) may hand a createHash that does not hash, and a digest of zeros would let every
+  // signature of zeros pass (review BU). Checked at each start, a hash of 3 bytes.
+  try {
+    if (hashes.sha256('abc') === ABC_SHA256 && hashes.sha256Parts('a', 'bc') === ABC_SHA256) {
+      return hashes;
+    }
+  } catch {
+    // a module that throws: as one that does not hash
+  }
+  return {};
 }
+
+/** SHA-256 of "abc" (FIPS 180-4's first example), as latin1 text. */
+const ABC_SHA256 = String.fromCharCode(
+  ...'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    .match(/../g)
+    .map((byte) => parseInt(byte, 16)),
+);
 
 /**
  * The checked body (`length` bytes of valid UTF-8 in the input buffer) as text, read from wasm

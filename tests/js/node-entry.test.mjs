@@ -18,10 +18,6 @@ const skip = typeof crypto.hash !== 'function';
 /** Runs `script` in a fresh Node with crypto.hash wrapped by `wrapper`; returns what it prints. */
 function run(wrapper) {
   const script = `
-    const crypto = require('node:crypto');
-    const original = crypto.hash;
-    let calls = 0;
-    crypto.hash = (...args) => { calls++; return (${wrapper})(original, args); };
     // The longest text V8's own UTF-8 conversions see: the body must not pass through them.
     let converted = 0;
     for (const [type, method] of [[TextEncoder, 'encodeInto'], [TextDecoder, 'decode']]) {
@@ -32,6 +28,12 @@ function run(wrapper) {
       };
     }
     const { constructEvent, sign, verify } = require('vessel-webhooks');
+    // Wrapped once the entry started: it takes node:crypto only when its digest of "abc" is
+    // SHA-256's (review BU), and calls it through the module at each call.
+    const crypto = require('node:crypto');
+    const original = crypto.hash;
+    let calls = 0;
+    crypto.hash = (...args) => { calls++; return (${wrapper})(original, args); };
     const note = 'x'.repeat(200);
     const body = '{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY","note":"' + note + '"}}';
     const headers = sign(body, 'tok_a');
@@ -63,6 +65,31 @@ test('in Node, every digest comes from node:crypto', { skip }, () => {
   assert.deepEqual(run('(hash, args) => hash(...args)'), { ...expected, calls: 6 });
 });
 
+test('a node:crypto whose digest of "abc" is not SHA-256’s is not used from the start', () => {
+  // Review BU: whatever a node:crypto module gave was used (a polyfill's digest of zeros made a
+  // signature of zeros pass). Broken before the entry starts, it is never called after.
+  const script = `
+    const crypto = require('node:crypto');
+    let calls = 0;
+    const zeros = () => { calls++; return '\\0'.repeat(32); };
+    crypto.hash = zeros;
+    crypto.createHash = () => ({ update() { return this; }, digest: zeros });
+    const { sign, verify } = require('vessel-webhooks');
+    const body = '{"eventId":"e1","type":"STATUS_CHANGE","data":{"status":"READY"}}';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const zero = { 'x-vessel-signature': '0'.repeat(64), 'x-vessel-timestamp': timestamp };
+    const started = calls;
+    console.log(JSON.stringify({
+      zeros: verify(body, zero, 'tok_a'),
+      signed: verify(body, sign(body, 'tok_a'), 'tok_a'),
+      calls: calls - started,
+    }));
+  `;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(JSON.parse(child.stdout), { zeros: false, signed: true, calls: 0 });
+});
+
 test('when node:crypto throws, the wasm SHA-256 gives the same answers', { skip }, () => {
   assert.deepEqual(run('() => { throw new Error("no SHA-256 here"); }'), { ...expected, calls: 6 });
 });
@@ -84,6 +111,7 @@ test('a body signed over its canonical form is hashed there by node:crypto, else
   // signature covers, hashed in three parts by createHash; when createHash throws, or gives
   // anything but 32 latin1 characters, by the wasm's SHA-256, with the same verdicts.
   const script = (wrapper) => `
+    const { sign, verify } = require('vessel-webhooks');
     const crypto = require('node:crypto');
     const original = crypto.createHash;
     let parts = 0;
@@ -93,7 +121,6 @@ test('a body signed over its canonical form is hashed there by node:crypto, else
       hash.update = (part) => { parts++; return update(part); };
       return (${wrapper})(hash);
     };
-    const { sign, verify } = require('vessel-webhooks');
     const event = { eventId: 'e1', type: 'STATUS_CHANGE', data: { status: 'READY', note: 'é'.repeat(300) } };
     const canonical = JSON.stringify(event);
     const body = JSON.stringify(event, null, 2).replace('é', '\\u00e9').replace('"READY"', '"\\u0052EADY"');

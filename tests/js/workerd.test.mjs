@@ -346,3 +346,21 @@ test('the verdicts are the same with and without nodejs_compat', () => {
   assert.equal(Object.keys(verdicts('nodejs_compat')).length, 2 * Object.keys(deliveries).length);
   assert.deepEqual(verdicts('without flags'), verdicts('nodejs_compat'));
 });
+
+test('a process polyfill whose node:crypto does not hash is not used: a signature of zeros is refused', async (t) => {
+  // Review BU: what a bundle's process.getBuiltinModule('node:crypto') handed was used unchecked;
+  // its digest of zeros made every body from 3 KiB with a signature of zeros verify.
+  const worker = await startWorker('tests/js/workerd-polyfill.mjs');
+  t.after(() => worker.dispose());
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  for (const size of [100, 5000, 20_000]) {
+    const forged = JSON.stringify({ ...event, eventId: `forged_${size}`, pad: 'x'.repeat(size) });
+    const answer = await post(worker.mf, forged, {
+      'x-vessel-signature': '0'.repeat(64),
+      'x-vessel-timestamp': timestamp,
+    });
+    assert.deepEqual(answer, refused(401, 'SIGNATURE_MISMATCH'), `${size}`);
+    const signed = await post(worker.mf, forged, sign(forged, 'tok_polyfill'));
+    assert.deepEqual(signed.json, { accepted: `forged_${size}` }, `${size}`);
+  }
+});
