@@ -9,7 +9,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -126,6 +126,33 @@ test('Nitro, cloudflare-module preset, in workerd with and without nodejs_compat
   const server = await nitroBuild('cloudflare-module', 'nitro-cloudflare');
   for (const flags of Object.values(MODES)) {
     await assertAnswersInWorkerd(join(server, 'index.mjs'), server, flags);
+  }
+});
+
+// Every preset but Node's and Bun's adds the `workerd` condition (review BT: without the wasm
+// switch, deno-deploy, netlify-edge and vercel-edge builds stopped); Deno Deploy's, run in Deno.
+test('Nitro, deno-deploy preset, in Deno', async () => {
+  const server = await nitroBuild('deno-deploy', 'nitro-deno');
+  const port = await freePort();
+  const serve = join(server, 'serve-local.mjs');
+  await writeFile(
+    serve,
+    `const serve = Deno.serve;
+Deno.serve = (handler) =>
+  serve({ hostname: '127.0.0.1', port: ${port}, onListen: () => console.log('Listening') }, handler);
+await import('./index.ts');
+`,
+  );
+  const deno = createRequire(import.meta.url).resolve('deno/bin.cjs');
+  const args = [deno, 'run', '--no-lock', '--allow-read', '--allow-env', '--allow-net=127.0.0.1'];
+  const running = await startProcess(process.execPath, [...args, serve], {
+    env: { DENO_DIR: join(out, '.deno'), DENO_NO_UPDATE_CHECK: '1' },
+    ready: /Listening/,
+  });
+  try {
+    await assertAnswers(at(`http://127.0.0.1:${port}`));
+  } finally {
+    await running.stop();
   }
 });
 
