@@ -741,17 +741,23 @@ test('a record deeper than a receiver reads is refused 400, and the local Vessel
   assert.match(cli.stderr, /record: nested more than 254 levels deep/);
 });
 
-test('a socket that sends no request is closed after requestTimeoutMs: idle sockets cannot lock the API', async (t) => {
-  const { base } = await startSmall(t, { sockets: 4, requestTimeoutMs: 300 });
+/** `count` sockets connected to the local Vessel at `base`, destroyed after the test `t`. */
+async function connected(t, base, count) {
   const { port } = new URL(base);
-  const idle = [];
-  for (let i = 0; i < 4; i++) {
+  const sockets = [];
+  for (let i = 0; i < count; i++) {
     const socket = net.connect(Number(port), '127.0.0.1');
     socket.on('error', () => {});
     await once(socket, 'connect');
-    idle.push(socket);
+    sockets.push(socket);
   }
-  t.after(() => idle.forEach((socket) => socket.destroy()));
+  t.after(() => sockets.forEach((socket) => socket.destroy()));
+  return sockets;
+}
+
+test('a socket that sends no request is closed after requestTimeoutMs: idle sockets cannot lock the API', async (t) => {
+  const { base } = await startSmall(t, { sockets: 4, requestTimeoutMs: 300 });
+  const idle = await connected(t, base, 4);
   // Closed by the server (Node's defaults kept them 60 s and more): bounded, not timed.
   for (const socket of idle) {
     socket.resume();
@@ -781,16 +787,10 @@ test('an answer its client does not read is kept a socket buffer at a time, and 
   const served = new Set();
   server.on('connection', (socket) => served.add(socket));
   const { port } = new URL(base);
-  const unread = [];
-  for (let i = 0; i < 4; i++) {
-    const socket = net.connect(Number(port), '127.0.0.1');
-    socket.on('error', () => {});
-    await once(socket, 'connect');
+  for (const socket of await connected(t, base, 4)) {
     socket.pause();
     socket.write(`GET /_local/deliveries HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
-    unread.push(socket);
   }
-  t.after(() => unread.forEach((socket) => socket.destroy()));
   // Each answer started (a bounded loop), then what the server holds of the four.
   for (let i = 0; i < 500 && [...served].some((socket) => socket.bytesWritten === 0); i++)
     await sleep(10);
