@@ -19,8 +19,8 @@ function el(tag, props, ...children) {
 /**
  * `text` with its format characters (bidi controls, zero-width and invisible ones: Unicode's Cf),
  * control characters, lone surrogates and line separators written as \uXXXX escapes (a pair for
- * one above U+FFFF), so a key or value from the body cannot hide, look like another or reorder how the text
- * around it reads (review BS: `evt_42` followed by U+200B looked like `evt_42`).
+ * one above U+FFFF), so a key or value from the body cannot hide, look like another or reorder
+ * how the text around it reads (review BS: `evt_42` followed by U+200B looked like `evt_42`).
  */
 const visible = (text) =>
   text.replace(/[\p{Cf}\p{Cc}\p{Cs}\u2028\u2029]/gu, (c) =>

@@ -194,9 +194,9 @@ export function runningCallerCode(call) {
 /**
  * SHA-256 through a node:crypto module (Node's, or workerd's with nodejs_compat), for
  * hooks.sha256 and hooks.sha256Parts; none (`{}`) when the module does not give SHA-256. They
- * call `nodeCrypto` at each call, through the module object. The digest comes as a latin1 string: Node's one-shot hash() gives that in 1.40 µs for
- * a 2 KB message, a Buffer in 1.8 µs (a new Buffer for the 32 bytes; BENCHMARKS.md, session
- * 22).
+ * call `nodeCrypto` at each call, through the module object. The digest comes as a latin1
+ * string: Node's one-shot hash() gives that in 1.40 µs for a 2 KB message, a Buffer in 1.8 µs (a
+ * new Buffer for the 32 bytes; BENCHMARKS.md, session 22).
  */
 export function nodeCryptoHashes(nodeCrypto) {
   const sha256Parts = (...parts) =>
