@@ -475,10 +475,7 @@ export declare class VesselWebhooks {
   /** Runs `handler` for events of `name` (or any of the names), typed by the name. */
   on<N extends VesselEventName>(
     name: N | readonly N[],
-    // No handler for no name: `on([], …)` throws.
-    handler: [N] extends [never]
-      ? never
-      : (event: VesselEventOf<N>, context: VesselHandlerContext<N>) => unknown,
+    handler: (event: VesselEventOf<N>, context: VesselHandlerContext<N>) => unknown,
   ): this;
   /**
    * Runs `handler` for every event, kinds this version does not know included: the event is a

@@ -226,7 +226,9 @@ pub(crate) fn kind(value: Option<&[u8]>) -> &'static str {
 /// escaped as `JSON.stringify` escapes them.
 ///
 /// # Errors
-/// `INVALID_JSON` when `bytes` is not one strict JSON document (any top-level value is allowed).
+/// `INVALID_JSON` when `bytes` is not one strict JSON document (any top-level value is allowed);
+/// `BODY_TOO_LARGE` when it is over [`MAX_BODY_BYTES_LIMIT`](crate::MAX_BODY_BYTES_LIMIT), the most
+/// any body is checked at (its canonical form's positions are kept in 32 bits).
 ///
 /// ```
 /// let canonical = vessel_webhooks::canonicalize(br#"{ "b": 1.0, "2": "\u0041\/", "1": [1E+2, -0] }"#)?;
@@ -234,6 +236,8 @@ pub(crate) fn kind(value: Option<&[u8]>) -> &'static str {
 /// # Ok::<(), vessel_webhooks::Error>(())
 /// ```
 pub fn canonicalize(bytes: &[u8]) -> Result<String, Error> {
+    // Review BW: a document of ~1 GB (a canonical form past 4 GiB) came back cut, not refused.
+    crate::check_size(bytes.len(), crate::MAX_BODY_BYTES_LIMIT)?;
     let Canonical(w) = Canonical::of(bytes)?;
     let canonical = if w.rewrites.is_empty() {
         w.out
@@ -310,7 +314,8 @@ struct Member {
 /// A position in the canonical output, kept for each member of an object: four bytes where a
 /// `usize` takes eight natively (review BR: a body of short keys took 17 bytes of memory a body
 /// byte, over [`crate::MEMORY_PER_BODY_BYTE`]). The output is under 4 GiB: at most ~4.4 times a
-/// body of at most [`crate::MAX_BODY_BYTES_LIMIT`] (`1e20,` is 22 bytes written out).
+/// body of at most [`crate::MAX_BODY_BYTES_LIMIT`] (`1e20,` is 22 bytes written out), which
+/// every caller of [`Canonical::of`] checks first ([`canonicalize`] too).
 #[derive(Clone, Copy)]
 struct Position(u32);
 

@@ -175,6 +175,15 @@ fn a_body_above_the_limit_is_refused_before_any_allocation() {
     // At the limit, the size check passes: the next check answers (no signature header).
     let err = unsigned(&vec![b' '; MAX_BODY_BYTES_LIMIT], &options);
     assert_eq!(err.code(), ErrorCode::MissingHeader);
+    // `canonicalize` too (review BW: a document whose canonical form passed 4 GiB came back cut,
+    // its positions kept in 32 bits): refused before anything is allocated for it.
+    let base = LIVE.load(Relaxed);
+    PEAK.store(base, Relaxed);
+    let err = vessel_webhooks::canonicalize(&body).expect_err("over the limit");
+    assert_eq!(err.code(), ErrorCode::BodyTooLarge);
+    assert!(PEAK.load(Relaxed) - base < 4096);
+    let err = vessel_webhooks::canonicalize(&body[1..]).expect_err("only white space");
+    assert_eq!(err.code(), ErrorCode::InvalidJson);
 }
 
 /// The error of `verify` for `body` without signature headers.

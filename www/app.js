@@ -17,18 +17,23 @@ function el(tag, props, ...children) {
 }
 
 /**
- * `text` with its format characters (bidi controls, zero-width and invisible ones: Unicode's Cf),
- * control characters, lone surrogates and line separators written as \uXXXX escapes (a pair for
- * one above U+FFFF), so a key or value from the body cannot hide, look like another or reorder
- * how the text around it reads (review BS: `evt_42` followed by U+200B looked like `evt_42`).
+ * JSON `text` (a value as JSON.stringify writes it) with its format characters (bidi controls,
+ * zero-width ones: Unicode's Cf), every other character that renders as nothing (variation
+ * selectors, Hangul fillers: Default_Ignorable_Code_Point), control characters, lone surrogates
+ * and line separators written as \uXXXX escapes (a pair for one above U+FFFF), so a value from
+ * the body cannot hide, look like another or reorder how the text around it reads (reviews BS and
+ * BW: `evt_42` followed by U+200B, U+034F or U+FE0F looked like `evt_42`).
  */
 const visible = (text) =>
-  text.replace(/[\p{Cf}\p{Cc}\p{Cs}\u2028\u2029]/gu, (c) =>
+  text.replace(/[\p{Cf}\p{Cc}\p{Cs}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu, (c) =>
     Array.from(
       { length: c.length },
       (_, i) => `\\u${c.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`,
     ).join(''),
   );
+
+/** Text as it is (a key, the eventId, a type), shown as `visible` shows JSON: `\` as `\\`. */
+const shown = (text) => visible(text.replaceAll('\\', '\\\\'));
 
 const list = (items) =>
   el('ul', { className: 'reasons' }, ...items.map((text) => el('li', { textContent: text })));
@@ -234,7 +239,7 @@ function tree(value, budget = { left: TREE_ENTRIES }) {
 }
 
 function entry(key, item, budget) {
-  const name = el('span', { className: 'key', textContent: visible(key) });
+  const name = el('span', { className: 'key', textContent: shown(key) });
   if (item !== null && typeof item === 'object' && Object.keys(item).length > 0) {
     const size = Array.isArray(item) ? `[${item.length}]` : `{${Object.keys(item).length}}`;
     const summary = el(
@@ -266,19 +271,14 @@ function eventView(event) {
         ? [type, data.status]
         : [type];
   const badges = values.map((value) => {
-    const badge = el('span', { className: 'badge', textContent: visible(String(value)) });
+    const badge = el('span', { className: 'badge', textContent: shown(String(value)) });
     badge.dataset.value = value;
     return badge;
   });
   return el(
     'div',
     { className: 'event' },
-    el(
-      'p',
-      { className: 'badges' },
-      ...badges,
-      el('code', { textContent: visible(event.eventId) }),
-    ),
+    el('p', { className: 'badges' }, ...badges, el('code', { textContent: shown(event.eventId) })),
     tree(event),
   );
 }

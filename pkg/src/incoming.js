@@ -120,10 +120,26 @@ export const SET_ENCODING = () =>
  * An error that is no delivery's answer (getAccessToken's own, a body's read that failed), for
  * the framework's error handling: a message of the package's own, the error its `cause`. Any
  * request can cause one (the lookup runs before authentication), and default error handlers send
- * a message to the caller: Fastify's, and Express's its stack outside production (review BV).
+ * a message to the caller: Fastify's, and Express's its stack outside production (review BV). A
+ * 4xx or 5xx status the cause carries (`status` or `statusCode`, as http-errors sets them: a
+ * resolver's 503) stays the answer's, its message not (review BW).
  */
-export const notReceived = (cause) =>
-  new Error('vessel-webhooks: the delivery could not be received (the cause says why)', { cause });
+export function notReceived(cause) {
+  const error = new Error(
+    'vessel-webhooks: the delivery could not be received (the cause says why)',
+    { cause },
+  );
+  let status;
+  try {
+    status = cause?.status ?? cause?.statusCode;
+  } catch {
+    // a getter that throws: no status
+  }
+  if (Number.isInteger(status) && status >= 400 && status <= 599) {
+    Object.assign(error, { status, statusCode: status, expose: false });
+  }
+  return error;
+}
 
 /**
  * Whether an answer to `req` goes with `Connection: close`: an HTTP/1 request with a body (a

@@ -26,12 +26,24 @@ export function vesselWebhook(webhooks) {
   };
 }
 
-/** The receiver's answer; an error that is none goes up to Koa as notReceived's. */
+/**
+ * The receiver's answer; an error that is none goes up to Koa as notReceived's, with the cause's
+ * stack after its own: Koa's default handler logs `stack` alone, and never sends a 500's (review
+ * BW: the cause was logged nowhere).
+ */
 async function receive(webhooks, ctx) {
   try {
     return await webhooks.fetch(requestOf(ctx, webhooks));
-  } catch (error) {
-    throw notReceived(error);
+  } catch (cause) {
+    const error = notReceived(cause);
+    let told;
+    try {
+      told = cause instanceof Error ? cause.stack : String(cause);
+    } catch {
+      told = typeof cause;
+    }
+    error.stack += `\n[cause]: ${told}`;
+    throw error;
   }
 }
 

@@ -129,8 +129,8 @@ test('Nitro, cloudflare-module preset, in workerd with and without nodejs_compat
   }
 });
 
-// Every preset but Node's and Bun's adds the `workerd` condition (review BT: without the wasm
-// switch, deno-deploy, netlify-edge and vercel-edge builds stopped); Deno Deploy's, run in Deno.
+// Every preset that does not run on Node adds the `workerd` condition (review BT: without the
+// wasm switch, deno-deploy, netlify-edge and vercel-edge builds stopped); Deno Deploy's, in Deno.
 test('Nitro, deno-deploy preset, in Deno', async () => {
   const server = await nitroBuild('deno-deploy', 'nitro-deno');
   const port = await freePort();

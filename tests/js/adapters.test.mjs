@@ -329,6 +329,28 @@ test('koa: an app that answers with err.message shows the package’s, not the r
     text: '{"error":"vessel-webhooks: the delivery could not be received (the cause says why)"}',
   });
   assert.deepEqual(causes, ['AUTH failed for redis://admin:S3cretPass@db:6379']);
+
+  // Review BW: Koa's default handler logs the stack alone (the cause was logged nowhere), and a
+  // status the resolver's error carries (http-errors' 503) was lost. Its message is still not sent.
+  const logged = [];
+  const plain = new Koa();
+  plain.silent = true;
+  plain.on('error', (error) => logged.push(error.stack));
+  const busy = receiver({
+    getAccessToken: () => {
+      throw Object.assign(new Error('tokens-db S3cretPass: too many clients'), {
+        status: 503,
+        expose: true,
+      });
+    },
+  });
+  plain.use(koaWebhook(busy.webhooks));
+  const plainUrl = `http://127.0.0.1:${await listen(t, plain.listen(0, '127.0.0.1'))}/hook`;
+  assert.deepEqual(await deliver(plainUrl, contactEvent()), {
+    status: 503,
+    text: 'Service Unavailable',
+  });
+  assert.match(logged[0], /\[cause\]: Error: tokens-db S3cretPass: too many clients/);
 });
 
 // The plugin answers only its deliveries: the app's own hooks (a rate limiter's 429) and error

@@ -225,13 +225,18 @@ test('invisible format characters, controls and lone surrogates are shown as esc
   event.data.record.additional = {
     'approvedBy\u2060': 'mallory',
     'note\u0007\uDC00': '\u00AD\uFEFF\u{E0001}\u2028',
+    // Review BW: other characters that render as nothing, and a key that spells an escape.
+    'by\u034F\uFE0F\u3164': 'x',
+    'approvedBy\\u2060': 'eve',
   };
   const text = await verifyOnPage(signed(JSON.stringify(event)));
   assert.match(text, /✓ Verified/);
   assert.ok(text.includes('evt_42\\u200B'), text);
   assert.ok(text.includes('approvedBy\\u2060: "mallory"'), text);
   assert.ok(text.includes('note\\u0007\\uDC00: "\\u00AD\\uFEFF\\uDB40\\uDC01\\u2028"'), text);
-  assert.doesNotMatch(text, /[\u200B\u2060\u0007\u00AD\uFEFF\u2028]|\p{Cs}/u);
+  assert.ok(text.includes('by\\u034F\\uFE0F\\u3164: "x"'), text);
+  assert.ok(text.includes('approvedBy\\\\u2060: "eve"'), text);
+  assert.doesNotMatch(text, /[\u200B\u2060\u0007\u00AD\uFEFF\u2028\u034F\u3164]|\p{Cs}/u);
 });
 
 test('a kind of event this version does not know verifies, with its type as its badge', async () => {
