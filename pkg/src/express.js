@@ -3,11 +3,11 @@
 // VesselWebhookError class; scripts/build.sh makes dist/express.cjs from this file for require.
 import { verify, verifyRequest, VesselWebhookError } from 'vessel-webhooks';
 import {
-  answeredEarly,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   checkKeys,
+  endEarly,
   incomingBody,
   notReceived,
   otherMethod,
@@ -113,11 +113,9 @@ export function vesselWebhook(options) {
     try {
       req.vesselEvent = await verifyRequest(requestOf(req, read), tokens, checks);
     } catch (error) {
-      // Discard what is left of the body unbuffered, so the connection can carry the answer; a
-      // body still arriving (over the cap, past the deadline) would be read and dropped for as
-      // long as the client sends: the connection is closed after the answer instead.
-      req.resume();
-      if (answeredEarly(req)) res.setHeader('connection', 'close');
+      // What is left of the body is dropped, so the connection can carry the answer, and closed
+      // after it when the body is still arriving (over the cap, past the deadline).
+      endEarly(req, res);
       if (!(error instanceof VesselWebhookError)) {
         next(notReceived(error));
         return;

@@ -159,6 +159,16 @@ export function answeredEarly(req) {
 }
 
 /**
+ * Readies Node's `res` for an answer that may come before `req`'s body ended: what is left is
+ * read and dropped unbuffered, and the connection is closed after the answer when the body is
+ * still arriving (answeredEarly). The Express middlewares' refusals and refuseMethod.
+ */
+export function endEarly(req, res) {
+  req.resume();
+  if (answeredEarly(req)) res.setHeader('connection', 'close');
+}
+
+/**
  * The answer to a method other than POST, which no delivery comes with, where a receiver is
  * mounted for every method (app.use, a Worker's one fetch): 405 with `Allow: POST`, as
  * vessel-webhooks/express answers. No VesselWebhookError: nothing was received.
@@ -179,12 +189,8 @@ export const otherMethod = (method) =>
 
 /** Answers Node's `res` with METHOD_NOT_ALLOWED, the rest of `req`'s body read and dropped. */
 export function refuseMethod(req, res) {
-  req.resume();
-  const { headers } = METHOD_NOT_ALLOWED;
-  res.writeHead(
-    METHOD_NOT_ALLOWED.status,
-    answeredEarly(req) ? { ...headers, connection: 'close' } : headers,
-  );
+  endEarly(req, res);
+  res.writeHead(METHOD_NOT_ALLOWED.status, METHOD_NOT_ALLOWED.headers);
   res.end(METHOD_NOT_ALLOWED.body);
 }
 

@@ -10,12 +10,12 @@ import {
   VesselWebhookError,
 } from './api.js';
 import {
-  answeredEarly,
   BODY_CAP,
   checkKeys,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
+  endEarly,
   incomingBody,
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
@@ -291,11 +291,9 @@ export class VesselWebhooks {
             };
         await this.#receiveRequest(request, req);
       } catch (error) {
-        // Discard what is left of the body unbuffered, so the connection can carry the answer; a
-        // body still arriving (over the cap, past the deadline): the connection is closed after
-        // the answer rather than read and drop it for as long as the client sends.
-        req.resume();
-        if (answeredEarly(req)) res.setHeader('connection', 'close');
+        // What is left of the body is dropped, so the connection can carry the answer, and
+        // closed after it when the body is still arriving (over the cap, past the deadline).
+        endEarly(req, res);
         if (error instanceof VesselWebhookError) {
           answer = error.toHttp();
         } else if (typeof next === 'function') {
