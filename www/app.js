@@ -444,7 +444,7 @@ function signed() {
       ? []
       : [
           list([
-            'The body as pasted is not compact JSON: these headers and the curl command are for its JSON.stringify form, which is what Vessel sends (and what Copy to Verify copies).',
+            'The body as pasted is not JSON.stringify of itself (its spacing, escapes, key order or number spelling differ): these headers and the curl command are for its JSON.stringify form, which is what Vessel sends (and what Copy to Verify copies).',
           ]),
         ]),
     el('pre', {
