@@ -4,6 +4,14 @@ import { answeredEarly, notReceived } from './incoming.js';
 import { fetchRequestOf, partsOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 
+/** Where the plugin's parser keeps the body stream for its route (see below). */
+const PAYLOAD = Symbol('vessel-webhooks.payload');
+
+const READ_BEFORE_MESSAGE =
+  'vessel-webhooks/fastify: the request body was read before the plugin (a preParsing hook ' +
+  'reading it); register the plugin where no hook reads its body, or have the hook hand on a ' +
+  'new stream of the bytes';
+
 /**
  * `app.register(vesselWebhooks, { webhooks, prefix: '/webhooks/vessel' })`: one POST route at
  * the prefix. In its own scope (a registered plugin is encapsulated) every content type, and
@@ -14,11 +22,24 @@ import { checkReceiver } from './receiver-arg.js';
 export async function vesselWebhooks(fastify, options) {
   const webhooks = checkReceiver(options?.webhooks, 'options.webhooks');
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (request, payload, done) => done(null));
-  fastify.post('/', async (request, reply) => {
+  // The body is the `payload` the app's preParsing hooks hand on (request.raw, or a stream of
+  // their own), kept for the route to read. One a hook has read, or is reading beside, is no
+  // longer whole here: a 500 that says so, not a body read as empty and answered as a forgery
+  // on every retry (review BX). fastify-raw-body, which reads every route's body beside its
+  // parser by default, skips a route whose config says `rawBody: false`.
+  fastify.addContentTypeParser('*', (request, payload, done) => {
+    if (payload.readableDidRead || payload.readableFlowing === true) {
+      done(new Error(READ_BEFORE_MESSAGE));
+      return;
+    }
+    request[PAYLOAD] = payload;
+    done(null);
+  });
+  fastify.post('/', { config: { rawBody: false } }, async (request, reply) => {
     let response;
     try {
-      response = await webhooks.fetch(fetchRequestOf(request.raw, webhooks));
+      const stream = request[PAYLOAD] ?? request.raw;
+      response = await webhooks.fetch(fetchRequestOf(request.raw, webhooks, stream));
     } catch (error) {
       // Not a refusal (getAccessToken's own error, a read that failed): to the app's error
       // handling as a 500 whose message is ours (notReceived).

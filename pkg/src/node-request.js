@@ -125,14 +125,15 @@ function headersOf(req) {
 }
 
 /**
- * The Fetch API Request for `req`, whose stream the receiver `webhooks` reads under its own size
+ * The Fetch API Request for `req`, whose body stream (`req` itself, or what a framework's hooks
+ * made of it: Fastify's preParsing `payload`) the receiver `webhooks` reads under its own size
  * cap. Always POST: it carries the delivery's headers and body to the receiver.
  */
-export function fetchRequestOf(req, webhooks) {
+export function fetchRequestOf(req, webhooks, body = req) {
   return new Request(urlOf(req.url), {
     method: 'POST',
     headers: headersOf(req),
-    body: streamOf(req, webhooks[BODY_CAP]),
+    body: streamOf(body, webhooks[BODY_CAP]),
     duplex: 'half',
   });
 }

@@ -11,7 +11,9 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import Fastify from 'fastify';
+import fastifyRawBody from 'fastify-raw-body';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { Hono } from 'hono';
@@ -54,6 +56,31 @@ const frameworks = {
       done(new Error('the app parser ran')),
     );
     app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    t.after(() => app.close());
+    return `http://127.0.0.1:${app.server.address().port}/hook`;
+  },
+  // Review BX: an app-wide preParsing hook that reads the body and hands on a new stream of it
+  // (a common way to keep a raw body): the plugin read request.raw, drained, as an empty body,
+  // and answered every delivery 401 SIGNATURE_MISMATCH.
+  async 'fastify, behind a preParsing hook that hands on a new stream'(t, webhooks) {
+    const app = Fastify();
+    app.addHook('preParsing', async (request, reply, payload) => {
+      const chunks = [];
+      for await (const chunk of payload) chunks.push(chunk);
+      return Readable.from([Buffer.concat(chunks)]);
+    });
+    app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    t.after(() => app.close());
+    return `http://127.0.0.1:${app.server.address().port}/hook`;
+  },
+  // fastify-raw-body at its defaults reads every route's body beside the route's parser; the
+  // plugin's route opts out of it (config.rawBody: false).
+  async 'fastify, with fastify-raw-body'(t, webhooks) {
+    const app = Fastify();
+    await app.register(fastifyRawBody, { runFirst: true });
+    await app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     t.after(() => app.close());
     return `http://127.0.0.1:${app.server.address().port}/hook`;
@@ -380,6 +407,29 @@ test('fastify: the app’s hooks and error handler still work on the plugin’s 
   const failed = await deliver(url, contactEvent());
   assert.deepEqual(failed, { status: 500, text: '{"app":true}' });
   assert.deepEqual(seen, ['slow down', 'lookup down']);
+});
+
+// A hook that reads the body beside the route and hands on the same stream (what fastify-raw-body
+// does, here without its opt-out): the body is no longer whole for the plugin, a 500 that says so.
+test('fastify: a body a preParsing hook reads beside the plugin is a 500 that says so', async (t) => {
+  const { webhooks, ran } = receiver();
+  const app = Fastify();
+  const seen = [];
+  app.addHook('preParsing', (request, reply, payload, done) => {
+    payload.on('data', () => {});
+    done(null, payload);
+  });
+  app.setErrorHandler((error, request, reply) => {
+    seen.push(error.message);
+    return reply.code(500).send({ app: true });
+  });
+  app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const url = `http://127.0.0.1:${app.server.address().port}/hook`;
+  assert.deepEqual(await deliver(url, contactEvent()), { status: 500, text: '{"app":true}' });
+  assert.match(seen[0], /^vessel-webhooks\/fastify: the request body was read before the plugin/);
+  assert.deepEqual(ran, []);
 });
 
 for (const [name, mount] of Object.entries(frameworks)) {
