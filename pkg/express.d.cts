@@ -17,7 +17,7 @@ export type VesselWebhookTokenOptions<Req extends IncomingMessage = IncomingMess
        * The access token(s) of the connection the request's x-vessel-connection-id names (only
        * called when it has one); undefined or null for an unknown connection (answered 401). An
        * error it throws or rejects with goes to `next` as the `cause` of an error of the package's
-       * own (Express answers 500, so Vessel retries later); a promise still pending after
+       * own (Express answers 500, or the 4xx/5xx status the error carries, so Vessel retries later); a promise still pending after
        * `tokenLookupTimeoutMs` is answered 503 `TOKEN_LOOKUP_TIMEOUT`.
        */
       getAccessToken(

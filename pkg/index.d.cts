@@ -413,7 +413,11 @@ export interface VesselDeliveryInfo {
   outcome: 'processed' | 'duplicate' | 'in-progress' | 'refused' | 'failed';
   /** The error code of a delivery not answered 2xx. */
   code: VesselWebhookErrorCode | undefined;
-  /** The HTTP status the delivery is answered with (500 for an error that is not ours). */
+  /**
+   * The HTTP status the delivery is answered with. For an error that is not ours (a resolver's):
+   * the 4xx or 5xx `status` or `statusCode` it carries, else 500, as the Node adapters answer it
+   * (`fetch` and `verifyAndReceive` throw it, for the runtime or framework to answer).
+   */
   status: number;
   connectionId: string | undefined;
   /** The verified event's id (undefined when refused). */

@@ -25,7 +25,7 @@ export type VesselKoaMiddleware = (
  * the receiver's `maxBodyBytes`; after a body parser, it verifies what the parser kept
  * (`ctx.request.rawBody`, else `ctx.request.body` as JSON). A method other than POST (under
  * `app.use`) is 405 `METHOD_NOT_ALLOWED` with `Allow: POST`. A token resolver's own error goes up
- * to Koa (500).
+ * to Koa (500, or the 4xx/5xx status it carries).
  *
  * @throws TypeError at once when `webhooks` is not a receiver.
  * @example

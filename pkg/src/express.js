@@ -64,7 +64,8 @@ function requestOf(req, read) {
  * connection is closed) and the resolver settle within `tokenLookupTimeoutMs` (503
  * TOKEN_LOOKUP_TIMEOUT). A method other than POST (mounted with app.use) is answered 405
  * METHOD_NOT_ALLOWED with `Allow: POST`. Other errors (the resolver's own, a body read and dropped
- * before) go to next as the cause of notReceived's error: Express answers 500, and Vessel retries.
+ * before) go to next as the cause of notReceived's error: Express answers 500 (or the 4xx/5xx
+ * status the error carries), and Vessel retries.
  */
 export function vesselWebhook(options) {
   const {

@@ -129,16 +129,23 @@ export function notReceived(cause) {
     'vessel-webhooks: the delivery could not be received (the cause says why)',
     { cause },
   );
+  const status = statusOf(cause);
+  if (status !== 500) Object.assign(error, { status, statusCode: status, expose: false });
+  return error;
+}
+
+/**
+ * The status an error that is no delivery's answer is answered with by the Node adapters
+ * (notReceived): the 4xx or 5xx `status` or `statusCode` it carries, else 500.
+ */
+export function statusOf(cause) {
   let status;
   try {
     status = cause?.status ?? cause?.statusCode;
   } catch {
     // a getter that throws: no status
   }
-  if (Number.isInteger(status) && status >= 400 && status <= 599) {
-    Object.assign(error, { status, statusCode: status, expose: false });
-  }
-  return error;
+  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
 /**

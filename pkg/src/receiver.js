@@ -21,6 +21,7 @@ import {
   METHOD_NOT_ALLOWED,
   milliseconds,
   notReceived,
+  statusOf,
   otherMethod,
   ownTokens,
   parsedBody,
@@ -268,7 +269,7 @@ export class VesselWebhooks {
    * the connection is closed), unless a body parser read it before (then
    * it verifies what the parser left in req.body, as vessel-webhooks/express does). Other errors
    * (getAccessToken's own) go to next as the cause of notReceived's error, or without next are
-   * answered 500.
+   * answered with statusOf's status (500, or the 4xx/5xx the error carries).
    */
   middleware() {
     return async (req, res, next) => {
@@ -300,7 +301,7 @@ export class VesselWebhooks {
           next(notReceived(error));
           return;
         } else {
-          answer = { status: 500, headers: {}, body: '' };
+          answer = { status: statusOf(error), headers: {}, body: '' };
         }
       }
       res.writeHead(answer.status, answer.headers);
@@ -376,8 +377,9 @@ export class VesselWebhooks {
         if (error.code === 'EVENT_IN_PROGRESS') info.outcome = 'in-progress';
         else if (info.eventId !== undefined) info.outcome = 'failed';
       } else {
+        // Review CB: what the Node adapters answer (it was 500 whatever they answered).
         info.outcome = 'failed';
-        info.status = 500;
+        info.status = statusOf(error);
       }
       throw error;
     } finally {

@@ -521,6 +521,29 @@ test('a getAccessToken that does not settle is 503 TOKEN_LOOKUP_TIMEOUT, in ever
   });
 });
 
+// Review CB: a resolver's error with a status of its own was answered with it (review BW), but
+// onDelivery reported 500, and middleware() without a next answered 500.
+test("a resolver's error carrying a 4xx/5xx status: answered and reported with it", async () => {
+  const infos = [];
+  const webhooks = new VesselWebhooks({
+    getAccessToken: () => {
+      throw Object.assign(new Error('tokens-db: no such tenant'), { statusCode: 404 });
+    },
+    onDelivery: (info) => infos.push(info),
+  });
+  const { body, headers } = delivery({
+    eventId: 'evt_status',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  // No next: answered with the status and no body (postTo refuses a body that is no JSON).
+  await assert.rejects(postTo(webhooks.middleware(), body, headers), { message: 'status 404: ' });
+  assert.deepEqual(
+    infos.map(({ outcome, status, code }) => ({ outcome, status, code })),
+    [{ outcome: 'failed', status: 404, code: undefined }],
+  );
+});
+
 /** An object that becomes a thenable, never settling, from its `then`'s read `after + 1` on. */
 function lateThenable(after) {
   let reads = 0;
