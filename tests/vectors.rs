@@ -76,12 +76,54 @@ fn signatures() {
             "{name}: verify gave {verified:?}"
         );
         let constructed = construct_event(&body, &headers, &tokens, &options, now);
+        if let Err(error) = &constructed {
+            let text = String::from_utf8_lossy(&body);
+            let seen = format!("{error}\n{}", error.message());
+            assert_eq!(
+                leaked(&text, &seen),
+                Vec::<&str>::new(),
+                "{name}: body leaked"
+            );
+        }
         assert_eq!(
             outcome(constructed),
             case["expect"]["constructEvent"],
             "{name}: constructEvent"
         );
     }
+}
+
+/// The runs of 8 characters of `body` that `seen` holds, but for runs of its key names (a message
+/// names a field's path): text of the body in an error (review CB).
+fn leaked<'a>(body: &'a str, seen: &str) -> Vec<&'a str> {
+    let mut keys = Vec::new();
+    let mut rest = body;
+    while let Some(open) = rest.find('"') {
+        let after = &rest[open + 1..];
+        let mut escaped = false;
+        let Some(close) = after.find(|c| {
+            let end = c == '"' && !escaped;
+            escaped = c == '\\' && !escaped;
+            end
+        }) else {
+            break;
+        };
+        if after[close + 1..].trim_start().starts_with(':') {
+            keys.push(&after[..close]);
+        }
+        rest = &after[close + 1..];
+    }
+    let starts: Vec<usize> = body.char_indices().map(|(i, _)| i).collect();
+    starts
+        .windows(9)
+        .map(|w| &body[w[0]..w[8]])
+        .chain(
+            starts
+                .get(starts.len().saturating_sub(8))
+                .map(|&i| &body[i..]),
+        )
+        .filter(|run| seen.contains(run) && !keys.iter().any(|key| key.contains(run)))
+        .collect()
 }
 
 #[test]

@@ -408,6 +408,37 @@ delivery('SHA-256 length extension of a real delivery', forged.body, fails('INVA
   now: 1700000001000,
 });
 
+// Review CB: a signed body for each of the parser's errors, and two of the event's, with private
+// text beside the error: the leak tests (core.test.mjs, vectors.rs) see every message built from
+// a body (before, the vectors reached about half of them, and none held a marker).
+const note = '"note":"Zq7 private note';
+for (const [what, body] of [
+  ['an invalid escape', `{${note} \\q"}`],
+  ['a \\u escape without four hex digits', `{${note} \\u12G4"}`],
+  ['a raw control character in a string', `{${note} \u0001"}`],
+  ['an unterminated string', `{${note}`],
+  ['no colon after a key', `{"note" "Zq7 private note"}`],
+  ['no comma in an object', `{${note}" "x":1}`],
+  ['no comma in an array', `{"notes":["Zq7 private note" "x"]}`],
+  ['a bare word for a value', `{"note":Zq7 private note}`],
+  ['a minus sign without digits', `{${note}","n":-x}`],
+  ['no digit after the point', `{${note}","n":1.x}`],
+  ['no digit in the exponent', `{${note}","n":1ex}`],
+  ['a key that is not a string', `{${note}",1:2}`],
+  ['the end of the body in an object', `{${note}",`],
+]) {
+  delivery(`signed, but ${what}`, body, fails('INVALID_JSON'));
+}
+delivery(
+  'signed, but the eventId is not a string',
+  '{"eventId":["Zq7 private note"],"type":"STATUS_CHANGE","data":{"status":"READY"}}',
+  fails('INVALID_EVENT'),
+);
+delivery(
+  'signed, but the status is not a string',
+  '{"eventId":"e","type":"STATUS_CHANGE","data":{"status":["Zq7 private note"]}}',
+  fails('INVALID_EVENT'),
+);
 delivery('signed JSON object that is not an event', '{"hello":"world"}', fails('INVALID_EVENT'));
 delivery(
   'record without an id',
