@@ -65,6 +65,9 @@ export class VesselWebhookError extends Error {
 }
 
 const OPTION_KEYS = new Set(['toleranceSeconds', 'now', 'maxBodyBytes', 'strict']);
+
+/** The replay window's default half-width, in seconds (README, "Checks and codes"). */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
 const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
 const encoder = new TextEncoder();
 /**
@@ -100,7 +103,7 @@ function readOptions(options) {
   }
   if (options === undefined) {
     return {
-      toleranceSeconds: 300,
+      toleranceSeconds: DEFAULT_TOLERANCE_SECONDS,
       nowMs: Date.now(),
       liveClock: true,
       maxBodyBytes: defaultMaxBodyBytes,
@@ -108,7 +111,7 @@ function readOptions(options) {
     };
   }
   const {
-    toleranceSeconds = 300,
+    toleranceSeconds = DEFAULT_TOLERANCE_SECONDS,
     now,
     maxBodyBytes,
     strict = false,

@@ -2,6 +2,7 @@
 // name, and, with a store, processes each event once across retries and instances (README,
 // "Receiver"). Every runtime: no static node: import; the stores take the user's own client.
 import {
+  DEFAULT_TOLERANCE_SECONDS,
   constructEvent,
   getConnectionId,
   sign,
@@ -158,6 +159,17 @@ export class VesselWebhooks {
       'doneTtlSeconds',
       MAX_STORE_SECONDS,
     );
+    // A captured delivery is accepted again for as long as its timestamp stays in the window: up
+    // to twice its half-width after the first (a timestamp ahead of the clock). A done mark that
+    // ends sooner let the replay run the handlers again (review BY). (With the window off,
+    // Infinity, no done mark is long enough: README, "Receiver".)
+    const tolerance = toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    if (Number.isFinite(tolerance) && this.#doneTtlMs < 2 * tolerance * 1000) {
+      throw new TypeError(
+        `options.doneTtlSeconds: expected at least twice toleranceSeconds (${2 * tolerance} s), ` +
+          'so that a replay within the window finds the event done',
+      );
+    }
     this.#storeTimeoutMs = milliseconds(
       options.storeTimeoutSeconds,
       5,

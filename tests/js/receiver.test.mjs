@@ -306,7 +306,8 @@ test('eventIds that differ only in lone surrogates are two events, in a store ke
 });
 
 test('seconds options out of range are a TypeError, not a store call that always fails', () => {
-  const ok = { accessToken: TOKEN, store: memoryStore() };
+  // No replay window, so that any doneTtlSeconds covers it (the next test).
+  const ok = { accessToken: TOKEN, store: memoryStore(), toleranceSeconds: 0 };
   for (const [what, max] of [
     ['leaseSeconds', 365 * 24 * 3600],
     ['doneTtlSeconds', 365 * 24 * 3600],
@@ -321,6 +322,25 @@ test('seconds options out of range are a TypeError, not a store call that always
         message: new RegExp(`^options\\.${what}: `),
       });
     }
+  }
+});
+
+// Review BY: with doneTtlSeconds: 1, the same captured delivery sent again 1.5 s later (well within
+// the 300 s window) ran its handlers again.
+test('doneTtlSeconds shorter than twice the replay window is a TypeError', () => {
+  const ok = { accessToken: TOKEN, store: memoryStore() };
+  new VesselWebhooks({ ...ok, doneTtlSeconds: 600 });
+  new VesselWebhooks({ ...ok, doneTtlSeconds: 20, toleranceSeconds: 10 });
+  new VesselWebhooks({ ...ok, doneTtlSeconds: 1, toleranceSeconds: Infinity });
+  for (const [doneTtlSeconds, toleranceSeconds] of [
+    [1, undefined],
+    [599, undefined],
+    [19.999, 10],
+  ]) {
+    assert.throws(() => new VesselWebhooks({ ...ok, doneTtlSeconds, toleranceSeconds }), {
+      name: 'TypeError',
+      message: /^options\.doneTtlSeconds: expected at least twice toleranceSeconds/,
+    });
   }
 });
 
