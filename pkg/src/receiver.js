@@ -422,7 +422,9 @@ export class VesselWebhooks {
     }
     const key = `${this.#keyDigest}:${digestOf(JSON.stringify(event.eventId))}`;
     const token = newToken();
-    const claim = await this.#call(keep, 'claim', key, token, this.#leaseMs);
+    const claim = await this.#call(keep, 'claim', key, token, this.#leaseMs).catch((error) =>
+      this.#failed(keep, error, event),
+    );
     if (claim === 'done') return 'duplicate';
     if (claim === 'busy') {
       throw new VesselWebhookError(
@@ -431,7 +433,7 @@ export class VesselWebhooks {
       );
     }
     if (claim !== 'claimed') {
-      throw storeError('claim', "expected 'claimed', 'busy' or 'done'");
+      this.#failed(keep, storeError('claim', "expected 'claimed', 'busy' or 'done'"), event);
     }
     try {
       await this.#run(handlers, event, name, connectionId, keep);
@@ -440,8 +442,35 @@ export class VesselWebhooks {
       await this.#call(keep, 'release', key, token).catch(() => {});
       throw error;
     }
-    await this.#call(keep, 'done', key, token, this.#doneTtlMs);
+    await this.#markDone(keep, key, token).catch((error) => this.#failed(keep, error, event));
     return 'processed';
+  }
+
+  /**
+   * The done mark, tried again while the store deadline lasts when a call fails at once (review
+   * BY: node-redis fails a command in flight when its connection drops, and the retry after
+   * reconnecting lands; one try left the event to run again after its lease). A call that does
+   * not answer in time is not tried again: the deadline is spent.
+   */
+  async #markDone(keep, key, token) {
+    const started = Date.now();
+    for (let pause = 50; ; pause *= 2) {
+      try {
+        return await this.#call(keep, 'done', key, token, this.#doneTtlMs);
+      } catch (error) {
+        // A call past its deadline is the one error without a cause (#call).
+        if (Date.now() - started + pause >= this.#storeTimeoutMs || error.cause === undefined) {
+          throw error;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** Throws a store's `error` for `event`, which onError's hooks see first (review CA). */
+  #failed(keep, error, event) {
+    for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
+    throw error;
   }
 
   /**

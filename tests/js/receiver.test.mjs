@@ -325,6 +325,49 @@ test('seconds options out of range are a TypeError, not a store call that always
   }
 });
 
+// Review CA: a store that failed was a 503 logged nowhere (only verifyAndReceive's rejection had
+// the cause). Review BY: node-redis failed the done mark in flight when Redis restarted, and the
+// event ran again after its lease; it is tried again within the store deadline.
+test('store failures reach onError with their cause; a done mark that fails at once is tried again', async () => {
+  const seen = [];
+  const ran = [];
+  const store = memoryStore();
+  let doneFailures = 2;
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    store: {
+      claim: (...args) => store.claim(...args),
+      release: (...args) => store.release(...args),
+      done: async (...args) => {
+        if (doneFailures-- > 0) throw new Error('socket closed unexpectedly');
+        return store.done(...args);
+      },
+    },
+  })
+    .onAny((event) => ran.push(event.eventId))
+    .onError((error, event) => seen.push([error.code, error.cause?.message, event.eventId]));
+  const delivered = (eventId) =>
+    webhooks.fetch(
+      requestOf(delivery({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } })),
+    );
+  assert.equal((await delivered('evt_done')).status, 200);
+  assert.equal((await delivered('evt_done')).status, 200);
+  assert.deepEqual(ran, ['evt_done']);
+  assert.deepEqual(seen, []);
+
+  const down = new VesselWebhooks({
+    accessToken: TOKEN,
+    store: { ...store, claim: async () => Promise.reject(new Error('connect ECONNREFUSED')) },
+  })
+    .onAny(() => {})
+    .onError((error, event) => seen.push([error.code, error.cause?.message, event.eventId]));
+  const refused = await down.fetch(
+    requestOf(delivery({ eventId: 'evt_down', type: 'STATUS_CHANGE', data: { status: 'READY' } })),
+  );
+  assert.equal(refused.status, 503);
+  assert.deepEqual(seen, [['STORE_UNAVAILABLE', 'connect ECONNREFUSED', 'evt_down']]);
+});
+
 // Review BY: with doneTtlSeconds: 1, the same captured delivery sent again 1.5 s later (well within
 // the 300 s window) ran its handlers again.
 test('doneTtlSeconds shorter than twice the replay window is a TypeError', () => {
