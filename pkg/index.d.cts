@@ -208,7 +208,7 @@ export interface VerifyOptions {
    * Date's range; else a TypeError). Default `Date.now()`.
    */
   now?: Date | number;
-  /** The largest body accepted, in bytes (BODY_TOO_LARGE beyond). Default 4 MiB or more. */
+  /** The largest body accepted, in bytes (BODY_TOO_LARGE beyond): default 4 MiB, at most 64 MiB. */
   maxBodyBytes?: number;
   /**
    * Reject events whose `type`, `objectType`, `eventType` or `status` this version does not know
@@ -492,7 +492,8 @@ export declare class VesselWebhooks {
   onAny(handler: (event: VesselEvent, context: VesselHandlerContext) => unknown): this;
   /**
    * Called with each handler's error and its event (onAny's included, so of any kind; declare it
-   * `VesselEvent` to narrow, as for onAny).
+   * `VesselEvent` to narrow, as for onAny), and with a store's failure for a verified event: the
+   * `STORE_UNAVAILABLE` VesselWebhookError, the store's own error as its `cause`.
    */
   onError(handler: (error: unknown, event: VesselEvent | UnknownVesselEvent) => unknown): this;
   onError(handler: (error: unknown, event: VesselEvent) => unknown): this;

@@ -223,7 +223,10 @@ export class VesselWebhooks {
     return this;
   }
 
-  /** Calls `handler(error, event)` for each handler that throws (its own errors are ignored). */
+  /**
+   * Calls `handler(error, event)` for each handler that throws, and for a store's failure for a
+   * verified event (its own errors are ignored).
+   */
   onError(handler) {
     checkFunction(handler, 'handler');
     this.#errorHandlers.push(handler);
@@ -469,8 +472,13 @@ export class VesselWebhooks {
 
   /** Throws a store's `error` for `event`, which onError's hooks see first (review CA). */
   #failed(keep, error, event) {
-    for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
+    this.#report(keep, error, event);
     throw error;
+  }
+
+  /** Hands `error` (a handler's, or a store's) for `event` to the onError hooks. */
+  #report(keep, error, event) {
+    for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
   }
 
   /**
@@ -484,9 +492,7 @@ export class VesselWebhooks {
     );
     const errors = results.filter((r) => r.status === 'rejected').map((r) => r.reason);
     if (errors.length === 0) return;
-    for (const error of errors) {
-      for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
-    }
+    for (const error of errors) this.#report(keep, error, event);
     throw new VesselWebhookError(
       'HANDLER_FAILED',
       `handlers: ${errors.length} of ${handlers.length} failed for this event; answered 500 so that Vessel retries`,
