@@ -12,6 +12,7 @@ import {
   notReceived,
   otherMethod,
   ownTokens,
+  keptBody,
   parsedBody,
   refuseMethod,
   requestReadBefore,
@@ -43,15 +44,15 @@ function answer(res, status, code) {
 /**
  * The request to verify: its headers and its body. The stream, while nobody has read it: then
  * req.body is at most a parser's placeholder (Express 4's body-parser sets `{}` when the content
- * type does not match, and reads nothing). Once something read the stream, what it left in
- * req.body, as a body read before: a Buffer (express.raw), a string (express.text), or the value
+ * type does not match, and reads nothing). Once something read the stream, the raw body a
+ * middleware kept in req.rawBody (keptBody), else what it left in req.body, as a body read before: a Buffer (express.raw), a string (express.text), or the value
  * express.json() parsed, signed as its JSON.stringify, which is what Vessel signs. A value from
  * another parser (express.urlencoded made an object of a form) is verified the same way and fails
  * as a forgery would: Vessel only sends JSON.
  */
 function requestOf(req, read) {
   return req.readableDidRead
-    ? requestReadBefore(req.headers, parsedBody(req.body, 'vesselWebhook'))
+    ? requestReadBefore(req.headers, parsedBody(keptBody(req), 'vesselWebhook'))
     : { headers: req.headers, body: incomingBody(req, read) };
 }
 

@@ -223,6 +223,17 @@ export function requestReadBefore(headers, body) {
 }
 
 /**
+ * What a parser left of an Express (or node:http) request: the raw body a middleware kept in
+ * `req.rawBody` (NestJS's `rawBody` option, a `verify` callback of express.json(), a reader of the
+ * stream), as received, when it is text or bytes; else `req.body` (review CA: a body kept only in
+ * req.rawBody was a 500 on every delivery). The Koa adapter reads ctx.request.rawBody the same way.
+ */
+export function keptBody(req) {
+  const raw = req.rawBody;
+  return typeof raw === 'string' || ArrayBuffer.isView(raw) ? raw : req.body;
+}
+
+/**
  * What a framework's parser left (Express's req.body, Koa's ctx.request), for verifyRequest as a
  * body read before: a string or bytes as received, a parsed object as it is (the core checks its
  * JSON.stringify, which is what Vessel signs), and a parsed value that is no object

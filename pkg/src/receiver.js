@@ -18,16 +18,17 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   endEarly,
   incomingBody,
+  keptBody,
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
   milliseconds,
   notReceived,
-  statusOf,
   otherMethod,
   ownTokens,
   parsedBody,
   refuseMethod,
   requestReadBefore,
+  statusOf,
   tokenAnswer,
   withDeadline,
 } from './incoming.js';
@@ -296,7 +297,7 @@ export class VesselWebhooks {
       try {
         // What a parser left in req.body (as vessel-webhooks/express takes it), else the stream.
         const request = req.readableDidRead
-          ? requestReadBefore(req.headers, parsedBody(req.body, 'webhooks.middleware()'))
+          ? requestReadBefore(req.headers, parsedBody(keptBody(req), 'webhooks.middleware()'))
           : {
               headers: req.headers,
               body: incomingBody(req, {

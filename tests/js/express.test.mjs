@@ -188,6 +188,42 @@ test('after express.json(), express.raw() and express.text()', async (t) => {
   }
 });
 
+// Review CA: a middleware that kept the raw body in req.rawBody (the Stripe-style pattern, Nest's
+// rawBody option) and left no req.body made every delivery a 500; with express.json() beside it,
+// the parsed value was checked, not the bytes. Both middlewares check the bytes as received.
+test('a raw body kept in req.rawBody is verified as received', async (t) => {
+  const keepRaw = (req, res, next) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      req.rawBody = Buffer.concat(chunks);
+      next();
+    });
+  };
+  const jsonKeepingRaw = express.json({
+    verify: (req, res, buffer) => {
+      req.rawBody = buffer;
+    },
+  });
+  // Signed as sent, with spaces: JSON.stringify of the parsed value is other bytes.
+  const spaced = `{ "eventId": "evt_1" , "type": "STATUS_CHANGE", "data": {"status": "READY"} }`;
+  const token = tokens.get('conn_a');
+  for (const parser of [keepRaw, jsonKeepingRaw]) {
+    for (const mounted of [
+      appWith({ accessToken: token }, parser),
+      express().post('/hook', parser, new VesselWebhooks({ accessToken: token }).middleware()),
+    ]) {
+      const url = await serve(t, mounted);
+      assert.equal((await post(url, spaced, sign(spaced, token))).status, 200);
+      assertRefused(
+        await post(url, spaced, sign(spaced.replace(' ,', ','), token)),
+        401,
+        'SIGNATURE_MISMATCH',
+      );
+    }
+  }
+});
+
 test('a gzipped delivery: 415 UNSUPPORTED_CONTENT_ENCODING read raw; verified after express.json(), which inflates it', async (t) => {
   const { gzipSync } = await import('node:zlib');
   const gzipped = { ...signedBy('conn_a'), 'content-encoding': 'gzip' };
