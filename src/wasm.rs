@@ -14,13 +14,6 @@ use wasm_bindgen::prelude::*;
 use crate::signature::{Digester, RustSha256};
 use crate::{AccessToken, Error, ErrorCode, Options, SignatureHeaders};
 
-fn too_large(max: usize) -> Error {
-    Error::new(
-        ErrorCode::BodyTooLarge,
-        format!("body: more than the limit of {max} bytes"),
-    )
-}
-
 /// The value of checks that passed, or `None` when one failed: its error is kept for
 /// [`take_error`], so that `verify` answers `false` without building a JS error.
 fn passed<T>(result: Result<T, Error>) -> Option<T> {
@@ -1176,10 +1169,10 @@ fn with_body<T>(
             buf.resize(room, 0);
         }
         let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
-            return Err(too_large(len)); // not reached: the room is there
+            return Err(crate::too_large(len)); // not reached: the room is there
         };
         let Some((body, after)) = rest.split_at_mut_checked(len) else {
-            return Err(too_large(len)); // not reached
+            return Err(crate::too_large(len)); // not reached
         };
         let body: &[u8] = body;
         f(
@@ -1224,7 +1217,7 @@ fn stringify(body: &JsValue, max: usize) -> Result<Result<String, Error>, JsValu
         Ok(text) if !text.is_string() => {
             Err(js_sys::TypeError::new("body: JSON.stringify gave no text").into())
         }
-        Ok(text) if text.length() as usize > max => Ok(Err(too_large(max))),
+        Ok(text) if text.length() as usize > max => Ok(Err(crate::too_large(max))),
         Ok(text) => Ok(Ok(String::from(text))),
         // V8 runs out of stack on objects nested some thousands deep, which express.json()
         // builds from a hostile request: a body problem, not a programmer error.

@@ -424,6 +424,31 @@ test('hostile input: 100 000 levels of nesting, huge bodies; the module keeps wo
   assert.equal(esm.verify(c.body, c.headers, c.accessToken, options(c)), true);
 });
 
+// Review CB: four shapes of this message, one of them counting a string's UTF-16 units as bytes
+// ("body: 13 bytes" for a body of 24).
+test('a body over maxBodyBytes is one message, whatever its form', async () => {
+  const text = JSON.stringify({ eventId: 'ééééé' });
+  const headers = esm.sign(text, 't');
+  const messages = new Set();
+  for (const body of [text, Buffer.from(text), JSON.parse(text)]) {
+    try {
+      esm.constructEvent(body, headers, 't', { maxBodyBytes: 10 });
+    } catch (error) {
+      messages.add(`${error.code}: ${error.message}`);
+    }
+  }
+  const stream = new Request('http://x', {
+    method: 'POST',
+    body: new Blob([text]).stream(),
+    duplex: 'half',
+    headers,
+  });
+  await esm.verifyRequest(stream, 't', { maxBodyBytes: 10 }).catch((error) => {
+    messages.add(`${error.code}: ${error.message}`);
+  });
+  assert.deepEqual([...messages], ['BODY_TOO_LARGE: body: more than the limit of 10 bytes']);
+});
+
 test('a body much smaller than the one before is read whole (the input buffer gives back room)', () => {
   const event = (size) =>
     JSON.stringify({
