@@ -5,6 +5,7 @@ import { hooks, SMALL_MESSAGE_BYTES } from './hooks.js';
 import {
   byteCollector,
   checkKeys,
+  DEFAULT_TOLERANCE_SECONDS,
   HEADER_VALUE,
   lengthOf,
   READ_BEFORE,
@@ -65,9 +66,6 @@ export class VesselWebhookError extends Error {
 }
 
 const OPTION_KEYS = new Set(['toleranceSeconds', 'now', 'maxBodyBytes', 'strict']);
-
-/** The replay window's default half-width, in seconds (README, "Checks and codes"). */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
 const SIGN_OPTION_KEYS = new Set(['timestamp', 'connectionId']);
 const encoder = new TextEncoder();
 /**

@@ -18,6 +18,9 @@ export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
  */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/** The replay window's default half-width, in seconds (README, "Checks and codes"). */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
 /** Default for the access-token resolver's deadline: 10 s (a lookup, usually a few ms). */
 export const DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS = 10_000;
 

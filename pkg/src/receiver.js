@@ -2,7 +2,6 @@
 // name, and, with a store, processes each event once across retries and instances (README,
 // "Receiver"). Every runtime: no static node: import; the stores take the user's own client.
 import {
-  DEFAULT_TOLERANCE_SECONDS,
   constructEvent,
   getConnectionId,
   sign,
@@ -15,6 +14,7 @@ import {
   checkKeys,
   DEFAULT_BODY_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_TOLERANCE_SECONDS,
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   endEarly,
   incomingBody,
