@@ -416,7 +416,7 @@ export interface VesselDeliveryInfo {
   /**
    * The HTTP status the delivery is answered with. For an error that is not ours (a resolver's):
    * the 4xx or 5xx `status` or `statusCode` it carries, else 500, as the Node adapters answer it
-   * (`fetch` and `verifyAndReceive` throw it, for the runtime or framework to answer).
+   * (`fetch` and `verifyAndReceive` throw it: a Worker or Hono answers it 500).
    */
   status: number;
   connectionId: string | undefined;

@@ -42,7 +42,9 @@ export async function vesselWebhooks(fastify, options) {
       response = await webhooks.fetch(fetchRequestOf(request.raw, webhooks, stream));
     } catch (error) {
       // Not a refusal (getAccessToken's own error, a read that failed): to the app's error
-      // handling as a 500 whose message is ours (notReceived).
+      // handling as a 500 whose message is ours (notReceived), the connection closed after it
+      // when the body is still arriving, as after a refusal (review CC).
+      if (answeredEarly(request.raw)) reply.header('connection', 'close');
       throw notReceived(error);
     }
     const { status, headers, body } = await partsOf(response);

@@ -229,7 +229,7 @@ export function requestReadBefore(headers, body) {
  * What a parser left of an Express (or node:http) request: the raw body a middleware kept in
  * `req.rawBody` (NestJS's `rawBody` option, a `verify` callback of express.json(), a reader of the
  * stream), as received, when it is text or bytes; else `req.body` (review CA: a body kept only in
- * req.rawBody was a 500 on every delivery). The Koa adapter reads ctx.request.rawBody the same way.
+ * req.rawBody was a 500 on every delivery). The Koa adapter takes ctx.request.rawBody first too.
  */
 export function keptBody(req) {
   const raw = req.rawBody;

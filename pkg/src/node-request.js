@@ -26,17 +26,28 @@ const BATCH_BYTES = 64 * 1024;
  * longer than what is sent) destroys the request, which closes the connection: the read fails and
  * nothing is answered, so the client cannot hold it (over HTTP/2 the stream stays, and the
  * framework answers the failed read 500).
+ *
+ * `req` may be a stream a framework's hooks made of the request `owner` (Fastify's preParsing
+ * `payload`): the deadline and the drop of what is left then act on both, since only the
+ * request's end closes the connection (review CC: behind a hook's PassThrough a trickled body
+ * held it open), and its text chunks are taken as UTF-8 text, as a parser's text is (README,
+ * Express); only the request's own text chunks mean setEncoding().
  */
-export function streamOf(req, cap = Infinity) {
+export function streamOf(req, cap = Infinity, owner = req) {
   let timer;
   let total = 0;
+  const drop = () => {
+    dropRest(req, DEFAULT_BODY_TIMEOUT_MS);
+    if (owner !== req) dropRest(owner, DEFAULT_BODY_TIMEOUT_MS);
+  };
   return new ReadableStream(
     {
       pull(controller) {
-        timer ??= setTimeout(
-          () => req.destroy(new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`)),
-          DEFAULT_BODY_TIMEOUT_MS,
-        );
+        timer ??= setTimeout(() => {
+          const error = new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`);
+          req.destroy(error);
+          if (owner !== req) owner.destroy(error);
+        }, DEFAULT_BODY_TIMEOUT_MS);
         // Ended or destroyed before this read (emits nothing more to wait for).
         if (req.readableEnded || req.destroyed) {
           clearTimeout(timer);
@@ -56,18 +67,22 @@ export function streamOf(req, cap = Infinity) {
             if (error !== undefined) {
               // What is left is dropped, within a deadline (a request in text mode, review BP).
               clearTimeout(timer);
-              dropRest(req, DEFAULT_BODY_TIMEOUT_MS);
+              drop();
               reject(error);
             } else {
               if (batch.length > 0) controller.enqueue(batch.bytes());
               resolve();
             }
           }
-          function onData(chunk) {
-            // After req.setEncoding() the chunks are text, no longer the bytes that were signed.
+          function onData(given) {
+            let chunk = given;
             if (typeof chunk === 'string') {
-              settle(SET_ENCODING());
-              return;
+              // After req.setEncoding() the chunks are text, no longer the bytes that were signed.
+              if (owner === req) {
+                settle(SET_ENCODING());
+                return;
+              }
+              chunk = new TextEncoder().encode(chunk);
             }
             batch.push(chunk);
             total += chunk.length;
@@ -94,7 +109,7 @@ export function streamOf(req, cap = Infinity) {
       // deadline, for a client that would send on and not read the answer (review BN).
       cancel() {
         clearTimeout(timer);
-        dropRest(req, DEFAULT_BODY_TIMEOUT_MS);
+        drop();
       },
     },
     { highWaterMark: 0 },
@@ -125,15 +140,15 @@ function headersOf(req) {
 }
 
 /**
- * The Fetch API Request for `req`, whose body stream (`req` itself, or what a framework's hooks
+ * The Fetch API Request for `req`, whose body `stream` (`req` itself, or what a framework's hooks
  * made of it: Fastify's preParsing `payload`) the receiver `webhooks` reads under its own size
  * cap. Always POST: it carries the delivery's headers and body to the receiver.
  */
-export function fetchRequestOf(req, webhooks, body = req) {
+export function fetchRequestOf(req, webhooks, stream = req) {
   return new Request(urlOf(req.url), {
     method: 'POST',
     headers: headersOf(req),
-    body: streamOf(body, webhooks[BODY_CAP]),
+    body: streamOf(stream, webhooks[BODY_CAP], req),
     duplex: 'half',
   });
 }

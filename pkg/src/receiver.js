@@ -165,10 +165,15 @@ export class VesselWebhooks {
     // ends sooner let the replay run the handlers again (review BY). (With the window off,
     // Infinity, no done mark is long enough: README, "Receiver".)
     const tolerance = toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
-    if (Number.isFinite(tolerance) && this.#doneTtlMs < 2 * tolerance * 1000) {
+    if (
+      store !== undefined &&
+      Number.isFinite(tolerance) &&
+      this.#doneTtlMs < 2 * tolerance * 1000
+    ) {
+      const note = options.doneTtlSeconds === undefined ? ' (7 days by default)' : '';
       throw new TypeError(
-        `options.doneTtlSeconds: expected at least twice toleranceSeconds (${2 * tolerance} s), ` +
-          'so that a replay within the window finds the event done',
+        `options.doneTtlSeconds${note}: expected at least twice toleranceSeconds ` +
+          `(${2 * tolerance} s), so that a replay within the window finds the event done`,
       );
     }
     this.#storeTimeoutMs = milliseconds(
@@ -426,7 +431,7 @@ export class VesselWebhooks {
     }
     const key = `${this.#keyDigest}:${digestOf(JSON.stringify(event.eventId))}`;
     const token = newToken();
-    const claim = await this.#call(keep, 'claim', key, token, this.#leaseMs).catch((error) =>
+    const claim = await this.#call(keep, 'claim', [key, token, this.#leaseMs]).catch((error) =>
       this.#failed(keep, error, event),
     );
     if (claim === 'done') return 'duplicate';
@@ -443,7 +448,7 @@ export class VesselWebhooks {
       await this.#run(handlers, event, name, connectionId, keep);
     } catch (error) {
       // Released so that the retry runs it; when the store cannot, the lease expires instead.
-      await this.#call(keep, 'release', key, token).catch(() => {});
+      await this.#call(keep, 'release', [key, token]).catch(() => {});
       throw error;
     }
     await this.#markDone(keep, key, token).catch((error) => this.#failed(keep, error, event));
@@ -451,21 +456,19 @@ export class VesselWebhooks {
   }
 
   /**
-   * The done mark, tried again while the store deadline lasts when a call fails at once (review
-   * BY: node-redis fails a command in flight when its connection drops, and the retry after
-   * reconnecting lands; one try left the event to run again after its lease). A call that does
-   * not answer in time is not tried again: the deadline is spent.
+   * The done mark, tried again when a call fails, 50 ms, 100 ms … later, all within one store
+   * deadline: each try has what is left of it (review BY: node-redis fails a command in flight
+   * when its connection drops, and the retry after reconnecting lands; one try left the event to
+   * run again after its lease. Review CC: each try had a deadline of its own).
    */
   async #markDone(keep, key, token) {
-    const started = Date.now();
+    const deadline = Date.now() + this.#storeTimeoutMs;
     for (let pause = 50; ; pause *= 2) {
       try {
-        return await this.#call(keep, 'done', key, token, this.#doneTtlMs);
+        const left = Math.max(1, deadline - Date.now());
+        return await this.#call(keep, 'done', [key, token, this.#doneTtlMs], left);
       } catch (error) {
-        // A call past its deadline is the one error without a cause (#call).
-        if (Date.now() - started + pause >= this.#storeTimeoutMs || error.cause === undefined) {
-          throw error;
-        }
+        if (deadline - Date.now() <= pause) throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
@@ -502,11 +505,12 @@ export class VesselWebhooks {
   }
 
   /**
-   * A store call within the deadline: STORE_UNAVAILABLE when it throws or does not answer. A call
+   * A store call (`what` with `args`) within `timeoutMs`, the store deadline unless given:
+   * STORE_UNAVAILABLE when it throws or does not answer. A call
    * past its deadline goes on after the answer: `keep(promise)`, when given, is handed what it
    * still has to do (a Worker's ctx.waitUntil: a Worker cancels what it was not given).
    */
-  #call(keep, what, ...args) {
+  #call(keep, what, args, timeoutMs = this.#storeTimeoutMs) {
     /** A claim given back (compare-and-delete: only while it holds this claim's token). */
     const giveBack = () => (async () => this.#store.release(args[0], args[1]))().catch(() => {});
     const call = (async () => this.#store[what](...args))().catch((error) => {
@@ -521,7 +525,7 @@ export class VesselWebhooks {
     // The race in withDeadline handles its rejection in time, `late` below one after it.
     return withDeadline(
       call,
-      this.#storeTimeoutMs,
+      timeoutMs,
       () => {
         // A claim that lands after its delivery was answered 503 is given back at once, so that
         // the retry need not wait for its lease (node-redis and ioredis send queued commands when
@@ -530,7 +534,7 @@ export class VesselWebhooks {
           what === 'claim' ? call.then((claim) => claim === 'claimed' && giveBack()) : call
         ).catch(() => {});
         keep?.(late);
-        return storeError(what, `no answer within ${this.#storeTimeoutMs} ms`);
+        return storeError(what, `no answer within ${timeoutMs} ms`);
       },
       // Only a string is an answer (claim checks which); anything else is none.
       (answer) => (typeof answer === 'string' ? answer : undefined),

@@ -11,7 +11,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import Fastify from 'fastify';
 import fastifyRawBody from 'fastify-raw-body';
 import Koa from 'koa';
@@ -70,6 +70,16 @@ const frameworks = {
       for await (const chunk of payload) chunks.push(chunk);
       return Readable.from([Buffer.concat(chunks)]);
     });
+    app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    t.after(() => app.close());
+    return `http://127.0.0.1:${app.server.address().port}/hook`;
+  },
+  // Review CC: a hook that hands on a PassThrough of the request (reading nothing itself): the
+  // deadline acted on the PassThrough alone, and a trickled body held the connection open.
+  async 'fastify, behind a preParsing hook that hands on a PassThrough'(t, webhooks) {
+    const app = Fastify();
+    app.addHook('preParsing', async (request, reply, payload) => payload.pipe(new PassThrough()));
     app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     t.after(() => app.close());
@@ -270,7 +280,11 @@ async function rawPost(url, framing, start, more) {
   return answer;
 }
 
-for (const name of ['fastify', 'koa']) {
+for (const name of [
+  'fastify',
+  'fastify, behind a preParsing hook that hands on a PassThrough',
+  'koa',
+]) {
   test(
     `${name}: a body that does not arrive within 10 s closes the connection`,
     { timeout: 60_000 },
@@ -407,6 +421,26 @@ test('fastify: the app’s hooks and error handler still work on the plugin’s 
   const failed = await deliver(url, contactEvent());
   assert.deepEqual(failed, { status: 500, text: '{"app":true}' });
   assert.deepEqual(seen, ['slow down', 'lookup down']);
+});
+
+// Review CC: a hook that hands on the body as text (Readable.from of a string): its chunks were
+// taken for a request in text mode (setEncoding), a 500 on every delivery. Text a hook decoded is
+// checked as UTF-8, as a parser's text is.
+test('fastify: a preParsing hook that hands on the body as text', async (t) => {
+  const { webhooks, ran } = receiver();
+  const app = Fastify();
+  app.addHook('preParsing', async (request, reply, payload) => {
+    let text = '';
+    for await (const chunk of payload) text += chunk;
+    return Readable.from(text);
+  });
+  app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  const url = `http://127.0.0.1:${app.server.address().port}/hook`;
+  const event = contactEvent();
+  assert.ok(is2xx(await deliver(url, event)));
+  assert.deepEqual(ran, [event.eventId]);
 });
 
 // A hook that reads the body beside the route and hands on the same stream (what fastify-raw-body

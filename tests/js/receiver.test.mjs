@@ -366,6 +366,28 @@ test('store failures reach onError with their cause; a done mark that fails at o
   );
   assert.equal(refused.status, 503);
   assert.deepEqual(seen, [['STORE_UNAVAILABLE', 'connect ECONNREFUSED', 'evt_down']]);
+
+  // Review CC: each try had a store deadline of its own (a done mark failing slowly held the
+  // delivery for nearly twice it). The second try here has what is left of one deadline.
+  let tries = 0;
+  const slow = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.3,
+    store: {
+      ...store,
+      claim: (...args) => store.claim(...args),
+      done: () =>
+        ++tries === 1
+          ? new Promise((resolve, reject) => setTimeout(() => reject(new Error('slow')), 120))
+          : new Promise(() => {}),
+    },
+  }).onAny(() => {});
+  const held = delivery({ eventId: 'evt_slow', type: 'STATUS_CHANGE', data: { status: 'READY' } });
+  const rejection = await slow.verifyAndReceive(held).catch((error) => error);
+  assert.equal(rejection.code, 'STORE_UNAVAILABLE');
+  const [, within] = /no answer within (\d+) ms/.exec(rejection.message);
+  assert.ok(Number(within) < 300 - 120, rejection.message);
+  assert.equal(tries, 2);
 });
 
 // Review BY: with doneTtlSeconds: 1, the same captured delivery sent again 1.5 s later (well within
@@ -375,6 +397,8 @@ test('doneTtlSeconds shorter than twice the replay window is a TypeError', () =>
   new VesselWebhooks({ ...ok, doneTtlSeconds: 600 });
   new VesselWebhooks({ ...ok, doneTtlSeconds: 20, toleranceSeconds: 10 });
   new VesselWebhooks({ ...ok, doneTtlSeconds: 1, toleranceSeconds: Infinity });
+  // No store, no done mark (review CC: a long window without one threw).
+  new VesselWebhooks({ accessToken: TOKEN, toleranceSeconds: 400_000 });
   for (const [doneTtlSeconds, toleranceSeconds] of [
     [1, undefined],
     [599, undefined],
