@@ -9,10 +9,10 @@ import {
   checkKeys,
   endEarly,
   incomingBody,
+  keptBody,
   notReceived,
   otherMethod,
   ownTokens,
-  keptBody,
   parsedBody,
   refuseMethod,
   requestReadBefore,
@@ -45,8 +45,9 @@ function answer(res, status, code) {
  * The request to verify: its headers and its body. The stream, while nobody has read it: then
  * req.body is at most a parser's placeholder (Express 4's body-parser sets `{}` when the content
  * type does not match, and reads nothing). Once something read the stream, the raw body a
- * middleware kept in req.rawBody (keptBody), else what it left in req.body, as a body read before: a Buffer (express.raw), a string (express.text), or the value
- * express.json() parsed, signed as its JSON.stringify, which is what Vessel signs. A value from
+ * middleware kept in req.rawBody (keptBody), else what it left in req.body, as a body read
+ * before: a Buffer (express.raw), a string (express.text), or the value express.json() parsed,
+ * signed as its JSON.stringify, which is what Vessel signs. A value from
  * another parser (express.urlencoded made an object of a form) is verified the same way and fails
  * as a forgery would: Vessel only sends JSON.
  */

@@ -287,8 +287,8 @@ export class VesselWebhooks {
    * Middleware for Express, Connect, NestJS and node:http (`(req, res, next?)`): answers the
    * delivery itself — 200 `{"received":true}`, or the error's status and `{ "error": CODE }`.
    * It reads the body itself, capped at maxBodyBytes and within 10 s (else 408 BODY_TIMEOUT, and
-   * the connection is closed), unless a body parser read it before (then
-   * it verifies what the parser left in req.body, as vessel-webhooks/express does). Other errors
+   * the connection is closed), unless a body parser read it before (then it verifies what the
+   * parser left, req.rawBody or req.body, as vessel-webhooks/express does: keptBody). Other errors
    * (getAccessToken's own) go to next as the cause of notReceived's error, or without next are
    * answered with statusOf's status (500, or the 4xx/5xx the error carries).
    */
@@ -300,7 +300,7 @@ export class VesselWebhooks {
       }
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
       try {
-        // What a parser left in req.body (as vessel-webhooks/express takes it), else the stream.
+        // What a parser left (keptBody, as vessel-webhooks/express takes it), else the stream.
         const request = req.readableDidRead
           ? requestReadBefore(req.headers, parsedBody(keptBody(req), 'webhooks.middleware()'))
           : {
