@@ -9,14 +9,12 @@ import {
   checkKeys,
   endEarly,
   incomingBody,
-  keptBody,
   notReceived,
   otherMethod,
   ownTokens,
-  parsedBody,
-  refuseMethod,
-  requestReadBefore,
+  readBefore,
   readTimeout,
+  refuseMethod,
   tokenAnswer,
   withDeadline,
 } from './incoming.js';
@@ -45,7 +43,7 @@ function answer(res, status, code) {
  * The request to verify: its headers and its body. The stream, while nobody has read it: then
  * req.body is at most a parser's placeholder (Express 4's body-parser sets `{}` when the content
  * type does not match, and reads nothing). Once something read the stream, the raw body a
- * middleware kept in req.rawBody (keptBody), else what it left in req.body, as a body read
+ * middleware kept in req.rawBody (readBefore), else what it left in req.body, as a body read
  * before: a Buffer (express.raw), a string (express.text), or the value express.json() parsed,
  * signed as its JSON.stringify, which is what Vessel signs. A value from
  * another parser (express.urlencoded made an object of a form) is verified the same way and fails
@@ -53,7 +51,7 @@ function answer(res, status, code) {
  */
 function requestOf(req, read) {
   return req.readableDidRead
-    ? requestReadBefore(req.headers, parsedBody(keptBody(req), 'vesselWebhook'))
+    ? readBefore(req, 'vesselWebhook')
     : { headers: req.headers, body: incomingBody(req, read) };
 }
 

@@ -226,14 +226,17 @@ export function requestReadBefore(headers, body) {
 }
 
 /**
- * What a parser left of an Express (or node:http) request: the raw body a middleware kept in
- * `req.rawBody` (NestJS's `rawBody` option, a `verify` callback of express.json(), a reader of the
- * stream), as received, when it is text or bytes; else `req.body` (review CA: a body kept only in
- * req.rawBody was a 500 on every delivery). The Koa adapter takes ctx.request.rawBody first too.
+ * The request for verifyRequest of an Express (or node:http) request `req` a parser read (`who`
+ * the middleware, for parsedBody's error): the raw body a middleware kept in `req.rawBody`
+ * (NestJS's `rawBody` option, a `verify` callback of express.json(), a reader of the stream), as
+ * received, when it is text or bytes; else what the parser left in `req.body` (review CA: a body
+ * kept only in req.rawBody was a 500 on every delivery). The Koa adapter takes
+ * ctx.request.rawBody first too.
  */
-export function keptBody(req) {
+export function readBefore(req, who) {
   const raw = req.rawBody;
-  return typeof raw === 'string' || ArrayBuffer.isView(raw) ? raw : req.body;
+  const body = typeof raw === 'string' || ArrayBuffer.isView(raw) ? raw : req.body;
+  return requestReadBefore(req.headers, parsedBody(body, who));
 }
 
 /**

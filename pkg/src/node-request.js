@@ -12,6 +12,9 @@ import {
   requestReadBefore,
 } from './incoming.js';
 
+/** A hook's text chunks as bytes (streamOf). */
+const UTF8 = new TextEncoder();
+
 /** The bytes the body stream gives a read at most (the last one may be shorter). */
 const BATCH_BYTES = 64 * 1024;
 
@@ -82,7 +85,7 @@ export function streamOf(req, cap = Infinity, owner = req) {
                 settle(SET_ENCODING());
                 return;
               }
-              chunk = new TextEncoder().encode(chunk);
+              chunk = UTF8.encode(chunk);
             }
             batch.push(chunk);
             total += chunk.length;

@@ -18,14 +18,13 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   endEarly,
   incomingBody,
-  keptBody,
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
   milliseconds,
   notReceived,
   otherMethod,
   ownTokens,
-  parsedBody,
+  readBefore,
   refuseMethod,
   requestReadBefore,
   statusOf,
@@ -288,7 +287,7 @@ export class VesselWebhooks {
    * delivery itself — 200 `{"received":true}`, or the error's status and `{ "error": CODE }`.
    * It reads the body itself, capped at maxBodyBytes and within 10 s (else 408 BODY_TIMEOUT, and
    * the connection is closed), unless a body parser read it before (then it verifies what the
-   * parser left, req.rawBody or req.body, as vessel-webhooks/express does: keptBody). Other errors
+   * parser left, req.rawBody or req.body, as vessel-webhooks/express does: readBefore). Other errors
    * (getAccessToken's own) go to next as the cause of notReceived's error, or without next are
    * answered with statusOf's status (500, or the 4xx/5xx the error carries).
    */
@@ -300,9 +299,9 @@ export class VesselWebhooks {
       }
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
       try {
-        // What a parser left (keptBody, as vessel-webhooks/express takes it), else the stream.
+        // What a parser left (readBefore, as vessel-webhooks/express takes it), else the stream.
         const request = req.readableDidRead
-          ? requestReadBefore(req.headers, parsedBody(keptBody(req), 'webhooks.middleware()'))
+          ? readBefore(req, 'webhooks.middleware()')
           : {
               headers: req.headers,
               body: incomingBody(req, {

@@ -43,6 +43,14 @@ async function listen(t, server) {
   return server.address().port;
 }
 
+/** Registers the plugin with `webhooks` at /hook on the Fastify `app` and listens: its URL. */
+async function listenFastify(t, app, webhooks) {
+  await app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => app.close());
+  return `http://127.0.0.1:${app.server.address().port}/hook`;
+}
+
 /**
  * Each framework: mounts `webhooks` at /hook and resolves to its URL. The apps' own parsers and
  * limits are set to refuse anything the adapter's route should not be held to.
@@ -55,10 +63,7 @@ const frameworks = {
     app.addContentTypeParser('application/json', (request, payload, done) =>
       done(new Error('the app parser ran')),
     );
-    app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    t.after(() => app.close());
-    return `http://127.0.0.1:${app.server.address().port}/hook`;
+    return listenFastify(t, app, webhooks);
   },
   // Review BX: an app-wide preParsing hook that reads the body and hands on a new stream of it
   // (a common way to keep a raw body): the plugin read request.raw, drained, as an empty body,
@@ -70,30 +75,21 @@ const frameworks = {
       for await (const chunk of payload) chunks.push(chunk);
       return Readable.from([Buffer.concat(chunks)]);
     });
-    app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    t.after(() => app.close());
-    return `http://127.0.0.1:${app.server.address().port}/hook`;
+    return listenFastify(t, app, webhooks);
   },
   // Review CC: a hook that hands on a PassThrough of the request (reading nothing itself): the
   // deadline acted on the PassThrough alone, and a trickled body held the connection open.
   async 'fastify, behind a preParsing hook that hands on a PassThrough'(t, webhooks) {
     const app = Fastify();
     app.addHook('preParsing', async (request, reply, payload) => payload.pipe(new PassThrough()));
-    app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    t.after(() => app.close());
-    return `http://127.0.0.1:${app.server.address().port}/hook`;
+    return listenFastify(t, app, webhooks);
   },
   // fastify-raw-body at its defaults reads every route's body beside the route's parser; the
   // plugin's route opts out of it (config.rawBody: false).
   async 'fastify, with fastify-raw-body'(t, webhooks) {
     const app = Fastify();
     await app.register(fastifyRawBody, { runFirst: true });
-    await app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    t.after(() => app.close());
-    return `http://127.0.0.1:${app.server.address().port}/hook`;
+    return listenFastify(t, app, webhooks);
   },
   async koa(t, webhooks) {
     const app = new Koa();
@@ -412,10 +408,7 @@ test('fastify: the app’s hooks and error handler still work on the plugin’s 
     seen.push(error.cause?.message ?? error.message);
     return reply.code(error.statusCode ?? 500).send({ app: true });
   });
-  app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(() => app.close());
-  const url = `http://127.0.0.1:${app.server.address().port}/hook`;
+  const url = await listenFastify(t, app, webhooks);
   const limited = await post(url, '{}', { 'x-limited': '1' });
   assert.deepEqual(limited, { status: 429, text: '{"app":true}' });
   const failed = await deliver(url, contactEvent());
@@ -434,10 +427,7 @@ test('fastify: a preParsing hook that hands on the body as text', async (t) => {
     for await (const chunk of payload) text += chunk;
     return Readable.from(text);
   });
-  app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(() => app.close());
-  const url = `http://127.0.0.1:${app.server.address().port}/hook`;
+  const url = await listenFastify(t, app, webhooks);
   const event = contactEvent();
   assert.ok(is2xx(await deliver(url, event)));
   assert.deepEqual(ran, [event.eventId]);
@@ -457,10 +447,7 @@ test('fastify: a body a preParsing hook reads beside the plugin is a 500 that sa
     seen.push(error.message);
     return reply.code(500).send({ app: true });
   });
-  app.register(vesselWebhooks, { webhooks, prefix: '/hook' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  t.after(() => app.close());
-  const url = `http://127.0.0.1:${app.server.address().port}/hook`;
+  const url = await listenFastify(t, app, webhooks);
   assert.deepEqual(await deliver(url, contactEvent()), { status: 500, text: '{"app":true}' });
   assert.match(seen[0], /^vessel-webhooks\/fastify: the request body was read before the plugin/);
   assert.deepEqual(ran, []);
