@@ -422,6 +422,11 @@ export interface VesselDeliveryInfo {
   connectionId: string | undefined;
   /** The verified event's id (undefined when refused). */
   eventId: string | undefined;
+  /**
+   * The verified event's name, as its handlers get it (`contact.created`; one this version does
+   * not know, `invoice.created`; undefined when refused or for an event with no name).
+   */
+  name: VesselEventName | (string & {}) | undefined;
   /** Milliseconds from the delivery's start to its answer. */
   ms: number;
 }
@@ -493,7 +498,8 @@ export declare class VesselWebhooks {
   /**
    * Called with each handler's error and its event (onAny's included, so of any kind; declare it
    * `VesselEvent` to narrow, as for onAny), and with a store's failure for a verified event: the
-   * `STORE_UNAVAILABLE` VesselWebhookError, the store's own error as its `cause`.
+   * `STORE_UNAVAILABLE` VesselWebhookError, the store's own error as its `cause`. Until one is
+   * registered, such errors are printed with console.error.
    */
   onError(handler: (error: unknown, event: VesselEvent | UnknownVesselEvent) => unknown): this;
   onError(handler: (error: unknown, event: VesselEvent) => unknown): this;

@@ -420,8 +420,10 @@ ${NOT_VESSELS.map((text) => ` * - ${text}`).join('\n')}
 
 const SAMPLE_DOC = `/**
  * A fresh copy of the sample event called \`name\`. Throws RangeError for an unknown name.
+ * Its eventId is fixed (\`sample.contact.created\`): a receiver with a store runs an event once,
+ * so give each test delivery an eventId of its own.
  * @example
- * const event = sample('contact.created');
+ * const event = { ...sample('contact.created'), eventId: crypto.randomUUID() };
  * const body = JSON.stringify(event);
  * const headers = sign(body, accessToken);
  */`;

@@ -382,10 +382,12 @@ export class VesselWebhooks {
       status: 200,
       connectionId,
       eventId: undefined,
+      name: undefined,
     };
     try {
       const [event, tokens] = await authenticate(connectionId);
       info.eventId = event.eventId;
+      info.name = eventName(event);
       // With several tokens or a resolver, api.js recorded the one that signed; one token signed
       // it itself.
       info.outcome = await this.#receive(event, connectionId, signers.get(event) ?? tokens, keep);
@@ -479,8 +481,24 @@ export class VesselWebhooks {
     throw error;
   }
 
-  /** Hands `error` (a handler's, or a store's) for `event` to the onError hooks. */
+  /**
+   * Hands `error` (a handler's, or a store's) for `event` to the onError hooks; without any, to
+   * console.error, as Express's final handler and Octokit's middleware print one (review CF: a
+   * failing handler was logged nowhere, and Vessel's retries met 500s no one could read).
+   */
   #report(keep, error, event) {
+    if (this.#errorHandlers.length === 0) {
+      try {
+        const which = `${JSON.stringify(event.eventId)} (${eventName(event) ?? 'no name'})`;
+        console.error(
+          `vessel-webhooks: event ${which} failed and was answered with an error, so Vessel ` +
+            'retries it; register webhooks.onError(…) to report such errors yourself',
+          error,
+        );
+      } catch {
+        // a value thrown that cannot be printed: the answer is the same
+      }
+    }
     for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
   }
 

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 
 const read = (path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
-test('README.md holds examples/worker.js and examples/express-app.mjs verbatim', () => {
+test('README.md holds the examples verbatim', () => {
   const readme = read('README.md');
-  for (const example of ['examples/worker.js', 'examples/express-app.mjs']) {
+  for (const example of ['examples/worker.js', 'examples/express-app.mjs', 'examples/lambda.mjs']) {
     assert.ok(
       readme.includes(`\`\`\`js\n${read(example)}\`\`\``),
       `${example} is not in README.md as is`,

@@ -139,6 +139,60 @@ test('handlers run concurrently; one failure is HANDLER_FAILED, onError sees it,
   assert.deepEqual(runs, ['a', 'b', 'a', 'b']);
 });
 
+// Review CF: without onError, a failing handler (or store) was logged nowhere: Vessel retried,
+// and the operator saw 500s alone. Now console.error prints it, as Express's final handler and
+// Octokit's middleware do, until an onError hook is registered; onDelivery names the event.
+test('without onError, a handler or store failure goes to console.error; onDelivery names the event', async (t) => {
+  const printed = [];
+  t.mock.method(console, 'error', (...args) => printed.push(args));
+  const infos = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    store: memoryStore(),
+    onDelivery: (info) => infos.push(info),
+  });
+  const bug = new TypeError("Cannot read properties of undefined (reading 'email')");
+  webhooks.on('status.READY', () => {
+    throw bug;
+  });
+  const event = { eventId: 'evt_printed', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  assert.equal((await webhooks.fetch(requestOf(delivery(event)))).status, 500);
+  assert.equal(printed.length, 1);
+  assert.match(printed[0][0], /^vessel-webhooks: event "evt_printed" \(status\.READY\) failed/);
+  assert.match(printed[0][0], /webhooks\.onError/);
+  assert.equal(printed[0][1], bug);
+  assert.deepEqual(
+    infos.map(({ outcome, name, eventId }) => [outcome, name, eventId]),
+    [['failed', 'status.READY', 'evt_printed']],
+  );
+
+  const down = new VesselWebhooks({
+    accessToken: TOKEN,
+    store: { ...memoryStore(), claim: () => Promise.reject(new Error('connect ECONNREFUSED')) },
+  }).onAny(() => {});
+  assert.equal((await down.fetch(requestOf(delivery(event)))).status, 503);
+  assert.equal(printed.length, 2);
+  assert.equal(printed[1][1].code, 'STORE_UNAVAILABLE');
+  assert.equal(printed[1][1].cause.message, 'connect ECONNREFUSED');
+
+  // With an onError hook it is the app's to report; a value that cannot be printed changes
+  // nothing.
+  const reported = [];
+  webhooks.onError((error) => reported.push(error));
+  assert.equal((await webhooks.fetch(requestOf(delivery(event)))).status, 500);
+  assert.deepEqual(reported, [bug]);
+  assert.equal(printed.length, 2);
+  t.mock.method(console, 'error', () => {
+    throw new Error('the console is closed');
+  });
+  const quiet = new VesselWebhooks({ accessToken: TOKEN }).onAny(() => {
+    throw bug;
+  });
+  const error = await quiet.verifyAndReceive(delivery(event)).catch((e) => e);
+  assert.equal(error.code, 'HANDLER_FAILED');
+  assert.equal(error.cause, bug);
+});
+
 test('without a store, handlers run on every delivery', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN });
   let runs = 0;

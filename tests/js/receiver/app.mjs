@@ -32,6 +32,8 @@ export function createApp(options) {
     if (step !== 'ok') throw new Error(`planned ${step}`);
     run.succeeded += 1;
   });
+  // The failures are planned: not printed (without an onError hook the receiver prints each).
+  webhooks.onError(() => {});
   // `context`: what a Worker's fetch gets after the request (env, ctx), passed on.
   return async function app(request, ...context) {
     const url = new URL(request.url);

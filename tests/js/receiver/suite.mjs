@@ -137,8 +137,10 @@ export function storeSuite(start) {
         // JSON, as the app serves them, drops an undefined code, and a refused delivery has no
         // eventId one may trust.
         const keys = Object.keys(info).filter((k) => k !== 'code');
-        const eventId = info.outcome === 'refused' ? [] : ['eventId'];
-        assert.deepEqual(keys.sort(), ['connectionId', ...eventId, 'ms', 'outcome', 'status']);
+        const known = info.outcome === 'refused' ? [] : ['eventId', 'name'];
+        const expected = ['connectionId', ...known, 'ms', 'outcome', 'status'];
+        assert.deepEqual(keys.sort(), expected.sort());
+        if (info.outcome !== 'refused') assert.match(info.name, /^[a-z][A-Za-z]*\.[a-z]+$/);
         assert(typeof info.ms === 'number' && info.ms >= 0);
       }
       const text = JSON.stringify(infos);

@@ -1,0 +1,27 @@
+// An AWS Lambda function that receives Vessel webhooks, behind an API Gateway HTTP API or a
+// function URL (payload format 2.0) or a REST API (1.0): `export const handler =
+// lambdaHandler(webhooks)` with your receiver (README, "Receiver").
+
+/** The Lambda handler that answers API Gateway's events with `webhooks.fetch`. */
+export function lambdaHandler(webhooks) {
+  return async (event) => {
+    const method = event.requestContext?.http?.method ?? event.httpMethod;
+    const url = `https://${event.requestContext?.domainName ?? 'lambda'}${event.rawPath ?? event.path}`;
+    // The body comes as text, or as base64 when API Gateway took it for binary: the bytes Vessel
+    // sent either way. A GET has none (and gets 405).
+    const body =
+      event.body == null || method === 'GET' || method === 'HEAD'
+        ? undefined
+        : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+    const response = await webhooks.fetch(
+      new Request(url, { method, headers: event.headers ?? {}, body }),
+    );
+    // Lambda's answer is { statusCode, headers, body }: API Gateway answers 200 to anything
+    // without a statusCode, which would tell Vessel a failed event was processed.
+    return {
+      statusCode: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: await response.text(),
+    };
+  };
+}
