@@ -487,6 +487,14 @@ export declare class VesselWebhooks {
     handler: (event: VesselEventOf<N>, context: VesselHandlerContext<N>) => unknown,
   ): this;
   /**
+   * Stops `handler` running for events of `name` (or any of the names): the last time it was
+   * registered for each, as Octokit's removeListener.
+   */
+  removeListener<N extends VesselEventName>(
+    name: N | readonly N[],
+    handler: (event: never, context: never) => unknown,
+  ): this;
+  /**
    * Runs `handler` for every event, kinds this version does not know included: the event is a
    * {@link VesselEvent} or an {@link UnknownVesselEvent}. A handler may declare it `VesselEvent`
    * to narrow on `type` as with {@link parse}; an unknown kind then reaches the `default` branch.

@@ -107,6 +107,25 @@ function digestOf(text) {
 }
 const STORE_KEY_LABEL = 'vessel-webhooks store key:';
 
+/**
+ * The event names `names` (one or an array, copied once: the names checked are the names used,
+ * review BF), each one this version knows; else a TypeError.
+ */
+function eventNames(names) {
+  const list = Array.isArray(names) ? Array.from(names) : [names];
+  if (list.length === 0) throw new TypeError('names: expected at least one event name');
+  for (const name of list) {
+    if (!EVENT_NAMES.has(name)) {
+      throw new TypeError(
+        `names: ${JSON.stringify(name)} is not an event name this version knows; expected ` +
+          '<objectType>.<created|updated|deleted> (e.g. contact.created) or status.<STATUS> ' +
+          '(e.g. status.READY); onAny gets the kinds this version does not know',
+      );
+    }
+  }
+  return list;
+}
+
 /** A Vessel webhook receiver (README, "Receiver"). */
 export class VesselWebhooks {
   #accessToken;
@@ -201,22 +220,25 @@ export class VesselWebhooks {
    * events would still be answered 2xx. onAny gets the kinds this version does not know.
    */
   on(names, handler) {
-    // Copied once: the names checked are the names registered (review BF).
-    const list = Array.isArray(names) ? Array.from(names) : [names];
-    if (list.length === 0) throw new TypeError('names: expected at least one event name');
-    for (const name of list) {
-      if (!EVENT_NAMES.has(name)) {
-        throw new TypeError(
-          `names: ${JSON.stringify(name)} is not an event name this version knows; expected ` +
-            '<objectType>.<created|updated|deleted> (e.g. contact.created) or status.<STATUS> ' +
-            '(e.g. status.READY); onAny gets the kinds this version does not know',
-        );
-      }
-    }
+    const list = eventNames(names);
     checkFunction(handler, 'handler');
     for (const name of list) {
       if (!this.#handlers.has(name)) this.#handlers.set(name, []);
       this.#handlers.get(name).push(handler);
+    }
+    return this;
+  }
+
+  /**
+   * Stops `handler` running for events of `name` (or of any of `names`), as Octokit's
+   * removeListener: the last time it was registered for each (a function registered twice runs
+   * twice, and is removed once). A handler not registered there is no error.
+   */
+  removeListener(names, handler) {
+    for (const name of eventNames(names)) {
+      const list = this.#handlers.get(name) ?? [];
+      const last = list.lastIndexOf(handler);
+      if (last !== -1) list.splice(last, 1);
     }
     return this;
   }

@@ -89,6 +89,34 @@ test('an array of names; unknown kinds reach onAny only; names are checked', asy
   assert.throws(() => new VesselWebhooks({}), /accessToken or getAccessToken/);
 });
 
+// Review CF: Octokit's removeListener had no counterpart.
+test('removeListener stops a handler for those names, its last registration each', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  const runs = [];
+  const handler = (event, { name }) => runs.push(name);
+  webhooks.on('status.READY', handler).on(['status.READY', 'status.NEW_CONNECTION'], handler);
+  const deliver = async (status) => {
+    const event = { eventId: `evt_${status}`, type: 'STATUS_CHANGE', data: { status } };
+    await webhooks.verifyAndReceive(delivery(event));
+  };
+  await deliver('READY');
+  assert.deepEqual(runs.splice(0), ['status.READY', 'status.READY']);
+  assert.equal(webhooks.removeListener('status.READY', handler), webhooks);
+  await deliver('READY');
+  await deliver('NEW_CONNECTION');
+  assert.deepEqual(runs.splice(0), ['status.READY', 'status.NEW_CONNECTION']);
+  webhooks.removeListener(['status.READY', 'status.NEW_CONNECTION'], handler);
+  webhooks.removeListener('status.READY', handler); // no longer there: nothing to do
+  webhooks.removeListener('contact.created', () => {});
+  await deliver('READY');
+  await deliver('NEW_CONNECTION');
+  assert.deepEqual(runs, []);
+  assert.throws(() => webhooks.removeListener('status.ready', handler), {
+    name: 'TypeError',
+    message: /^names: "status\.ready" is not an event name this version knows/,
+  });
+});
+
 test('each handler gets a context of its own: what one does to its context, no other sees', async () => {
   // Review BV: one context object went to every handler, so a handler that changed its `name`
   // changed what the others (registered for another name) were told.

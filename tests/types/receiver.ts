@@ -44,6 +44,11 @@ webhooks.on('status.ready', () => {});
 // @ts-expect-error object types in lower camel case
 webhooks.on('Contact.created', () => {});
 webhooks.onAny((event) => event.eventId);
+// removeListener takes a handler as `on` typed it, for the names `on` knows.
+const onContact = (event: VesselEventOf<'contact.created'>) => event.data.record.email;
+webhooks.on('contact.created', onContact).removeListener(['contact.created'], onContact);
+// @ts-expect-error a misspelt name, as for on
+webhooks.removeListener('contacts.created', onContact);
 webhooks.onError((error, event) => [error, event.type]);
 // onAny (and so onError) sees kinds this version does not know, named or not.
 webhooks.onAny((event, { name }) => {
