@@ -289,7 +289,9 @@ fn words(digest: &[u8; 32]) -> [u64; 4] {
 }
 
 /// The `x-vessel-signature` value for `body` at `timestamp`: lower-case hex of
-/// SHA-256(`token` ‖ `body` ‖ `timestamp`).
+/// SHA-256(`token` ‖ `body` ‖ `timestamp`). The timestamp text is signed as given: pass what
+/// [`verify`](crate::verify) accepts (1 to 16 ASCII digits, no spaces), or the signature matches
+/// no delivery.
 ///
 /// ```
 /// use vessel_webhooks::{sign, AccessToken};

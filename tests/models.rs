@@ -280,9 +280,13 @@ fn unknown_members_are_kept_and_serialized_back() {
 fn serialized_back_as_the_doc_says() {
     let body = br#"{"eventId":"e","type":"OBJECT_CHANGE","data":{"objectType":"Call","eventType":"CREATE","record":{"zeta":1,"subject":null,"alpha":null,"duration":6e2,"id":"v.call.1"}}}"#;
     let call = parse(body, &Options::default()).unwrap().record().unwrap();
-    assert_eq!(
-        serde_json::to_string(&call).unwrap(),
-        r#"{"id":"v.call.1","duration":600,"alpha":null,"zeta":1}"#
+    let text = serde_json::to_string(&call).unwrap();
+    // The others in the order of serde_json's Map: sorted, or as read when a dependent turns on
+    // serde_json's `preserve_order` (review CE: the test assumed the first).
+    assert!(
+        text == r#"{"id":"v.call.1","duration":600,"alpha":null,"zeta":1}"#
+            || text == r#"{"id":"v.call.1","duration":600,"zeta":1,"alpha":null}"#,
+        "{text}"
     );
     let deal = vector("examples.json")["examples"]["Deal"][0].clone();
     assert_eq!(deal["amount"].to_string(), "10000");
