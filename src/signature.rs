@@ -65,6 +65,50 @@ pub struct SignatureHeaders<'a> {
     pub timestamp: Option<&'a str>,
 }
 
+impl<'a> SignatureHeaders<'a> {
+    /// The two headers out of a request's `(name, value)` pairs, read as the npm package reads a
+    /// request's headers: a name in any case; a header sent twice is malformed, as its values
+    /// joined with `", "` are there; a value with a byte outside ASCII is malformed too (no digit
+    /// or hex digit is). It takes an `http::HeaderMap` as it is (`from_pairs(request.headers())`
+    /// in axum, hyper or reqwest), or any pairs of `str` and bytes.
+    ///
+    /// ```
+    /// use vessel_webhooks::SignatureHeaders;
+    /// let pairs = [("X-Vessel-Timestamp", "1700000000"), ("content-type", "application/json")];
+    /// let headers = SignatureHeaders::from_pairs(pairs.iter().map(|(n, v)| (*n, v.as_bytes())));
+    /// assert_eq!(headers.timestamp, Some("1700000000"));
+    /// assert_eq!(headers.signature, None); // verify: MISSING_HEADER
+    /// ```
+    pub fn from_pairs<N, V>(pairs: impl IntoIterator<Item = (&'a N, &'a V)>) -> Self
+    where
+        N: AsRef<str> + ?Sized + 'a,
+        V: AsRef<[u8]> + ?Sized + 'a,
+    {
+        /// What a header sent twice, or not ASCII, reads as: no timestamp and no signature (the
+        /// same code, in the same order of the checks, as the npm package gives).
+        const MALFORMED: &str = ",";
+        let mut headers = Self::default();
+        for (name, value) in pairs {
+            let name = name.as_ref();
+            let slot = if name.eq_ignore_ascii_case("x-vessel-signature") {
+                &mut headers.signature
+            } else if name.eq_ignore_ascii_case("x-vessel-timestamp") {
+                &mut headers.timestamp
+            } else {
+                continue;
+            };
+            let text = std::str::from_utf8(value.as_ref())
+                .ok()
+                .filter(|t| t.is_ascii());
+            *slot = Some(match (*slot, text) {
+                (None, Some(text)) => text,
+                _ => MALFORMED,
+            });
+        }
+        headers
+    }
+}
+
 /// A checked `x-vessel-timestamp`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Timestamp<'a> {
@@ -325,6 +369,39 @@ mod tests {
     }
 
     const SIG: &str = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+
+    /// The code `read_headers` gives for the headers `from_pairs` reads out of `pairs`.
+    fn code_of(pairs: &[(&str, &[u8])]) -> Option<ErrorCode> {
+        let headers = SignatureHeaders::from_pairs(pairs.iter().map(|(n, v)| (*n, *v)));
+        read_headers(&headers).err().map(|e| e.code())
+    }
+
+    #[test]
+    fn from_pairs_reads_as_the_npm_package() {
+        let ts: (&str, &[u8]) = ("X-VESSEL-TIMESTAMP", b" 1700000000\t");
+        let sig: (&str, &[u8]) = ("x-Vessel-Signature", SIG.as_bytes());
+        let other: (&str, &[u8]) = ("content-type", b"application/json");
+        assert_eq!(code_of(&[other, ts, sig]), None);
+        let headers = SignatureHeaders::from_pairs([ts, sig].iter().map(|(n, v)| (*n, *v)));
+        assert_eq!(headers.signature, Some(SIG));
+        assert_eq!(code_of(&[ts]), Some(ErrorCode::MissingHeader));
+        // Sent twice, even the same value: what JavaScript's joined value gives.
+        assert_eq!(
+            code_of(&[ts, sig, sig]),
+            Some(ErrorCode::MalformedSignature)
+        );
+        assert_eq!(code_of(&[ts, ts, sig]), Some(ErrorCode::InvalidTimestamp));
+        assert_eq!(code_of(&[ts, ts]), Some(ErrorCode::MissingHeader));
+        // A byte outside ASCII (obs-text, or UTF-8), where JavaScript reads Latin-1.
+        let latin: (&str, &[u8]) = ("x-vessel-signature", b"\xe9abc");
+        assert_eq!(code_of(&[ts, latin]), Some(ErrorCode::MalformedSignature));
+        let utf8: (&str, &[u8]) = ("x-vessel-timestamp", "17000\u{0660}".as_bytes());
+        assert_eq!(code_of(&[utf8, sig]), Some(ErrorCode::InvalidTimestamp));
+        // Owned pairs too (a map's iterator gives references to its own types).
+        let owned = [(String::from("x-vessel-timestamp"), b"1700000000".to_vec())];
+        let headers = SignatureHeaders::from_pairs(owned.iter().map(|(n, v)| (n, v)));
+        assert_eq!(headers.timestamp, Some("1700000000"));
+    }
 
     #[test]
     fn known_answer() {
