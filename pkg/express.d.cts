@@ -34,12 +34,12 @@ export interface VesselWebhookDeadlines {
    * so a body trickled a byte at a time or a Content-Length longer than what is sent cannot hold
    * a request open. Not used when a body parser read the body before.
    */
-  bodyTimeoutMs?: number;
+  bodyTimeoutMs?: number | undefined;
   /**
    * Time `getAccessToken`'s promise has to settle (default 10 000). On expiry: 503
    * `{ "error": "TOKEN_LOOKUP_TIMEOUT" }` (Vessel retries later); a later rejection is ignored.
    */
-  tokenLookupTimeoutMs?: number;
+  tokenLookupTimeoutMs?: number | undefined;
 }
 
 /** Options of {@link vesselWebhook}: the token, the checks of `verify`, and the deadlines. */

@@ -202,27 +202,27 @@ export interface VerifyOptions {
    * How far (in seconds) the x-vessel-timestamp may be from now, either way. Default 300;
    * `Infinity` disables the check.
    */
-  toleranceSeconds?: number;
+  toleranceSeconds?: number | undefined;
   /**
    * The current time, for tests: a valid Date or milliseconds since the epoch (0 to 8.64e15, a
    * Date's range; else a TypeError). Default `Date.now()`.
    */
-  now?: Date | number;
+  now?: Date | number | undefined;
   /** The largest body accepted, in bytes (BODY_TOO_LARGE beyond): default 4 MiB, at most 64 MiB. */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Reject events whose `type`, `objectType`, `eventType` or `status` this version does not know
    * (INVALID_EVENT) instead of accepting them. Default false; see {@link VesselEvent}.
    */
-  strict?: boolean;
+  strict?: boolean | undefined;
 }
 
 /** Options of {@link sign}. */
 export interface SignOptions {
   /** Unix time of the signature: seconds (a number or its digits). Default now. */
-  timestamp?: number | string;
+  timestamp?: number | string | undefined;
   /** Adds the x-vessel-connection-id header. */
-  connectionId?: string;
+  connectionId?: string | undefined;
 }
 
 /** The headers Vessel sends with a delivery, as {@link sign} makes them. */
@@ -434,29 +434,29 @@ export interface VesselDeliveryInfo {
 /** Options of VesselWebhooks. */
 export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
   /** A store shared by the instances (without one, handlers run on every delivery). */
-  store?: VesselStore;
+  store?: VesselStore | undefined;
   /** How long a claim lasts; must exceed the slowest handler (default 60, at most a year). */
-  leaseSeconds?: number;
+  leaseSeconds?: number | undefined;
   /**
    * How long a processed event is remembered, to cover Vessel's retries (default 7 days, at most
    * a year).
    */
-  doneTtlSeconds?: number;
+  doneTtlSeconds?: number | undefined;
   /**
    * The deadline of each store call, then 503 STORE_UNAVAILABLE (default 5, at most 2 147 483.647:
    * what setTimeout honours).
    */
-  storeTimeoutSeconds?: number;
+  storeTimeoutSeconds?: number | undefined;
   /**
    * The deadline of getAccessToken, then 503 TOKEN_LOOKUP_TIMEOUT (default 10, at most
    * 2 147 483.647).
    */
-  tokenLookupTimeoutSeconds?: number;
+  tokenLookupTimeoutSeconds?: number | undefined;
   /**
    * Called once per delivery, for logs and metrics; what it returns is not awaited (a promise is
    * given to a Worker's `ctx.waitUntil`).
    */
-  onDelivery?: (info: VesselDeliveryInfo) => unknown;
+  onDelivery?: ((info: VesselDeliveryInfo) => unknown) | undefined;
 } & (
     | { accessToken: AccessToken; getAccessToken?: never }
     | {
@@ -535,14 +535,17 @@ export declare class VesselWebhooks {
 /** A store in this process's memory (one instance; lost when it exits). */
 export declare function memoryStore(): VesselStore;
 /** A store in Redis through your node-redis (v4+, not its legacy interface) or ioredis client. */
-export declare function redisStore(client: unknown, options?: { prefix?: string }): VesselStore;
+export declare function redisStore(
+  client: unknown,
+  options?: { prefix?: string | undefined },
+): VesselStore;
 /**
  * A store in PostgreSQL through your `pg` Pool; creates its table when missing, and gives a
  * set-up up after `setupTimeoutSeconds` (default 10; the next call tries again).
  */
 export declare function postgresStore(
   pool: unknown,
-  options?: { table?: string; setupTimeoutSeconds?: number },
+  options?: { table?: string | undefined; setupTimeoutSeconds?: number | undefined },
 ): VesselStore;
 /** A store in Durable Objects (Cloudflare Workers) bound to the class VesselEventStore. */
 export declare function durableObjectStore(namespace: unknown): VesselStore;

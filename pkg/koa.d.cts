@@ -6,9 +6,13 @@ import type { VesselWebhooks } from './index.cjs';
 /** What the middleware uses of Koa's context (Koa's `Context` has all of it). */
 export interface VesselKoaContext {
   req: IncomingMessage;
-  /** A body parser's results, verified when it read the body before the middleware. */
-  request: { rawBody?: string; body?: unknown };
+  /**
+   * A body parser's results, verified when it read the body before the middleware. (`object &`:
+   * a type of optional members alone would refuse Koa's own Request, which has neither.)
+   */
+  request: object & { rawBody?: string | Uint8Array; body?: unknown };
   status: number;
+  set(field: string, value: string): void;
   set(headers: Record<string, string>): void;
   body: unknown;
 }

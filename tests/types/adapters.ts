@@ -26,3 +26,15 @@ hono.post('/lazy', (c) => honoWebhook(webhooks)(c));
 
 // @ts-expect-error a receiver, not its options
 koaWebhook({ accessToken: 'tok' });
+
+// Review CD: a context as Koa's own (its Request has neither rawBody nor body; @types/koa itself
+// does not compile here, above), called from Koa code rather than handed to app.use.
+declare const koaContext: {
+  req: import('node:http').IncomingMessage;
+  request: { method: string; url: string; header: Record<string, string | string[] | undefined> };
+  status: number;
+  set(field: string, value: string | string[]): void;
+  set(field: Record<string, string | string[]>): void;
+  body: unknown;
+};
+await koaWebhook(webhooks)(koaContext, async () => {});

@@ -5,6 +5,8 @@ import {
   redisStore,
   postgresStore,
   durableObjectStore,
+  sign,
+  verify,
   type VesselStore,
   type VesselEventName,
   type DeletedRecord,
@@ -131,3 +133,11 @@ declare const ctx: { waitUntil(promise: Promise<unknown>): void };
 const inWorker: Promise<Response> = webhooks.fetch(request, {}, ctx);
 (void response, inWorker);
 webhooks.verifyAndReceive({ body: '{}', headers: {} }).catch((error) => error.toHttp?.());
+
+// Review CD: under exactOptionalPropertyTypes an option given as undefined is absent, as at run
+// time (a config value that may be unset).
+declare const config: { tolerance?: number; prefix?: string; lease?: number };
+verify('{}', {}, 'tok', { toleranceSeconds: config.tolerance, maxBodyBytes: undefined });
+sign('{}', 'tok', { timestamp: undefined, connectionId: undefined });
+new VesselWebhooks({ accessToken: 'tok', store: undefined, leaseSeconds: config.lease });
+redisStore({}, { prefix: config.prefix });
