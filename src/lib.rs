@@ -145,11 +145,14 @@ fn authenticate(
     digester: &mut impl Digester,
 ) -> Result<usize, Error> {
     let (expected, timestamp) = check_unsigned(body.len(), headers, options, now)?;
+    let mut not_json = false;
     // The raw bytes first; the canonical form (what the seed's JSON.stringify signs) only when
     // they do not match, e.g. after a proxy re-serialised the body.
     signature::signer(tokens, body, timestamp.text, &expected, digester)
         .or_else(|| {
-            let canonical = json::Canonical::of(body).ok()?;
+            let canonical = json::Canonical::of(body);
+            not_json = canonical.is_err();
+            let canonical = canonical.ok()?;
             // A body already in canonical form was hashed just above.
             if canonical.is(body) {
                 return None;
@@ -162,16 +165,39 @@ fn authenticate(
             let write = |emit: &mut dyn FnMut(&[u8])| canonical.write(emit);
             signature::signer_of_pieces(tokens, write, timestamp.text, &expected)
         })
-        .ok_or_else(|| {
-            Error::new(
-                ErrorCode::SignatureMismatch,
-                if tokens.len() != 1 {
-                    "x-vessel-signature: no access token signed this body and timestamp"
-                } else {
-                    "x-vessel-signature: the access token did not sign this body and timestamp"
-                },
-            )
-        })
+        .ok_or_else(|| mismatch(tokens, body, not_json))
+}
+
+/// SIGNATURE_MISMATCH, with what can be told of the inputs that would explain it (review CH:
+/// one message for every cause blamed the token): facts about their form, never their text.
+fn mismatch(tokens: &[AccessToken], body: &[u8], not_json: bool) -> Error {
+    let mut message = String::from(if tokens.len() != 1 {
+        "x-vessel-signature: no access token signed this body and timestamp"
+    } else {
+        "x-vessel-signature: the access token did not sign this body and timestamp"
+    });
+    let padded = |t: &AccessToken| t.expose() != t.expose().trim_ascii();
+    let gzip = body.starts_with(&[0x1f, 0x8b]);
+    let hints = [
+        (
+            tokens.iter().any(padded),
+            "an access token begins or ends with white space (a line break from a file?)",
+        ),
+        (
+            body.is_empty(),
+            "the body is empty (was the request read before?)",
+        ),
+        (gzip, "the body is gzip data"),
+        (
+            not_json && !body.is_empty() && !gzip,
+            "the body is not JSON as received (a parser, a proxy or a decoding changed it?)",
+        ),
+    ];
+    for (_, hint) in hints.iter().filter(|(applies, _)| *applies) {
+        message.push_str("; ");
+        message.push_str(hint);
+    }
+    Error::new(ErrorCode::SignatureMismatch, message)
 }
 
 /// Checks that `body` was signed by one of `tokens` at the timestamp in `headers`, within the

@@ -84,6 +84,16 @@ fn signatures() {
                 Vec::<&str>::new(),
                 "{name}: body leaked"
             );
+            // A SIGNATURE_MISMATCH's hint, or none ("").
+            if let Some(hint) = case["expect"]["hint"].as_str() {
+                let message = error.message();
+                let given = if hint.is_empty() {
+                    !message.contains("; ")
+                } else {
+                    message.contains(hint)
+                };
+                assert!(given, "{name}: {message:?} where the hint is {hint:?}");
+            }
         }
         assert_eq!(
             outcome(constructed),

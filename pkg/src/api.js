@@ -175,6 +175,9 @@ function slotsOf(slots, value) {
   }
 }
 
+/** What Object.prototype.toString calls an ArrayBuffer or a SharedArrayBuffer, of any realm. */
+const BUFFER_TAG = /^\[object (?:Shared)?ArrayBuffer\]$/;
+
 /**
  * A binary body as a Uint8Array over the same bytes, or undefined for other bodies. Its buffer
  * and range are read through the built-in getters, which read the object's own internal slots
@@ -189,7 +192,7 @@ function bytesOf(body) {
   } else if (
     // The tag first: each getter that refuses a value throws, ~5 µs in V8, and most values that
     // reach here are parsed bodies (review BF).
-    !/^\[object (?:Shared)?ArrayBuffer\]$/.test(tag(body)) ||
+    !BUFFER_TAG.test(tag(body)) ||
     !BUFFERS.some((slots) => slotsOf(slots, body))
   ) {
     return undefined;
@@ -340,10 +343,23 @@ const isHeader = (key, name) =>
   key.length === name.length &&
   (key === name || key.toLowerCase() === name);
 
-/** The error of the check that failed in wasm, as a VesselWebhookError. */
-function failure() {
+/**
+ * The error of the check that failed in wasm, as a VesselWebhookError. For a `body` that was a
+ * parsed object (no string, bytes or buffer), a signature that matched nothing says so: the
+ * message names what a parser or the app may have changed (review CH), never the body's text.
+ */
+function failure(body) {
   const error = intoWasm(() => wasm.take_error());
-  return new VesselWebhookError(error.name, error.message);
+  const parsed =
+    error.name === 'SIGNATURE_MISMATCH' &&
+    typeof body === 'object' &&
+    body !== null &&
+    !ArrayBuffer.isView(body) &&
+    !BUFFER_TAG.test(tag(body));
+  const hint = parsed
+    ? '; the body is a parsed object, checked as its JSON.stringify (did a parser or your code change it? pass the raw body)'
+    : '';
+  return new VesselWebhookError(error.name, error.message + hint);
 }
 
 /**
@@ -440,7 +456,7 @@ function checkedEvent(body, call, digests) {
   } catch (error) {
     throw stale(error);
   }
-  if (read === undefined) throw failure();
+  if (read === undefined) throw failure(body);
   const event = toEvent(read);
   if (call.signer !== undefined) signers.set(event, call.signer);
   return event;

@@ -152,11 +152,37 @@ test('no error message or property contains the access token or the body', () =>
       e = error;
     }
     assert.equal(e.code, c.expect.constructEvent, c.name);
+    // A SIGNATURE_MISMATCH's hint, or none ('').
+    const { hint } = c.expect;
+    if (hint !== undefined) {
+      const given = hint === '' ? !e.message.includes('; ') : e.message.includes(hint);
+      assert.ok(given, `${c.name}: ${JSON.stringify(e.message)} where the hint is ${hint}`);
+    }
     const seen = [e.message, e.stack, String(e), ...Object.values(e).map(String)].join('\n');
     for (const token of [c.accessToken].flat())
       assert.ok(!seen.includes(token), `${c.name}: token leaked`);
     assert.deepEqual(leaked(bodyBytes(c).toString(), seen), [], `${c.name}: body leaked`);
   }
+});
+
+// Review CH: a parsed body that a parser or the app changed failed as a wrong token would.
+test('a parsed object that matches no signature says it was checked as its JSON.stringify', () => {
+  const c = vectors('signatures.json').find((c) => c.name === 'valid, compact body signed as sent');
+  const changed = JSON.parse(c.body);
+  changed.data.record.firstName = 'Tim';
+  const error = (body) => {
+    try {
+      esm.constructEvent(body, c.headers, c.accessToken, options(c));
+    } catch (e) {
+      return e;
+    }
+  };
+  const hint = /; the body is a parsed object, checked as its JSON\.stringify/;
+  assert.equal(error(changed).code, 'SIGNATURE_MISMATCH');
+  assert.match(error(changed).message, hint);
+  assert.doesNotMatch(error(JSON.stringify(changed)).message, hint);
+  assert.doesNotMatch(error(Buffer.from(JSON.stringify(changed))).message, hint);
+  assert.equal(error({ ...changed, eventId: 7 }).code, 'SIGNATURE_MISMATCH');
 });
 
 test('header shapes: fetch Headers, Map, any case, one-element arrays', () => {

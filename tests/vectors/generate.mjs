@@ -116,6 +116,11 @@ function delivery(
 }
 const OK = { verify: true, constructEvent: 'OK' };
 const fails = (code) => ({ verify: code === 'INVALID_EVENT', constructEvent: code });
+/**
+ * SIGNATURE_MISMATCH whose message carries `hint` (review CH: what can be told of the inputs that
+ * would explain it); '' for none (the message has no "; ").
+ */
+const mismatch = (hint) => ({ ...fails('SIGNATURE_MISMATCH'), hint });
 
 delivery('valid, compact body signed as sent', compact, OK);
 delivery('valid STATUS_CHANGE', status, OK);
@@ -202,25 +207,44 @@ delivery(
   OK,
 );
 
-delivery('wrong access token', compact, fails('SIGNATURE_MISMATCH'), { token: OTHER_TOKEN });
-delivery('token of another connection among several', compact, fails('SIGNATURE_MISMATCH'), {
+delivery('wrong access token', compact, mismatch(''), { token: OTHER_TOKEN });
+delivery('token of another connection among several', compact, mismatch(''), {
   token: OTHER_TOKEN,
   accessToken: [TOKEN, 'tok_third'],
 });
-delivery(
-  'one byte of the body changed',
-  compact.replace('Tom', 'Tim'),
-  fails('SIGNATURE_MISMATCH'),
-  { signed: compact },
-);
-delivery('timestamp changed', compact, fails('SIGNATURE_MISMATCH'), {
+delivery('one byte of the body changed', compact.replace('Tom', 'Tim'), mismatch(''), {
+  signed: compact,
+});
+delivery('timestamp changed', compact, mismatch(''), {
   headers: { 'x-vessel-signature': hash(TOKEN, compact, TS), 'x-vessel-timestamp': '1700000001' },
 });
-delivery('signature over the body without the timestamp', compact, fails('SIGNATURE_MISMATCH'), {
+delivery('signature over the body without the timestamp', compact, mismatch(''), {
   headers: { 'x-vessel-signature': hash(TOKEN, compact), 'x-vessel-timestamp': TS },
 });
-delivery('not JSON, signature does not match', 'hello', fails('SIGNATURE_MISMATCH'), {
-  signed: 'other',
+delivery(
+  'not JSON, signature does not match',
+  'hello',
+  mismatch('the body is not JSON as received'),
+  {
+    signed: 'other',
+  },
+);
+delivery('a body cut short', compact.slice(0, -5), mismatch('the body is not JSON as received'), {
+  signed: compact,
+});
+delivery('an empty body', '', mismatch('the body is empty'), { signed: compact });
+// gzip's header (magic, deflate, no flags, no time, Unix) before the text: what the hint reads.
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+delivery(
+  'a gzip body',
+  Buffer.concat([GZIP_HEADER, Buffer.from(compact)]),
+  mismatch('the body is gzip data'),
+  {
+    signed: compact,
+  },
+);
+delivery('an access token ending in a line break', compact, mismatch('ends with white space'), {
+  accessToken: `${TOKEN}\n`,
 });
 
 delivery('signature header missing', compact, fails('MISSING_HEADER'), {
