@@ -414,6 +414,12 @@ export interface VesselDeliveryInfo {
   /** The error code of a delivery not answered 2xx. */
   code: VesselWebhookErrorCode | undefined;
   /**
+   * With a code, its error's message, which says why (`getAccessToken: no access token was found
+   * for this connection`, `x-vessel-signature: the access token did not sign this body and
+   * timestamp; …`): the package's own, never a token or body text.
+   */
+  message: string | undefined;
+  /**
    * The HTTP status the delivery is answered with. For an error that is not ours (a resolver's):
    * the 4xx or 5xx `status` or `statusCode` it carries, else 500, as the Node adapters answer it
    * (`fetch` and `verifyAndReceive` throw it: a Worker or Hono answers it 500).
@@ -506,8 +512,9 @@ export declare class VesselWebhooks {
   /**
    * Called with each handler's error and its event (onAny's included, so of any kind; declare it
    * `VesselEvent` to narrow, as for onAny), and with a store's failure for a verified event: the
-   * `STORE_UNAVAILABLE` VesselWebhookError, the store's own error as its `cause`. Until one is
-   * registered, such errors are printed with console.error.
+   * `STORE_UNAVAILABLE` VesselWebhookError, the store's own error as its `cause`, and with an
+   * Error when handlers are still running as their lease ends. Until one is registered, such
+   * errors are printed with console.error.
    */
   onError(handler: (error: unknown, event: VesselEvent | UnknownVesselEvent) => unknown): this;
   onError(handler: (error: unknown, event: VesselEvent) => unknown): this;

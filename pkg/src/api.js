@@ -775,7 +775,7 @@ async function resolveTokens(resolver, request, headers) {
   }
   // Copied before it leaves this async function: returning an object read as no thenable would
   // read its `then` again.
-  return readTokens(tokens);
+  return readTokens(tokens, "the token resolver's answer (or undefined or null: no token)");
 }
 
 /**

@@ -272,22 +272,28 @@ export function ownTokens(accessToken) {
 
 /**
  * The access token(s) as wasm takes them: a non-empty string, or a plain copy of an array of
- * them (each element read once: a Proxy or getters run now, before any body is written).
+ * them (each element read once: a Proxy or getters run now, before any body is written); else a
+ * TypeError naming `what` gave them.
  */
-export function readTokens(accessToken) {
+export function readTokens(accessToken, what = 'accessToken') {
   if (typeof accessToken === 'string' && accessToken !== '') return accessToken;
   const tokens = Array.isArray(accessToken) ? ownTokens(accessToken) : [];
   if (tokens.length === 0 || !tokens.every((t) => typeof t === 'string' && t !== '')) {
     throw new TypeError(
-      'accessToken: expected a non-empty string or a non-empty array of non-empty strings',
+      `${what}: expected a non-empty string or a non-empty array of non-empty strings`,
     );
   }
   return tokens;
 }
 
-/** A token resolver's answer as a plain value for withDeadline: none as it is, else readTokens. */
+/**
+ * A token resolver's answer as a plain value for withDeadline: none as it is, else readTokens,
+ * whose error names the resolver (review CH: it named an accessToken option never given).
+ */
 export const tokenAnswer = (answer) =>
-  answer === undefined || answer === null ? answer : readTokens(answer);
+  answer === undefined || answer === null
+    ? answer
+    : readTokens(answer, "getAccessToken's answer (or undefined or null: no token)");
 
 /**
  * The own properties of `options`, copied once into an object without a prototype; TypeError

@@ -251,8 +251,9 @@ export class VesselWebhooks {
   }
 
   /**
-   * Calls `handler(error, event)` for each handler that throws, and for a store's failure for a
-   * verified event (its own errors are ignored).
+   * Calls `handler(error, event)` for each handler that throws, for a store's failure for a
+   * verified event, and when handlers are still running as their lease ends (its own errors are
+   * ignored). Until one is registered, #report prints them.
    */
   onError(handler) {
     checkFunction(handler, 'handler');
@@ -279,7 +280,7 @@ export class VesselWebhooks {
     }
     // With a resolver, through verifyRequest (as a body read before): it asks the resolver only
     // once the checks that need no token passed.
-    return this.#receiveRequest(requestReadBefore(headers, body), request);
+    return this.#receiveRequest(headers, () => requestReadBefore(headers, body), request);
   }
 
   /**
@@ -296,7 +297,7 @@ export class VesselWebhooks {
     }
     const keep = keeperOf(context);
     try {
-      await this.#receiveRequest(request, request, keep);
+      await this.#receiveRequest(request?.headers, () => request, request, keep);
     } catch (error) {
       if (error instanceof VesselWebhookError) return error.toResponse();
       throw error;
@@ -311,7 +312,7 @@ export class VesselWebhooks {
    * the connection is closed), unless a body parser read it before (then it verifies what the
    * parser left, req.rawBody or req.body, as vessel-webhooks/express does: readBefore). Other errors
    * (getAccessToken's own) go to next as the cause of notReceived's error, or without next are
-   * answered with statusOf's status (500, or the 4xx/5xx the error carries).
+   * answered with statusOf's status (500, or the 4xx/5xx the error carries) and printed.
    */
   middleware() {
     return async (req, res, next) => {
@@ -320,9 +321,10 @@ export class VesselWebhooks {
         return;
       }
       let answer = { status: 200, headers: JSON_HEADERS, body: RECEIVED };
-      try {
-        // What a parser left (readBefore, as vessel-webhooks/express takes it), else the stream.
-        const request = req.readableDidRead
+      // What a parser left (readBefore, as vessel-webhooks/express takes it), else the stream;
+      // made within the delivery, so that onDelivery sees a parser's leftovers that fail too.
+      const requestOf = () =>
+        req.readableDidRead
           ? readBefore(req, 'webhooks.middleware()')
           : {
               headers: req.headers,
@@ -332,7 +334,8 @@ export class VesselWebhooks {
                 refuse: (code, message) => new VesselWebhookError(code, message),
               }),
             };
-        await this.#receiveRequest(request, req);
+      try {
+        await this.#receiveRequest(req.headers, requestOf, req);
       } catch (error) {
         // What is left of the body is dropped, so the connection can carry the answer, and
         // closed after it when the body is still arriving (over the cap, past the deadline).
@@ -343,6 +346,10 @@ export class VesselWebhooks {
           next(notReceived(error));
           return;
         } else {
+          // No next (node:http, Cloud Functions, Vercel): the answer is the final handler's, and
+          // so is the log line, as Express's final handler prints an error (review CG: a
+          // resolver's failure was a 500 seen by no one).
+          console.error(notReceived(error));
           answer = { status: statusOf(error), headers: {}, body: '' };
         }
       }
@@ -352,14 +359,15 @@ export class VesselWebhooks {
   }
 
   /**
-   * A request for verifyRequest (headers, and a body stream or a body read before:
-   * requestReadBefore), then the handlers; `keep(promise)` (optional) is given store calls that
-   * outlive the answer.
+   * A delivery of `headers` whose request for verifyRequest `requestOf()` makes (headers, and a
+   * body stream or a body read before: requestReadBefore), then the handlers; `keep(promise)`
+   * (optional) is given store calls that outlive the answer.
    */
-  #receiveRequest(request, resolverRequest, keep) {
+  #receiveRequest(headers, requestOf, resolverRequest, keep) {
     return this.#deliver(
-      request?.headers,
+      headers,
       async (connectionId) => {
+        const request = requestOf();
         // The resolver is asked about the connection verifyRequest checked, and only when it is
         // the one #deliver read, which the handlers get (hand-made headers may give another on
         // each read: then none is looked up). With a resolver, verifyRequest records the token
@@ -405,6 +413,7 @@ export class VesselWebhooks {
       connectionId,
       eventId: undefined,
       name: undefined,
+      message: undefined,
     };
     try {
       const [event, tokens] = await authenticate(connectionId);
@@ -418,6 +427,9 @@ export class VesselWebhooks {
       if (error instanceof VesselWebhookError) {
         info.code = error.code;
         info.status = error.status;
+        // The package's own messages hold no token or body text (review CH: a refusal's cause,
+        // a resolver that found no token or another token, was told nowhere).
+        info.message = error.message;
         if (error.code === 'EVENT_IN_PROGRESS') info.outcome = 'in-progress';
         else if (info.eventId !== undefined) info.outcome = 'failed';
       } else {
@@ -467,12 +479,28 @@ export class VesselWebhooks {
     if (claim !== 'claimed') {
       this.#failed(keep, storeError('claim', "expected 'claimed', 'busy' or 'done'"), event);
     }
+    // Handlers still running when the lease ends are reported: a retry may now run the event
+    // beside them (review CH: a hung handler was told nowhere, and ran again each lease).
+    const overrun =
+      this.#leaseMs <= MAX_TIMEOUT_MS
+        ? setTimeout(() => {
+            const seconds = this.#leaseMs / 1000;
+            const error = new Error(
+              `handlers: still running after leaseSeconds (${seconds} s); a retry may now run ` +
+                'this event again beside them',
+            );
+            this.#report(keep, error, event, 'is still being processed');
+          }, this.#leaseMs)
+        : undefined;
+    overrun?.unref?.();
     try {
       await this.#run(handlers, event, name, connectionId, keep);
     } catch (error) {
       // Released so that the retry runs it; when the store cannot, the lease expires instead.
       await this.#call(keep, 'release', [key, token]).catch(() => {});
       throw error;
+    } finally {
+      clearTimeout(overrun);
     }
     await this.#markDone(keep, key, token).catch((error) => this.#failed(keep, error, event));
     return 'processed';
@@ -504,17 +532,23 @@ export class VesselWebhooks {
   }
 
   /**
-   * Hands `error` (a handler's, or a store's) for `event` to the onError hooks; without any, to
-   * console.error, as Express's final handler and Octokit's middleware print one (review CF: a
-   * failing handler was logged nowhere, and Vessel's retries met 500s no one could read).
+   * Hands `error` (a handler's, a store's, or handlers past their lease) for `event` to the
+   * onError hooks; without any, to console.error with `what` befell the event, as Express's final
+   * handler and Octokit's middleware print one (review CF: a failing handler was logged nowhere,
+   * and Vessel's retries met 500s no one could read).
    */
-  #report(keep, error, event) {
+  #report(
+    keep,
+    error,
+    event,
+    what = 'failed and was answered with an error, so Vessel retries it',
+  ) {
     if (this.#errorHandlers.length === 0) {
       try {
         const which = `${JSON.stringify(event.eventId)} (${eventName(event) ?? 'no name'})`;
         console.error(
-          `vessel-webhooks: event ${which} failed and was answered with an error, so Vessel ` +
-            'retries it; register webhooks.onError(…) to report such errors yourself',
+          `vessel-webhooks: event ${which} ${what}; register webhooks.onError(…) to report ` +
+            'such errors yourself',
           error,
         );
       } catch {

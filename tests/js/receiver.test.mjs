@@ -692,7 +692,7 @@ test('a getAccessToken that does not settle is 503 TOKEN_LOOKUP_TIMEOUT, in ever
 
 // Review CB: a resolver's error with a status of its own was answered with it (review BW), but
 // onDelivery reported 500, and middleware() without a next answered 500.
-test("a resolver's error carrying a 4xx/5xx status: answered and reported with it", async () => {
+test("a resolver's error carrying a 4xx/5xx status: answered and reported with it", async (t) => {
   const infos = [];
   const webhooks = new VesselWebhooks({
     getAccessToken: () => {
@@ -705,12 +705,107 @@ test("a resolver's error carrying a 4xx/5xx status: answered and reported with i
     type: 'STATUS_CHANGE',
     data: { status: 'READY' },
   });
-  // No next: answered with the status and no body (postTo refuses a body that is no JSON).
+  // No next: answered with the status and no body (postTo refuses a body that is no JSON), and
+  // printed, as a final handler prints (review CG: it was a 500 or 404 seen by no one).
+  const printed = [];
+  t.mock.method(console, 'error', (...args) => printed.push(args));
   await assert.rejects(postTo(webhooks.middleware(), body, headers), { message: 'status 404: ' });
   assert.deepEqual(
-    infos.map(({ outcome, status, code }) => ({ outcome, status, code })),
-    [{ outcome: 'failed', status: 404, code: undefined }],
+    infos.map(({ outcome, status, code, message }) => ({ outcome, status, code, message })),
+    [{ outcome: 'failed', status: 404, code: undefined, message: undefined }],
   );
+  assert.equal(printed.length, 1);
+  assert.match(printed[0][0].message, /^vessel-webhooks: the delivery could not be received/);
+  assert.equal(printed[0][0].cause.message, 'tokens-db: no such tenant');
+});
+
+// Review CH: a refusal's reason was told nowhere (a resolver that found no token and a wrong
+// token were one SIGNATURE_MISMATCH); a resolver's answer of the wrong type named an accessToken
+// option; a body a parser read and left nothing of was a 500 onDelivery never saw.
+test("onDelivery's message says why; a resolver's wrong answer names it; every delivery is reported", async () => {
+  const infos = [];
+  const tokens = new Map([[CONNECTION, TOKEN]]);
+  const webhooks = new VesselWebhooks({
+    getAccessToken: (id) => tokens.get(id),
+    onDelivery: (info) => infos.push(info),
+  });
+  const event = { eventId: 'evt_why', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  await webhooks.fetch(requestOf(delivery(event, 'tok_other')));
+  const other = delivery(event);
+  other.headers['x-vessel-connection-id'] = 'conn_unknown';
+  await webhooks.fetch(requestOf(other));
+  assert.deepEqual(
+    infos.splice(0).map(({ code, message }) => [code, message]),
+    [
+      [
+        'SIGNATURE_MISMATCH',
+        'x-vessel-signature: the access token did not sign this body and timestamp',
+      ],
+      [
+        'SIGNATURE_MISMATCH',
+        'x-vessel-connection-id: no access token was found for this connection',
+      ],
+    ],
+  );
+
+  tokens.set(CONNECTION, { token: TOKEN });
+  await assert.rejects(webhooks.verifyAndReceive(delivery(event)), {
+    name: 'TypeError',
+    message:
+      /^getAccessToken's answer \(or undefined or null: no token\): expected a non-empty string/,
+  });
+
+  assert.deepEqual(
+    infos.splice(0).map(({ outcome, status }) => [outcome, status]),
+    [['failed', 500]],
+  );
+
+  // A body read by the app, with nothing left of it: the app's mistake, answered 500 and reported.
+  tokens.set(CONNECTION, TOKEN);
+  const readFirst = (req, res) =>
+    req
+      .resume()
+      .on('end', () =>
+        webhooks.middleware()(req, res, (error) =>
+          res.writeHead(500).end(JSON.stringify({ cause: error.cause.message })),
+        ),
+      );
+  const { body, headers } = delivery(event);
+  const answer = await postTo(readFirst, body, headers);
+  assert.equal(answer.status, 500);
+  assert.match(answer.json.cause, /^webhooks\.middleware\(\): the request body was read before/);
+  assert.deepEqual(
+    infos.map(({ outcome, status }) => [outcome, status]),
+    [['failed', 500]],
+  );
+});
+
+// Review CH: a handler that hung was told nowhere, and ran again after each lease.
+test('handlers still running when the lease ends are reported, once; a quick one is not', async () => {
+  const seen = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    store: memoryStore(),
+    leaseSeconds: 0.1,
+  })
+    .on(
+      'status.READY',
+      (event) =>
+        new Promise((resolve) => setTimeout(resolve, event.eventId === 'evt_slow' ? 350 : 0)),
+    )
+    .onError((error, event) => seen.push([error.message, event.eventId]));
+  for (const eventId of ['evt_slow', 'evt_quick']) {
+    await webhooks.verifyAndReceive(
+      delivery({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } }),
+    );
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(seen, [
+    [
+      'handlers: still running after leaseSeconds (0.1 s); a retry may now run this event again beside them',
+      'evt_slow',
+    ],
+  ]);
 });
 
 /** An object that becomes a thenable, never settling, from its `then`'s read `after + 1` on. */

@@ -136,7 +136,9 @@ export function storeSuite(start) {
       for (const info of infos) {
         // JSON, as the app serves them, drops an undefined code, and a refused delivery has no
         // eventId one may trust.
-        const keys = Object.keys(info).filter((k) => k !== 'code');
+        const keys = Object.keys(info).filter((k) => k !== 'code' && k !== 'message');
+        // A message with each code: the package's own, never a token or body text (below).
+        assert.equal(typeof info.message, info.code === undefined ? 'undefined' : 'string');
         const known = info.outcome === 'refused' ? [] : ['eventId', 'name'];
         const expected = ['connectionId', ...known, 'ms', 'outcome', 'status'];
         assert.deepEqual(keys.sort(), expected.sort());
