@@ -39,7 +39,15 @@ function gatewayEvent(
         requestContext: { domainName: 'abc.lambda-url.us-east-1.on.aws', http: { method } },
         ...common,
       }
-    : { version, path: '/webhooks/vessel', httpMethod: method, requestContext: {}, ...common };
+    : {
+        version,
+        path: '/webhooks/vessel',
+        httpMethod: method,
+        requestContext: {},
+        // A REST API gives both: the last value of each header, and all of them.
+        multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
+        ...common,
+      };
 }
 
 test('examples/lambda.mjs answers API Gateway with a statusCode, the body as text or base64', async () => {
@@ -75,5 +83,11 @@ test('examples/lambda.mjs answers API Gateway with a statusCode, the body as tex
     [401, 'SIGNATURE_MISMATCH'],
   );
   assert.equal((await handler(gatewayEvent('evt_get', { method: 'GET' }))).statusCode, 405);
+  // A signature sent twice, a forged one and the real one (review CG: `headers` holds the last
+  // alone, which the recipe took): malformed, as everywhere.
+  const twice = gatewayEvent('evt_twice', { version: '1.0' });
+  const signature = twice.headers['x-vessel-signature'];
+  twice.multiValueHeaders['x-vessel-signature'] = ['0'.repeat(64), signature];
+  assert.deepEqual(await statusOf(twice), [401, 'MALFORMED_SIGNATURE']);
   assert.deepEqual(ran.length, 4);
 });
