@@ -15,7 +15,7 @@ export function lambdaHandler(webhooks) {
       for (const value of values ?? []) headers.append(name, value);
     }
     for (const [name, value] of Object.entries(event.headers ?? {})) {
-      if (!(name in lists)) headers.append(name, value);
+      if (!headers.has(name)) headers.append(name, value);
     }
     // The body comes as text, or as base64 when API Gateway took it for binary: the bytes Vessel
     // sent either way. A GET has none (and gets 405).

@@ -414,9 +414,10 @@ export interface VesselDeliveryInfo {
   /** The error code of a delivery not answered 2xx. */
   code: VesselWebhookErrorCode | undefined;
   /**
-   * With a code, its error's message, which says why (`getAccessToken: no access token was found
-   * for this connection`, `x-vessel-signature: the access token did not sign this body and
-   * timestamp; …`): the package's own, never a token or body text.
+   * With a code, its error's message, which says why (`x-vessel-connection-id: no access token
+   * was found for this connection`, `x-vessel-signature: the access token did not sign this body
+   * and timestamp; …`): the package's own, never a token or body text (a VesselWebhookError your
+   * getAccessToken throws passes with its own message).
    */
   message: string | undefined;
   /**
@@ -426,7 +427,7 @@ export interface VesselDeliveryInfo {
    */
   status: number;
   connectionId: string | undefined;
-  /** The verified event's id (undefined when refused). */
+  /** The verified event's id (undefined when refused): the event's own text, as it signed it. */
   eventId: string | undefined;
   /**
    * The verified event's name, as its handlers get it (`contact.created`; one this version does

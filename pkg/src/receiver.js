@@ -348,8 +348,9 @@ export class VesselWebhooks {
         } else {
           // No next (node:http, Cloud Functions, Vercel): the answer is the final handler's, and
           // so is the log line, as Express's final handler prints an error (review CG: a
-          // resolver's failure was a 500 seen by no one).
-          console.error(notReceived(error));
+          // resolver's failure was a 500 seen by no one); not for a client that went away, whom
+          // no answer reaches (review CI: any unsigned request cut short printed one).
+          if (!req.socket?.destroyed) print(notReceived(error));
           answer = { status: statusOf(error), headers: {}, body: '' };
         }
       }
@@ -544,16 +545,13 @@ export class VesselWebhooks {
     what = 'failed and was answered with an error, so Vessel retries it',
   ) {
     if (this.#errorHandlers.length === 0) {
-      try {
-        const which = `${JSON.stringify(event.eventId)} (${eventName(event) ?? 'no name'})`;
-        console.error(
-          `vessel-webhooks: event ${which} ${what}; register webhooks.onError(…) to report ` +
-            'such errors yourself',
-          error,
-        );
-      } catch {
-        // a value thrown that cannot be printed: the answer is the same
-      }
+      // The signed eventId, cut short: one a signer made a megabyte long is no log line.
+      const id = JSON.stringify(event.eventId).slice(0, 130);
+      print(
+        `vessel-webhooks: event ${id} (${eventName(event) ?? 'no name'}) ${what}; register ` +
+          'webhooks.onError(…) to report such errors yourself',
+        error,
+      );
     }
     for (const onError of this.#errorHandlers) runHook(keep, onError, error, event);
   }
@@ -612,6 +610,18 @@ export class VesselWebhooks {
       // Only a string is an answer (claim checks which); anything else is none.
       (answer) => (typeof answer === 'string' ? answer : undefined),
     );
+  }
+}
+
+/**
+ * console.error(...values), whose own failure (a value util.inspect cannot print: a revoked Proxy,
+ * a custom inspect that throws) never changes the answer (review CI: it ended the process).
+ */
+function print(...values) {
+  try {
+    console.error(...values);
+  } catch {
+    // nothing printed: the answer is the same
   }
 }
 

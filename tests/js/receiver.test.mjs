@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
 import { once } from 'node:events';
+import { inspect } from 'node:util';
 import { createHash } from 'node:crypto';
 import express from 'express';
 import {
@@ -717,6 +718,44 @@ test("a resolver's error carrying a 4xx/5xx status: answered and reported with i
   assert.equal(printed.length, 1);
   assert.match(printed[0][0].message, /^vessel-webhooks: the delivery could not be received/);
   assert.equal(printed[0][0].cause.message, 'tokens-db: no such tenant');
+});
+
+// Review CI: without a next, middleware() printed what it answered 500, unguarded: an error that
+// util.inspect cannot print ended the process; and a client that went away mid-body, which no
+// answer reaches, made any unsigned request print.
+test('middleware() without a next: an unprintable error is answered; a client gone prints nothing', async (t) => {
+  const printed = [];
+  const unprintable = {
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+      throw new Error('cannot inspect');
+    },
+  };
+  const webhooks = new VesselWebhooks({
+    getAccessToken: async () => {
+      throw unprintable;
+    },
+  });
+  const { body, headers } = delivery({
+    eventId: 'evt_odd',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  t.mock.method(console, 'error', (...values) => {
+    printed.push(values);
+    return inspect(values[0]);
+  });
+  await assert.rejects(postTo(webhooks.middleware(), body, headers), { message: 'status 500: ' });
+  assert.equal(printed.length, 1);
+
+  const server = createServer(new VesselWebhooks({ accessToken: TOKEN }).middleware());
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const socket = connect(server.address().port, '127.0.0.1');
+  socket.write('POST /hook HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\nabc');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  server.close();
+  assert.equal(printed.length, 1);
 });
 
 // Review CH: a refusal's reason was told nowhere (a resolver that found no token and a wrong
