@@ -545,8 +545,9 @@ export class VesselWebhooks {
     what = 'failed and was answered with an error, so Vessel retries it',
   ) {
     if (this.#errorHandlers.length === 0) {
-      // The signed eventId, cut short: one a signer made a megabyte long is no log line.
-      const id = JSON.stringify(event.eventId).slice(0, 130);
+      // The signed eventId, cut after 128 characters: one a signer made a megabyte long is no
+      // log line.
+      const id = JSON.stringify(event.eventId).slice(0, 129);
       print(
         `vessel-webhooks: event ${id} (${eventName(event) ?? 'no name'}) ${what}; register ` +
           'webhooks.onError(…) to report such errors yourself',
