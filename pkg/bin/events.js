@@ -28,7 +28,7 @@ function deeperThan(value, limit) {
 }
 
 /**
- * A new event of kind `name` for `connectionId`, with a fresh eventId (`evt_<uuid>`): the
+ * A new event of kind `name` (a string) for `connectionId`, with a fresh eventId (`evt_<uuid>`): the
  * sample's record, its `connectionId` (a DELETE record's, as Vessel's docs describe it) set to
  * the connection's, with `record`'s fields laid over it (a shallow merge: the caller's fields
  * win). Throws RangeError for an unknown name (its message lists the valid ones) and TypeError
@@ -36,7 +36,7 @@ function deeperThan(value, limit) {
  * STATUS_CHANGE.
  */
 export function buildEvent(name, connectionId, record) {
-  const sampleName = typeof name === 'string' ? sampleByName.get(name.toLowerCase()) : undefined;
+  const sampleName = sampleByName.get(name.toLowerCase());
   if (sampleName === undefined) {
     throw new RangeError(
       `unknown event ${JSON.stringify(name)}; valid events: ${eventNames.join(', ')}`,

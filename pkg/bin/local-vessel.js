@@ -276,6 +276,9 @@ export function createLocalVessel(
         'this connection has no webhook: create one with POST /connection/webhook',
       );
     }
+    // A name that is no string is a malformed request, not an unknown event (review CK: a deep
+    // array was UNKNOWN_EVENT with V8's stack-overflow message).
+    if (typeof name !== 'string') throw invalid('event: expected an event name (a string)');
     let event;
     try {
       event = buildEvent(name, connection.connectionId, record);

@@ -201,6 +201,15 @@ async function trigger(args) {
   if (!delivered) process.exitCode = 1;
 }
 
+// A reader of the output that goes away (`serve | head -1`, a harness that closes the pipe) makes
+// the next line an EPIPE error on the stream, after the write: without a listener it ended the
+// process, and every connection and webhook with it (review CK). The output is dropped instead.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const [command, ...args] = process.argv.slice(2);
 try {
   if (command === 'serve') await serve(args);

@@ -54,6 +54,22 @@ async function startVessel(t, ...args) {
   });
 }
 
+// Review CK: a reader of its output that went away (`serve | head -1`) ended it at its next line.
+test('serve keeps serving when what reads its output goes away', async (t) => {
+  const child = spawn(bin, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => child.kill());
+  child.stderr.resume();
+  const [first] = await once(child.stdout, 'data');
+  const base = String(first).match(/listening on (http:\/\/127\.0\.0\.1:\d+)/)[1];
+  child.stdout.destroy(); // as `head -1` does once it has its line
+  // Each link prints a line: to a closed pipe.
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await call(base, 'POST', '/_local/connections', {})).status, 201);
+    await sleep(50);
+  }
+  assert.equal(child.exitCode, null);
+});
+
 /** A JSON request to the local Vessel: its status and parsed answer. */
 async function call(base, method, path, body) {
   const response = await fetch(new URL(path, base), {
@@ -257,6 +273,19 @@ test('a receiver answering 2xx gets each event once, signed for its connection',
   assert.deepEqual(codeOf(unknown), refusal(400, 'UNKNOWN_EVENT'));
   assert(unknown.body.events.includes('contact.created'));
   assert(unknown.body.events.includes('status.READY'));
+  // An event that is no name (review CK: a deep array was UNKNOWN_EVENT with V8's stack-overflow
+  // message, an array echoed back as an unknown event).
+  const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+  for (const event of ['["contact.created"]', '{"name":"contact.created"}', '7', deep]) {
+    const response = await fetch(new URL('/_local/trigger', base), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"accessToken":"tok_a","event":${event}}`,
+    });
+    const answer = { status: response.status, body: await response.json() };
+    assert.deepEqual(codeOf(answer), refusal(400, 'INVALID_REQUEST'));
+    assert.equal(answer.body.message, 'event: expected an event name (a string)');
+  }
   const { accessToken } = await link(base);
   const noWebhook = await call(base, 'POST', '/_local/trigger', {
     accessToken,
