@@ -65,6 +65,14 @@ class ApiError extends Error {
 }
 
 const invalid = (message) => new ApiError(400, 'INVALID_REQUEST', message);
+/** A request's target as a URL; INVALID_REQUEST for one that is none. */
+function urlOf(target) {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch {
+    throw invalid('request-target: not a URL');
+  }
+}
 
 function nonEmptyString(value, name, maxLength = Infinity) {
   if (typeof value !== 'string' || value === '') {
@@ -343,7 +351,8 @@ export function createLocalVessel(
     let answer;
     try {
       checkSender(req);
-      const url = new URL(req.url, 'http://localhost');
+      // A request-target that is no URL (`http://[/`) is the client's mistake (review CK: a 500).
+      const url = urlOf(req.url);
       const methods = Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
       if (methods === undefined)
         throw new ApiError(404, 'NOT_FOUND', `no endpoint ${url.pathname}`);
@@ -355,8 +364,9 @@ export function createLocalVessel(
     } catch (caught) {
       let error = caught;
       if (!(error instanceof ApiError)) {
-        // A bug, or a client gone mid-request: answer 500 and serve on.
-        for (const line of `internal error: ${error.stack}`.split('\n')) say(line);
+        // A bug, or a client gone mid-request (one line: no bug): answer 500 and serve on.
+        if (req.socket.destroyed) say(`a client went away mid-request (${error.message})`);
+        else for (const line of `internal error: ${error.stack}`.split('\n')) say(line);
         error = new ApiError(500, 'INTERNAL_ERROR', 'the local Vessel failed; see its output');
       }
       status = error.status;

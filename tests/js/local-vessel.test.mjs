@@ -632,6 +632,33 @@ async function startSmall(t, limits, settings = {}) {
   return { base: `http://127.0.0.1:${server.address().port}`, lines, server };
 }
 
+// Review CK: a request-target that is no URL was a 500 and a stack in the output; a client gone
+// mid-body printed a stack as for a bug.
+test('a request-target that is no URL is 400; a client gone mid-body is one line', async (t) => {
+  const { base, lines } = await startSmall(t, {});
+  const { port } = new URL(base);
+  const raw = async (text, wait) => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (chunk) => (answer += chunk));
+    socket.write(text);
+    await sleep(wait);
+    socket.destroy();
+    return answer;
+  };
+  const target = await raw(`GET http://[/ HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n\r\n`, 200);
+  assert.match(target, /^HTTP\/1\.1 400 /);
+  assert.match(target, /"error":"INVALID_REQUEST","message":"request-target: not a URL"/);
+  const body = '{"accessToken":';
+  await raw(
+    `POST /_local/connections HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n` +
+      `content-type: application/json\r\ncontent-length: 100\r\n\r\n${body}`,
+    50,
+  );
+  await sleep(100);
+  assert.deepEqual(lines, ['a client went away mid-request (aborted)']);
+});
+
 test('the delivery log keeps the last entries, deliveries and sockets are capped', async (t) => {
   const { base } = await startSmall(t, { logEntries: 3, deliveries: 1 });
   const { accessToken, connectionId } = await link(base, 'tok_a');
