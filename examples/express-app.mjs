@@ -1,6 +1,8 @@
 // An Express 5 app that receives Vessel webhooks. Run it with
 //   VESSEL_ACCESS_TOKENS='{"<connectionId>":"<accessToken>"}' PORT=3000 node examples/express-app.mjs
-// and point the connection's webhookUrl at http://<host>:3000/webhooks/vessel.
+// It listens on 127.0.0.1 (the local Vessel, or a proxy on this machine in front of it): for
+// Vessel's servers, listen on 0.0.0.0 or behind a public proxy, and point the connection's
+// webhookUrl at https://<host>/webhooks/vessel.
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { vesselWebhook } from 'vessel-webhooks/express';
@@ -29,7 +31,7 @@ export function createApp(getAccessToken) {
   return app;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const tokens = new Map(Object.entries(JSON.parse(process.env.VESSEL_ACCESS_TOKENS ?? '{}')));
   const server = createApp((connectionId) => tokens.get(connectionId)).listen(
     Number(process.env.PORT ?? 3000),

@@ -262,7 +262,8 @@ export declare function verify(
 
 /**
  * The event in `body`, checked to be a Vessel event but not authenticated: for bodies already
- * verified, or tests. Returns what `JSON.parse` gives (or the object passed).
+ * verified, or tests. Returns what `JSON.parse` gives (for an object passed, a copy: what
+ * `JSON.parse` gives of its `JSON.stringify`).
  *
  * @throws VesselWebhookError BODY_TOO_LARGE, INVALID_JSON or INVALID_EVENT; TypeError for wrong
  * arguments.
