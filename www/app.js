@@ -166,6 +166,14 @@ function mismatch(delivery) {
   if (trimmed !== delivery.token && trimmed !== '' && verifies({ ...delivery, token: trimmed })) {
     return ['The access token has spaces around it: trimmed, it verifies.'];
   }
+  // A text area gives pasted CRLF line breaks as LF (review CK): the body as received may have
+  // had CRLF. Vessel's own bodies have no line breaks.
+  const crlf = delivery.body.replace(/\n/g, '\r\n');
+  if (crlf !== delivery.body && verifies({ ...delivery, body: crlf })) {
+    return [
+      'With CRLF line breaks (\\r\\n), as it was most likely sent, the body verifies: the browser turned them into LF when it was pasted. The delivery itself is authentic.',
+    ];
+  }
   return [
     'This access token did not sign this body with this timestamp — neither the text as pasted nor its compact JSON form.',
     'Something changed after signing (one character of the body or the timestamp is enough: a forged or tampered event looks exactly like this), or this is not the token of the connection that sent it.',

@@ -174,6 +174,19 @@ test('a pretty-printed body with the compact signature passes and was re-seriali
   assert.deepEqual(await badges(), ['OBJECT_CHANGE', 'Task', 'CREATE']);
 });
 
+// Review CK: a text area gives pasted CRLF line breaks as LF, and an authentic body with them was
+// explained as forged or tampered.
+test('a body signed with CRLF line breaks, pasted as LF, is explained', async () => {
+  const pasted = JSON.stringify(sample('note.created'), null, 2);
+  const text = await verifyOnPage({ ...signed(pasted.replace(/\n/g, '\r\n')), body: pasted });
+  assert.match(text, /✗ Rejected: SIGNATURE_MISMATCH/);
+  assert.match(
+    text,
+    /With CRLF line breaks \(\\r\\n\), as it was most likely sent, the body verifies/,
+  );
+  assert.doesNotMatch(text, /a forged or tampered event/);
+});
+
 test('a two-hour-old timestamp in milliseconds is explained', async () => {
   const twoHoursAgo = String(Date.now() - 2 * 3600 * 1000);
   const delivery = signed(JSON.stringify(sample('lead.deleted')), { timestamp: twoHoursAgo });
