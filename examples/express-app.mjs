@@ -1,8 +1,8 @@
 // An Express 5 app that receives Vessel webhooks. Run it with
 //   VESSEL_ACCESS_TOKENS='{"<connectionId>":"<accessToken>"}' PORT=3000 node examples/express-app.mjs
-// It listens on 127.0.0.1 (the local Vessel, or a proxy on this machine in front of it): for
-// Vessel's servers, listen on 0.0.0.0 or behind a public proxy, and point the connection's
-// webhookUrl at https://<host>/webhooks/vessel.
+// It listens on 127.0.0.1, for the local Vessel or a proxy on this machine: for Vessel's own
+// servers, put a public HTTPS proxy in front (or change '127.0.0.1' below to '0.0.0.0') and point
+// the connection's webhookUrl at https://<host>/webhooks/vessel.
 import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { vesselWebhook } from 'vessel-webhooks/express';

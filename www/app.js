@@ -171,7 +171,7 @@ function mismatch(delivery) {
   const crlf = delivery.body.replace(/\n/g, '\r\n');
   if (crlf !== delivery.body && verifies({ ...delivery, body: crlf })) {
     return [
-      'With CRLF line breaks (\\r\\n), as it was most likely sent, the body verifies: the browser turned them into LF when it was pasted. The delivery itself is authentic.',
+      'With CRLF line breaks (\\r\\n), as it was most likely sent, the body verifies: the browser turned them into LF when it was pasted. A receiver given the bytes as sent accepts this delivery.',
     ];
   }
   return [

@@ -340,6 +340,22 @@ export function withDeadline(value, timeoutMs, refuse, plain) {
   return Promise.race([settled, expired]).finally(() => clearTimeout(timer));
 }
 
+/** The errors of a body's read that a client's going away caused (isClientGone). */
+const goneErrors = new WeakSet();
+
+/** `error`, marked as a client's going away mid-body. */
+function clientGone(error) {
+  if (error !== null && typeof error === 'object') goneErrors.add(error);
+  return error;
+}
+
+/**
+ * Whether `error` is a body's read that ended because the client went away, whom no answer
+ * reaches: not printed by a middleware without a next (review CL: the socket's state hid a
+ * resolver's failure that came after the sender gave up).
+ */
+export const isClientGone = (error) => goneErrors.has(error);
+
 /**
  * The whole body of `req` as one Uint8Array. Rejects with `refuse(code, message)`:
  * - `BODY_TOO_LARGE` when its Content-Length is over `maxBodyBytes` (before reading anything), or
@@ -369,7 +385,7 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       return;
     }
     if (req.destroyed) {
-      reject(req.errored ?? new Error('request: closed before the body ended'));
+      reject(clientGone(req.errored ?? new Error('request: closed before the body ended')));
       return;
     }
     const collected = byteCollector(lengthOf(declared) ?? maxBodyBytes);
@@ -381,7 +397,7 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
-      req.off('error', settle);
+      req.off('error', onError);
       req.off('close', onClose);
       if (error !== undefined) {
         dropRest(req, timeoutMs);
@@ -402,10 +418,11 @@ export function readIncoming(req, { maxBodyBytes, timeoutMs, refuse }) {
       }
     }
     const onEnd = () => settle();
-    const onClose = () => settle(new Error('request: closed before the body ended'));
+    const onError = (error) => settle(clientGone(error));
+    const onClose = () => settle(clientGone(new Error('request: closed before the body ended')));
     req.on('data', onData);
     req.on('end', onEnd);
-    req.on('error', settle);
+    req.on('error', onError);
     req.on('close', onClose);
   });
 }

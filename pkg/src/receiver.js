@@ -18,6 +18,7 @@ import {
   DEFAULT_TOKEN_LOOKUP_TIMEOUT_MS,
   endEarly,
   incomingBody,
+  isClientGone,
   MAX_TIMEOUT_MS,
   METHOD_NOT_ALLOWED,
   milliseconds,
@@ -348,9 +349,9 @@ export class VesselWebhooks {
         } else {
           // No next (node:http, Cloud Functions, Vercel): the answer is the final handler's, and
           // so is the log line, as Express's final handler prints an error (review CG: a
-          // resolver's failure was a 500 seen by no one); not for a client that went away, whom
-          // no answer reaches (review CI: any unsigned request cut short printed one).
-          if (!req.socket?.destroyed) print(notReceived(error));
+          // resolver's failure was a 500 seen by no one); not for a body's read that the client
+          // cut short by going away (review CI: any unsigned request cut short printed one).
+          if (!isClientGone(error)) print(notReceived(error));
           answer = { status: statusOf(error), headers: {}, body: '' };
         }
       }
@@ -545,9 +546,11 @@ export class VesselWebhooks {
     what = 'failed and was answered with an error, so Vessel retries it',
   ) {
     if (this.#errorHandlers.length === 0) {
-      // The signed eventId, cut after 128 characters: one a signer made a megabyte long is no
-      // log line.
-      const id = JSON.stringify(event.eventId).slice(0, 129);
+      // The signed eventId, its first 128 characters (not half a surrogate pair) and an ellipsis
+      // after: one a signer made a megabyte long is no log line.
+      const { eventId } = event;
+      const start = eventId.slice(0, /[\uD800-\uDBFF]/.test(eventId[127]) ? 127 : 128);
+      const id = JSON.stringify(start) + (start.length < eventId.length ? '…' : '');
       print(
         `vessel-webhooks: event ${id} (${eventName(event) ?? 'no name'}) ${what}; register ` +
           'webhooks.onError(…) to report such errors yourself',

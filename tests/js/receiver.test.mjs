@@ -193,7 +193,12 @@ test('without onError, a handler or store failure goes to console.error; onDeliv
   // A signed eventId a megabyte long is cut short in the line (review CI).
   const long = { ...event, eventId: 'x'.repeat(1_000_000) };
   assert.equal((await webhooks.fetch(requestOf(delivery(long)))).status, 500);
-  assert.match(printed.pop()[0], /^vessel-webhooks: event "x{128} \(status\.READY\) failed/);
+  assert.match(printed.pop()[0], /^vessel-webhooks: event "x{128}"… \(status\.READY\) failed/);
+  // Not half of a surrogate pair.
+  const pair = { ...event, eventId: `${'x'.repeat(127)}😀${'x'.repeat(10)}` };
+  assert.equal((await webhooks.fetch(requestOf(delivery(pair)))).status, 500);
+  assert.match(printed.pop()[0], /^vessel-webhooks: event "x{127}"… \(status\.READY\) failed/);
+  infos.pop();
   infos.pop();
   assert.deepEqual(
     infos.map(({ outcome, name, eventId }) => [outcome, name, eventId]),
@@ -761,6 +766,32 @@ test('middleware() without a next: an unprintable error is answered; a client go
   await new Promise((resolve) => setTimeout(resolve, 100));
   server.close();
   assert.equal(printed.length, 1);
+
+  // A resolver that fails after the sender gave up is still printed (review CL: the socket's
+  // state hid it).
+  const slow = new VesselWebhooks({
+    getAccessToken: () =>
+      new Promise((resolve, reject) =>
+        setTimeout(() => reject(new Error('tokens-db: connect ETIMEDOUT')), 150),
+      ),
+  });
+  const late = createServer(slow.middleware());
+  await new Promise((resolve) => late.listen(0, '127.0.0.1', resolve));
+  const gone = connect(late.address().port, '127.0.0.1');
+  gone.write(
+    `POST /hook HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
+      `\r\n${body}`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gone.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  late.close();
+  assert.equal(printed.length, 2);
+  assert.equal(printed[1][0].cause.message, 'tokens-db: connect ETIMEDOUT');
 });
 
 // Review CH: a refusal's reason was told nowhere (a resolver that found no token and a wrong
