@@ -24,7 +24,7 @@ export function lambdaHandler(webhooks) {
         ? undefined
         : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
     const response = await webhooks.fetch(new Request(url, { method, headers, body }));
-    // Lambda's answer is { statusCode, headers, body }: API Gateway answers 200 to anything
+    // Lambda's answer is { statusCode, headers, body }: an HTTP API answers 200 to anything
     // without a statusCode, which would tell Vessel a failed event was processed.
     return {
       statusCode: response.status,
