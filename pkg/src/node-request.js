@@ -39,17 +39,15 @@ const BATCH_BYTES = 64 * 1024;
 export function streamOf(req, cap = Infinity, owner = req) {
   let timer;
   let total = 0;
-  const drop = () => {
-    dropRest(req, DEFAULT_BODY_TIMEOUT_MS);
-    if (owner !== req) dropRest(owner, DEFAULT_BODY_TIMEOUT_MS);
-  };
+  // The streams the deadline and the drop act on: the request, and the hook's stream of it.
+  const streams = owner === req ? [req] : [req, owner];
+  const drop = () => streams.forEach((stream) => dropRest(stream, DEFAULT_BODY_TIMEOUT_MS));
   return new ReadableStream(
     {
       pull(controller) {
         timer ??= setTimeout(() => {
           const error = new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`);
-          req.destroy(error);
-          if (owner !== req) owner.destroy(error);
+          streams.forEach((stream) => stream.destroy(error));
         }, DEFAULT_BODY_TIMEOUT_MS);
         // Ended or destroyed before this read (emits nothing more to wait for).
         if (req.readableEnded || req.destroyed) {

@@ -423,7 +423,8 @@ export class VesselWebhooks {
       info.name = eventName(event);
       // With several tokens or a resolver, api.js recorded the one that signed; one token signed
       // it itself.
-      info.outcome = await this.#receive(event, connectionId, signers.get(event) ?? tokens, keep);
+      const signer = signers.get(event) ?? tokens;
+      info.outcome = await this.#receive(event, info.name, connectionId, signer, keep);
       return event;
     } catch (error) {
       if (error instanceof VesselWebhookError) {
@@ -447,11 +448,10 @@ export class VesselWebhooks {
   }
 
   /**
-   * Runs the handlers of a verified event (signed by the token `signer`) under the store's claim:
-   * its outcome. `keep` as for #call.
+   * Runs the handlers of a verified event named `name` (eventName; signed by the token `signer`)
+   * under the store's claim: its outcome. `keep` as for #call.
    */
-  async #receive(event, connectionId, signer, keep) {
-    const name = eventName(event);
+  async #receive(event, name, connectionId, signer, keep) {
     const handlers = [
       ...((name !== undefined && this.#handlers.get(name)) || []),
       ...this.#anyHandlers,
