@@ -1,4 +1,0 @@
-// A delivery, handed to the receiver as the Fetch API's Request (README: Nuxt and Nitro).
-import { webhooks } from '../../worker-app/webhooks.js';
-
-export default defineEventHandler((event) => webhooks.fetch(toWebRequest(event)));
