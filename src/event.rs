@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorCode};
-use crate::json::{is_text, kind, pick, unescape, Pick};
+use crate::json::{is_text, kind, pick, unescape, Keys, Pick};
 
 /// Defines a string enum with an `Other` variant for values Vessel may add later.
 macro_rules! vocabulary {
@@ -322,11 +322,11 @@ const READ: &[Pick] = &[
 ];
 
 /// Checks that `body` is one strict JSON object (INVALID_JSON) and finds the members that
-/// [`check_envelope`] reads, building nothing.
-pub(crate) fn read(body: &[u8]) -> Result<Found<'_>, Error> {
+/// [`check_envelope`] reads, building nothing; and what its keys hold.
+pub(crate) fn read(body: &[u8]) -> Result<(Found<'_>, Keys), Error> {
     let mut found = [None; 8];
-    pick(body, READ, &mut found)?;
-    Ok(found)
+    let keys = pick(body, READ, &mut found)?;
+    Ok((found, keys))
 }
 
 /// The fields of an event that [`check_envelope`] checked, as written in the body (between
@@ -422,7 +422,7 @@ mod tests {
     use super::*;
 
     fn event(json: &str, strict: bool) -> Result<Event, String> {
-        let found = read(json.as_bytes()).map_err(|e| e.to_string())?;
+        let (found, _) = read(json.as_bytes()).map_err(|e| e.to_string())?;
         check(&found, strict).map_err(|e| e.to_string())
     }
 

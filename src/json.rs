@@ -31,10 +31,32 @@ pub(crate) struct Pick {
     pub(crate) inner: &'static [Pick],
 }
 
+/// What the object keys of a checked document hold, as written, that a reader of its text must
+/// mind: V8's `JSON.parse` (12.8 to at least 14.6: workerd, Chromium, Deno, Node 24 and 26) may
+/// decode an escaped key as another key that an earlier parse in the same isolate met
+/// (crbug.com/521080746, nodejs/node#63785), so the JS binding reads a document with escaped
+/// keys itself, and never gives `JSON.parse` keys escaped by its own ASCII copy of a body.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Keys {
+    /// A key holds a backslash escape.
+    pub(crate) escaped: bool,
+    /// A key holds a character beyond ASCII.
+    pub(crate) non_ascii: bool,
+}
+
+impl Keys {
+    /// Notes a key: what [`scan_string`] found in it.
+    #[inline(always)]
+    fn note(&mut self, escapes: Escapes, non_ascii: bool) {
+        self.escaped |= escapes != Escapes::None;
+        self.non_ascii |= non_ascii;
+    }
+}
+
 /// Checks that `bytes` is one strict JSON document whose top level is an object, and puts the
 /// text of each picked member's value into `found[slot]` (of members with the same name, the
 /// last, as `JSON.parse` reads them), building nothing: everything else is validated by the
-/// skipper. With no picks, this is the strict JSON check alone.
+/// skipper. With no picks, this is the strict JSON check alone. Gives what its keys hold.
 ///
 /// # Errors
 /// `INVALID_JSON`, with the byte offset of the first problem, or naming what the top level is.
@@ -42,13 +64,14 @@ pub(crate) fn pick<'a>(
     bytes: &'a [u8],
     picks: &[Pick],
     found: &mut [Option<&'a [u8]>],
-) -> Result<(), Error> {
+) -> Result<Keys, Error> {
+    let mut keys = Keys::default();
     let start = skip_ws(bytes, 0);
     let object = bytes.get(start) == Some(&b'{');
     let end = if object && !picks.is_empty() {
-        pick_members(bytes, start, 1, picks, found)?
+        pick_members(bytes, start, 1, picks, found, &mut keys)?
     } else {
-        skip_value(bytes, start, 1)?
+        skip_value(bytes, start, 1, &mut keys)?
     };
     let end_ws = skip_ws(bytes, end);
     if end_ws != bytes.len() {
@@ -60,7 +83,7 @@ pub(crate) fn pick<'a>(
             kind(bytes.get(start..end))
         )));
     }
-    Ok(())
+    Ok(keys)
 }
 
 /// The object at `i` (its `{`, at nesting level `depth`) for [`pick`]: the position after it.
@@ -70,6 +93,7 @@ fn pick_members<'a>(
     depth: usize,
     picks: &[Pick],
     found: &mut [Option<&'a [u8]>],
+    keys: &mut Keys,
 ) -> Result<usize, Error> {
     if depth > MAX_DEPTH {
         return Err(fail(i, &format!("nesting deeper than {MAX_DEPTH} levels")));
@@ -82,7 +106,8 @@ fn pick_members<'a>(
         if b.get(i) != Some(&b'"') {
             return Err(fail(i, "expected a string key"));
         }
-        let (key_end, escapes) = scan_string(b, i)?;
+        let (key_end, escapes, non_ascii) = scan_string(b, i)?;
+        keys.note(escapes, non_ascii);
         let escaped = escapes != Escapes::None;
         let key = b.get(i + 1..key_end - 1).unwrap_or_default();
         let picked = if escaped {
@@ -103,8 +128,10 @@ fn pick_members<'a>(
         i = match b.get(start) {
             // Most members: a string, read here rather than by a call into the skipper.
             Some(b'"') => scan_string(b, start)?.0,
-            Some(b'{') if !inner.is_empty() => pick_members(b, start, depth + 1, inner, found)?,
-            _ => skip_value(b, start, depth + 1)?,
+            Some(b'{') if !inner.is_empty() => {
+                pick_members(b, start, depth + 1, inner, found, keys)?
+            }
+            _ => skip_value(b, start, depth + 1, keys)?,
         };
         if let Some(slot) = picked.and_then(|p| found.get_mut(p.slot)) {
             *slot = b.get(start..i);
@@ -615,17 +642,19 @@ enum Escapes {
     Rewrite,
 }
 
-/// The string whose opening quote is at `i`: the position after its closing quote, and what its
-/// escapes are. Checks escapes, control characters and UTF-8 (the parser never checks the whole
-/// body up front: outside strings the grammar admits only ASCII).
+/// The string whose opening quote is at `i`: the position after its closing quote, what its
+/// escapes are, and whether it holds a character beyond ASCII. Checks escapes, control
+/// characters and UTF-8 (the parser never checks the whole body up front: outside strings the
+/// grammar admits only ASCII).
 #[inline(always)]
-fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, Escapes), Error> {
+fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, Escapes, bool), Error> {
     let mut escapes = Escapes::None;
+    let mut non_ascii = false;
     i += 1;
     loop {
         i = plain_run(b, i);
         match b.get(i) {
-            Some(b'"') => return Ok((i + 1, escapes)),
+            Some(b'"') => return Ok((i + 1, escapes, non_ascii)),
             Some(b'\\') => {
                 // Escapes often come in a row (a text of `\u` escapes): no plain_run between.
                 while b.get(i) == Some(&b'\\') {
@@ -635,6 +664,7 @@ fn scan_string(b: &[u8], mut i: usize) -> Result<(usize, Escapes), Error> {
                 }
             }
             Some(0x80..) => {
+                non_ascii = true;
                 i = next_char(b, i)?;
                 // A few more non-ASCII characters one at a time (a word's: `éé`), then the rest
                 // of a run of them (non-Latin text) in one pass. After an ASCII byte the ASCII
@@ -832,7 +862,7 @@ impl Levels {
 /// building or decoding anything; returns the position after it. A loop over an explicit stack
 /// of levels instead of recursion: most of a body's bytes are outside what an event check
 /// reads, and this is where they are checked.
-fn skip_value(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
+fn skip_value(b: &[u8], start: usize, depth: usize, keys: &mut Keys) -> Result<usize, Error> {
     let outside = depth - 1;
     let mut level = outside;
     let mut levels = Levels([0; MAX_DEPTH / 64 + 1]);
@@ -857,7 +887,7 @@ fn skip_value(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
                     object = levels.is_object(level);
                 } else {
                     if object {
-                        i = scan_key(b, i)?;
+                        i = scan_key(b, i, keys)?;
                     }
                     continue 'value;
                 }
@@ -880,7 +910,7 @@ fn skip_value(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
                 Some(b',') => {
                     i = skip_ws(b, i + 1);
                     if object {
-                        i = scan_key(b, i)?;
+                        i = scan_key(b, i, keys)?;
                     }
                     continue 'value;
                 }
@@ -898,11 +928,13 @@ fn skip_value(b: &[u8], start: usize, depth: usize) -> Result<usize, Error> {
 
 /// An object member's key and colon at `i`: the position of its value, whitespace skipped.
 #[inline(always)]
-fn scan_key(b: &[u8], i: usize) -> Result<usize, Error> {
+fn scan_key(b: &[u8], i: usize, keys: &mut Keys) -> Result<usize, Error> {
     if b.get(i) != Some(&b'"') {
         return Err(fail(i, "expected a string key"));
     }
-    let i = skip_ws(b, scan_string(b, i)?.0);
+    let (end, escapes, non_ascii) = scan_string(b, i)?;
+    keys.note(escapes, non_ascii);
+    let i = skip_ws(b, end);
     if b.get(i) != Some(&b':') {
         return Err(fail(i, "expected ':'"));
     }
@@ -1197,7 +1229,7 @@ impl<'a> Writer<'a> {
     /// copied (a text of short runs between `\n`s was 2.35× V8's parse and print otherwise).
     fn string(&mut self) -> Result<(), Error> {
         let open = self.pos;
-        let (end, escapes) = scan_string(self.bytes, open)?;
+        let (end, escapes, _) = scan_string(self.bytes, open)?;
         let close = end - 1;
         // The canonical text is never longer than the escaped one.
         self.room(end - open + SLACK);
@@ -1341,6 +1373,56 @@ fn push_escaped(c: char, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// tests/vectors/keys.json: what the check finds in each body's keys, which the JS binding
+    /// reads to keep escaped keys from V8's `JSON.parse`.
+    #[test]
+    fn keys_of_the_vectors() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/keys.json");
+        let text = std::fs::read_to_string(path).expect("tests/vectors/keys.json");
+        let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let cases = doc["cases"].as_array().expect("cases");
+        assert!(cases.len() >= 5);
+        for case in cases {
+            let name = case["name"].as_str().expect("name");
+            let expected = Keys {
+                escaped: case["keys"]["escaped"].as_bool().expect("escaped"),
+                non_ascii: case["keys"]["nonAscii"].as_bool().expect("nonAscii"),
+            };
+            let body = case["body"].as_str().expect("body").as_bytes();
+            assert_eq!(pick(body, &[], &mut []).ok(), Some(expected), "{name}");
+            // The same through the picks, which read the top level and `data` themselves.
+            assert_eq!(
+                crate::event::read(body).ok().map(|r| r.1),
+                Some(expected),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_told_apart_from_values_at_every_depth() {
+        let keys = |text: &str| pick(text.as_bytes(), &[], &mut []).expect(text);
+        let none = Keys::default();
+        let escaped = Keys {
+            escaped: true,
+            non_ascii: false,
+        };
+        let wide = Keys {
+            escaped: false,
+            non_ascii: true,
+        };
+        assert_eq!(keys(r#"{"a":"\n é","b":["\"",{"c":"ü"}]}"#), none);
+        assert_eq!(keys(r#"{"a":[[{"b":{"\/":1}}]]}"#), escaped);
+        assert_eq!(keys(r#"{"a":[{"x":1},{"é":2}]}"#), wide);
+        assert_eq!(
+            keys(r#"{"\u00e9":1,"é":2}"#),
+            Keys {
+                escaped: true,
+                non_ascii: true
+            }
+        );
+    }
 
     fn canon(s: &str) -> String {
         canonicalize(s.as_bytes()).unwrap_or_else(|e| panic!("{s:?}: {e}"))

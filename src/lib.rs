@@ -267,12 +267,13 @@ pub fn verify_signer(
     options: &Options,
     now: SystemTime,
 ) -> Result<usize, Error> {
-    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false)
+    check_delivery(&mut RustSha256, body, headers, tokens, options, now, false).map(|(i, _)| i)
 }
 
 /// [`verify`] with the given SHA-256, and with check 8 (the event) when `event`, without
 /// building an [`Event`]: what the JS binding runs before it hands the body to `JSON.parse`.
-/// The index of the token that signed the body (the receiver keys its store by that token).
+/// The index of the token that signed the body (the receiver keys its store by that token), and
+/// what the body's keys hold.
 pub(crate) fn check_delivery(
     digester: &mut impl Digester,
     body: &[u8],
@@ -281,14 +282,16 @@ pub(crate) fn check_delivery(
     options: &Options,
     now: SystemTime,
     event: bool,
-) -> Result<usize, Error> {
+) -> Result<(usize, json::Keys), Error> {
     let signer = authenticate(body, headers, tokens, options, now, digester)?;
-    if event {
-        event::check_envelope(&event::read(body)?, options.strict)?;
+    let keys = if event {
+        let (found, keys) = event::read(body)?;
+        event::check_envelope(&found, options.strict)?;
+        keys
     } else {
-        json::pick(body, &[], &mut [])?;
-    }
-    Ok(signer)
+        json::pick(body, &[], &mut [])?
+    };
+    Ok((signer, keys))
 }
 
 /// [`verify`], then [`parse`]: the checked event of an authentic delivery.
@@ -318,7 +321,7 @@ pub fn construct_event(
     now: SystemTime,
 ) -> Result<Event, Error> {
     authenticate(body, headers, tokens, options, now, &mut RustSha256)?;
-    event::check(&event::read(body)?, options.strict)
+    event::check(&event::read(body)?.0, options.strict)
 }
 
 /// Parses a body as a Vessel event without authenticating it: only for bodies already
@@ -338,13 +341,15 @@ pub fn construct_event(
 /// ```
 pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
     check_size(body.len(), options.max_body_bytes)?;
-    event::check(&event::read(body)?, options.strict)
+    event::check(&event::read(body)?.0, options.strict)
 }
 
 /// [`parse`]'s checks (1, 7 and 8) without building the [`Event`]: what the JS binding's `parse`
-/// runs before it hands the body to `JSON.parse`.
+/// runs before it hands the body to `JSON.parse`; what the body's keys hold.
 #[cfg(all(target_arch = "wasm32", feature = "js-binding"))]
-pub(crate) fn check_event(body: &[u8], options: &Options) -> Result<(), Error> {
+pub(crate) fn check_event(body: &[u8], options: &Options) -> Result<json::Keys, Error> {
     check_size(body.len(), options.max_body_bytes)?;
-    event::check_envelope(&event::read(body)?, options.strict).map(drop)
+    let (found, keys) = event::read(body)?;
+    event::check_envelope(&found, options.strict)?;
+    Ok(keys)
 }

@@ -59,6 +59,10 @@ thread_local! {
     /// Whether the last [`utf16_to_input`] met a lone surrogate (written as U+FFFD).
     static LONE_SURROGATE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 
+    /// What the keys of the body of the last check that passed hold ([`checked_keys`]).
+    static KEYS: std::cell::Cell<crate::json::Keys> =
+        const { std::cell::Cell::new(crate::json::Keys { escaped: false, non_ascii: false }) };
+
     /// The error of the last failed check, until JS takes it.
     static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
 
@@ -1282,7 +1286,10 @@ pub fn authenticate(
                 crate::check_delivery(hasher, bytes, &headers, tokens, &options, now, event)
             },
         ))
-        .and_then(|signer| u32::try_from(signer).ok())
+        .and_then(|(signer, keys)| {
+            KEYS.set(keys);
+            u32::try_from(signer).ok()
+        })
     };
     match tokens {
         // JS checked them; were one not a token, none is used (an index must name what JS sent).
@@ -1335,7 +1342,18 @@ pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
     passed(with_body(len, Some(options.max_body_bytes), |bytes, _| {
         crate::check_event(bytes, &options)
     }))
+    .map(|keys| KEYS.set(keys))
     .is_some()
+}
+
+/// What the object keys of the body that the last [`authenticate`] or [`parse`] passed hold, as
+/// written: bit 1, a backslash escape (JS then reads the body itself, not with `JSON.parse`,
+/// which V8 12.8 – 14.6 may misread: [`crate::json::Keys`]); bit 2, a character beyond ASCII (JS
+/// then reads no [`input_to_escaped`] copy, whose escapes would put it in such a key).
+#[wasm_bindgen]
+pub fn checked_keys() -> u8 {
+    let keys = KEYS.get();
+    u8::from(keys.escaped) | u8::from(keys.non_ascii) << 1
 }
 
 /// The hex signature of the `len`-byte body in the input buffer at `timestamp` (digits,

@@ -212,3 +212,17 @@ fn length_extension_vector_is_a_real_extension() {
     let token = AccessToken::new(real["accessToken"].as_str().expect("token")).expect("token");
     assert_eq!(sign(&forged_body, &token, "1700000001"), signature);
 }
+
+/// tests/vectors/keys.json: each body's canonical form is the event an unaffected engine reads.
+#[test]
+fn escaped_key_vectors() {
+    for case in load("keys.json") {
+        let body = case["body"].as_str().expect("body");
+        assert_eq!(
+            canonicalize(body.as_bytes()).expect("valid JSON"),
+            case["event"].as_str().expect("event"),
+            "{}",
+            case["name"]
+        );
+    }
+}

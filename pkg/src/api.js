@@ -14,6 +14,7 @@ import {
 import { signers } from './signers.js';
 import {
   generation,
+  KEYS_ESCAPED,
   memoryBytes,
   precomputed,
   ready,
@@ -21,6 +22,7 @@ import {
   runningCallerCode,
   stale,
 } from './instance.js';
+import { readJson } from './read-json.js';
 
 // The codes given outside the core's checks: the receiver's (receiver.js) and the Node body
 // read's and token lookup's deadlines (incoming.js). The core's statuses come from the wasm.
@@ -418,31 +420,34 @@ function check(body, call, event, digests) {
 }
 
 /**
- * What JSON.parse gives for the checked body (see readBody): the authenticated text's. Decoding
- * it calls the wasm, so a trap there makes the instance stale too.
+ * What JSON.parse gives for the checked body (see readBody): the authenticated text's, read by
+ * readJson when a key is written with an escape (V8's JSON.parse may misread it: read-json.js).
+ * Decoding it calls the wasm, so a trap there makes the instance stale too.
  */
 function toEvent({ length, text }) {
   try {
+    const keys = wasm.checked_keys();
+    const read = keys & KEYS_ESCAPED ? readJson : JSON.parse;
     // Checked here, not before: verify never pays for it (a one-byte string costs nothing).
     if (text !== undefined && (hooks.writtenWellFormed?.() ?? wellFormed(text))) {
-      return JSON.parse(text);
+      return read(text);
     }
     // The checked bytes are still in wasm memory, where Node's fast path decodes them.
-    return JSON.parse((hooks.decodeChecked ?? decodeChecked)(length));
+    return read((hooks.decodeChecked ?? decodeChecked)(length, keys));
   } catch (error) {
     throw stale(error);
   }
 }
 
 /**
- * The checked body (valid UTF-8, still in the input buffer) as a string (readChecked): its ASCII
- * read by TextDecoder, whose UTF-8 decoding reads ASCII at memory speed (workerd 1.20260426: 3 – 8
- * µs for 64 KB), and its UTF-16 copy by TextDecoder('utf-16le'), a copy: in workerd the wasm's
- * UTF-16 copy and that read took about 80 µs for 64 KB, where TextDecoder's UTF-8 decoding took
- * 125 µs (1 MB: 0.6 against 1.0 ms).
+ * The checked body (valid UTF-8, still in the input buffer, its keys holding `keys`) as a string
+ * (readChecked): its ASCII read by TextDecoder, whose UTF-8 decoding reads ASCII at memory speed
+ * (workerd 1.20260426: 3 – 8 µs for 64 KB), and its UTF-16 copy by TextDecoder('utf-16le'), a
+ * copy: in workerd the wasm's UTF-16 copy and that read took about 80 µs for 64 KB, where
+ * TextDecoder's UTF-8 decoding took 125 µs (1 MB: 0.6 against 1.0 ms).
  */
-function decodeChecked(length) {
-  return readChecked(length, readUtf8, readUtf16);
+function decodeChecked(length, keys) {
+  return readChecked(length, keys, readUtf8, readUtf16);
 }
 
 const readUtf8 = (start, end) => utf8Decoder.decode(memoryBytes().subarray(start, end));

@@ -31,8 +31,9 @@ export const hooks = {
   writeString: undefined,
   /**
    * The string of the `length` bytes of the body just checked, which are still in the wasm input
-   * buffer (valid UTF-8), or undefined to read them with TextDecoder (instance.js readChecked).
-   * @type {((length: number) => string) | undefined}
+   * buffer (valid UTF-8; `keys`: checked_keys's bits), or undefined to read them with TextDecoder
+   * (instance.js readChecked).
+   * @type {((length: number, keys: number) => string) | undefined}
    */
   decodeChecked: undefined,
   /**

@@ -230,20 +230,28 @@ const ABC_SHA256 = String.fromCharCode(
     .map((byte) => parseInt(byte, 16)),
 );
 
+/** checked_keys's bits: a key of the checked body holds an escape; a non-ASCII character. */
+export const KEYS_ESCAPED = 1;
+export const KEYS_NON_ASCII = 2;
+
 /**
- * The checked body (`length` bytes of valid UTF-8 in the input buffer) as text, read from wasm
- * memory by `readAscii(start, end)` (a character a byte) or `readUtf16(start, end)` (little-endian
- * UTF-16): all ASCII (most bodies), read where it lies; with few non-ASCII characters, where
- * hooks.escapedReads allows, the wasm's ASCII copy of it with those as `\uXXXX` escapes (the same
- * text for JSON.parse, and there quicker to read and to parse than two-byte text: BENCHMARKS.md,
- * session 29); else the wasm's UTF-16 copy.
+ * The checked body (`length` bytes of valid UTF-8 in the input buffer, whose keys hold `keys`,
+ * checked_keys's bits) as text, read from wasm memory by `readAscii(start, end)` (a character a
+ * byte) or `readUtf16(start, end)` (little-endian UTF-16): all ASCII (most bodies), read where it
+ * lies; with few non-ASCII characters, where hooks.escapedReads allows and no key holds one, the
+ * wasm's ASCII copy of it with those as `\uXXXX` escapes (the same text for JSON.parse, and there
+ * quicker to read and to parse than two-byte text: BENCHMARKS.md, session 29; a key it escaped
+ * would be one V8 may misread: read-json.js); else the wasm's UTF-16 copy.
  */
-export function readChecked(length, readAscii, readUtf16) {
+export function readChecked(length, keys, readAscii, readUtf16) {
   const ascii = ascii_input(length);
   if (ascii !== 0) return readAscii(ascii, ascii + length);
   // Each copy first: making it may grow wasm memory, which detaches an older view.
   const { escapedReads } = hooks;
-  const escaped = escapedReads === 'none' ? 0 : input_to_escaped(length, escapedReads === 'all');
+  const escaped =
+    escapedReads === 'none' || keys & KEYS_NON_ASCII
+      ? 0
+      : input_to_escaped(length, escapedReads === 'all');
   if (escaped !== 0) {
     const address = utf16_address();
     return readAscii(address, address + escaped);
@@ -281,7 +289,7 @@ export function installUtf16Hooks(Buffer, writes = true) {
       : (start, end) => memoryBuffer().toString(encoding, start, end);
   const readUtf16 = reader(ucs2Slice, 'utf16le');
   const readLatin1 = reader(latin1Slice, 'latin1');
-  hooks.decodeChecked = (length) => readChecked(length, readLatin1, readUtf16);
+  hooks.decodeChecked = (length, keys) => readChecked(length, keys, readLatin1, readUtf16);
   if (!writes) return;
   // The length is given: workerd's ucs2Write takes the whole Buffer's by default.
   const writeUtf16 =

@@ -567,6 +567,49 @@ test('__proto__ stays an own property; Object.prototype is untouched', () => {
   assert.equal({}.polluted, undefined);
 });
 
+/** Whether JSON text (valid) has an object key written with a backslash escape. */
+const hasEscapedKey = (text) =>
+  [...text.matchAll(/"(?:[^"\\]|\\.)*"(?=[ \t\n\r]*:)/g)].some(([key]) => key.includes('\\'));
+
+// V8 12.8 – 14.6 (workerd, Chromium, Deno, Node 24 and 26) may read an escaped key as another key
+// an earlier parse met (tests/vectors/keys.json; the real thing is tested in workerd and Deno).
+// Here a JSON.parse that misreads every object with an escaped key, as that bug may: the event
+// must still be the signed one, from a string, from bytes (read back escaped where the Node entry
+// would) and through verifyRequest and parse.
+test("an object key written with an escape is not read by JSON.parse (V8's misread keys)", async () => {
+  const cases = vectors('keys.json');
+  assert.ok(cases.some((c) => c.keys.escaped) && cases.some((c) => c.keys.nonAscii));
+  const { parse } = JSON;
+  let misread = 0;
+  JSON.parse = (text, reviver) => {
+    const value = parse(text, reviver);
+    if (typeof value !== 'object' || value === null || !hasEscapedKey(text)) return value;
+    misread++;
+    return { ...value, misread: true };
+  };
+  try {
+    assert.deepEqual(JSON.parse('{"\\n":1}'), { '\n': 1, misread: true });
+    for (const c of cases) {
+      const headers = esm.sign(c.body, 'tok_keys');
+      const request = () =>
+        new Request('https://example.com/', { method: 'POST', headers, body: c.body });
+      const events = {
+        string: esm.constructEvent(c.body, headers, 'tok_keys'),
+        Buffer: esm.constructEvent(Buffer.from(c.body), headers, 'tok_keys'),
+        require: cjs.constructEvent(new TextEncoder().encode(c.body), headers, 'tok_keys'),
+        verifyRequest: await esm.verifyRequest(request(), 'tok_keys'),
+        parse: esm.parse(Buffer.from(c.body)),
+      };
+      for (const [form, event] of Object.entries(events)) {
+        assert.equal(JSON.stringify(event), c.event, `${c.name}, ${form}`);
+      }
+    }
+  } finally {
+    JSON.parse = parse;
+  }
+  assert.equal(misread, 1);
+});
+
 // Random JSON written in random non-canonical ways: the canonical form in Rust must equal V8's
 // JSON.stringify(JSON.parse(text)), observed through verify() of a body signed the seed's way.
 test('canonical form equals V8 on 3 000 generated documents', () => {

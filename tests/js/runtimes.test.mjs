@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { RUNTIMES, runScript } from '../runtimes/run.mjs';
+import { vectors } from './vectors.mjs';
 
 const script = 'tests/runtimes/check.mjs';
 const event = { eventId: 'evt_r1', type: 'STATUS_CHANGE', data: { status: 'READY' } };
@@ -29,6 +30,7 @@ const texts = ['José — 日本 🎉', 'a\ud800b'].map((note, i) => ({
   },
 }));
 const expected = {
+  keys: vectors('keys.json').map((c) => [c.event, c.event]),
   texts,
   verify: [true, false],
   constructEvent: { value: event },

@@ -4,7 +4,8 @@
 // node:buffer's ucs2Slice, which the package takes when it starts: it is loaded after the spies),
 // and answers each delivery with its verdict, the event as JSON.stringify gives it, and those
 // counts. POST /construct: constructEvent(await request.text()); POST /request:
-// verifyRequest(request); POST /wrapped: verifyRequest of a hand-made body stream.
+// verifyRequest(request); POST /wrapped: verifyRequest of a hand-made body stream; POST /before:
+// JSON.parse of the body alone, as another JSON route of the Worker would.
 
 const TOKEN = 'tok_spy_51d0e7a2';
 const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
@@ -36,6 +37,9 @@ const { constructEvent, verifyRequest, VesselWebhookError } = await import('vess
 
 export default {
   async fetch(request) {
+    if (new URL(request.url).pathname === '/before') {
+      return Response.json(Object.keys(JSON.parse(await request.text())));
+    }
     const before = { ...calls };
     let verdict;
     let text;

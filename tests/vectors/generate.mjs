@@ -576,7 +576,41 @@ const canonicalInputs = [
 ];
 const canonicalCases = canonicalInputs.map((input) => ({ input, output: canonical(input) }));
 
+// Escaped keys (review CQ): V8 12.8 – 14.6's JSON.parse may read a key written with an escape as
+// another key an earlier parse in the isolate met, equal to its first characters as written
+// (crbug.com/521080746). Each case: `before`, a text a Worker parsed first (another route's JSON,
+// another delivery); then `body`, an authentic delivery, must give `event` (its JSON.parse by an
+// unaffected engine, as JSON.stringify prints it); `keys`, what the wasm's check finds in its
+// keys. A key of `ključ` is written `klju\u010d` by an ASCII copy that escapes the non-ASCII.
+const keyDelivery = (eventId, data, extra = {}) =>
+  JSON.stringify({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY', ...data }, ...extra });
+const pad = { note: 'Renewal call booked for next week. '.repeat(4) };
+const keyCases = [
+  ['a key escaped as it must be', { 'note\\': 1 }, { 'note\n': 2 }, true, false],
+  ['an escaped quote after a backslash', { h: [], '\\': 0 }, { h: 1, '"': 2 }, true, false],
+  ['an escape a sender need not write', { '\\': 1 }, '{"\\u0061":1}', true, false],
+  ['a key beyond ASCII', { 'klju\\': 1 }, { ključ: 'vrijednost' }, false, true],
+  ['escapes in values only', { 'note\\': 1 }, { note: 'a\nb "quoted"' }, false, false],
+].map(([name, poison, data, escaped, nonAscii]) => {
+  const body =
+    typeof data === 'string'
+      ? `{"eventId":"evt_k2","type":"STATUS_CHANGE","data":${data.replace('{', '{"status":"READY",')},"note":${JSON.stringify(pad.note)}}`
+      : keyDelivery('evt_k2', data, pad);
+  return {
+    name,
+    before: keyDelivery('evt_k1', poison),
+    body,
+    event: canonical(body),
+    keys: { escaped, nonAscii },
+  };
+});
+
 const files = {
+  'keys.json': {
+    description:
+      "An authentic body whose keys V8's JSON.parse may misread after `before` was parsed in the same isolate: constructEvent must give `event` (as JSON.stringify prints it); `keys` is what the check finds in its keys (a backslash escape, a character beyond ASCII).",
+    cases: keyCases,
+  },
   'signatures.json': {
     description:
       'Deliveries: body (UTF-8 text) or bodyBase64 (other bytes), headers, accessToken, now (ms since the epoch), options (toleranceSeconds "Infinity" disables), and the expected result of verify and constructEvent (OK or the error code).',
