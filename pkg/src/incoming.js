@@ -329,12 +329,14 @@ export function checkKeys(options, known, what) {
  * handled (by the race), never unhandled. `plain` maps what it settled to synchronously to a value
  * that is no thenable (a string, a copied array): a promise resolved with an object reads its
  * `then` again, and one that has become a function by then would be adopted past the deadline.
+ * Without `hold`, the timer holds no Node process open (work after the answer: receiver.js).
  */
-export function withDeadline(value, timeoutMs, refuse, plain) {
+export function withDeadline(value, timeoutMs, refuse, plain, hold = true) {
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
   let timer;
   const expired = new Promise((resolve, reject) => {
     timer = setTimeout(() => reject(refuse()), timeoutMs);
+    if (!hold) timer.unref?.();
   });
   const settled = new Promise((resolve) => resolve(value)).then(plain);
   return Promise.race([settled, expired]).finally(() => clearTimeout(timer));

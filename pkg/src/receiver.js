@@ -54,6 +54,11 @@ const NAME_PATTERN = /^(?:[a-z][A-Za-z0-9]*\.(?:created|updated|deleted)|status\
 /** An objectType as Vessel spells one (`Contact`, `EventAttendee`): what a name is made of. */
 const OBJECT_TYPE = /^[A-Z][A-Za-z0-9]*$/;
 const RECEIVED = '{"received":true}';
+/** What befell an event whose handlers succeeded but whose done mark the store did not take. */
+const DONE_NOT_MARKED =
+  'was processed, but the store did not take its done mark in time, so it was answered with ' +
+  'an error and Vessel retries it; the mark is tried on until the lease ends, and a retry ' +
+  'after that runs its handlers again';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
@@ -406,7 +411,8 @@ export class VesselWebhooks {
    * run, mark; reports it to onDelivery. `keep` as for #call.
    */
   async #deliver(headers, authenticate, keep) {
-    const started = Date.now();
+    // The monotonic clock (review CP: a wall clock set back made `ms` negative).
+    const started = performance.now();
     const connectionId = getConnectionId(headers);
     const info = {
       outcome: 'refused',
@@ -442,7 +448,7 @@ export class VesselWebhooks {
       }
       throw error;
     } finally {
-      info.ms = Date.now() - started;
+      info.ms = Math.round(performance.now() - started);
       if (this.#onDelivery !== undefined) runHook(keep, this.#onDelivery, info);
     }
   }
@@ -468,6 +474,8 @@ export class VesselWebhooks {
     }
     const key = `${this.#keyDigest}:${digestOf(JSON.stringify(event.eventId))}`;
     const token = newToken();
+    // The lease ends no sooner than this (it starts when the store takes the claim).
+    const leaseEnd = performance.now() + this.#leaseMs;
     const claim = await this.#call(keep, 'claim', [key, token, this.#leaseMs]).catch((error) =>
       this.#failed(keep, error, event),
     );
@@ -504,26 +512,42 @@ export class VesselWebhooks {
     } finally {
       clearTimeout(overrun);
     }
-    await this.#markDone(keep, key, token).catch((error) => this.#failed(keep, error, event));
+    const deadline = performance.now() + this.#storeTimeoutMs;
+    await this.#markDone(keep, key, token, deadline).catch((error) => {
+      // The handlers succeeded, so the mark is right to write whenever it lands: it is tried on
+      // after the 503 until the lease ends (the retry meets the claim, 409, until then), so that
+      // a store back within the lease still keeps the retry from running them again (review CP:
+      // an outage of over storeTimeoutSeconds ran every event in flight twice).
+      const later = this.#markDone(keep, key, token, leaseEnd, true).catch(() => {});
+      keep?.(later);
+      this.#report(keep, error, event, DONE_NOT_MARKED);
+      throw error;
+    });
     return 'processed';
   }
 
   /**
-   * The done mark, tried again when a call fails, 50 ms, 100 ms … later, all within one store
-   * deadline: each try has what is left of it (review BY: node-redis fails a command in flight
-   * when its connection drops, and the retry after reconnecting lands; one try left the event to
-   * run again after its lease. Review CC: each try had a deadline of its own).
+   * The done mark, tried again when a call fails, 50 ms, 100 ms … later (at most a second apart),
+   * until `deadline` (performance.now()'s; review CP: a wall clock set back held the answer):
+   * each try has what is left of it, at most one store deadline (review BY: node-redis fails a
+   * command in flight when its connection drops, and the retry after reconnecting lands; one try
+   * left the event to run again after its lease. Review CC: each try had a deadline of its own).
+   * `background`: after the answer, where its pauses hold no Node process open (a process that
+   * ends meanwhile leaves the mark unwritten, as one killed between the handlers and the mark).
    */
-  async #markDone(keep, key, token) {
-    const deadline = Date.now() + this.#storeTimeoutMs;
-    for (let pause = 50; ; pause *= 2) {
+  async #markDone(keep, key, token, deadline, background = false) {
+    for (let pause = 50; ; pause = Math.min(2 * pause, 1000)) {
       try {
-        const left = Math.max(1, deadline - Date.now());
-        return await this.#call(keep, 'done', [key, token, this.#doneTtlMs], left);
+        const left = Math.ceil(Math.min(deadline - performance.now(), this.#storeTimeoutMs));
+        const args = [key, token, this.#doneTtlMs];
+        return await this.#call(keep, 'done', args, Math.max(1, left), !background);
       } catch (error) {
-        if (deadline - Date.now() <= pause) throw error;
+        if (deadline - performance.now() <= pause) throw error;
       }
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      await new Promise((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        if (background) timer.unref?.();
+      });
     }
   }
 
@@ -583,9 +607,10 @@ export class VesselWebhooks {
    * A store call (`what` with `args`) within `timeoutMs`, the store deadline unless given:
    * STORE_UNAVAILABLE when it throws or does not answer. A call
    * past its deadline goes on after the answer: `keep(promise)`, when given, is handed what it
-   * still has to do (a Worker's ctx.waitUntil: a Worker cancels what it was not given).
+   * still has to do (a Worker's ctx.waitUntil: a Worker cancels what it was not given). Without
+   * `hold`, its deadline holds no Node process open (withDeadline).
    */
-  #call(keep, what, args, timeoutMs = this.#storeTimeoutMs) {
+  #call(keep, what, args, timeoutMs = this.#storeTimeoutMs, hold = true) {
     /** A claim given back (compare-and-delete: only while it holds this claim's token). */
     const giveBack = () => (async () => this.#store.release(args[0], args[1]))().catch(() => {});
     const call = (async () => this.#store[what](...args))().catch((error) => {
@@ -613,6 +638,7 @@ export class VesselWebhooks {
       },
       // Only a string is an answer (claim checks which); anything else is none.
       (answer) => (typeof answer === 'string' ? answer : undefined),
+      hold,
     );
   }
 }

@@ -480,7 +480,93 @@ test('store failures reach onError with their cause; a done mark that fails at o
   assert.equal(rejection.code, 'STORE_UNAVAILABLE');
   const [, within] = /no answer within (\d+) ms/.exec(rejection.message);
   assert.ok(Number(within) < 300 - 120, rejection.message);
-  assert.equal(tries, 2);
+  // Two tries within the deadline, and the first of those made after the answer (until the lease
+  // ends: the handlers succeeded).
+  assert.equal(tries, 3);
+});
+
+// Review CP: a store down for longer than storeTimeoutSeconds while handlers ran gave their done
+// marks up at the 503, and every event in flight ran again once its lease ended, though the store
+// was back well within it. The mark is tried on until the lease ends: the retry meets the claim
+// (409), then the mark (200, its handlers not run again). Printed, the line says it was processed.
+test('a done mark the store takes after the 503, within the lease, keeps the retry from running the event again', async (t) => {
+  const printed = [];
+  t.mock.method(console, 'error', (...args) => printed.push(args));
+  const store = memoryStore();
+  let down = true;
+  const ran = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.2,
+    leaseSeconds: 1,
+    store: {
+      ...store,
+      claim: (...args) => store.claim(...args),
+      done: async (...args) => {
+        if (down) throw new Error('connect ECONNREFUSED');
+        return store.done(...args);
+      },
+    },
+  }).onAny((event) => ran.push(event.eventId));
+  const signed = delivery({
+    eventId: 'evt_back',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const started = performance.now();
+  const answer = async () => {
+    const response = await webhooks.fetch(requestOf(signed));
+    return [response.status, await response.json()];
+  };
+  assert.deepEqual(await answer(), [503, { error: 'STORE_UNAVAILABLE' }]);
+  assert.deepEqual(await answer(), [409, { error: 'EVENT_IN_PROGRESS' }]);
+  down = false;
+  // Past the lease: without the mark the retry would claim the event and run it again.
+  await new Promise((resolve) => setTimeout(resolve, 1200 - (performance.now() - started)));
+  const retry = await answer();
+  assert.deepEqual([retry, ran], [[200, { received: true }], ['evt_back']]);
+  assert.equal(printed.length, 1);
+  assert.match(printed[0][0], /"evt_back" \(status\.READY\) was processed, but the store did not/);
+});
+
+// Review CP: the done mark's deadline and onDelivery's `ms` ran on the wall clock; set back an
+// hour while the mark was tried, the answer waited for the store (up to the hour), and `ms` was
+// negative. They run on the monotonic clock.
+test('a wall clock set back holds no answer past the store deadline, and no `ms` is negative', async (t) => {
+  const store = memoryStore();
+  const reported = [];
+  const now = Date.now;
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.2,
+    leaseSeconds: 1,
+    onDelivery: (info) => reported.push(info),
+    store: {
+      ...store,
+      claim: (...args) => store.claim(...args),
+      done: async () => {
+        const setBack = now() - 3_600_000;
+        t.mock.method(Date, 'now', () => setBack);
+        throw new Error('connect ECONNREFUSED');
+      },
+    },
+  })
+    .onAny(() => {})
+    .onError(() => {});
+  const signed = delivery({
+    eventId: 'evt_clock',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const started = performance.now();
+  const answer = await Promise.race([
+    webhooks.fetch(requestOf(signed)).then((response) => response.status),
+    new Promise((resolve) => setTimeout(resolve, 3000, 'no answer after 3 s')),
+  ]);
+  assert.equal(answer, 503);
+  assert.ok(performance.now() - started < 1000);
+  assert.equal(reported.length, 1);
+  assert.ok(reported[0].ms >= 0 && reported[0].ms < 1000, String(reported[0].ms));
 });
 
 // Review BY: with doneTtlSeconds: 1, the same captured delivery sent again 1.5 s later (well within
