@@ -564,6 +564,9 @@ const canonicalInputs = [
   '[1.5e300,-2.5e-300,4.35,0.000001,0.0000001,999999999999999999999,1e20,1.23456789e-6]',
   '[956422123359516.2,728407898219302.2,33577697863802.312,76269908761605.62,1586776998290197.323157]',
   '{"__proto__":{"x":1},"constructor":2}',
+  // Every character JSON.stringify writes as a short escape, spelt as \u escapes (review CO: a
+  // canonical form that kept them as \u00XX passed every Rust test).
+  '{"\\u0008\\u000c":"\\u0008\\u000c\\u000d\\u0009\\u0022\\u005c\\u000a\\u001f\\u002f"}',
   '[[],{},[{}],{"a":[]}]',
   // Numbers for the exact fast paths (issue 14): halfway cases (to even), 17 and more digits,
   // subnormals and the edges of the range, each next to its neighbours.

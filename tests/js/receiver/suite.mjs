@@ -95,6 +95,8 @@ export function storeSuite(start) {
       const id = newEventId('hang');
       await plan(id, ['hang']);
       const first = deliver(id); // the "process" that dies: its handler never finishes in time
+      let firstAnswered = false;
+      first.then(() => (firstAnswered = true));
       await started(id, 1);
       assert.deepEqual(await deliver(id), { status: 409, json: { error: 'EVENT_IN_PROGRESS' } });
       // Vessel retries until a 2xx: 409 while the lease lasts, then a retry runs the event.
@@ -104,6 +106,9 @@ export function storeSuite(start) {
         answer = await deliver(id);
       } while (answer.status === 409);
       assert.deepEqual(answer, { status: 200, json: { received: true } });
+      // Ran because the lease ended, not because the hung handler gave its claim back (review CO:
+      // a claim that never expired passed this test once the handler threw at HANG_MS).
+      assert.equal(firstAnswered, false);
       assert.deepEqual(await runs(id), { started: 2, succeeded: 1 });
       assert.deepEqual(await first, { status: 500, json: { error: 'HANDLER_FAILED' } });
       // The dead claim's late release did not free the done event (compare-and-delete).
