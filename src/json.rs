@@ -32,7 +32,7 @@ pub(crate) struct Pick {
 }
 
 /// What the object keys of a checked document hold, as written, that a reader of its text must
-/// mind: V8's `JSON.parse` (12.8 to at least 14.6: workerd, Chromium, Deno, Node 24 and 26) may
+/// mind: V8's `JSON.parse` (12.8 to at least 15.0: workerd, Chromium, Deno, Node 24 and 26) may
 /// decode an escaped key as another key that an earlier parse in the same isolate met
 /// (crbug.com/521080746, nodejs/node#63785), so the JS binding reads a document with escaped
 /// keys itself, and never gives `JSON.parse` keys escaped by its own ASCII copy of a body.

@@ -1348,7 +1348,7 @@ pub fn parse(len: usize, max_body_bytes: f64, strict: bool) -> bool {
 
 /// What the object keys of the body that the last [`authenticate`] or [`parse`] passed hold, as
 /// written: bit 1, a backslash escape (JS then reads the body itself, not with `JSON.parse`,
-/// which V8 12.8 – 14.6 may misread: [`crate::json::Keys`]); bit 2, a character beyond ASCII (JS
+/// which V8 12.8 – 15.0 may misread: [`crate::json::Keys`]); bit 2, a character beyond ASCII (JS
 /// then reads no [`input_to_escaped`] copy, whose escapes would put it in such a key).
 #[wasm_bindgen]
 pub fn checked_keys() -> u8 {

@@ -1,6 +1,6 @@
 // JSON.parse's value of checked JSON text, read without JSON.parse's object keys: what the event
 // is when a key of the body is written with an escape (the wasm's check tells: checked_keys).
-// V8 12.8 to at least 14.6 (workerd, Chromium, Deno, Node 24 and 26) may decode such a key as
+// V8 12.8 to at least 15.0 (workerd, Chromium, Deno, Node 24 and 26) may decode such a key as
 // another key that an earlier JSON.parse in the same isolate met, one equal to the escaped key's
 // first characters as written (crbug.com/521080746, nodejs/node#63785): after a body with the key
 // `note\`, `"note\n"` reads as `note\`, and an authentic event reached the handlers with a key its

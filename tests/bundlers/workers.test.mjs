@@ -2,8 +2,8 @@
 // worker-app/ built by Cloudflare's Vite plugin (`vite build` + `vite preview`, and `vite dev`),
 // each with and without nodejs_compat; nitro-app/ built by Nitro (Nuxt's server engine) with its
 // cloudflare-module preset, served by workerd through miniflare with and without nodejs_compat,
-// and with its node-server preset, run by Node; worker-app/ bundled by esbuild itself, as
-// Cloudflare's custom builds do, in workerd. Each answers GET / with app/check.js's verdicts, and
+// and with its node-server and node-cluster presets, run by Node; worker-app/ bundled by esbuild
+// itself, as Cloudflare's custom builds do, in workerd. Each answers GET / with app/check.js's verdicts, and
 // a POSTed delivery: the signed one accepted, a forged one refused. And vitest-app/, a Worker's
 // tests in workerd (vitest-pool-workers), with and without nodejs_compat.
 import { test, after } from 'node:test';
@@ -108,11 +108,12 @@ for (const [mode, flags] of Object.entries(MODES)) {
 
 /**
  * nitro-app/ built by Nitro with `preset` into out/<name>/ (its server in server/), POST / handled
- * by nitro-app/node.post.js on Node's own server, else by fetch.post.js.
+ * by nitro-app/node.post.js on Node's own server (node-server, node-cluster), else by
+ * fetch.post.js.
  */
 async function nitroBuild(preset, name) {
   const dir = join(out, name);
-  const post = preset === 'node-server' ? 'node.post.js' : 'fetch.post.js';
+  const post = preset.startsWith('node-') ? 'node.post.js' : 'fetch.post.js';
   const nitro = await createNitro({
     rootDir: nitroApp,
     buildDir: join(out, `${name}-build`),
@@ -189,23 +190,26 @@ function postChunked(port, bytes) {
 
 // On Node's own server the route hands the receiver Node's request (README: Nuxt and Nitro):
 // h3 1's Fetch API body of it cannot be cancelled, and a body over the cap, whose read the
-// receiver cancels, made h3 throw from its data listener once per request (review CN).
-test('Nitro, node-server preset, in Node', async () => {
-  const server = await nitroBuild('node-server', 'nitro-node');
-  const port = await freePort();
-  const running = await startProcess(process.execPath, [join(server, 'index.mjs')], {
-    env: { PORT: String(port), HOST: '127.0.0.1' },
-    ready: /Listening on/,
+// receiver cancels, made h3 throw from its data listener once per request (review CN; CR:
+// node-cluster's workers too).
+for (const preset of ['node-server', 'node-cluster']) {
+  test(`Nitro, ${preset} preset, in Node`, async () => {
+    const server = await nitroBuild(preset, `nitro-${preset}`);
+    const port = await freePort();
+    const running = await startProcess(process.execPath, [join(server, 'index.mjs')], {
+      env: { PORT: String(port), HOST: '127.0.0.1', NITRO_CLUSTER_WORKERS: '1' },
+      ready: /Listening on/,
+    });
+    try {
+      await assertAnswers(at(`http://127.0.0.1:${port}`));
+      assert.equal(await postChunked(port, 5 * 1024 * 1024), 413);
+      await assertAnswers(at(`http://127.0.0.1:${port}`));
+      assert.doesNotMatch(running.output(), /uncaught|Error/i);
+    } finally {
+      await running.stop();
+    }
   });
-  try {
-    await assertAnswers(at(`http://127.0.0.1:${port}`));
-    assert.equal(await postChunked(port, 5 * 1024 * 1024), 413);
-    await assertAnswers(at(`http://127.0.0.1:${port}`));
-    assert.doesNotMatch(running.output(), /uncaught|Error/i);
-  } finally {
-    await running.stop();
-  }
-});
+}
 
 // Cloudflare's custom builds: esbuild bundles the Worker itself, the `.wasm` kept a file of its own
 // (its `copy` loader), and wrangler uploads the result as it is (`no_bundle`).

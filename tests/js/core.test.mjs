@@ -571,7 +571,7 @@ test('__proto__ stays an own property; Object.prototype is untouched', () => {
 const hasEscapedKey = (text) =>
   [...text.matchAll(/"(?:[^"\\]|\\.)*"(?=[ \t\n\r]*:)/g)].some(([key]) => key.includes('\\'));
 
-// V8 12.8 – 14.6 (workerd, Chromium, Deno, Node 24 and 26) may read an escaped key as another key
+// V8 12.8 – 15.0 (workerd, Chromium, Deno, Node 24 and 26) may read an escaped key as another key
 // an earlier parse met (tests/vectors/keys.json; the real thing is tested in workerd and Deno).
 // Here a JSON.parse that misreads every object with an escaped key, as that bug may: the event
 // must still be the signed one, from a string, from bytes (read back escaped where the Node entry

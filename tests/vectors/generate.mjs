@@ -579,7 +579,7 @@ const canonicalInputs = [
 ];
 const canonicalCases = canonicalInputs.map((input) => ({ input, output: canonical(input) }));
 
-// Escaped keys (review CQ): V8 12.8 – 14.6's JSON.parse may read a key written with an escape as
+// Escaped keys (review CQ): V8 12.8 – 15.0's JSON.parse may read a key written with an escape as
 // another key an earlier parse in the isolate met, equal to its first characters as written
 // (crbug.com/521080746). Each case: `before`, a text a Worker parsed first (another route's JSON,
 // another delivery); then `body`, an authentic delivery, must give `event` (its JSON.parse by an
