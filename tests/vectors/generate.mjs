@@ -593,6 +593,7 @@ const keyCases = [
   ['an escaped quote after a backslash', { h: [], '\\': 0 }, { h: 1, '"': 2 }, true, false],
   ['an escape a sender need not write', { '\\': 1 }, '{"\\u0061":1}', true, false],
   ['a key beyond ASCII', { 'klju\\': 1 }, { ključ: 'vrijednost' }, false, true],
+  ['a lone surrogate, as JSON.stringify escapes it', { '\\': 1 }, { '\udf48': 1 }, true, false],
   ['escapes in values only', { 'note\\': 1 }, { note: 'a\nb "quoted"' }, false, false],
 ].map(([name, poison, data, escaped, nonAscii]) => {
   const body =
