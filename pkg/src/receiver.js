@@ -59,6 +59,14 @@ const DONE_NOT_MARKED =
   'was processed, but the store did not take its done mark in time, so it was answered with ' +
   'an error and Vessel retries it; the mark is tried on until the lease ends, and a retry ' +
   'after that runs its handlers again';
+/** …and whose done mark was still not written when its lease ended. */
+const DONE_NEVER_MARKED =
+  'was processed, but its done mark was not written before its lease ended: a retry runs its ' +
+  'handlers again';
+/** …and whose done mark the store took only after its lease ended. */
+const DONE_MARKED_LATE =
+  'was processed, but its done mark landed after its lease ended: a retry may have run its ' +
+  'handlers again beside it';
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /**
@@ -512,17 +520,28 @@ export class VesselWebhooks {
     } finally {
       clearTimeout(overrun);
     }
-    const deadline = performance.now() + this.#storeTimeoutMs;
-    await this.#markDone(keep, key, token, deadline).catch((error) => {
+    const finished = performance.now();
+    await this.#markDone(keep, key, token, finished + this.#storeTimeoutMs).catch((error) => {
       // The handlers succeeded, so the mark is right to write whenever it lands: it is tried on
       // after the 503 until the lease ends (the retry meets the claim, 409, until then), so that
       // a store back within the lease still keeps the retry from running them again (review CP:
-      // an outage of over storeTimeoutSeconds ran every event in flight twice).
-      const later = this.#markDone(keep, key, token, leaseEnd, true).catch(() => {});
+      // an outage of over storeTimeoutSeconds ran every event in flight twice). Reported if it
+      // never lands (review CT: nothing told a mark written late from one never written).
+      const later = this.#markDone(keep, key, token, leaseEnd, true).catch((last) =>
+        this.#report(keep, last, event, DONE_NEVER_MARKED),
+      );
       keep?.(later);
       this.#report(keep, error, event, DONE_NOT_MARKED);
       throw error;
     });
+    // Handlers done within the lease whose mark landed after it (its tries outlasted it): a retry
+    // may have claimed and run the event meanwhile, as beside handlers that outlast it (reported
+    // by the overrun timer); reported too (review CT: both deliveries answered 200, unreported).
+    if (finished <= leaseEnd && performance.now() > leaseEnd) {
+      const seconds = this.#leaseMs / 1000;
+      const late = new Error(`store.done: landed after leaseSeconds (${seconds} s)`);
+      this.#report(keep, late, event, DONE_MARKED_LATE);
+    }
     return 'processed';
   }
 

@@ -529,6 +529,55 @@ test('a done mark the store takes after the 503, within the lease, keeps the ret
   assert.match(printed[0][0], /"evt_back" \(status\.READY\) was processed, but the store did not/);
 });
 
+// Review CT: a done mark whose tries outlasted the lease landed after it, while a retry had claimed
+// and run the event: both answered 200, and nothing said so. And a mark never written, its tries
+// after the 503 given up at the lease's end, was told apart from one written late by nothing.
+test('a done mark that lands after the lease, or never, is reported', async () => {
+  const store = memoryStore();
+  const seen = [];
+  const failUntil = performance.now() + 1300;
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    leaseSeconds: 1,
+    storeTimeoutSeconds: 3,
+    store: {
+      ...store,
+      claim: (...args) => store.claim(...args),
+      done: async (...args) => {
+        if (performance.now() < failUntil) throw new Error('connect ECONNREFUSED');
+        return store.done(...args);
+      },
+    },
+  })
+    .onAny(() => {})
+    .onError((error, event) => seen.push([event.eventId, error.message]));
+  const late = delivery({ eventId: 'evt_late', type: 'STATUS_CHANGE', data: { status: 'READY' } });
+  assert.equal((await webhooks.fetch(requestOf(late))).status, 200);
+  assert.deepEqual(seen, [['evt_late', 'store.done: landed after leaseSeconds (1 s)']]);
+
+  seen.length = 0;
+  const failing = new VesselWebhooks({
+    accessToken: TOKEN,
+    leaseSeconds: 0.5,
+    storeTimeoutSeconds: 0.1,
+    store: {
+      ...store,
+      claim: (...args) => store.claim(...args),
+      done: async () => Promise.reject(new Error('connect ECONNREFUSED')),
+    },
+  })
+    .onAny(() => {})
+    .onError((error, event) => seen.push([event.eventId, error.code]));
+  const lost = delivery({ eventId: 'evt_never', type: 'STATUS_CHANGE', data: { status: 'READY' } });
+  assert.equal((await failing.fetch(requestOf(lost))).status, 503);
+  assert.deepEqual(seen, [['evt_never', 'STORE_UNAVAILABLE']]);
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  assert.deepEqual(seen, [
+    ['evt_never', 'STORE_UNAVAILABLE'],
+    ['evt_never', 'STORE_UNAVAILABLE'],
+  ]);
+});
+
 // Review CP: the done mark's deadline and onDelivery's `ms` ran on the wall clock; set back an
 // hour while the mark was tried, the answer waited for the store (up to the hour), and `ms` was
 // negative. They run on the monotonic clock.
