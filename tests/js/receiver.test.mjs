@@ -485,6 +485,16 @@ test('store failures reach onError with their cause; a done mark that fails at o
   assert.equal(tries, 3);
 });
 
+/** `store` (a memoryStore), its done mark refused while `failing()`, as by a store that is down. */
+const doneFailing = (store, failing) => ({
+  ...store,
+  claim: (...args) => store.claim(...args),
+  done: async (...args) => {
+    if (failing()) throw new Error('connect ECONNREFUSED');
+    return store.done(...args);
+  },
+});
+
 // Review CP: a store down for longer than storeTimeoutSeconds while handlers ran gave their done
 // marks up at the 503, and every event in flight ran again once its lease ended, though the store
 // was back well within it. The mark is tried on until the lease ends: the retry meets the claim
@@ -499,14 +509,7 @@ test('a done mark the store takes after the 503, within the lease, keeps the ret
     accessToken: TOKEN,
     storeTimeoutSeconds: 0.2,
     leaseSeconds: 1,
-    store: {
-      ...store,
-      claim: (...args) => store.claim(...args),
-      done: async (...args) => {
-        if (down) throw new Error('connect ECONNREFUSED');
-        return store.done(...args);
-      },
-    },
+    store: doneFailing(store, () => down),
   }).onAny((event) => ran.push(event.eventId));
   const signed = delivery({
     eventId: 'evt_back',
@@ -540,14 +543,7 @@ test('a done mark that lands after the lease, or never, is reported', async () =
     accessToken: TOKEN,
     leaseSeconds: 1,
     storeTimeoutSeconds: 3,
-    store: {
-      ...store,
-      claim: (...args) => store.claim(...args),
-      done: async (...args) => {
-        if (performance.now() < failUntil) throw new Error('connect ECONNREFUSED');
-        return store.done(...args);
-      },
-    },
+    store: doneFailing(store, () => performance.now() < failUntil),
   })
     .onAny(() => {})
     .onError((error, event) => seen.push([event.eventId, error.message]));
@@ -560,11 +556,7 @@ test('a done mark that lands after the lease, or never, is reported', async () =
     accessToken: TOKEN,
     leaseSeconds: 0.5,
     storeTimeoutSeconds: 0.1,
-    store: {
-      ...store,
-      claim: (...args) => store.claim(...args),
-      done: async () => Promise.reject(new Error('connect ECONNREFUSED')),
-    },
+    store: doneFailing(store, () => true),
   })
     .onAny(() => {})
     .onError((error, event) => seen.push([event.eventId, error.code]));
