@@ -329,6 +329,13 @@ pub(crate) fn read(body: &[u8]) -> Result<(Found<'_>, Keys), Error> {
     Ok((found, keys))
 }
 
+/// [`read`], then [`check_envelope`]: what the keys of a body that is a Vessel event hold.
+pub(crate) fn read_checked(body: &[u8], strict: bool) -> Result<Keys, Error> {
+    let (found, keys) = read(body)?;
+    check_envelope(&found, strict)?;
+    Ok(keys)
+}
+
 /// The fields of an event that [`check_envelope`] checked, as written in the body (between
 /// the quotes).
 pub(crate) struct Envelope<'a> {

@@ -285,9 +285,7 @@ pub(crate) fn check_delivery(
 ) -> Result<(usize, json::Keys), Error> {
     let signer = authenticate(body, headers, tokens, options, now, digester)?;
     let keys = if event {
-        let (found, keys) = event::read(body)?;
-        event::check_envelope(&found, options.strict)?;
-        keys
+        event::read_checked(body, options.strict)?
     } else {
         json::pick(body, &[], &mut [])?
     };
@@ -349,7 +347,5 @@ pub fn parse(body: &[u8], options: &Options) -> Result<Event, Error> {
 #[cfg(all(target_arch = "wasm32", feature = "js-binding"))]
 pub(crate) fn check_event(body: &[u8], options: &Options) -> Result<json::Keys, Error> {
     check_size(body.len(), options.max_body_bytes)?;
-    let (found, keys) = event::read(body)?;
-    event::check_envelope(&found, options.strict)?;
-    Ok(keys)
+    event::read_checked(body, options.strict)
 }
