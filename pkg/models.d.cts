@@ -505,7 +505,7 @@ export interface Call {
   subject?: string | null;
   /** Possibly an enum, See /details endpoint for values. */
   disposition?: string | null;
-  direction?: 'inbound' | 'outbound' | 'internal' | null;
+  direction?: 'inbound' | 'outbound' | 'internal' | (string & {}) | null;
   description?: string | null;
   /**
    * The date the call occurred
@@ -570,7 +570,7 @@ export interface WebhookMetadata {
 
 /** A Connection record. */
 export interface Connection {
-  integrationId?: 'salesforce' | 'hubspot' | 'pipedrive' | 'zoho' | null;
+  integrationId?: 'salesforce' | 'hubspot' | 'pipedrive' | 'zoho' | (string & {}) | null;
   connectionId?: string | null;
   /** An ISO-8601 timestamp string, such as `2019-08-24T14:15:22Z`. */
   createdTime?: string | null;

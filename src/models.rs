@@ -25,6 +25,8 @@
 //!   `JSON.parse`. Read straight from text with serde_json, a model refuses a duplicate of a
 //!   member it defines, as derived types do.
 //! - String enums have an `Other` variant for values Vessel may add later.
+//! - A schema `integer` is an `i64`: a whole number outside its range (2⁶³ or more, which
+//!   `JSON.parse` reads as the nearest double) is `INVALID_EVENT` naming its path.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};

@@ -66,6 +66,9 @@ switch (event.type) {
       case 'Call':
         // Call's schema requires nothing, but every record has its string id.
         data.record.id satisfies string;
+        // Any string beside the documented values, as the Rust models' `Other` variant keeps it.
+        data.record.direction satisfies string | null | undefined;
+        // @ts-expect-error Vessel may add a direction
         data.record.direction satisfies 'inbound' | 'outbound' | 'internal' | null | undefined;
         break;
       case 'Account':
