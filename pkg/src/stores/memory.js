@@ -14,31 +14,37 @@ export const NO_OPTIONS = new Set();
  */
 export function memoryStore(options = {}) {
   checkKeys(options, NO_OPTIONS, 'options');
-  const entries = new Map();
-  let claims = 0;
-  /** The key's entry while it lasts. */
-  const live = (key, now) => {
-    const entry = entries.get(key);
-    if (entry === undefined || entry.expires > now) return entry;
-    entries.delete(key);
-    return undefined;
+  // Claims and done marks, each map in the order its entries were written. With one lease and
+  // one TTL (a receiver's), that is the order they expire in, so forgetting what has expired
+  // looks only at the front of each map: a claim costs the same with a million events kept as
+  // with none (a walk over every entry paused the process for 0.26 s at a million: review CU).
+  const leases = new Map(); // key → { token, expires }
+  const marks = new Map(); // key → when its done mark expires
+  const forget = (map, expiresOf, now) => {
+    for (const [key, entry] of map) {
+      if (expiresOf(entry) > now) return;
+      map.delete(key);
+    }
   };
   return {
     async claim(key, token, leaseMs) {
       const now = performance.now();
-      claims += 1;
-      // Now and then, forget what has expired (the store would otherwise only grow).
-      if (claims % 1024 === 0) for (const k of entries.keys()) live(k, now);
-      const entry = live(key, now);
-      if (entry !== undefined) return entry.token === DONE ? 'done' : 'busy';
-      entries.set(key, { token, expires: now + leaseMs });
+      forget(leases, (lease) => lease.expires, now);
+      forget(marks, (expires) => expires, now);
+      if (marks.get(key) > now) return 'done';
+      if (leases.get(key)?.expires > now) return 'busy';
+      marks.delete(key);
+      leases.delete(key); // written anew at the end, where its expiry puts it
+      leases.set(key, { token, expires: now + leaseMs });
       return 'claimed';
     },
     async done(key, token, ttlMs) {
-      entries.set(key, { token: DONE, expires: performance.now() + ttlMs });
+      leases.delete(key);
+      marks.delete(key);
+      marks.set(key, performance.now() + ttlMs);
     },
     async release(key, token) {
-      if (entries.get(key)?.token === token) entries.delete(key);
+      if (leases.get(key)?.token === token) leases.delete(key);
     },
   };
 }
