@@ -132,8 +132,13 @@ export function notReceived(cause) {
     'vessel-webhooks: the delivery could not be received (the cause says why)',
     { cause },
   );
-  const status = statusOf(cause);
-  if (status !== 500) Object.assign(error, { status, statusCode: status, expose: false });
+  // A body's read cut short by the client's going away (or by its deadline, which closes the
+  // connection) reaches no one: a 4xx the frameworks do not log as their failure (Koa prints no
+  // exposed error, Fastify logs a 4xx at info), not a 500 logged at error level for each request
+  // any client can cut short (review CW).
+  const gone = isClientGone(cause);
+  const status = gone && statusOf(cause) === 500 ? 400 : statusOf(cause);
+  if (status !== 500) Object.assign(error, { status, statusCode: status, expose: gone });
   return error;
 }
 
@@ -346,7 +351,7 @@ export function withDeadline(value, timeoutMs, refuse, plain, hold = true) {
 const goneErrors = new WeakSet();
 
 /** `error`, marked as a client's going away mid-body. */
-function clientGone(error) {
+export function clientGone(error) {
   if (error !== null && typeof error === 'object') goneErrors.add(error);
   return error;
 }

@@ -4,6 +4,7 @@
 // import.
 import {
   BODY_CAP,
+  clientGone,
   DEFAULT_BODY_TIMEOUT_MS,
   SET_ENCODING,
   byteCollector,
@@ -46,8 +47,14 @@ export function streamOf(req, cap = Infinity, owner = req) {
     {
       pull(controller) {
         timer ??= setTimeout(() => {
-          const error = new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`);
-          streams.forEach((stream) => stream.destroy(error));
+          // No answer reaches the client once the connection is closed: marked as its going away,
+          // and exposed (its message is ours), so that Koa, which hears of it from the socket too,
+          // does not print it (review CW).
+          const error = Object.assign(
+            new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`),
+            { status: 408, expose: true },
+          );
+          streams.forEach((stream) => stream.destroy(clientGone(error)));
         }, DEFAULT_BODY_TIMEOUT_MS);
         // Ended or destroyed before this read (emits nothing more to wait for).
         if (req.readableEnded || req.destroyed) {
@@ -56,14 +63,16 @@ export function streamOf(req, cap = Infinity, owner = req) {
             controller.close();
             return undefined;
           }
-          return Promise.reject(req.errored ?? new Error('request: closed before the body ended'));
+          return Promise.reject(
+            clientGone(req.errored ?? new Error('request: closed before the body ended')),
+          );
         }
         return new Promise((resolve, reject) => {
           const batch = byteCollector(BATCH_BYTES);
           function settle(error) {
             req.off('data', onData);
             req.off('end', onEnd);
-            req.off('error', settle);
+            req.off('error', onError);
             req.off('close', onClose);
             if (error !== undefined) {
               // What is left is dropped, within a deadline (a request in text mode, review BP).
@@ -97,10 +106,12 @@ export function streamOf(req, cap = Infinity, owner = req) {
             settle();
             controller.close();
           }
-          const onClose = () => settle(new Error('request: closed before the body ended'));
+          const onError = (error) => settle(clientGone(error));
+          const onClose = () =>
+            settle(clientGone(new Error('request: closed before the body ended')));
           req.on('data', onData);
           req.on('end', onEnd);
-          req.on('error', settle);
+          req.on('error', onError);
           req.on('close', onClose);
           req.resume();
         });
