@@ -126,9 +126,6 @@ export interface UnknownVesselEvent {
  *   body in time.
  * - `TOKEN_LOOKUP_TIMEOUT` (503): `getAccessToken` (of `vesselWebhook` or `VesselWebhooks`) did
  *   not settle in time.
- * - `UNSUPPORTED_CONTENT_ENCODING` (415): `verifyRequest` (and every adapter) read a body whose
- *   `Content-Encoding` says it is compressed, and its signature did not match: Vessel signs and
- *   sends it uncompressed, so a proxy compressed it.
  */
 export type VesselWebhookErrorCode =
   | 'BODY_TOO_LARGE'
@@ -143,8 +140,7 @@ export type VesselWebhookErrorCode =
   | 'EVENT_IN_PROGRESS'
   | 'STORE_UNAVAILABLE'
   | 'BODY_TIMEOUT'
-  | 'TOKEN_LOOKUP_TIMEOUT'
-  | 'UNSUPPORTED_CONTENT_ENCODING';
+  | 'TOKEN_LOOKUP_TIMEOUT';
 
 /**
  * Why a webhook request was refused: `code` is stable, `status` is the HTTP answer to give.
@@ -167,9 +163,9 @@ export declare class VesselWebhookError extends Error {
   /**
    * The HTTP status to answer with: 413 for BODY_TOO_LARGE, 400 for INVALID_*, 500
    * HANDLER_FAILED, 409 EVENT_IN_PROGRESS, 408 BODY_TIMEOUT, 503 STORE_UNAVAILABLE and
-   * TOKEN_LOOKUP_TIMEOUT, 415 UNSUPPORTED_CONTENT_ENCODING, else 401.
+   * TOKEN_LOOKUP_TIMEOUT, else 401.
    */
-  status: 400 | 401 | 408 | 409 | 413 | 415 | 500 | 503;
+  status: 400 | 401 | 408 | 409 | 413 | 500 | 503;
   /** The answer to send, for frameworks without Fetch responses: `{ "error": code }` as JSON. */
   toHttp(): { status: number; headers: Record<string, string>; body: string };
   /** The answer to send: a JSON Response `{ "error": code }` with this status. */

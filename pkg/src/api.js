@@ -33,7 +33,6 @@ const STATUS = {
   STORE_UNAVAILABLE: 503,
   BODY_TIMEOUT: 408,
   TOKEN_LOOKUP_TIMEOUT: 503,
-  UNSUPPORTED_CONTENT_ENCODING: 415,
 };
 
 /** Why a webhook request was refused: `code` is stable, `status` is the HTTP answer. */
@@ -850,19 +849,20 @@ export async function verifyRequest(request, accessTokenOrResolver, options) {
 }
 
 /**
- * A SIGNATURE_MISMATCH of bytes read as received that say they are compressed: 415
- * UNSUPPORTED_CONTENT_ENCODING. Vessel signs its JSON uncompressed and sends it so; a proxy that
- * compressed it made it unverifiable, which 401 would wrongly call a forgery. The header is read
- * only then: a body a platform decoded but whose header it kept still verifies; one a parser
- * decoded (read before) is refused as any other.
+ * A SIGNATURE_MISMATCH of bytes read as received that say they are compressed says so in its
+ * message. Vessel signs its JSON uncompressed and sends it so; a proxy that compressed it made it
+ * unverifiable. The code stays SIGNATURE_MISMATCH (401): issue 3 fixed verifyRequest's codes,
+ * and a 415 of its own (session 18) was withdrawn for that (review CY). The header is read only
+ * then: a body a platform decoded but whose header it kept still verifies; one a parser decoded
+ * (read before) is refused as any other.
  */
 function encodingError(error, headers) {
   const encoding = error?.code === 'SIGNATURE_MISMATCH' && readHeader(headers, 'content-encoding');
   if (!encoding || encoding.toLowerCase() === 'identity') return error;
   return new VesselWebhookError(
-    'UNSUPPORTED_CONTENT_ENCODING',
-    'content-encoding: the body is verified as received, and Vessel signs it uncompressed ' +
-      '(decode it first, into bytes or a Request without its Content-Length, or do not compress ' +
-      'this route)',
+    'SIGNATURE_MISMATCH',
+    `${error.message}; the request has a content-encoding, the body is verified as received, ` +
+      'and Vessel signs it uncompressed (decode it first, into bytes or a Request without its ' +
+      'Content-Length, or do not compress this route)',
   );
 }

@@ -264,13 +264,14 @@ test('a VesselWebhookError has a status for its code: another code is a TypeErro
     ['BODY_TOO_LARGE', 413],
     ['HANDLER_FAILED', 500],
     ['BODY_TIMEOUT', 408],
-    ['UNSUPPORTED_CONTENT_ENCODING', 415],
   ]) {
     assert.equal(new esm.VesselWebhookError(code, 'm').toHttp().status, status);
   }
   // Without a status its toResponse() would be a 200, which Vessel takes for processed.
   for (const code of [
     'RATE_LIMITED',
+    // Withdrawn (review CY): issue 3 fixed verifyRequest's codes; a compressed body is a 401.
+    'UNSUPPORTED_CONTENT_ENCODING',
     'signature_mismatch',
     'METHOD_NOT_ALLOWED',
     'toString',

@@ -501,10 +501,12 @@ test('a hand-made request whose body is no stream is a TypeError that says what 
   }
 });
 
-test('a compressed body (Content-Encoding) that does not verify is 415 UNSUPPORTED_CONTENT_ENCODING, not a forgery', async () => {
+test('a compressed body (Content-Encoding) that does not verify is SIGNATURE_MISMATCH (401, as issue 3 fixed), and its message says why', async () => {
   const { gzipSync, brotliCompressSync } = await import('node:zlib');
   // By name and code: the generic entry, imported by path, has its own VesselWebhookError class.
-  const refused = (promise, code) => assert.rejects(promise, { name: 'VesselWebhookError', code });
+  const refused = (promise, code, more = {}) =>
+    assert.rejects(promise, { name: 'VesselWebhookError', code, ...more });
+  const saysCompressed = /the request has a content-encoding, .* Vessel signs it uncompressed/;
   for (const entry of [{ verifyRequest }, await genericEntry()]) {
     // Vessel signs the JSON text; a proxy that compressed it made it unverifiable, in any size.
     for (const [encoding, compressed] of [
@@ -520,7 +522,10 @@ test('a compressed body (Content-Encoding) that does not verify is 415 UNSUPPORT
         },
         body: compressed,
       });
-      await refused(entry.verifyRequest(sent, token), 'UNSUPPORTED_CONTENT_ENCODING');
+      await refused(entry.verifyRequest(sent, token), 'SIGNATURE_MISMATCH', {
+        status: 401,
+        message: saysCompressed,
+      });
     }
     // Decoded by the platform, the header kept: it verifies. `identity` is no encoding.
     for (const encoding of ['gzip', 'identity']) {

@@ -107,7 +107,6 @@ try {
       case 'STORE_UNAVAILABLE':
       case 'BODY_TIMEOUT':
       case 'TOKEN_LOOKUP_TIMEOUT':
-      case 'UNSUPPORTED_CONTENT_ENCODING':
         break;
       default:
         error.code satisfies never;
