@@ -774,8 +774,10 @@ impl Record {
 `;
 }
 
-/** The samples for the Rust tests (tests/vectors/*.json are not Prettier-formatted). */
-/** Vessel's example of every model that has one, as published, for the Rust tests. */
+/**
+ * Vessel's example of every model that has one, as schemas/crm-schemas.json has it, for the Rust
+ * tests (tests/vectors/*.json are not Prettier-formatted).
+ */
 function examplesJson(vessel, source) {
   const description =
     "Vessel's example of every model that has one, as schemas/crm-schemas.json has it (unmodified), for the tests. " +

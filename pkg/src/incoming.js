@@ -132,19 +132,21 @@ export function notReceived(cause) {
     'vessel-webhooks: the delivery could not be received (the cause says why)',
     { cause },
   );
-  // A body's read cut short by the client's going away (or by its deadline, which closes the
-  // connection) reaches no one: a 4xx the frameworks do not log as their failure (Koa prints no
-  // exposed error, Fastify logs a 4xx at info), not a 500 logged at error level for each request
-  // any client can cut short (review CW).
-  const gone = isClientGone(cause);
-  const status = gone && statusOf(cause) === 500 ? 400 : statusOf(cause);
-  if (status !== 500) Object.assign(error, { status, statusCode: status, expose: gone });
+  // A body's read cut short by the client's going away, or by its deadline, is exposed: a 4xx
+  // (statusOf) the frameworks do not log as their failure (Koa prints no exposed error, Fastify
+  // logs a 4xx at info), not a 500 logged at error level for each request any client can cut
+  // short (review CW). Its message is the package's own.
+  const status = statusOf(cause);
+  if (status !== 500) {
+    Object.assign(error, { status, statusCode: status, expose: isClientGone(cause) });
+  }
   return error;
 }
 
 /**
  * The status an error that is no delivery's answer is answered with by the Node adapters
- * (notReceived): the 4xx or 5xx `status` or `statusCode` it carries, else 500.
+ * (notReceived): the 4xx or 5xx `status` or `statusCode` it carries, else 400 for a body's read
+ * the client cut short (isClientGone), else 500.
  */
 export function statusOf(cause) {
   let status;
@@ -153,7 +155,8 @@ export function statusOf(cause) {
   } catch {
     // a getter that throws: no status
   }
-  return Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+  if (Number.isInteger(status) && status >= 400 && status <= 599) return status;
+  return isClientGone(cause) ? 400 : 500;
 }
 
 /**
@@ -347,12 +350,22 @@ export function withDeadline(value, timeoutMs, refuse, plain, hold = true) {
   return Promise.race([settled, expired]).finally(() => clearTimeout(timer));
 }
 
-/** The errors of a body's read that a client's going away caused (isClientGone). */
-const goneErrors = new WeakSet();
+/**
+ * The mark of an error of a body's read that a client's going away caused (isClientGone): a
+ * registered symbol, so that each bundle of the package (an adapter's and the receiver's) reads
+ * the mark another made (review CZ: a module's own WeakSet was not seen across them).
+ */
+const GONE = Symbol.for('vessel-webhooks.clientGone');
 
-/** `error`, marked as a client's going away mid-body. */
+/** `error`, marked as a client's going away mid-body (an error that takes no mark stays as it is). */
 export function clientGone(error) {
-  if (error !== null && typeof error === 'object') goneErrors.add(error);
+  if (error !== null && typeof error === 'object') {
+    try {
+      Object.defineProperty(error, GONE, { value: true });
+    } catch {
+      // frozen: the server's error as any other
+    }
+  }
   return error;
 }
 
@@ -361,7 +374,13 @@ export function clientGone(error) {
  * reaches: not printed by a middleware without a next (review CL: the socket's state hid a
  * resolver's failure that came after the sender gave up).
  */
-export const isClientGone = (error) => goneErrors.has(error);
+export function isClientGone(error) {
+  try {
+    return error !== null && typeof error === 'object' && Object.hasOwn(error, GONE);
+  } catch {
+    return false; // a Proxy whose trap throws: no mark
+  }
+}
 
 /**
  * The whole body of `req` as one Uint8Array. Rejects with `refuse(code, message)`:

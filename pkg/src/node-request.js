@@ -29,7 +29,7 @@ const BATCH_BYTES = 64 * 1024;
  * body whose last byte has not arrived 10 s after the first read (trickled, or a Content-Length
  * longer than what is sent) destroys the request, which closes the connection: the read fails and
  * nothing is answered, so the client cannot hold it (over HTTP/2 the stream stays, and the
- * framework answers the failed read 500).
+ * framework answers the failed read 408).
  *
  * `req` may be a stream a framework's hooks made of the request `owner` (Fastify's preParsing
  * `payload`): the deadline and the drop of what is left then act on both, since only the
@@ -43,18 +43,21 @@ export function streamOf(req, cap = Infinity, owner = req) {
   // The streams the deadline and the drop act on: the request, and the hook's stream of it.
   const streams = owner === req ? [req] : [req, owner];
   const drop = () => streams.forEach((stream) => dropRest(stream, DEFAULT_BODY_TIMEOUT_MS));
+  // A read that failed because the request itself ended (the client left, or the deadline
+  // closed it) is the client's going away; a hook's stream that failed on its own is the
+  // server's failure (review CZ).
+  const gone = (error) => (owner.destroyed ? clientGone(error) : error);
   return new ReadableStream(
     {
       pull(controller) {
         timer ??= setTimeout(() => {
-          // No answer reaches the client once the connection is closed: marked as its going away,
-          // and exposed (its message is ours), so that Koa, which hears of it from the socket too,
-          // does not print it (review CW).
+          // The request is destroyed with it (gone); exposed, since its message is ours, so that
+          // Koa, which hears of it from the socket too, does not print it (review CW).
           const error = Object.assign(
             new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`),
             { status: 408, expose: true },
           );
-          streams.forEach((stream) => stream.destroy(clientGone(error)));
+          streams.forEach((stream) => stream.destroy(error));
         }, DEFAULT_BODY_TIMEOUT_MS);
         // Ended or destroyed before this read (emits nothing more to wait for).
         if (req.readableEnded || req.destroyed) {
@@ -64,7 +67,7 @@ export function streamOf(req, cap = Infinity, owner = req) {
             return undefined;
           }
           return Promise.reject(
-            clientGone(req.errored ?? new Error('request: closed before the body ended')),
+            gone(req.errored ?? new Error('request: closed before the body ended')),
           );
         }
         return new Promise((resolve, reject) => {
@@ -106,9 +109,8 @@ export function streamOf(req, cap = Infinity, owner = req) {
             settle();
             controller.close();
           }
-          const onError = (error) => settle(clientGone(error));
-          const onClose = () =>
-            settle(clientGone(new Error('request: closed before the body ended')));
+          const onError = (error) => settle(gone(error));
+          const onClose = () => settle(gone(new Error('request: closed before the body ended')));
           req.on('data', onData);
           req.on('end', onEnd);
           req.on('error', onError);

@@ -364,7 +364,8 @@ test('fastify and koa: a client that leaves mid-body is no 500 logged as an erro
     seen.push(err);
     onerror(err);
   };
-  koa.use(koaWebhook(receiver().webhooks));
+  const reports = [];
+  koa.use(koaWebhook(receiver({ onDelivery: (info) => reports.push(info) }).webhooks));
   const koaUrl = new URL(`http://127.0.0.1:${await listen(t, koa.listen(0, '127.0.0.1'))}/hook`);
   const logged = [];
   const stream = { write: (line) => logged.push(JSON.parse(line)) };
@@ -388,12 +389,42 @@ test('fastify and koa: a client that leaves mid-body is no 500 logged as an erro
   const koaError = seen.find(ours);
   assert.equal(koaError.status, 400);
   assert.equal(koaError.expose, true);
+  // onDelivery reports what was answered (review CZ: it said 500).
+  assert.deepEqual(
+    reports.map(({ outcome, status }) => ({ outcome, status })),
+    [{ outcome: 'failed', status: 400 }],
+  );
   assert.deepEqual(
     printed.filter((line) => line.includes('vessel-webhooks')),
     [],
   );
   const line = logged.find((entry) => ours(entry.err));
   assert.equal(line.level, 30, JSON.stringify(line));
+});
+
+// Review CZ: a hook's stream that fails on its own, the client still there, is the server's
+// failure: a 500 logged as an error, reported as one to onDelivery, not a client's going away.
+test('fastify: a preParsing hook whose stream fails is a 500 logged as an error', async (t) => {
+  const reports = [];
+  const { webhooks } = receiver({ onDelivery: (info) => reports.push(info) });
+  const logged = [];
+  const stream = { write: (line) => logged.push(JSON.parse(line)) };
+  const app = Fastify({ logger: { level: 'info', stream } });
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const tee = new PassThrough();
+    payload.pipe(tee);
+    payload.once('data', () => setImmediate(() => tee.destroy(new Error('archive: ENOSPC'))));
+    return tee;
+  });
+  const url = await listenFastify(t, app, webhooks);
+  const response = await deliver(url, contactEvent('x'.repeat(200_000)));
+  assert.equal(response.status, 500);
+  const line = logged.find((entry) => entry.err);
+  assert.equal(line.level, 50, JSON.stringify(line));
+  assert.deepEqual(
+    reports.map(({ outcome, status }) => ({ outcome, status })),
+    [{ outcome: 'failed', status: 500 }],
+  );
 });
 
 // Any request can make the lookup run (before authentication): what getAccessToken throws must
