@@ -443,7 +443,8 @@ export type VesselWebhooksOptions = Omit<VerifyOptions, 'now'> & {
   leaseSeconds?: number | undefined;
   /**
    * How long a processed event is remembered, to cover Vessel's retries (default 7 days, at most
-   * a year).
+   * a year). With a store, at least twice `toleranceSeconds` (a TypeError otherwise): a replay
+   * within the window must find the event done.
    */
   doneTtlSeconds?: number | undefined;
   /**

@@ -16,13 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/toolchain.sh
 
-# A cdylib here only (the manifest's crate type is rlib, for Rust users), with the JS binding.
-# With rlib beside it, as the manifest had it: a cdylib alone comes out 1.8 KB larger (measured).
-# A dependency's panic location names its file under CARGO_HOME: written as /cargo, so that the
+# The manifest's cdylib (beside its rlib: a cdylib alone comes out 1.8 KB larger, measured), with
+# the JS binding. A dependency's panic location names its file under CARGO_HOME: written as /cargo, so that the
 # .wasm holds no path of this machine and is the same whatever CARGO_HOME is (review BZ). (Added to
 # .cargo/config.toml's rustflags: cargo joins the two lists.)
 cargo rustc --lib --release --target wasm32-unknown-unknown --no-default-features \
-  --features js-binding --crate-type cdylib,rlib \
+  --features js-binding \
   --config "target.wasm32-unknown-unknown.rustflags = ['--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo']"
 rm -rf pkg/dist
 wasm-bindgen --target web --omit-default-module-path --no-typescript --out-dir pkg/dist \
