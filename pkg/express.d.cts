@@ -64,7 +64,7 @@ export type VesselWebhookMiddleware<Req extends IncomingMessage = IncomingMessag
  * Middleware that authenticates Vessel deliveries. It reads the raw body itself, or uses what a
  * body parser left (express.raw, express.text or express.json). On success it sets
  * `req.vesselEvent` and calls `next()`; on failure it answers the error's status (401, 400 or 413;
- * 415 for a compressed body; 408 `BODY_TIMEOUT` and 503 `TOKEN_LOOKUP_TIMEOUT` past a deadline)
+ * 408 `BODY_TIMEOUT` and 503 `TOKEN_LOOKUP_TIMEOUT` past a deadline)
  * with `{ "error": CODE }`. A
  * method other than POST (when mounted with `app.use`) is answered 405
  * `{ "error": "METHOD_NOT_ALLOWED" }` with `Allow: POST`. `Req` is the request type

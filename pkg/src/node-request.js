@@ -43,21 +43,25 @@ export function streamOf(req, cap = Infinity, owner = req) {
   // The streams the deadline and the drop act on: the request, and the hook's stream of it.
   const streams = owner === req ? [req] : [req, owner];
   const drop = () => streams.forEach((stream) => dropRest(stream, DEFAULT_BODY_TIMEOUT_MS));
-  // A read that failed because the request itself ended (the client left, or the deadline
-  // closed it) is the client's going away; a hook's stream that failed on its own is the
-  // server's failure (review CZ).
-  const gone = (error) => (owner.destroyed ? clientGone(error) : error);
+  // A read that failed because the client left (the request destroyed or aborted, an HTTP/2
+  // stream reset) is its going away. Behind a hook's stream it stays the server's failure: the
+  // hook's own (review CZ) may have destroyed the request too, as pipeline() does (review DA).
+  const gone = (error) =>
+    owner === req && (owner.destroyed || owner.aborted === true || owner.stream?.destroyed === true)
+      ? clientGone(error)
+      : error;
   return new ReadableStream(
     {
       pull(controller) {
         timer ??= setTimeout(() => {
-          // The request is destroyed with it (gone); exposed, since its message is ours, so that
-          // Koa, which hears of it from the socket too, does not print it (review CW).
+          // The request is destroyed with it: the client's going away; exposed, since its message
+          // is ours, so that Koa, which hears of it from the socket too, does not print it
+          // (review CW).
           const error = Object.assign(
             new Error(`body: not received within ${DEFAULT_BODY_TIMEOUT_MS} ms`),
             { status: 408, expose: true },
           );
-          streams.forEach((stream) => stream.destroy(error));
+          streams.forEach((stream) => stream.destroy(clientGone(error)));
         }, DEFAULT_BODY_TIMEOUT_MS);
         // Ended or destroyed before this read (emits nothing more to wait for).
         if (req.readableEnded || req.destroyed) {

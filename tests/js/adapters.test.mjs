@@ -11,7 +11,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, pipeline } from 'node:stream';
 import Fastify from 'fastify';
 import fastifyRawBody from 'fastify-raw-body';
 import Koa from 'koa';
@@ -404,28 +404,34 @@ test('fastify and koa: a client that leaves mid-body is no 500 logged as an erro
 
 // Review CZ: a hook's stream that fails on its own, the client still there, is the server's
 // failure: a 500 logged as an error, reported as one to onDelivery, not a client's going away.
-test('fastify: a preParsing hook whose stream fails is a 500 logged as an error', async (t) => {
-  const reports = [];
-  const { webhooks } = receiver({ onDelivery: (info) => reports.push(info) });
-  const logged = [];
-  const stream = { write: (line) => logged.push(JSON.parse(line)) };
-  const app = Fastify({ logger: { level: 'info', stream } });
-  app.addHook('preParsing', async (request, reply, payload) => {
-    const tee = new PassThrough();
-    payload.pipe(tee);
-    payload.once('data', () => setImmediate(() => tee.destroy(new Error('archive: ENOSPC'))));
-    return tee;
+// With pipe() the request stays; pipeline() destroys it with the hook's error (review DA).
+for (const [joined, join] of [
+  ['pipe()', (payload, tee) => payload.pipe(tee)],
+  ['pipeline()', (payload, tee) => pipeline(payload, tee, () => {})],
+]) {
+  test(`fastify: a preParsing hook whose stream fails (${joined}) is a 500 logged as an error`, async (t) => {
+    const reports = [];
+    const { webhooks } = receiver({ onDelivery: (info) => reports.push(info) });
+    const logged = [];
+    const stream = { write: (line) => logged.push(JSON.parse(line)) };
+    const app = Fastify({ logger: { level: 'info', stream } });
+    app.addHook('preParsing', async (request, reply, payload) => {
+      const tee = new PassThrough();
+      join(payload, tee);
+      payload.once('data', () => setImmediate(() => tee.destroy(new Error('archive: ENOSPC'))));
+      return tee;
+    });
+    const url = await listenFastify(t, app, webhooks);
+    const response = await deliver(url, contactEvent('x'.repeat(200_000))).catch(() => ({}));
+    const line = logged.find((entry) => entry.err);
+    assert.equal(line.level, 50, JSON.stringify(line));
+    assert.deepEqual(
+      reports.map(({ outcome, status }) => ({ outcome, status })),
+      [{ outcome: 'failed', status: 500 }],
+    );
+    if (joined === 'pipe()') assert.equal(response.status, 500);
   });
-  const url = await listenFastify(t, app, webhooks);
-  const response = await deliver(url, contactEvent('x'.repeat(200_000)));
-  assert.equal(response.status, 500);
-  const line = logged.find((entry) => entry.err);
-  assert.equal(line.level, 50, JSON.stringify(line));
-  assert.deepEqual(
-    reports.map(({ outcome, status }) => ({ outcome, status })),
-    [{ outcome: 'failed', status: 500 }],
-  );
-});
+}
 
 // Any request can make the lookup run (before authentication): what getAccessToken throws must
 // not reach the client (Fastify's default error handler sent its message).
@@ -881,6 +887,68 @@ test('koa: a request-target that is no URL (`http://[/hook`) is received, not a 
   assert.match(await postTo('/hook?tenant=7', body, headers), /^HTTP\/1\.1 200 /);
   assert.deepEqual(ran, [event.eventId, event.eventId]);
   assert.deepEqual(urls, ['http://localhost/', 'http://localhost/hook?tenant=7']);
+});
+
+// Review DA: an HTTP/2 stream reset leaves the request aborted, not destroyed: it was a 500
+// logged as an error (Koa printed it) where the same client over HTTP/1 is a 400.
+test('fastify and koa over HTTP/2: a client that resets its stream mid-body is a 400, not a logged 500', async (t) => {
+  const reset = async (port, reports) => {
+    const client = http2.connect(`http://127.0.0.1:${port}`);
+    client.on('error', () => {});
+    const stream = client.request({
+      ':method': 'POST',
+      ':path': '/hook',
+      'content-type': 'application/json',
+      'content-length': '100000',
+    });
+    stream.on('error', () => {});
+    stream.write('{"eventId":');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stream.close(http2.constants.NGHTTP2_CANCEL);
+    while (reports.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    client.close();
+    return reports.map(({ outcome, status }) => ({ outcome, status }));
+  };
+  const logged = [];
+  const fastifyReports = [];
+  const stream = { write: (line) => logged.push(JSON.parse(line)) };
+  const fastify = Fastify({ http2: true, logger: { level: 'info', stream } });
+  fastify.register(vesselWebhooks, {
+    webhooks: receiver({ onDelivery: (info) => fastifyReports.push(info) }).webhooks,
+    prefix: '/hook',
+  });
+  await fastify.listen({ port: 0, host: '127.0.0.1' });
+  t.after(() => fastify.close());
+  assert.deepEqual(await reset(fastify.server.address().port, fastifyReports), [
+    { outcome: 'failed', status: 400 },
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.deepEqual(
+    logged.filter((line) => line.level >= 50),
+    [],
+  );
+
+  const seen = [];
+  const koaReports = [];
+  const koa = new Koa();
+  const onerror = koa.onerror.bind(koa);
+  koa.onerror = (error) => {
+    seen.push(error);
+    onerror(error);
+  };
+  koa.silent = true;
+  koa.use(koaWebhook(receiver({ onDelivery: (info) => koaReports.push(info) }).webhooks));
+  const server = http2.createServer(koa.callback()).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(() => server.close());
+  assert.deepEqual(await reset(server.address().port, koaReports), [
+    { outcome: 'failed', status: 400 },
+  ]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Ours is exposed (Koa also hears the stream's own error, as without the package).
+  const ours = seen.filter((error) => /^vessel-webhooks: /.test(error.message));
+  assert.equal(ours.length, 1);
+  assert.equal(ours[0].expose, true);
 });
 
 test('fastify and koa over HTTP/2: the pseudo-headers (:method, :path…) stay out of the Request', async (t) => {
