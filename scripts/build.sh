@@ -17,9 +17,9 @@ cd "$(dirname "$0")/.."
 bash scripts/toolchain.sh
 
 # The manifest's cdylib (beside its rlib: a cdylib alone comes out 1.8 KB larger, measured), with
-# the JS binding. A dependency's panic location names its file under CARGO_HOME: written as /cargo, so that the
-# .wasm holds no path of this machine and is the same whatever CARGO_HOME is (review BZ). (Added to
-# .cargo/config.toml's rustflags: cargo joins the two lists.)
+# the JS binding. A dependency's panic location names its file under CARGO_HOME: written as
+# /cargo, so that the .wasm holds no path of this machine and is the same whatever CARGO_HOME is
+# (review BZ). (Added to .cargo/config.toml's rustflags: cargo joins the two lists.)
 cargo rustc --lib --release --target wasm32-unknown-unknown --no-default-features \
   --features js-binding \
   --config "target.wasm32-unknown-unknown.rustflags = ['--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo']"
