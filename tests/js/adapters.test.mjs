@@ -349,6 +349,19 @@ for (const name of [
   );
 }
 
+/** A Koa app of `webhooks` whose errors, as Koa's default handler gets them, are kept in `seen`. */
+function spiedKoa(webhooks) {
+  const seen = [];
+  const koa = new Koa();
+  const onerror = koa.onerror.bind(koa);
+  koa.onerror = (error) => {
+    seen.push(error);
+    onerror(error);
+  };
+  koa.use(koaWebhook(webhooks));
+  return { koa, seen };
+}
+
 // Review CW: a client that leaves mid-body reaches no answer, and any client can do it at will: a
 // 4xx that the framework does not log as its failure (Koa prints no exposed error; Fastify logs a
 // 4xx at info), not a 500 logged at error level, a kilobyte a request.
@@ -357,15 +370,8 @@ test('fastify and koa: a client that leaves mid-body is no 500 logged as an erro
   const { error } = console;
   console.error = (...args) => printed.push(args.join(' '));
   t.after(() => (console.error = error));
-  const seen = [];
-  const koa = new Koa();
-  const onerror = koa.onerror.bind(koa);
-  koa.onerror = (err) => {
-    seen.push(err);
-    onerror(err);
-  };
   const reports = [];
-  koa.use(koaWebhook(receiver({ onDelivery: (info) => reports.push(info) }).webhooks));
+  const { koa, seen } = spiedKoa(receiver({ onDelivery: (info) => reports.push(info) }).webhooks);
   const koaUrl = new URL(`http://127.0.0.1:${await listen(t, koa.listen(0, '127.0.0.1'))}/hook`);
   const logged = [];
   const stream = { write: (line) => logged.push(JSON.parse(line)) };
@@ -928,16 +934,11 @@ test('fastify and koa over HTTP/2: a client that resets its stream mid-body is a
     [],
   );
 
-  const seen = [];
   const koaReports = [];
-  const koa = new Koa();
-  const onerror = koa.onerror.bind(koa);
-  koa.onerror = (error) => {
-    seen.push(error);
-    onerror(error);
-  };
+  const { koa, seen } = spiedKoa(
+    receiver({ onDelivery: (info) => koaReports.push(info) }).webhooks,
+  );
   koa.silent = true;
-  koa.use(koaWebhook(receiver({ onDelivery: (info) => koaReports.push(info) }).webhooks));
   const server = http2.createServer(koa.callback()).listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.after(() => server.close());
