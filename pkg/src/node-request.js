@@ -43,11 +43,18 @@ export function streamOf(req, cap = Infinity, owner = req) {
   // The streams the deadline and the drop act on: the request, and the hook's stream of it.
   const streams = owner === req ? [req] : [req, owner];
   const drop = () => streams.forEach((stream) => dropRest(stream, DEFAULT_BODY_TIMEOUT_MS));
-  // A read that failed because the client left (the request destroyed or aborted, an HTTP/2
-  // stream reset) is its going away. Behind a hook's stream it stays the server's failure: the
-  // hook's own (review CZ) may have destroyed the request too, as pipeline() does (review DA).
+  // Whether the client left: the request destroyed or aborted, or its HTTP/2 stream reset.
+  const left = () => owner.destroyed || owner.aborted === true || owner.stream?.destroyed === true;
+  // A read that failed because the client left is its going away. Behind a hook's stream, a hook
+  // that failed may have destroyed the request with its own error, as pipeline() does (reviews
+  // CZ, DA): the request's going away is then the client's only with no error, or Node's own for
+  // a client that left (ECONNRESET), or pipeline()'s for a request that ended short (review DB).
   const gone = (error) =>
-    owner === req && (owner.destroyed || owner.aborted === true || owner.stream?.destroyed === true)
+    left() &&
+    (owner === req ||
+      owner.errored == null ||
+      owner.errored.code === 'ECONNRESET' ||
+      owner.errored.code === 'ERR_STREAM_PREMATURE_CLOSE')
       ? clientGone(error)
       : error;
   return new ReadableStream(
@@ -110,6 +117,13 @@ export function streamOf(req, cap = Infinity, owner = req) {
           }
           function onEnd() {
             clearTimeout(timer);
+            // Node's HTTP/2 request ends its body when its stream is reset: behind a pipe() hook
+            // that is an end of the hook's stream too, and a body cut short read as whole was a
+            // forgery (review DB). A reset request is the client's going away.
+            if (owner.aborted === true) {
+              settle(clientGone(new Error('request: closed before the body ended')));
+              return;
+            }
             settle();
             controller.close();
           }

@@ -48,7 +48,7 @@ const SWEEP_LIMIT = 256;
  * claim costs at most SWEEP_LIMIT steps however many events the store holds (a walk over every
  * entry each 1 024th claim paused the process for 0.26 s at a million: review CU), whatever
  * leases and TTLs share the store (review CZ), and a run of expired entries (after a burst, then
- * a quiet day) goes SWEEP_LIMIT a claim (review DA). An entry without a finite expiry is expired.
+ * a quiet day) goes SWEEP_LIMIT a claim (review DA). An entry whose expiry is NaN is expired.
  */
 function sweeper(map, expiresOf) {
   let cursor = map.entries();
