@@ -1,6 +1,7 @@
 // Types of `vessel-webhooks/fastify` (CommonJS-format, re-exported for import by fastify.d.ts).
-// They use Fastify's own types, which the fastify package ships.
-import type { FastifyPluginAsync } from 'fastify';
+// They import nothing from Fastify, which the package does not declare (review DC: where
+// node_modules is not hoisted, Fastify's types imported here resolved to nothing, and the
+// plugin's type became `any`): the plugin is typed by its shape, which `register` takes.
 import type { VesselWebhooks } from './index.cjs';
 
 /** Options of the plugin: the receiver, and Fastify's own register options (`prefix` …). */
@@ -25,5 +26,8 @@ export interface VesselWebhooksPluginOptions {
  * const app = Fastify();
  * app.register(vesselWebhooks, { webhooks, prefix: '/webhooks/vessel' });
  */
-export declare const vesselWebhooks: FastifyPluginAsync<VesselWebhooksPluginOptions>;
+export declare function vesselWebhooks(
+  fastify: object,
+  options: VesselWebhooksPluginOptions,
+): Promise<void>;
 export default vesselWebhooks;

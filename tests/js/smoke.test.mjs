@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,4 +20,20 @@ test('require, import and the generic entry give the same exports, and nothing i
   const names = Object.keys(esm).sort();
   assert.deepEqual(Object.keys(cjs).sort(), names);
   assert.deepEqual(Object.keys(generic).sort(), names);
+});
+
+test('the declaration files import only the package itself and Node (@types/node)', async () => {
+  // The package declares no framework, not even as a peer: where node_modules is not hoisted
+  // (pnpm's hoist=false, Yarn PnP), an import of one from a .d.ts resolves to nothing and the
+  // type it gave becomes `any` (review DC: the Fastify plugin's).
+  const pkg = dirname(require.resolve('vessel-webhooks/package.json'));
+  const files = (await readdir(pkg)).filter((name) => /\.d\.c?ts$/.test(name));
+  assert(files.length > 10, files.join());
+  for (const name of files) {
+    // Without comments: the JSDoc examples import frameworks, as users' code does.
+    const text = (await readFile(join(pkg, name), 'utf8')).replace(/\/\*[^]*?\*\/|\/\/.*/g, '');
+    for (const [, from] of text.matchAll(/\b(?:from|import\()\s*'([^']+)'/g)) {
+      assert.match(from, /^(?:\.\/|node:)/, `${name} imports ${from}`);
+    }
+  }
 });

@@ -13,6 +13,8 @@ const fastify = Fastify();
 await fastify.register(vesselWebhooks, { webhooks, prefix: '/webhooks/vessel' });
 // @ts-expect-error the plugin needs the receiver
 await fastify.register(vesselWebhooks, { prefix: '/hook' });
+// @ts-expect-error a receiver, not a string
+await fastify.register(vesselWebhooks, { webhooks: 'not a receiver' });
 const options: VesselWebhooksPluginOptions = { webhooks };
 void options;
 
