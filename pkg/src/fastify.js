@@ -1,7 +1,7 @@
 // vessel-webhooks/fastify: a Fastify plugin that answers Vessel deliveries at its scope's prefix
 // with a VesselWebhooks receiver. Fastify itself is the user's: nothing here imports it.
 import { answeredEarly, notReceived } from './incoming.js';
-import { fetchRequestOf, partsOf } from './node-request.js';
+import { checkFetchApi, fetchRequestOf, partsOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 
 /** Where the plugin's parser keeps the body stream for its route (see below). */
@@ -21,6 +21,7 @@ const READ_BEFORE_MESSAGE =
  */
 export async function vesselWebhooks(fastify, options) {
   const webhooks = checkReceiver(options?.webhooks, 'options.webhooks');
+  checkFetchApi('vessel-webhooks/fastify');
   fastify.removeAllContentTypeParsers();
   // The body is the `payload` the app's preParsing hooks hand on (request.raw, or a stream of
   // their own), kept for the route to read. One a hook has read, or is reading beside, is no

@@ -1,6 +1,6 @@
 // vessel-webhooks/koa: Koa middleware that answers Vessel deliveries with a VesselWebhooks
 // receiver. Koa itself is the user's: nothing here imports it.
-import { fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
+import { checkFetchApi, fetchRequestOf, partsOf, readBeforeRequestOf } from './node-request.js';
 import { checkReceiver } from './receiver-arg.js';
 import { answeredEarly, METHOD_NOT_ALLOWED, notReceived, otherMethod } from './incoming.js';
 
@@ -13,6 +13,7 @@ import { answeredEarly, METHOD_NOT_ALLOWED, notReceived, otherMethod } from './i
  */
 export function vesselWebhook(webhooks) {
   checkReceiver(webhooks, 'webhooks');
+  checkFetchApi('vessel-webhooks/koa');
   return async function vesselWebhookMiddleware(ctx) {
     // The request the receiver gets is a POST: another method (under app.use) is answered here.
     const { status, headers, body } = otherMethod(ctx.req.method)

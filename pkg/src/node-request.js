@@ -172,6 +172,20 @@ function headersOf(req) {
 }
 
 /**
+ * Throws unless this Node has the Fetch API (not with --no-experimental-fetch): the adapter
+ * `name` hands the receiver a Request for each delivery, and without one each would be a 500 that
+ * onDelivery never hears of (review DC). Checked when the adapter is made.
+ */
+export function checkFetchApi(name) {
+  if ([typeof Request, typeof Headers, typeof Response].some((type) => type !== 'function')) {
+    throw new TypeError(
+      `${name}: this Node has no Fetch API (Request, Headers, Response), which the adapter ` +
+        'needs; was it started with --no-experimental-fetch?',
+    );
+  }
+}
+
+/**
  * The Fetch API Request for `req`, whose body `stream` (`req` itself, or what a framework's hooks
  * made of it: Fastify's preParsing `payload`) the receiver `webhooks` reads under its own size
  * cap. Always POST: it carries the delivery's headers and body to the receiver.

@@ -6,6 +6,7 @@
 // has no adapter, runs the README's recipe: webhooks.middleware() ahead of Nest's parsers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -796,6 +797,27 @@ test('fastify: a plugin registered without a receiver fails to start', async () 
   const app = Fastify();
   app.register(vesselWebhooks, {});
   await assert.rejects(app.ready(), { name: 'TypeError', message: /^options\.webhooks: / });
+});
+
+test('fastify and koa: a Node without the Fetch API fails when the adapter is made', () => {
+  // Under --no-experimental-fetch every delivery was a 500 that onDelivery never heard of
+  // (review DC); the Express adapter and webhooks.middleware() need no Fetch API.
+  const script = `
+    const { VesselWebhooks } = require('vessel-webhooks');
+    const webhooks = new VesselWebhooks({ accessToken: 'tok' });
+    const told = (e) => console.log(e.name + ': ' + e.message);
+    try { require('vessel-webhooks/koa').vesselWebhook(webhooks); console.log('koa made'); }
+    catch (e) { told(e); }
+    require('fastify')().register(require('vessel-webhooks/fastify'), { webhooks }).ready()
+      .then(() => console.log('fastify made'), told);`;
+  const output = execFileSync(process.execPath, ['--no-experimental-fetch', '-e', script], {
+    cwd: new URL('../..', import.meta.url),
+    encoding: 'utf8',
+  });
+  const refused = (name) =>
+    `TypeError: vessel-webhooks/${name}: this Node has no Fetch API (Request, Headers, ` +
+    'Response), which the adapter needs; was it started with --no-experimental-fetch?';
+  assert.deepEqual(output.trim().split('\n'), [refused('koa'), refused('fastify')]);
 });
 
 test('require: the CommonJS builds, with the receiver from require', async (t) => {
