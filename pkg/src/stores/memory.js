@@ -1,7 +1,9 @@
 // memoryStore(): the receiver's store for one process (README, "Receiver"). Every store keeps,
-// per event key, either a claim (its token, until its lease ends) or DONE (until its TTL ends).
+// per event key, either a claim (its token, until its lease ends) or a done mark (until its TTL
+// ends); memoryStore keeps the two in maps of their own.
 import { checkKeys } from '../incoming.js';
 
+/** What the Redis, PostgreSQL and Durable Object stores keep in a key's slot for its done mark. */
 export const DONE = 'done';
 
 /** The options of a store that has none: any given is refused, as other stores refuse theirs. */
