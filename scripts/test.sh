@@ -30,6 +30,8 @@ if grep 'warning:' target/publish-dry-run.log | grep -v 'aborting upload due to 
 fi
 node_modules/.bin/publint --strict pkg
 node_modules/.bin/attw --pack pkg
+# The licenses of the crates compiled into the .wasm, which the package ships (Cargo.lock's).
+node scripts/notices.mjs --check
 step "Rust tests (native; with and without the models feature)"
 cargo test
 cargo test --no-default-features --quiet

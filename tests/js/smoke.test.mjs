@@ -37,3 +37,16 @@ test('the declaration files import only the package itself and Node (@types/node
     }
   }
 });
+
+test('the package carries the licenses of the crates compiled into its .wasm', async () => {
+  // subtle's BSD-3-Clause asks for its notice with the binary (scripts/notices.mjs).
+  const pkg = dirname(require.resolve('vessel-webhooks/package.json'));
+  const notices = await readFile(join(pkg, 'THIRD-PARTY-NOTICES.txt'), 'utf8');
+  for (const crate of ['subtle', 'ryu', 'hex', 'wasm-bindgen']) {
+    assert.match(notices, new RegExp(`^${crate} \\d+\\.\\d+\\.\\d+: `, 'm'), crate);
+  }
+  assert.match(
+    notices,
+    /Redistributions in binary form must reproduce the above copyright\s+notice/,
+  );
+});
