@@ -53,6 +53,12 @@ thread_local! {
     /// so wasm memory stays flat.
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 
+    /// The room JS took in the input buffer for a body ([`input`]) since a check last read it:
+    /// what it may have written there. Each check takes it ([`with_body`]), so that a check of a
+    /// body JS did not write, were JS and the wasm to disagree on the size cap, reads no bytes of
+    /// the body before it, another delivery's (review DE).
+    static WRITTEN: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+
     /// Where Node writes a string body as UTF-16, for [`utf16_to_input`].
     static UTF16: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 
@@ -121,6 +127,7 @@ fn reserve(buf: &mut Vec<u8>, size: usize) -> *const u8 {
 /// The address of a buffer of at least `len` bytes in wasm memory for the next raw body.
 #[wasm_bindgen]
 pub fn input(len: usize) -> *const u8 {
+    WRITTEN.set(Some(len));
     INPUT.with_borrow_mut(|buf| {
         reserve(buf, TOKEN_ROOM + len + TIMESTAMP_ROOM).wrapping_add(TOKEN_ROOM)
     })
@@ -1155,14 +1162,19 @@ impl Digester for Hasher<'_> {
 
 /// Runs `f` on the `len` bytes of a raw body JS wrote into the input buffer (or, above `max` or
 /// [`crate::MAX_BODY_BYTES_LIMIT`], the length of one it did not copy: `BODY_TOO_LARGE`, before
-/// anything is allocated; `sign` has no `max`: it only hashes) and the SHA-256 to use.
+/// anything is allocated; `sign` has no `max`: it only hashes) and the SHA-256 to use. A body JS
+/// took no room for since the last check is refused as over the cap: JS did not copy it.
 fn with_body<T>(
     len: usize,
     max: Option<usize>,
     f: impl FnOnce(&[u8], &mut Hasher<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    let written = WRITTEN.take();
     if let Some(max) = max {
         crate::check_size(len, max)?;
+    }
+    if written.is_none_or(|room| room < len) {
+        return Err(crate::too_large(max.unwrap_or(len)));
     }
     INPUT.with_borrow_mut(|buf| {
         // JS reserved the room before it wrote (`input`, which may also have given room back).
@@ -1191,21 +1203,25 @@ fn with_body<T>(
 }
 
 /// Writes `JSON.stringify(body)` of a parsed body into the input buffer, where a raw body goes,
-/// and returns its length in bytes (one longer than `max` bytes is not copied). -1 when there is
-/// nothing to check — too deep for `JSON.stringify`, or longer than `max` in UTF-16 units — its
-/// coded error kept for [`take_error`]. Throws a `TypeError` for what is not a body (a circular
-/// object, a BigInt…).
+/// and returns its length in bytes. -1 when there is nothing to check — too deep for
+/// `JSON.stringify`, or longer than `max` bytes — its coded error kept for [`take_error`]: a
+/// text not copied is never checked (review DE). Throws a `TypeError` for what is not a body (a
+/// circular object, a BigInt…).
 #[wasm_bindgen]
 pub fn write_parsed(body: &JsValue, max_body_bytes: f64) -> Result<f64, JsValue> {
     let max = max_body_bytes as usize;
-    Ok(passed(stringify(body, max)?).map_or(-1.0, |text| {
-        if text.len() <= max {
-            input(text.len());
-            INPUT.with_borrow_mut(|buf| {
-                buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + text.len())
-                    .map(|room| room.copy_from_slice(text.as_bytes()))
-            });
+    let text = stringify(body, max)?.and_then(|text| {
+        if text.len() > max {
+            return Err(crate::too_large(max));
         }
+        Ok(text)
+    });
+    Ok(passed(text).map_or(-1.0, |text| {
+        input(text.len());
+        INPUT.with_borrow_mut(|buf| {
+            buf.get_mut(TOKEN_ROOM..TOKEN_ROOM + text.len())
+                .map(|room| room.copy_from_slice(text.as_bytes()))
+        });
         text.len() as f64
     }))
 }

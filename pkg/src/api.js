@@ -271,7 +271,7 @@ function readBody(body, maxBodyBytes = Infinity) {
     }
     const length = runningCallerCode(() => wasm.write_parsed(body, maxBodyBytes));
     // write_parsed wrote it where input() gives, for the same length (no new room).
-    if (length >= 0 && length <= maxBodyBytes) inputAddress = wasm.input(length);
+    if (length >= 0) inputAddress = wasm.input(length);
     return { length, text: undefined };
   }
   throw new TypeError(

@@ -106,6 +106,42 @@ for (const [name, api, internal] of entries) {
     assert.deepEqual(api.constructEvent(view, headers, token, options), eventOf('e-length'));
   });
 
+  test(`${name}: a body of exactly maxBodyBytes is checked as itself, in every form`, () => {
+    // Review DE: JS copies a body into wasm memory when it is at most maxBodyBytes, and the wasm
+    // refuses one over it by its length alone. Were the two to disagree at the cap, a body not
+    // copied would be checked as the bytes of the body before it: another delivery's event.
+    const before = JSON.stringify(eventOf('e-cap-a'));
+    const body = JSON.stringify(eventOf('e-cap-b'));
+    const capped = { ...options, maxBodyBytes: body.length }; // ASCII: a byte a character
+    const forms = {
+      string: (text) => text,
+      bytes: (text) => new TextEncoder().encode(text),
+      Buffer: (text) => Buffer.from(text),
+      parsed: (text) => JSON.parse(text),
+    };
+    for (const [form, of] of Object.entries(forms)) {
+      assert.equal(before.length, body.length);
+      assert.equal(api.verify(of(before), signed(before), token, capped), true, form);
+      assert.deepEqual(
+        api.constructEvent(of(body), signed(body), token, capped),
+        eventOf('e-cap-b'),
+        form,
+      );
+      assert.equal(api.verify(of(before), signed(before), token, capped), true, form);
+      assert.equal(
+        code(() => api.constructEvent(of(body), signed(before), token, capped)),
+        'SIGNATURE_MISMATCH',
+        form,
+      );
+      const under = { ...capped, maxBodyBytes: body.length - 1 };
+      assert.equal(
+        code(() => api.constructEvent(of(body), signed(body), token, under)),
+        'BODY_TOO_LARGE',
+        form,
+      );
+    }
+  });
+
   test(`${name}: a string with a lone surrogate gives the event of its UTF-8 text (U+FFFD)`, () => {
     // A raw lone surrogate in the text (JSON.stringify would write it as the escape \ud800).
     const body = JSON.stringify(eventOf('e-x')).replace('e-x', 'e\ud800x');
