@@ -38,7 +38,7 @@ const packages = JSON.parse(
 const rule = (char) => `${char.repeat(100)}\n`;
 const found = packages
   .filter((p) => crates.has(`${p.name} v${p.version}`))
-  .sort((a, b) => a.name.localeCompare(b.name));
+  .sort((a, b) => (a.name < b.name ? -1 : 1)); // by code unit: the same in every locale (review DG)
 if (found.length !== crates.size) throw new Error(`not all of ${[...crates]} in cargo metadata`);
 
 let text =
