@@ -1177,13 +1177,7 @@ fn with_body<T>(
         return Err(crate::too_large(max.unwrap_or(len)));
     }
     INPUT.with_borrow_mut(|buf| {
-        // JS reserved the room before it wrote (`input`, which may also have given room back).
-        // Only grow here, never [`reserve`]: that could give back room the body is in. A call
-        // without the room reads zeros, which no check accepts.
-        let room = TOKEN_ROOM + len + TIMESTAMP_ROOM;
-        if buf.len() < room {
-            buf.resize(room, 0);
-        }
+        // The room is there: JS took at least `len` bytes of it (`input`, checked above).
         let Some((before, rest)) = buf.split_at_mut_checked(TOKEN_ROOM) else {
             return Err(crate::too_large(len)); // not reached: the room is there
         };

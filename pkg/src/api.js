@@ -215,7 +215,10 @@ function bufferOf(data) {
   return bytes;
 }
 
-/** Where the last raw body written by JS starts in wasm memory. */
+/**
+ * Where the last byte body written by JS starts in wasm memory: where verifyRequest's
+ * precomputed digests (of bytes only) say its message is.
+ */
 let inputAddress = 0;
 /** A view of `length` bytes of the wasm input buffer, where the next raw body is written. */
 function inputView(length) {
@@ -270,8 +273,6 @@ function readBody(body, maxBodyBytes = Infinity) {
       );
     }
     const length = runningCallerCode(() => wasm.write_parsed(body, maxBodyBytes));
-    // write_parsed wrote it where input() gives, for the same length (no new room).
-    if (length >= 0) inputAddress = wasm.input(length);
     return { length, text: undefined };
   }
   throw new TypeError(
