@@ -26,6 +26,9 @@ export function readJson(text) {
     const start = i;
     let escaped = false;
     for (i++; text.charCodeAt(i) !== 0x22; i++) {
+      // Past the end (charCodeAt gives NaN): text the check would not have passed. A throw, so that
+      // a reader out of step with the wasm's check can never loop for ever.
+      if (i >= text.length) throw new SyntaxError('readJson: an unterminated string');
       if (text.charCodeAt(i) === 0x5c) {
         escaped = true;
         i++;

@@ -3,13 +3,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
 import * as esm from 'vessel-webhooks';
 import { bodyBytes, options, outcome, vectors } from './vectors.mjs';
 import { random, writer } from './random-json.mjs';
 
-const cjs = createRequire(import.meta.url)('vessel-webhooks');
+const require = createRequire(import.meta.url);
+const cjs = require('vessel-webhooks');
+/** The installed package's folder, for the one internal module a test reads by path. */
+const pkgDir = dirname(require.resolve('vessel-webhooks/package.json'));
 const sha256 = (...parts) =>
   parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
 /** 'OK' or the code of the VesselWebhookError that `fn` throws. */
@@ -670,6 +676,46 @@ test("an object key written with an escape is not read by JSON.parse (V8's misre
     JSON.parse = parse;
   }
   assert.equal(misread, 1);
+});
+
+// readJson reads only text the wasm checked. Were the two ever out of step (review DE's mutants
+// J01 and J10: a reader that missed `+` or `\r`), it must throw, not loop: its string scan once
+// ran past the end for ever. Run in a worker, which the test can stop.
+test('the escaped-key reader throws on text it cannot read, and never loops', async () => {
+  const readJson = pathToFileURL(join(pkgDir, 'src/read-json.js')).href;
+  const texts = ['{"a\\n":1}', '{"a\\n":"x', '{"a\\n', '"abc', '{"a\\n":1e+2,\r"b":[1]}'];
+  const worker = new Worker(
+    `import { readJson } from ${JSON.stringify(readJson)};
+     import { parentPort, workerData } from 'node:worker_threads';
+     for (const text of workerData) {
+       try { parentPort.postMessage(['read', readJson(text)]); }
+       catch (error) { parentPort.postMessage(['threw', error.name]); }
+     }`,
+    { eval: true, type: 'module', workerData: texts },
+  );
+  const answers = [];
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no answer after ${answers.length}`)),
+        10_000,
+      );
+      worker.on('error', reject);
+      worker.on('message', (answer) => {
+        answers.push(answer);
+        if (answers.length === texts.length) resolve(clearTimeout(timer));
+      });
+    });
+  } finally {
+    await worker.terminate();
+  }
+  assert.deepEqual(answers, [
+    ['read', { 'a\n': 1 }],
+    ['threw', 'SyntaxError'],
+    ['threw', 'SyntaxError'],
+    ['threw', 'SyntaxError'],
+    ['read', { 'a\n': 100, b: [1] }],
+  ]);
 });
 
 // Random JSON written in random non-canonical ways: the canonical form in Rust must equal V8's
