@@ -361,6 +361,47 @@ mod lookup {
             }
         }
 
+        /// Every lead byte from C0 with every second byte, then a third and a fourth byte that
+        /// continue or end it: each row of the tables for every lead, the 4-byte ones the list
+        /// above leaves out (F2, F3, F6 – FE) among them (review DH: a row's TOO_LARGE bit
+        /// dropped for F6 – FE passed every other test), at a block's start and across its edge.
+        #[test]
+        fn agrees_with_from_utf8_on_every_lead_and_second_byte() {
+            for a in 0xC0..=0xFFu8 {
+                for b in 0x80..=0xBFu8 {
+                    for c in [0x80u8, 0xBF, 0x41] {
+                        for d in [0x80u8, 0xBF, 0x41] {
+                            same(&[a, b, c, d]);
+                            let mut text = vec![b'a'; 14];
+                            text.extend([a, b, c, d]);
+                            same(&text);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// A run followed by more than a block of ASCII, as a string's text is by the rest of a
+        /// body: its last block is read in place, from its own offset (review DH: reading it
+        /// from past the run passed every test above, which follow a run by 16 bytes at most).
+        #[test]
+        fn agrees_with_from_utf8_when_more_than_a_block_follows() {
+            for bytes in [
+                &[0xC3u8][..],
+                &[0xE2, 0x82],
+                &[0x41; 17],
+                &[0xC3, 0xA9, 0xC3],
+            ] {
+                let valid = std::str::from_utf8(bytes).is_ok();
+                let followed = [bytes, &[0x41; 32]].concat();
+                assert_eq!(
+                    is_utf8::<[u8; 16]>(&followed, 0, bytes.len()),
+                    valid,
+                    "{bytes:02x?}"
+                );
+            }
+        }
+
         /// Valid text of every sequence length, whole and cut at every byte, each character
         /// also replaced by every error pattern.
         #[test]

@@ -198,3 +198,21 @@ fn unsigned(body: &[u8], options: &Options) -> vessel_webhooks::Error {
     )
     .expect_err("unsigned")
 }
+
+/// The documented caps, as numbers (review DH: a default of 1 MiB + 4 passed every test that read
+/// the constants): 4 MiB by default, 64 MiB whatever `max_body_bytes` says.
+#[test]
+fn the_caps_are_the_documented_sizes() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mib = 1024 * 1024;
+    let unlimited = Options {
+        max_body_bytes: usize::MAX,
+        ..Options::default()
+    };
+    for (options, cap) in [(Options::default(), 4 * mib), (unlimited, 64 * mib)] {
+        let err = unsigned(&vec![b' '; cap], &options);
+        assert_eq!(err.code(), ErrorCode::MissingHeader, "{cap} bytes");
+        let err = unsigned(&vec![b' '; cap + 1], &options);
+        assert_eq!(err.code(), ErrorCode::BodyTooLarge, "{cap} + 1 bytes");
+    }
+}

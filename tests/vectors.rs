@@ -140,12 +140,11 @@ fn leaked<'a>(body: &'a str, seen: &str) -> Vec<&'a str> {
 fn events() {
     for case in load("events.json") {
         let body = case["body"].as_str().expect("body");
-        assert_eq!(
-            outcome(parse(body.as_bytes(), &options(&case))),
-            case["expect"],
-            "{}",
-            case["name"]
-        );
+        let result = parse(body.as_bytes(), &options(&case));
+        if let (Err(error), Some(message)) = (&result, case["message"].as_str()) {
+            assert_eq!(error.message(), message, "{}", case["name"]);
+        }
+        assert_eq!(outcome(result), case["expect"], "{}", case["name"]);
     }
 }
 

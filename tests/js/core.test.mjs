@@ -89,6 +89,9 @@ for (const [entry, api] of [
           c.expect,
           c.name,
         );
+        if (c.message !== undefined) {
+          assert.throws(() => api.parse(body, c.options), { message: c.message }, c.name);
+        }
       }
       if (c.expect === 'OK') assert.deepEqual(api.parse(c.body), JSON.parse(c.body), c.name);
     }
