@@ -1672,6 +1672,17 @@ mod tests {
             "nul",
             "-",
             "\u{a0}{}",
+            // Review DI: words of a literal's length that are not one, and brackets that do not
+            // match (also refused where the event check skips a member: events.json).
+            "trux",
+            "True",
+            "nulL",
+            "falsy",
+            "[truE]",
+            "{\"a\":nuls}",
+            "[1}",
+            "{\"a\":1]",
+            "[[1},2]",
         ] {
             let err = canonicalize(bad.as_bytes()).expect_err(bad);
             assert_eq!(err.code(), ErrorCode::InvalidJson, "{bad:?}");
@@ -1873,5 +1884,22 @@ mod tests {
         assert_eq!(array_index(b"1a"), None);
         assert_eq!(array_index(b""), None);
         assert_eq!(array_index(b"9999999999"), None);
+    }
+
+    /// Review DI: where a run of non-ASCII text (read after its first four characters) stops
+    /// being UTF-8 is the byte the message names, in the event check and the canonical form.
+    #[test]
+    fn invalid_utf8_in_a_long_run_is_reported_at_its_byte() {
+        let mut body =
+            br#"{"eventId":"e","type":"STATUS_CHANGE","data":{"status":"READY"},"x":""#.to_vec();
+        body.extend_from_slice("éééééééé".as_bytes());
+        let message = format!("the body is not valid UTF-8 at byte {}", body.len());
+        body.extend_from_slice(b"\xff\"}");
+        let options = crate::Options::default();
+        assert_eq!(
+            crate::parse(&body, &options).unwrap_err().message(),
+            message
+        );
+        assert_eq!(canonicalize(&body).unwrap_err().message(), message);
     }
 }
