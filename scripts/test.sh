@@ -48,7 +48,9 @@ step "bundlers and Next.js (packed package, installed above; README: Bundlers, N
 step "types (generated models and vectors up to date; tests/types against the packed package)"
 node scripts/gen-types.mjs --check
 node tests/vectors/generate.mjs --check
-node_modules/.bin/tsc -p target/js-app/tests/types
+# TypeScript 5.9 and the native 7 (npm alias typescript-7); both ship a `tsc`, so each by its path.
+node node_modules/typescript/bin/tsc -p target/js-app/tests/types
+node node_modules/typescript-7/bin/tsc -p target/js-app/tests/types
 step "a clone alone (nothing beside it) generates its models from its own files"
 alone="$(mktemp -d)"
 git clone --quiet --no-local . "$alone/vessel-webhooks"
