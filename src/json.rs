@@ -1541,6 +1541,41 @@ mod tests {
         );
     }
 
+    /// Review DJ: keys that spread stay on the hash table (linear), never falling back to
+    /// sorting: what `last_values` promises for bodies that are not hostile.
+    #[test]
+    fn ordinary_keys_stay_on_the_hash_table() {
+        for n in [2usize, 3, 10, 1000, 100_000] {
+            let keys: Vec<String> = (0..n).map(|i| format!("key{i}")).collect();
+            let key = |i: usize| Key(keys[i].as_bytes());
+            assert_eq!(
+                hashed_last_values(n, &key, fnv1a),
+                Some((0..n).collect()),
+                "{n}"
+            );
+        }
+    }
+
+    /// Review DJ: `same_bytes` is equality (used by `replace_previous`, `Canonical::is` and the
+    /// last long number), across chunk boundaries and lengths.
+    #[test]
+    fn same_bytes_is_equality() {
+        let texts: [&[u8]; 7] = [
+            b"",
+            b"a",
+            b"abcdefgh",
+            b"abcdefgh1",
+            b"abcdefgh2",
+            b"abcdefghabcdefgh",
+            b"abcdefghabcdefgi",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
     #[test]
     fn sorting_finds_what_hashing_finds() {
         // Keys from a small set: many duplicates, in every order.

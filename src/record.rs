@@ -213,14 +213,20 @@ impl fmt::Display for PathError {
 
 impl std::error::Error for PathError {}
 
-/// The kind of a value, never the value.
-fn found(unexpected: &Unexpected<'_>) -> &'static str {
+/// The kind of a value, never the value, for a field that expects `expected` (its words).
+fn found(unexpected: &Unexpected<'_>, expected: &str) -> &'static str {
     match unexpected {
         Unexpected::Bool(_) => "a boolean",
-        Unexpected::Unsigned(_) | Unexpected::Signed(_) => "a number",
-        // A whole one is given to integer fields unless it is past their range (1e300).
-        Unexpected::Float(x) if x.fract() == 0.0 => "a whole number too large for an integer",
-        Unexpected::Float(_) => "a number with a fraction",
+        // Only an integer field says why a number is not one: a whole number is given to it
+        // unless it is past its range (1e300).
+        Unexpected::Float(x) if expected.starts_with("an integer") => {
+            if x.fract() == 0.0 {
+                "a whole number too large for an integer"
+            } else {
+                "a number with a fraction"
+            }
+        }
+        Unexpected::Unsigned(_) | Unexpected::Signed(_) | Unexpected::Float(_) => "a number",
         Unexpected::Char(_) | Unexpected::Str(_) => "a string",
         Unexpected::Bytes(_) => "bytes",
         Unexpected::Unit => "null",
@@ -258,9 +264,13 @@ fn expected(expected: &dyn Expected) -> String {
     }
 }
 
+/// `` `a` `` for one name, `` one of `a`, `b` `` for more.
 fn one_of(names: &[&str]) -> String {
     let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
-    format!("one of {}", names.join(", "))
+    match names.as_slice() {
+        [name] => name.clone(),
+        _ => format!("one of {}", names.join(", ")),
+    }
 }
 
 impl de::Error for PathError {
@@ -270,18 +280,16 @@ impl de::Error for PathError {
     }
 
     fn invalid_type(unexpected: Unexpected<'_>, exp: &dyn Expected) -> Self {
-        PathError::new(format!(
-            "expected {}, found {}",
-            expected(exp),
-            found(&unexpected)
-        ))
+        let expected = expected(exp);
+        let found = found(&unexpected, &expected);
+        PathError::new(format!("expected {expected}, found {found}"))
     }
 
     fn invalid_value(unexpected: Unexpected<'_>, exp: &dyn Expected) -> Self {
+        let expected = expected(exp);
+        let found = found(&unexpected, &expected);
         PathError::new(format!(
-            "expected {}, found {} that does not fit",
-            expected(exp),
-            found(&unexpected)
+            "expected {expected}, found {found} that does not fit"
         ))
     }
 
