@@ -686,6 +686,10 @@ const canonicalInputs = [
   // Review DJ: a string rewritten around escapes, whose runs of 3-byte characters come before an
   // escape (the text scanner that stopped at any byte from 0xA0 took it for a backslash).
   '{"k":"€\\u00e9abcdefgh","l":"ࠀ\\/€\\u00e9€\\nabcdefgh"}',
+  // Review DK: 61 to 65 digits about 1e-60 from a halfway point at 1e200, 1e-116 and 1e307,
+  // where the exact comparison brackets a product of a power of over six limbs (one that lost the
+  // carries of its top end read each one ULP off).
+  '[6123604138321677706256497599021106344316337534697410960602179e140,50758836746312981647799028169303808937286963634392566585547099999e-180,4494232837155790268283340360652514748138120706565407948698569e247]',
 ];
 const canonicalCases = canonicalInputs.map((input) => ({ input, output: canonical(input) }));
 
