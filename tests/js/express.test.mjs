@@ -7,6 +7,8 @@ import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import http from 'node:http';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import express from 'express';
 import { sign, VesselWebhooks } from 'vessel-webhooks';
 import { vesselWebhook } from 'vessel-webhooks/express';
@@ -319,8 +321,34 @@ test(
     const url2 = await serve(t, appWith({ getAccessToken: lookup }));
     const huge = await postUnfinished(url2, headers, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
     assertRefused(huge, 413, 'BODY_TOO_LARGE');
+    // A Content-Length of exactly the cap is read (review DL: a `>=` in the middleware's own read
+    // made it a 413); one a byte over is refused with no byte of the body sent, not at the deadline.
+    const exact = Buffer.byteLength(body);
+    const url3 = await serve(t, appWith({ getAccessToken: lookup, maxBodyBytes: exact }));
+    assert.equal((await post(url3, body, signedBy('conn_a'))).status, 200);
+    const over = { ...headers, 'content-length': String(exact + 1) };
+    assertRefused(await postUnfinished(url3, over, ''), 413, 'BODY_TOO_LARGE');
   },
 );
+
+test('the middleware’s own read refuses a Content-Length over the cap before reading anything', async () => {
+  // verifyRequest refuses such a request first, so no request through the middleware reaches this
+  // check of its read (incoming.js readIncoming; review DL: without it, the read waited for bytes
+  // up to the deadline). Called here with a request that sends nothing.
+  const { EventEmitter } = await import('node:events');
+  const pkg = dirname(createRequire(import.meta.url).resolve('vessel-webhooks/package.json'));
+  const { readIncoming } = await import(pathToFileURL(join(pkg, 'src/incoming.js')));
+  const req = Object.assign(new EventEmitter(), {
+    headers: { 'content-length': '1025' },
+    readableEnded: false,
+    destroyed: false,
+    resume() {},
+  });
+  const refuse = (code, message) => Object.assign(new Error(message), { code });
+  const read = readIncoming(req, { maxBodyBytes: 1024, timeoutMs: 1000, refuse });
+  await assert.rejects(read, { code: 'BODY_TOO_LARGE' });
+  assert.equal(req.listenerCount('data'), 0);
+});
 
 test(
   'a 413 sent before the body ended closes the connection: a client that sends on is cut off',

@@ -106,7 +106,7 @@ for (const [name, api, internal] of entries) {
     assert.deepEqual(api.constructEvent(view, headers, token, options), eventOf('e-length'));
   });
 
-  test(`${name}: a body of exactly maxBodyBytes is checked as itself, in every form`, () => {
+  test(`${name}: a body of exactly maxBodyBytes is checked as itself, in every form; one over it is not copied`, () => {
     // Review DE: JS copies a body into wasm memory when it is at most maxBodyBytes, and the wasm
     // refuses one over it by its length alone. Were the two to disagree at the cap, a body not
     // copied would be checked as the bytes of the body before it: another delivery's event.
@@ -140,6 +140,38 @@ for (const [name, api, internal] of entries) {
         form,
       );
     }
+    // Refused by its length alone, a body over the cap is never copied (review DL: copied, 20 MiB
+    // given under the default cap of 4 MiB grew wasm memory to hold them).
+    const memory = internal.wasmMemory().buffer.byteLength;
+    for (const big of ['x'.repeat(20 << 20), new Uint8Array(20 << 20)]) {
+      const what = typeof big;
+      assert.equal(
+        code(() => api.constructEvent(big, signed(body), token, options)),
+        'BODY_TOO_LARGE',
+        what,
+      );
+      assert.equal(
+        code(() => api.parse(big)),
+        'BODY_TOO_LARGE',
+        what,
+      );
+      assert.equal(api.verify(big, signed(body), token, options), false, what);
+    }
+    assert.equal(internal.wasmMemory().buffer.byteLength, memory);
+  });
+
+  test(`${name}: a string body of three-byte characters is checked whole`, () => {
+    // Encoded with encodeInto where the entry has no hook of its own (browsers, workerd without
+    // nodejs_compat, Deno), into room for 3 bytes a UTF-16 unit (review DL: at 2 the body was
+    // cut and the signed event refused). Signed as its UTF-8 bytes.
+    const body = JSON.stringify({
+      ...eventOf('e-cjk'),
+      data: { status: 'READY', note: '漢字'.repeat(2000) },
+    });
+    const bytes = new TextEncoder().encode(body);
+    assert.ok(bytes.length > 2 * body.length);
+    assert.deepEqual(api.constructEvent(body, signed(bytes), token, options), JSON.parse(body));
+    assert.equal(api.verify(body, signed(bytes), token, options), true);
   });
 
   test(`${name}: a string with a lone surrogate gives the event of its UTF-8 text (U+FFFD)`, () => {
@@ -289,6 +321,9 @@ for (const [name, api, internal] of entries) {
   test(`${name}: after a wasm trap, the instance is replaced and the next call works`, () => {
     const body = JSON.stringify(eventOf('e-trap'));
     const headers = signed(body);
+    // The same token before the trap: the old instance kept it, and it is set in the new one
+    // (review DL: it was not, and that token's deliveries were SIGNATURE_MISMATCH).
+    assert.equal(api.verify(body, headers, token, options), true);
     // All of wasm32's 4 GiB, taken from the outside: the wasm's next allocation fails, which
     // aborts (traps) while its input buffer is borrowed.
     const memory = internal.wasmMemory();
@@ -297,6 +332,25 @@ for (const [name, api, internal] of entries) {
     assert.deepEqual(api.constructEvent(body, headers, token, options), eventOf('e-trap'));
     assert.equal(api.verify(body, headers, 'tok_other', options), false);
     assert.equal(internal.wasmMemory().buffer.byteLength < 2 ** 30, true);
+  });
+
+  test(`${name}: an error while the checked body is parsed is thrown, never an undefined event`, () => {
+    const body = JSON.stringify(eventOf('e-parse'));
+    const headers = signed(body);
+    const failed = new RangeError('parse failed');
+    const { parse } = JSON;
+    JSON.parse = () => {
+      throw failed;
+    };
+    try {
+      assert.throws(
+        () => api.constructEvent(body, headers, token, options),
+        (error) => error === failed,
+      );
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.deepEqual(api.constructEvent(body, headers, token, options), eventOf('e-parse'));
   });
 
   test(`${name}: options are read from their own properties, never from Object.prototype`, () => {
