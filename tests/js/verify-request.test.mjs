@@ -245,6 +245,44 @@ for (const [name, entry] of [
       entry.VesselWebhookError,
     );
   });
+
+  // workerd's readAtLeast may give a body's last bytes with done (bodyReader): so may a hand-made
+  // reader, and those bytes are the body's (review DM: a loop that stopped at done dropped them).
+  test(`${name}: the last bytes a reader gives with done are part of the body`, async () => {
+    const bytes = new TextEncoder().encode(body);
+    const results = [
+      { done: false, value: bytes.subarray(0, 10) },
+      { done: true, value: bytes.subarray(10) },
+    ];
+    const reader = { read: async () => results.shift() ?? { done: true }, cancel: async () => {} };
+    const handMade = { headers, body: { getReader: () => reader } };
+    assert.deepEqual(await entry.verifyRequest(handMade, token), event);
+  });
+
+  // The stream is cancelled before the call settles, over the cap or on a chunk that is no bytes
+  // (review DM: without the awaits, the call rejected first, and a cancel() that rejects was an
+  // unhandled rejection).
+  test(`${name}: the body stream's cancel() has finished when the call rejects`, async () => {
+    for (const [chunk, check] of [
+      [new Uint8Array(512), tooLarge],
+      [
+        'x'.repeat(512),
+        (p) => assert.rejects(p, { name: 'TypeError', message: /^request\.body: / }),
+      ],
+    ]) {
+      const state = { reads: 0, cancelled: false };
+      const reader = {
+        read: async () => (++state.reads > 10 ? { done: true } : { done: false, value: chunk }),
+        cancel: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          state.cancelled = true;
+        },
+      };
+      const handMade = { headers, body: { getReader: () => reader } };
+      await check(entry.verifyRequest(handMade, token, { maxBodyBytes: 1024 }));
+      assert.equal(state.cancelled, true, typeof chunk);
+    }
+  });
 }
 
 // A hand-made request's stream may give any ArrayBufferView: each chunk counts as its bytes.
