@@ -1863,6 +1863,9 @@ mod tests {
             (r#"\uD83D\uDE00"#, "😀"),
             (r#"\ud800x\udc00\ud800\u0041"#, "\u{fffd}x\u{fffd}\u{fffd}A"),
             (r#"\ud800\ud800\udc00"#, "\u{fffd}\u{10000}"),
+            // Only a high surrogate pairs with the low one escaped after it.
+            (r#"\u0041\udc00"#, "A\u{fffd}"),
+            (r#"\udc00\udc00"#, "\u{fffd}\u{fffd}"),
         ] {
             assert_eq!(unescape(raw.as_bytes()).expect(raw), text, "{raw}");
         }

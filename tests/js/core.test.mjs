@@ -309,6 +309,12 @@ test('programmer errors are TypeErrors; request problems are not', () => {
     () => esm.verify(c.body, c.headers, 't', { now: '2024-01-01' }),
     () => esm.verify(c.body, c.headers, 't', { maxBodyBytes: 1.5 }),
     () => esm.verify(c.body, c.headers, 't', { strict: 'yes' }),
+    // Review DQ: values the range checks alone let through (null, a string and true compare as
+    // numbers), a clock before the epoch, a strict option that is truthy but not a boolean.
+    () => esm.verify(c.body, c.headers, 't', { now: null }),
+    () => esm.verify(c.body, c.headers, 't', { now: '1700000000000' }),
+    () => esm.verify(c.body, c.headers, 't', { now: -1 }),
+    () => esm.verify(c.body, c.headers, 't', { strict: 1 }),
     () => esm.verify(c.body, c.headers, 't', { tolerance: 300 }),
     () => esm.verify(c.body, c.headers, 't', 300),
     () => esm.parse(c.body, { maxBodyBytes: -1 }),
@@ -318,6 +324,17 @@ test('programmer errors are TypeErrors; request problems are not', () => {
     () => esm.sign(c.body, 't', { timestamp: 1.5 }),
     () => esm.sign(c.body, 't', { connectionId: '' }),
     () => esm.sign(c.body, 't', { at: 1 }),
+    // Review DQ: a token that is no string (past this check, the wasm binding signed a String
+    // object as its text, and a number made it trap); a timestamp that is no number or string, a
+    // number from 2⁵³ (perhaps not the integer written), text that is not 1 to 16 digits (the wasm
+    // signs any text it is given); a connection id that is no string.
+    () => esm.sign(c.body, new String('t')),
+    () => esm.sign(c.body, 't', { timestamp: [1700000000] }),
+    () => esm.sign(c.body, 't', { timestamp: 2 ** 53 }),
+    () => esm.sign(c.body, 't', { timestamp: '' }),
+    () => esm.sign(c.body, 't', { timestamp: '1.5' }),
+    () => esm.sign(c.body, 't', { timestamp: '12345678901234567' }),
+    () => esm.sign(c.body, 't', { connectionId: 5 }),
   ];
   for (const call of bad) assert.throws(call, TypeError, String(call));
   const circular = {};
@@ -358,6 +375,15 @@ test('options: now as a Date, defaults from the clock, Infinity tolerance', () =
   }
   assert.equal(esm.verify(body, epoch, 't', { now: 8.64e15 }), false);
   assert.equal(esm.verify(body, epoch, 't', { now: 0 }), true);
+  // Review DQ: the bounds are allowed: a tolerance of 0 (the very second signed), the window's
+  // last millisecond given as a Date, and a maxBodyBytes of 0 (a limit, not the default).
+  assert.equal(esm.verify(body, old, 't', { toleranceSeconds: 0, now: 1700000000000 }), true);
+  assert.equal(esm.verify(body, old, 't', { now: new Date(1700000300000) }), true);
+  assert.equal(esm.verify(body, old, 't', { now: new Date(1700000300001) }), false);
+  assert.equal(
+    coded(() => esm.parse(body, { maxBodyBytes: 0 })),
+    'BODY_TOO_LARGE',
+  );
 });
 
 test('sign: the seed formula over the bytes given, JSON.stringify for objects', () => {
@@ -375,6 +401,18 @@ test('sign: the seed formula over the bytes given, JSON.stringify for objects', 
   });
   const now = Math.floor(Date.now() / 1000);
   assert.ok(Math.abs(Number(esm.sign(text, 'tok')['x-vessel-timestamp']) - now) <= 1);
+  // Review DQ: the clock's whole seconds, rounded down; a timestamp of 16 digits is signed.
+  const realNow = Date.now;
+  Date.now = () => 1700000000999;
+  try {
+    assert.equal(esm.sign(text, 'tok')['x-vessel-timestamp'], '1700000000');
+  } finally {
+    Date.now = realNow;
+  }
+  assert.equal(
+    esm.sign(text, 'tok', { timestamp: '9999999999999999' })['x-vessel-timestamp'],
+    '9999999999999999',
+  );
 });
 
 test('sign: no signature over bytes a client would not send, and TypeError only', () => {
