@@ -690,6 +690,11 @@ const canonicalInputs = [
   // where the exact comparison brackets a product of a power of over six limbs (one that lost the
   // carries of its top end read each one ULP off).
   '[6123604138321677706256497599021106344316337534697410960602179e140,50758836746312981647799028169303808937286963634392566585547099999e-180,4494232837155790268283340360652514748138120706565407948698569e247]',
+  // Review DP: integers of 20 and 21 digits just above a halfway point, 63 bits from their top
+  // bit to their lowest (the wide Eisel–Lemire's product has two low words of zeros, so only
+  // the bits under the rounding bit say it is no tie: one that took `below == 0` alone for a tie
+  // rounded them down, to even; only a random sweep of number.rs's unit tests caught it).
+  '[17184152107848512514,34368304215697025028,274946433725576200224]',
 ];
 const canonicalCases = canonicalInputs.map((input) => ({ input, output: canonical(input) }));
 
