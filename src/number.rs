@@ -271,13 +271,10 @@ fn scale(m: u64, e: i32) -> f64 {
     if e + (64 - m.leading_zeros() as i32) > 1024 {
         return f64::INFINITY;
     }
+    // Past the check above, e ≤ 1023: pow2(e) is a finite f64.
     let pow2 = |k: i32| f64::from_bits(((k + 1023) as u64) << 52);
     let mut x = m as f64;
     let mut e = e;
-    if e > 1023 {
-        x *= pow2(1023);
-        e -= 1023;
-    }
     if e < -1022 {
         // m × 2^(e+1022) stays normal and exact; the last step lands exactly on the result.
         x *= pow2(e + 1022);
