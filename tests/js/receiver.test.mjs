@@ -166,6 +166,19 @@ test('handlers run concurrently; one failure is HANDLER_FAILED, onError sees it,
   fail = false;
   assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
   assert.deepEqual(runs, ['a', 'b', 'a', 'b']);
+
+  // Two that fail: the cause holds both, in the order of their registration.
+  const both = new VesselWebhooks({ accessToken: TOKEN })
+    .onAny(() => Promise.reject(new Error('x failed')))
+    .onAny(() => Promise.reject(new Error('y failed')))
+    .onError(() => {});
+  const twice = await both.verifyAndReceive(delivery(event)).catch((e) => e);
+  assert.equal(twice.code, 'HANDLER_FAILED');
+  assert(twice.cause instanceof AggregateError);
+  assert.deepEqual(
+    twice.cause.errors.map((e) => e.message),
+    ['x failed', 'y failed'],
+  );
 });
 
 // Review CF: without onError, a failing handler (or store) was logged nowhere: Vessel retried,
@@ -232,14 +245,52 @@ test('without onError, a handler or store failure goes to console.error; onDeliv
   assert.equal(error.cause, bug);
 });
 
-test('without a store, handlers run on every delivery', async () => {
+test('verifyAndReceive of anything but a { body, headers } object is a TypeError', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN }).onAny(() => {});
+  for (const given of [null, undefined, 'a body', 42]) {
+    await assert.rejects(webhooks.verifyAndReceive(given), {
+      name: 'TypeError',
+      message: 'delivery: expected { body, headers }',
+    });
+  }
+});
+
+test('a handler, hook or store method that is no function is a TypeError when given', () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN });
+  for (const register of [
+    () => webhooks.on('contact.created', 'a handler'),
+    () => webhooks.onAny(undefined),
+    () => webhooks.onError({}),
+  ]) {
+    assert.throws(register, { name: 'TypeError', message: 'handler: expected a function' });
+  }
+  const { claim, done } = memoryStore();
+  assert.throws(() => new VesselWebhooks({ accessToken: TOKEN, store: { claim, done } }), {
+    name: 'TypeError',
+    message: 'options.store.release: expected a function',
+  });
+});
+
+test('without a store, handlers run on every delivery', async () => {
+  const infos = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    onDelivery: (info) => infos.push(info),
+  });
   let runs = 0;
   webhooks.onAny(() => (runs += 1));
   const event = { eventId: 'evt_nostore', type: 'STATUS_CHANGE', data: { status: 'READY' } };
   await webhooks.verifyAndReceive(delivery(event));
   await webhooks.verifyAndReceive(delivery(event));
   assert.equal(runs, 2);
+  // Each reported as processed: no store, so never a duplicate.
+  assert.deepEqual(
+    infos.map(({ outcome, status }) => [outcome, status]),
+    [
+      ['processed', 200],
+      ['processed', 200],
+    ],
+  );
 });
 
 test('with accessToken, a replay with x-vessel-connection-id changed or removed is a duplicate', async () => {
@@ -483,6 +534,32 @@ test('store failures reach onError with their cause; a done mark that fails at o
   // Two tries within the deadline, and the first of those made after the answer (until the lease
   // ends: the handlers succeeded).
   assert.equal(tries, 3);
+
+  // A mark that fails at once is tried again 50 ms, 100 ms … later, never in a tight loop: a
+  // store that is down is not hammered (three tries within the deadline, one after the answer).
+  let failures = 0;
+  const refusing = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.3,
+    leaseSeconds: 0.5,
+    store: {
+      ...store,
+      claim: (...args) => store.claim(...args),
+      done: async () => {
+        failures += 1;
+        throw new Error('connect ECONNREFUSED');
+      },
+    },
+  })
+    .onAny(() => {})
+    .onError(() => {});
+  const tight = delivery({
+    eventId: 'evt_tight',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  assert.equal((await refusing.fetch(requestOf(tight))).status, 503);
+  assert.ok(failures <= 5, `${failures} tries within 0.3 s`);
 });
 
 /** `store` (a memoryStore), its done mark refused while `failing()`, as by a store that is down. */
@@ -530,6 +607,70 @@ test('a done mark the store takes after the 503, within the lease, keeps the ret
   assert.deepEqual([retry, ran], [[200, { received: true }], ['evt_back']]);
   assert.equal(printed.length, 1);
   assert.match(printed[0][0], /"evt_back" \(status\.READY\) was processed, but the store did not/);
+});
+
+// A done mark tried on after its 503 goes on after the answer: a Worker cancels what it was not
+// given (ctx.waitUntil), and in Node its pauses and deadlines hold no process open.
+test('the done mark tried on after its 503 is given to ctx.waitUntil, and holds no process open', async () => {
+  const store = memoryStore();
+  let down = true;
+  const ran = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.1,
+    leaseSeconds: 5,
+    store: doneFailing(store, () => down),
+  })
+    .onAny((event) => ran.push(event.eventId))
+    .onError(() => {});
+  const kept = [];
+  const ctx = { waitUntil: (promise) => kept.push(promise) };
+  const signed = delivery({
+    eventId: 'evt_kept',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  assert.equal((await webhooks.fetch(requestOf(signed), {}, ctx)).status, 503);
+  await new Promise((resolve) => setImmediate(resolve)); // its first try after the answer failed
+  assert.equal(timers(), before);
+  down = false;
+  // Held open here as a Worker holds what it was given.
+  const open = setInterval(() => {}, 1000);
+  await Promise.all(kept).finally(() => clearInterval(open));
+  // What the Worker was given has written the mark: the retry is a done duplicate, not a 409.
+  assert.equal((await webhooks.fetch(requestOf(signed))).status, 200);
+  assert.deepEqual(ran, ['evt_kept']);
+});
+
+// Workerd, Deno and browsers give a number for a timer, which has no unref.
+test('where setTimeout gives a number, the handlers run and the done mark is tried on after its 503', async (t) => {
+  const nodeSetTimeout = globalThis.setTimeout;
+  t.mock.method(globalThis, 'setTimeout', (...args) => Number(nodeSetTimeout(...args)));
+  const store = memoryStore();
+  let down = true;
+  const ran = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.1,
+    leaseSeconds: 5,
+    store: doneFailing(store, () => down),
+  })
+    .onAny((event) => ran.push(event.eventId))
+    .onError(() => {});
+  const kept = [];
+  const ctx = { waitUntil: (promise) => kept.push(promise) };
+  const signed = delivery({
+    eventId: 'evt_number',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  assert.equal((await webhooks.fetch(requestOf(signed), ctx)).status, 503);
+  down = false;
+  await Promise.all(kept);
+  assert.equal((await webhooks.fetch(requestOf(signed))).status, 200);
+  assert.deepEqual(ran, ['evt_number']);
 });
 
 // Review CT: a done mark whose tries outlasted the lease landed after it, while a retry had claimed
@@ -641,12 +782,22 @@ test('an event no handler takes is 200 with no store call (a store outage does n
     done: async () => calls.push('done'),
     release: async () => calls.push('release'),
   };
-  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store });
+  const infos = [];
+  const webhooks = new VesselWebhooks({
+    accessToken: TOKEN,
+    store,
+    onDelivery: (info) => infos.push(info),
+  });
   webhooks.on('contact.created', () => {});
   const ready = { eventId: 'evt_none', type: 'STATUS_CHANGE', data: { status: 'READY' } };
   const response = await webhooks.fetch(requestOf(delivery(ready)));
   assert.equal(response.status, 200);
   assert.deepEqual(calls, []);
+  // Reported as processed (there was nothing to do), with the status it was answered.
+  assert.deepEqual(
+    infos.map(({ outcome, status }) => [outcome, status]),
+    [['processed', 200]],
+  );
 });
 
 test('a store that throws or does not answer gives 503 STORE_UNAVAILABLE, never 2xx', async () => {
@@ -836,17 +987,37 @@ async function postTo(handler, body, headers) {
 // Review CO: nothing checked that a store call's or a token lookup's deadline timer is cleared
 // once it answers (each left would hold the process, and its closure, for 5 – 10 s a delivery).
 test('no deadline timer outlives the delivery it timed', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  // Nor does the lease's timer hold a process open while the handlers run.
+  const during = [];
   const webhooks = new VesselWebhooks({
     getAccessToken: async () => TOKEN,
     store: memoryStore(),
-  }).onAny(() => {});
-  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  }).onAny(() => during.push(timers()));
   const before = timers();
   for (const eventId of ['evt_t1', 'evt_t2', 'evt_t1']) {
     const signed = delivery({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } });
     assert.equal((await webhooks.fetch(requestOf(signed))).status, 200);
   }
   assert.equal(timers(), before);
+  assert.deepEqual(during, [before, before]);
+
+  // While a store call is pending, its deadline holds the process open: a hung claim is answered
+  // 503, not dropped by a process that ends.
+  const hung = new VesselWebhooks({
+    accessToken: TOKEN,
+    storeTimeoutSeconds: 0.05,
+    store: { ...memoryStore(), claim: () => new Promise(() => {}) },
+  }).onAny(() => {});
+  const signed = delivery({
+    eventId: 'evt_hung',
+    type: 'STATUS_CHANGE',
+    data: { status: 'READY' },
+  });
+  const answer = hung.fetch(requestOf(signed));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(timers(), before + 1);
+  assert.equal((await answer).status, 503);
 });
 
 // Review CO: a body of exactly maxBodyBytes was not tried through the middleware's read (a cap of
@@ -1072,6 +1243,18 @@ test('handlers still running when the lease ends are reported, once; a quick one
       delivery({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } }),
     );
   }
+  // A lease longer than setTimeout's longest delay (2³¹ − 1 ms) has no timer, which would fire
+  // at once: a handler that takes a while is not reported.
+  const yearLong = new VesselWebhooks({
+    accessToken: TOKEN,
+    store: memoryStore(),
+    leaseSeconds: 365 * 24 * 3600,
+  })
+    .on('status.READY', () => new Promise((resolve) => setTimeout(resolve, 50)))
+    .onError((error, event) => seen.push([error.message, event.eventId]));
+  await yearLong.verifyAndReceive(
+    delivery({ eventId: 'evt_year', type: 'STATUS_CHANGE', data: { status: 'READY' } }),
+  );
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.deepEqual(seen, [
     [
@@ -1356,6 +1539,23 @@ test('only names Vessel spells are routed: `contact` or `Ready,` reach onAny alo
       type: 'OBJECT_CHANGE',
       data: { objectType: 'Invoice', eventType: 'UPDATE', record },
     },
+    // An eventType that names what every object inherits.
+    {
+      eventId: 'e6',
+      type: 'OBJECT_CHANGE',
+      data: { objectType: 'Contact', eventType: 'toString', record },
+    },
+    // A kind this version does not know, with an object change's data; a change it does not know.
+    {
+      eventId: 'e7',
+      type: 'OBJECT_MERGED',
+      data: { objectType: 'Contact', eventType: 'CREATE', record },
+    },
+    {
+      eventId: 'e8',
+      type: 'OBJECT_CHANGE',
+      data: { objectType: 'Contact', eventType: 'MERGE', record },
+    },
   ];
   for (const event of events) await webhooks.verifyAndReceive(delivery(event));
   assert.deepEqual(typed, ['e2', 'e4']);
@@ -1365,6 +1565,9 @@ test('only names Vessel spells are routed: `contact` or `Ready,` reach onAny alo
     ['e3', undefined],
     ['e4', 'status.READY'],
     ['e5', 'invoice.updated'],
+    ['e6', undefined],
+    ['e7', undefined],
+    ['e8', undefined],
   ]);
 });
 
@@ -1451,6 +1654,46 @@ async function lostReply(store, failFirst) {
 
 test('a claim that failed after it landed is given back: the retry runs at once, not 409 for a lease', async () => {
   assert.deepEqual(await lostReply(memoryStore(), true), { statuses: [503, 200], runs: 1 });
+});
+
+// A Worker cancels what it was not given: a claim given back after its 503 (one that landed late,
+// or failed after it landed) is given to ctx.waitUntil, and once that settled, the retry runs the
+// event at once (not 409 until the lease ends).
+test('a claim given back after its 503 is given to ctx.waitUntil: once settled, the retry runs at once', async () => {
+  const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const firstClaims = {
+    'landed after the deadline': async (store, args) => {
+      const claim = await store.claim(...args);
+      await wait(60);
+      return claim;
+    },
+    'failed after it landed': async (store, args) => {
+      await store.claim(...args);
+      throw new Error('connection lost');
+    },
+  };
+  for (const [what, firstClaim] of Object.entries(firstClaims)) {
+    const store = memoryStore();
+    let claims = 0;
+    const webhooks = new VesselWebhooks({
+      accessToken: TOKEN,
+      storeTimeoutSeconds: 0.02,
+      store: {
+        ...store,
+        claim: (...args) => (++claims === 1 ? firstClaim(store, args) : store.claim(...args)),
+        // A release that takes a while, as over a network.
+        release: async (...args) => wait(30).then(() => store.release(...args)),
+      },
+    })
+      .onAny(() => {})
+      .onError(() => {});
+    const kept = [];
+    const ctx = { waitUntil: (promise) => kept.push(promise) };
+    const event = { eventId: 'evt_given_back', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+    assert.equal((await webhooks.fetch(requestOf(delivery(event)), ctx)).status, 503, what);
+    await Promise.all(kept);
+    assert.equal((await webhooks.fetch(requestOf(delivery(event)))).status, 200, what);
+  }
 });
 
 test('redisStore: a claim the client sent again after its answer was lost is this claim', async () => {

@@ -62,14 +62,15 @@ export function storeSuite(start) {
       assert.deepEqual(await runs(id), { started: 1, succeeded: 1 });
       assert.deepEqual(await deliver(id), { status: 200, json: { received: true } });
       assert.deepEqual(await runs(id), { started: 1, succeeded: 1 });
-      const outcomes = (await deliveriesOf(id)).map(({ outcome, code, connectionId }) => ({
+      const outcomes = (await deliveriesOf(id)).map(({ outcome, code, status, connectionId }) => ({
         outcome,
         code,
+        status,
         connectionId,
       }));
       assert.deepEqual(outcomes, [
-        { outcome: 'processed', code: undefined, connectionId: CONNECTION },
-        { outcome: 'duplicate', code: undefined, connectionId: CONNECTION },
+        { outcome: 'processed', code: undefined, status: 200, connectionId: CONNECTION },
+        { outcome: 'duplicate', code: undefined, status: 200, connectionId: CONNECTION },
       ]);
     });
 
@@ -83,10 +84,10 @@ export function storeSuite(start) {
       assert.deepEqual(await runs(id), { started: 2, succeeded: 1 });
       const infos = await deliveriesOf(id);
       assert.deepEqual(
-        infos.map((i) => [i.outcome, i.code]),
+        infos.map((i) => [i.outcome, i.code, i.status]),
         [
-          ['failed', 'HANDLER_FAILED'],
-          ['processed', undefined],
+          ['failed', 'HANDLER_FAILED', 500],
+          ['processed', undefined, 200],
         ],
       );
     });
