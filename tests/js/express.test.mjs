@@ -563,6 +563,35 @@ test('mounted with app.use: 405 METHOD_NOT_ALLOWED with Allow: POST to other met
   assert.equal((await post(url, body, signedBy('conn_a'))).status, 200);
 });
 
+test('toleranceSeconds is the middleware’s; a refusal is answered as application/json, and the route’s handler never runs', async (t) => {
+  const app = express();
+  let ran = 0;
+  const handler = (req, res) => {
+    ran += 1;
+    res.json({ received: req.vesselEvent.eventId });
+  };
+  app.use(
+    '/hook',
+    vesselWebhook({ accessToken: tokens.get('conn_a'), toleranceSeconds: 600 }),
+    handler,
+  );
+  const url = await serve(t, app);
+  const timestamp = Math.floor(Date.now() / 1000) - 400; // past the default 300 s, within 600
+  const deliver = (headers) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+  assert.equal((await deliver(signedBy('conn_a', body, timestamp))).status, 200);
+  const refused = await deliver(signedBy('conn_b', body, timestamp));
+  assert.equal(refused.status, 401);
+  assert.equal(refused.headers.get('content-type'), 'application/json');
+  assert.equal(await refused.text(), JSON.stringify({ error: 'SIGNATURE_MISMATCH' }));
+  assert.equal((await fetch(url)).status, 405);
+  assert.equal(ran, 1);
+});
+
 test('options are checked when the middleware is made', () => {
   const wrong = [
     undefined,

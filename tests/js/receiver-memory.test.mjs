@@ -1,7 +1,7 @@
 // The receiver's semantics with memoryStore() (tests/js/receiver/suite.mjs).
 import { memoryStore } from 'vessel-webhooks';
 import { createApp, LEASE_SECONDS } from './receiver/app.mjs';
-import { storeSuite } from './receiver/suite.mjs';
+import { storeContract, storeSuite } from './receiver/suite.mjs';
 
 storeSuite(async () => {
   const app = createApp({ store: memoryStore(), leaseSeconds: LEASE_SECONDS });
@@ -10,3 +10,5 @@ storeSuite(async () => {
     stop() {},
   };
 });
+
+storeContract(() => memoryStore());

@@ -6,15 +6,32 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import { postgresStore, sign } from 'vessel-webhooks';
 import { TOKEN } from './receiver/app.mjs';
-import { eventBody, newEventId, storeSuite } from './receiver/suite.mjs';
+import { eventBody, newEventId, storeContract, storeSuite } from './receiver/suite.mjs';
 import { appWith, outage, service, startProxy } from './receiver/services.mjs';
 
 const database = service('DATABASE_URL');
+
+/** Runs `sql` on a connection of its own (not a pool's, which a failing store may keep). */
+async function runOn(url, sql) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 describe('postgresStore', { skip: database.skip }, () => {
   storeSuite(async () => {
     const pool = new pg.Pool({ connectionString: database.url });
     return { fetch: appWith(postgresStore(pool)), stop: () => pool.end() };
+  });
+
+  storeContract((t) => {
+    const pool = new pg.Pool({ connectionString: database.url });
+    t.after(() => pool.end());
+    return postgresStore(pool);
   });
 
   it('creates its table once when several instances start at once', async () => {
@@ -57,6 +74,31 @@ describe('postgresStore', { skip: database.skip }, () => {
       assert.equal(await claim, 'busy');
     } finally {
       other.release();
+      await pool.query(`DROP TABLE IF EXISTS ${table}`);
+      await pool.end();
+    }
+  });
+
+  it('the sweep at each 1 000th claim deletes the rows past their time, and no live one', async () => {
+    const table = `events_${Date.now().toString(36)}_sweep`;
+    const pool = new pg.Pool({ connectionString: database.url });
+    const store = postgresStore(pool, { table });
+    const rows = async () =>
+      (await pool.query(`SELECT key FROM ${table} WHERE key NOT LIKE 'k%' ORDER BY key`)).rows;
+    try {
+      await store.done('expired', 'token', 1);
+      await store.done('done', 'token', 60000);
+      assert.equal(await store.claim('claimed', 'token', 60000), 'claimed');
+      for (let i = 1; i < 1000; i += 1) await store.claim(`k${i}`, 'token', 60000);
+      // The sweep is not awaited by the claim that starts it.
+      for (let tries = 0; tries < 50 && (await rows()).length > 2; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.deepEqual(await rows(), [{ key: 'claimed' }, { key: 'done' }]);
+      assert.equal(await store.claim('done', 'other', 60000), 'done');
+      assert.equal(await store.claim('claimed', 'other', 60000), 'busy');
+      assert.equal(await store.claim('k999', 'other', 60000), 'busy');
+    } finally {
       await pool.query(`DROP TABLE IF EXISTS ${table}`);
       await pool.end();
     }
@@ -120,6 +162,53 @@ describe('postgresStore', { skip: database.skip }, () => {
     } finally {
       await proxy.close();
       await pool.end();
+    }
+  });
+
+  it('a set-up that fails gives back its connection, and the next call sets up again', async () => {
+    // A sequence holds the table's name: CREATE INDEX fails. Its connection goes back to the pool
+    // (the pool's only one), and once the name is free the next claim creates the table.
+    const table = `events_${Date.now().toString(36)}_fails`;
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const store = postgresStore(pool, { table });
+    try {
+      await runOn(database.url, `CREATE SEQUENCE ${table}`);
+      for (let i = 0; i < 2; i += 1) {
+        await assert.rejects(store.claim('k', 'token', 60000), { message: /cannot create index/ });
+      }
+      await runOn(database.url, `DROP SEQUENCE ${table}`);
+      assert.equal(await store.claim('k', 'token', 60000), 'claimed');
+    } finally {
+      await runOn(database.url, `DROP TABLE IF EXISTS ${table}`);
+      pool.end(); // not awaited: a connection kept from the pool would hold it
+    }
+  });
+
+  it('a set-up given up gives back its connection when it comes late', async () => {
+    // The pool's one connection reaches the first set-up after its deadline: unused, it goes back
+    // to the pool, where the next set-up finds it (kept, every later call would wait for good).
+    const table = `events_${Date.now().toString(36)}_late`;
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    let late = true;
+    const slowFirst = {
+      query: (...args) => pool.query(...args),
+      async connect() {
+        const client = await pool.connect();
+        if (late) {
+          late = false;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        return client;
+      },
+    };
+    const store = postgresStore(slowFirst, { table, setupTimeoutSeconds: 0.1 });
+    try {
+      await assert.rejects(store.claim('k', 'token', 60000), /not set up within 100 ms/);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(await store.claim('k', 'token', 60000), 'claimed');
+    } finally {
+      await runOn(database.url, `DROP TABLE IF EXISTS ${table}`);
+      pool.end(); // not awaited: a connection kept from the pool would hold it
     }
   });
 

@@ -6,7 +6,7 @@ import { createClient } from 'redis';
 import Redis from 'ioredis';
 import { redisStore, sign } from 'vessel-webhooks';
 import { TOKEN } from './receiver/app.mjs';
-import { eventBody, newEventId, storeSuite } from './receiver/suite.mjs';
+import { eventBody, newEventId, storeContract, storeSuite } from './receiver/suite.mjs';
 import { appWith, outage, service, startProxy } from './receiver/services.mjs';
 
 const redis = service('REDIS_URL');
@@ -30,6 +30,12 @@ for (const [name, connect] of Object.entries(clients)) {
     storeSuite(async () => {
       const { client, close } = await connect(redis.url);
       return { fetch: appWith(redisStore(client)), stop: close };
+    });
+
+    storeContract(async (t) => {
+      const { client, close } = await connect(redis.url);
+      t.after(close);
+      return redisStore(client);
     });
 
     it('answers 503 STORE_UNAVAILABLE, never 2xx, while Redis is unreachable; then recovers', async () => {

@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign } from 'vessel-webhooks';
 import { startWorker } from './workerd-harness.mjs';
-import { storeSuite, eventBody, newEventId } from './receiver/suite.mjs';
+import { storeContract, storeSuite, eventBody, newEventId } from './receiver/suite.mjs';
 import { TOKEN, LATE_MS, LEASE_SECONDS } from './receiver/app.mjs';
 
 storeSuite(async () => {
@@ -72,29 +72,96 @@ describe('onDelivery and onError that do I/O, in workerd', () => {
   });
 });
 
-// Alarms are at least once and may come late: a claim past its lease must free the event though
-// its alarm has not run (review CO: nothing checked the expiry the object reads). In Node, with a
-// storage whose alarms never fire.
-it('VesselEventStore: a claim past its lease frees the event before its alarm runs', async () => {
-  const { VesselEventStore } = await import('vessel-webhooks');
+/**
+ * A VesselEventStore in Node, on a storage whose alarms never fire on their own: the object, its
+ * entries and the time of its alarm (undefined when none is set).
+ */
+function eventStoreObject(VesselEventStore) {
   const entries = new Map();
+  const object = { entries, alarm: undefined };
   const storage = {
     get: async (key) => entries.get(key),
     put: async (key, value) => void entries.set(key, value),
     delete: async (key) => entries.delete(key),
     deleteAll: async () => entries.clear(),
-    setAlarm: async () => {},
+    setAlarm: async (time) => void (object.alarm = time),
   };
-  const store = new VesselEventStore({ storage });
-  const call = async (operation, args) => {
-    const url = `https://vessel-event-store/${operation}`;
-    const response = await store.fetch(
-      new Request(url, { method: 'POST', body: JSON.stringify(args) }),
-    );
-    return (await response.json()).result;
+  object.store = new VesselEventStore({ storage });
+  return object;
+}
+
+/** A Durable Object namespace of eventStoreObject()s, one per name, as workerd's binding gives. */
+function eventStoreNamespace(VesselEventStore) {
+  const objects = new Map();
+  return {
+    idFromName: (name) => name,
+    get(id) {
+      if (!objects.has(id)) objects.set(id, eventStoreObject(VesselEventStore));
+      const { store } = objects.get(id);
+      return { fetch: (url, init) => store.fetch(new Request(url, init)) };
+    },
   };
-  assert.equal(await call('claim', { token: 'a', ms: 20 }), 'claimed');
-  assert.equal(await call('claim', { token: 'b', ms: 20 }), 'busy');
+}
+
+storeContract(async () => {
+  const { durableObjectStore, VesselEventStore } = await import('vessel-webhooks');
+  return durableObjectStore(eventStoreNamespace(VesselEventStore));
+});
+
+/** Calls `operation` of the object `store` with `args`, as durableObjectStore does: its result. */
+async function call(store, operation, args) {
+  const url = `https://vessel-event-store/${operation}`;
+  const response = await store.fetch(
+    new Request(url, { method: 'POST', body: JSON.stringify(args) }),
+  );
+  return (await response.json()).result;
+}
+
+// Alarms are at least once and may come late: a claim past its lease must free the event though
+// its alarm has not run (review CO: nothing checked the expiry the object reads).
+it('VesselEventStore: a claim past its lease frees the event before its alarm runs', async () => {
+  const { VesselEventStore } = await import('vessel-webhooks');
+  const { store } = eventStoreObject(VesselEventStore);
+  assert.equal(await call(store, 'claim', { token: 'a', ms: 20 }), 'claimed');
+  assert.equal(await call(store, 'claim', { token: 'b', ms: 20 }), 'busy');
   await new Promise((resolve) => setTimeout(resolve, 60));
-  assert.equal(await call('claim', { token: 'b', ms: 20 }), 'claimed');
+  assert.equal(await call(store, 'claim', { token: 'b', ms: 20 }), 'claimed');
+});
+
+// Each claim and done mark sets the alarm at its expiry, where the alarm deletes it. An alarm that
+// runs while the entry lives (one retried, or one left from the claim when setting the done
+// mark's failed) sets it again and deletes nothing: the done mark outlives it.
+it('VesselEventStore: the alarm deletes an expired entry, never a live one', async () => {
+  const { VesselEventStore } = await import('vessel-webhooks');
+  const object = eventStoreObject(VesselEventStore);
+  const { store, entries } = object;
+  assert.equal(await call(store, 'claim', { token: 'a', ms: 60000 }), 'claimed');
+  assert.equal(object.alarm, entries.get('entry').expires);
+  assert.equal(await call(store, 'done', { token: 'a', ms: 60000 }), null);
+  const { expires } = entries.get('entry');
+  assert.equal(object.alarm, expires);
+  object.alarm = undefined;
+  await store.alarm();
+  assert.equal(object.alarm, expires);
+  assert.equal(await call(store, 'claim', { token: 'b', ms: 60000 }), 'done');
+  assert.equal(await call(store, 'done', { token: 'b', ms: 1 }), null);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await store.alarm();
+  assert.equal(entries.size, 0);
+});
+
+it('durableObjectStore: an answer that is not 2xx is an error, whatever its body says', async () => {
+  const { durableObjectStore } = await import('vessel-webhooks');
+  const failing = {
+    idFromName: (name) => name,
+    get: () => ({ fetch: async () => Response.json({ result: 'claimed' }, { status: 500 }) }),
+  };
+  const store = durableObjectStore(failing);
+  for (const call of [
+    () => store.claim('k', 'token', 60000),
+    () => store.done('k', 'token', 60000),
+    () => store.release('k', 'token'),
+  ]) {
+    await assert.rejects(call(), { message: 'VesselEventStore: HTTP 500' });
+  }
 });

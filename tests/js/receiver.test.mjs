@@ -1616,8 +1616,35 @@ test('the stores refuse options they do not know, as the receiver does', () => {
     () => postgresStore(pool, { setupTimeoutSeconds: 0 }),
     /options\.setupTimeoutSeconds: expected a number of seconds/,
   );
+  for (const prefix of [1, null, ['app:']]) {
+    assert.throws(() => redisStore(redis, { prefix }), {
+      name: 'TypeError',
+      message: 'options.prefix: expected a string',
+    });
+  }
   assert.equal(typeof redisStore(redis, { prefix: 'app:' }).claim, 'function');
-  assert.equal(typeof postgresStore(pool, { table: 'events' }).claim, 'function');
+  // The longest wait a timer can have, 2 ** 31 - 1 ms: one longer would fire at once.
+  assert.throws(
+    () => postgresStore(pool, { setupTimeoutSeconds: 2147483.648 }),
+    /options\.setupTimeoutSeconds: expected a number of seconds from 0\.001 to 2147483\.647$/,
+  );
+  assert.equal(typeof postgresStore(pool, { setupTimeoutSeconds: 2147483.647 }).claim, 'function');
+  // The table's name is written into SQL: only a lower-case SQL name, no quote, of 63 at most.
+  for (const table of [
+    'Events',
+    'a-b',
+    'e"; DROP TABLE x; --',
+    '',
+    '1e',
+    'e'.repeat(64),
+    5,
+    ['e'],
+  ]) {
+    assert.throws(() => postgresStore(pool, { table }), /options\.table: expected a lower-case/);
+  }
+  for (const table of ['events', '_e1', 'e'.repeat(63)]) {
+    assert.equal(typeof postgresStore(pool, { table }).claim, 'function');
+  }
   // The two stores without options refuse any (review BC: they were dropped silently).
   const namespace = { idFromName() {}, get() {} };
   assert.throws(() => memoryStore({ prefix: 'app:' }), /options\.prefix: unknown option/);
@@ -1625,6 +1652,26 @@ test('the stores refuse options they do not know, as the receiver does', () => {
   assert.throws(() => durableObjectStore(namespace, 'a'), /options: expected an object/);
   assert.equal(typeof memoryStore().claim, 'function');
   assert.equal(typeof durableObjectStore(namespace).claim, 'function');
+});
+
+test('the stores refuse what is not their client, at once', () => {
+  for (const [store, clients, message] of [
+    [
+      redisStore,
+      [undefined, null, {}, { call: 'SET' }],
+      'client: expected a node-redis (v4 or later) or ioredis client',
+    ],
+    [postgresStore, [undefined, {}, { query() {} }, { connect() {} }], 'pool: expected a pg Pool'],
+    [
+      durableObjectStore,
+      [undefined, {}, { idFromName() {} }, { get() {} }],
+      'namespace: expected a Durable Object namespace binding',
+    ],
+  ]) {
+    for (const client of clients) {
+      assert.throws(() => store(client), { name: 'TypeError', message });
+    }
+  }
 });
 
 /**
@@ -1711,6 +1758,30 @@ test('redisStore: a command that gives no promise, or a SET … NX answered neit
   const unanswered = { call: async () => undefined };
   for (const client of [legacy, unanswered]) {
     assert.deepEqual(await lostReply(redisStore(client), false), { statuses: [503, 503], runs: 0 });
+  }
+});
+
+test('redisStore: its commands, keys (under its prefix) and expiries', async () => {
+  for (const [options, prefix] of [
+    [undefined, 'vessel-webhooks:'],
+    [{ prefix: 'app:' }, 'app:'],
+  ]) {
+    const sent = [];
+    const client = {
+      async call(...args) {
+        sent.push(args);
+        return args[0] === 'SET' ? 'OK' : 1;
+      },
+    };
+    const store = redisStore(client, options);
+    assert.equal(await store.claim('k', 'tok', 60000), 'claimed');
+    await store.done('k', 'tok', 3600000);
+    await store.release('k', 'tok');
+    assert.deepEqual(sent, [
+      ['SET', `${prefix}k`, 'tok', 'PX', '60000', 'NX'],
+      ['SET', `${prefix}k`, 'done', 'PX', '3600000'],
+      ['EVAL', sent[2][1], '1', `${prefix}k`, 'tok'],
+    ]);
   }
 });
 
@@ -1805,6 +1876,10 @@ test('memoryStore: a claim costs the same however many marks it keeps, and what 
     // claims forget them all (review DA: four entries a claim left a burst for days).
     now += 2 * hour;
     forgotten = 0;
+    // Each claim forgets a bounded part of them (SWEEP_LIMIT, 256, in each map), not all at once.
+    steps = 0;
+    await store.claim('evt_later', 'tok', 60_000);
+    assert.ok(steps <= 2 * 256 + 8, `${steps} steps for the first claim after they expired`);
     for (let i = 0; i < 1000; i += 1) await store.claim(`evt_later_${i}`, 'tok', 60_000);
     assert.ok(forgotten >= 50_001, `${forgotten} of 50 001 expired marks forgotten`);
     assert.equal(await store.claim('evt_1', 'tok', 60_000), 'claimed');

@@ -25,6 +25,33 @@ export function eventBody(eventId) {
   });
 }
 
+/**
+ * The store's own calls, on the store `makeStore(t)` resolves to (each store's test file): a
+ * claim holds its key while its lease lasts; once it has ended the next claim takes the key, and
+ * the late release of the claim before (compare-and-delete) frees neither that live claim nor the
+ * done mark after it; a claim released by its own token frees the key at once, and a release
+ * where nothing is claimed is no error.
+ */
+export function storeContract(makeStore) {
+  it('the store: a live claim is never taken by another, nor freed by an earlier claim’s release', async (t) => {
+    const store = await makeStore(t);
+    const key = newEventId('contract');
+    assert.equal(await store.claim(key, 'first', 30), 'claimed');
+    await wait(100); // past the first claim's lease
+    assert.equal(await store.claim(key, 'second', 60000), 'claimed');
+    await store.release(key, 'first');
+    assert.equal(await store.claim(key, 'third', 60000), 'busy');
+    await store.done(key, 'second', 60000);
+    await store.release(key, 'first');
+    assert.equal(await store.claim(key, 'third', 60000), 'done');
+    const other = newEventId('contract');
+    await store.release(other, 'first'); // nothing to give back (a claim that never landed)
+    assert.equal(await store.claim(other, 'first', 60000), 'claimed');
+    await store.release(other, 'first');
+    assert.equal(await store.claim(other, 'second', 60000), 'claimed');
+  });
+}
+
 export function storeSuite(start) {
   let server;
   before(async () => {
