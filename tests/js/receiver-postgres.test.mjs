@@ -22,6 +22,22 @@ async function runOn(url, sql) {
   }
 }
 
+/**
+ * Runs `use(pool, table)` with a pool of one connection and a table name of its own (`suffix`),
+ * then drops the table (on a connection of its own) and ends the pool, not awaited: a connection
+ * a failing store kept from the pool would hold it.
+ */
+async function withOneConnection(suffix, use) {
+  const table = `events_${Date.now().toString(36)}_${suffix}`;
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  try {
+    await use(pool, table);
+  } finally {
+    await runOn(database.url, `DROP TABLE IF EXISTS ${table}`);
+    pool.end();
+  }
+}
+
 describe('postgresStore', { skip: database.skip }, () => {
   storeSuite(async () => {
     const pool = new pg.Pool({ connectionString: database.url });
@@ -165,52 +181,40 @@ describe('postgresStore', { skip: database.skip }, () => {
     }
   });
 
-  it('a set-up that fails gives back its connection, and the next call sets up again', async () => {
+  it('a set-up that fails gives back its connection, and the next call sets up again', () =>
     // A sequence holds the table's name: CREATE INDEX fails. Its connection goes back to the pool
     // (the pool's only one), and once the name is free the next claim creates the table.
-    const table = `events_${Date.now().toString(36)}_fails`;
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    const store = postgresStore(pool, { table });
-    try {
+    withOneConnection('fails', async (pool, table) => {
+      const store = postgresStore(pool, { table });
       await runOn(database.url, `CREATE SEQUENCE ${table}`);
       for (let i = 0; i < 2; i += 1) {
         await assert.rejects(store.claim('k', 'token', 60000), { message: /cannot create index/ });
       }
       await runOn(database.url, `DROP SEQUENCE ${table}`);
       assert.equal(await store.claim('k', 'token', 60000), 'claimed');
-    } finally {
-      await runOn(database.url, `DROP TABLE IF EXISTS ${table}`);
-      pool.end(); // not awaited: a connection kept from the pool would hold it
-    }
-  });
+    }));
 
-  it('a set-up given up gives back its connection when it comes late', async () => {
+  it('a set-up given up gives back its connection when it comes late', () =>
     // The pool's one connection reaches the first set-up after its deadline: unused, it goes back
     // to the pool, where the next set-up finds it (kept, every later call would wait for good).
-    const table = `events_${Date.now().toString(36)}_late`;
-    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    let late = true;
-    const slowFirst = {
-      query: (...args) => pool.query(...args),
-      async connect() {
-        const client = await pool.connect();
-        if (late) {
-          late = false;
-          await new Promise((resolve) => setTimeout(resolve, 300));
-        }
-        return client;
-      },
-    };
-    const store = postgresStore(slowFirst, { table, setupTimeoutSeconds: 0.1 });
-    try {
+    withOneConnection('late', async (pool, table) => {
+      let late = true;
+      const slowFirst = {
+        query: (...args) => pool.query(...args),
+        async connect() {
+          const client = await pool.connect();
+          if (late) {
+            late = false;
+            await new Promise((resolve) => setTimeout(resolve, 300));
+          }
+          return client;
+        },
+      };
+      const store = postgresStore(slowFirst, { table, setupTimeoutSeconds: 0.1 });
       await assert.rejects(store.claim('k', 'token', 60000), /not set up within 100 ms/);
       await new Promise((resolve) => setTimeout(resolve, 400));
       assert.equal(await store.claim('k', 'token', 60000), 'claimed');
-    } finally {
-      await runOn(database.url, `DROP TABLE IF EXISTS ${table}`);
-      pool.end(); // not awaited: a connection kept from the pool would hold it
-    }
-  });
+    }));
 
   it('a set-up given up leaves no backend queued on the server', async () => {
     // Review BO: a set-up given up closed its connection, but a backend queued on a lock does not

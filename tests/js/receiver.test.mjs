@@ -469,6 +469,16 @@ test('seconds options out of range are a TypeError, not a store call that always
   }
 });
 
+/** `store` (a memoryStore), its done mark refused while `failing()`, as by a store that is down. */
+const doneFailing = (store, failing) => ({
+  ...store,
+  claim: (...args) => store.claim(...args),
+  done: async (...args) => {
+    if (failing()) throw new Error('connect ECONNREFUSED');
+    return store.done(...args);
+  },
+});
+
 // Review CA: a store that failed was a 503 logged nowhere (only verifyAndReceive's rejection had
 // the cause). Review BY: node-redis failed the done mark in flight when Redis restarted, and the
 // event ran again after its lease; it is tried again within the store deadline.
@@ -542,14 +552,7 @@ test('store failures reach onError with their cause; a done mark that fails at o
     accessToken: TOKEN,
     storeTimeoutSeconds: 0.3,
     leaseSeconds: 0.5,
-    store: {
-      ...store,
-      claim: (...args) => store.claim(...args),
-      done: async () => {
-        failures += 1;
-        throw new Error('connect ECONNREFUSED');
-      },
-    },
+    store: doneFailing(store, () => (failures += 1)),
   })
     .onAny(() => {})
     .onError(() => {});
@@ -560,16 +563,6 @@ test('store failures reach onError with their cause; a done mark that fails at o
   });
   assert.equal((await refusing.fetch(requestOf(tight))).status, 503);
   assert.ok(failures <= 5, `${failures} tries within 0.3 s`);
-});
-
-/** `store` (a memoryStore), its done mark refused while `failing()`, as by a store that is down. */
-const doneFailing = (store, failing) => ({
-  ...store,
-  claim: (...args) => store.claim(...args),
-  done: async (...args) => {
-    if (failing()) throw new Error('connect ECONNREFUSED');
-    return store.done(...args);
-  },
 });
 
 // Review CP: a store down for longer than storeTimeoutSeconds while handlers ran gave their done
@@ -610,67 +603,46 @@ test('a done mark the store takes after the 503, within the lease, keeps the ret
 });
 
 // A done mark tried on after its 503 goes on after the answer: a Worker cancels what it was not
-// given (ctx.waitUntil), and in Node its pauses and deadlines hold no process open.
-test('the done mark tried on after its 503 is given to ctx.waitUntil, and holds no process open', async () => {
-  const store = memoryStore();
-  let down = true;
-  const ran = [];
-  const webhooks = new VesselWebhooks({
-    accessToken: TOKEN,
-    storeTimeoutSeconds: 0.1,
-    leaseSeconds: 5,
-    store: doneFailing(store, () => down),
-  })
-    .onAny((event) => ran.push(event.eventId))
-    .onError(() => {});
-  const kept = [];
-  const ctx = { waitUntil: (promise) => kept.push(promise) };
-  const signed = delivery({
-    eventId: 'evt_kept',
-    type: 'STATUS_CHANGE',
-    data: { status: 'READY' },
-  });
+// given (ctx.waitUntil), and in Node its pauses and deadlines hold no process open. Workerd, Deno
+// and browsers give a number for a timer, which has no unref: there it is tried on too.
+test('the done mark tried on after its 503 is given to ctx.waitUntil, and holds no process open', async (t) => {
   const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  const before = timers();
-  assert.equal((await webhooks.fetch(requestOf(signed), {}, ctx)).status, 503);
-  await new Promise((resolve) => setImmediate(resolve)); // its first try after the answer failed
-  assert.equal(timers(), before);
-  down = false;
-  // Held open here as a Worker holds what it was given.
-  const open = setInterval(() => {}, 1000);
-  await Promise.all(kept).finally(() => clearInterval(open));
-  // What the Worker was given has written the mark: the retry is a done duplicate, not a 409.
-  assert.equal((await webhooks.fetch(requestOf(signed))).status, 200);
-  assert.deepEqual(ran, ['evt_kept']);
-});
-
-// Workerd, Deno and browsers give a number for a timer, which has no unref.
-test('where setTimeout gives a number, the handlers run and the done mark is tried on after its 503', async (t) => {
   const nodeSetTimeout = globalThis.setTimeout;
-  t.mock.method(globalThis, 'setTimeout', (...args) => Number(nodeSetTimeout(...args)));
-  const store = memoryStore();
-  let down = true;
-  const ran = [];
-  const webhooks = new VesselWebhooks({
-    accessToken: TOKEN,
-    storeTimeoutSeconds: 0.1,
-    leaseSeconds: 5,
-    store: doneFailing(store, () => down),
-  })
-    .onAny((event) => ran.push(event.eventId))
-    .onError(() => {});
-  const kept = [];
-  const ctx = { waitUntil: (promise) => kept.push(promise) };
-  const signed = delivery({
-    eventId: 'evt_number',
-    type: 'STATUS_CHANGE',
-    data: { status: 'READY' },
-  });
-  assert.equal((await webhooks.fetch(requestOf(signed), ctx)).status, 503);
-  down = false;
-  await Promise.all(kept);
-  assert.equal((await webhooks.fetch(requestOf(signed))).status, 200);
-  assert.deepEqual(ran, ['evt_number']);
+  for (const numbers of [false, true]) {
+    if (numbers) {
+      t.mock.method(globalThis, 'setTimeout', (...args) => Number(nodeSetTimeout(...args)));
+    }
+    const store = memoryStore();
+    let down = true;
+    const ran = [];
+    const webhooks = new VesselWebhooks({
+      accessToken: TOKEN,
+      storeTimeoutSeconds: 0.1,
+      leaseSeconds: 5,
+      store: doneFailing(store, () => down),
+    })
+      .onAny((event) => ran.push(event.eventId))
+      .onError(() => {});
+    const kept = [];
+    const ctx = { waitUntil: (promise) => kept.push(promise) };
+    const eventId = numbers ? 'evt_number' : 'evt_kept';
+    const signed = delivery({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } });
+    const before = timers();
+    // ctx found after env, or first.
+    const context = numbers ? [ctx] : [{}, ctx];
+    assert.equal((await webhooks.fetch(requestOf(signed), ...context)).status, 503);
+    if (!numbers) {
+      await new Promise((resolve) => setImmediate(resolve)); // its first try after the answer failed
+      assert.equal(timers(), before);
+    }
+    down = false;
+    // Held open here as a Worker holds what it was given.
+    const open = setInterval(() => {}, 1000);
+    await Promise.all(kept).finally(() => clearInterval(open));
+    // What the Worker was given has written the mark: the retry is a done duplicate, not a 409.
+    assert.equal((await webhooks.fetch(requestOf(signed))).status, 200);
+    assert.deepEqual(ran, [eventId]);
+  }
 });
 
 // Review CT: a done mark whose tries outlasted the lease landed after it, while a retry had claimed
