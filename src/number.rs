@@ -9,8 +9,8 @@
 //! and for those few, a small big-integer division. std's
 //! parser does the first two with tables that were a third of the gzipped wasm; here the
 //! 672 powers are computed on first use with the big integers (11 KB of memory, well under a
-//! millisecond), as are the big integers' own 75 powers of five ([`pow5_split`], 22 KB). Decimals of at most 15 digits are printed without being parsed at all
-//! ([`write_canonical`]).
+//! millisecond), as are the big integers' own 75 powers of five ([`pow5_split`], 22 KB).
+//! Decimals of at most 15 digits are printed without being parsed at all ([`write_canonical`]).
 
 use std::cmp::Ordering;
 
