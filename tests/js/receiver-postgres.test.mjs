@@ -12,8 +12,8 @@ import { appWith, outage, service, startProxy } from './receiver/services.mjs';
 const database = service('DATABASE_URL');
 
 /** Runs `sql` on a connection of its own (not a pool's, which a failing store may keep). */
-async function runOn(url, sql) {
-  const client = new pg.Client({ connectionString: url });
+async function runOn(sql) {
+  const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
     await client.query(sql);
@@ -33,7 +33,7 @@ async function withOneConnection(suffix, use) {
   try {
     await use(pool, table);
   } finally {
-    await runOn(database.url, `DROP TABLE IF EXISTS ${table}`);
+    await runOn(`DROP TABLE IF EXISTS ${table}`);
     pool.end();
   }
 }
@@ -186,11 +186,11 @@ describe('postgresStore', { skip: database.skip }, () => {
     // (the pool's only one), and once the name is free the next claim creates the table.
     withOneConnection('fails', async (pool, table) => {
       const store = postgresStore(pool, { table });
-      await runOn(database.url, `CREATE SEQUENCE ${table}`);
+      await runOn(`CREATE SEQUENCE ${table}`);
       for (let i = 0; i < 2; i += 1) {
         await assert.rejects(store.claim('k', 'token', 60000), { message: /cannot create index/ });
       }
-      await runOn(database.url, `DROP SEQUENCE ${table}`);
+      await runOn(`DROP SEQUENCE ${table}`);
       assert.equal(await store.claim('k', 'token', 60000), 'claimed');
     }));
 
