@@ -17,6 +17,8 @@ step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+# The private items' notes too: their links are checked only when they are documented.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet --document-private-items
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features js-binding -- -D warnings
 # The crate as a Rust dependency built for wasm32: the library without the binding.
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings

@@ -1,5 +1,5 @@
 //! Typed access to an event's record (feature "models"): the text of `data.record` kept in the
-//! [`Event`](crate::Event) is read with `serde_json`, then deserialized through
+//! [`Event`] is read with `serde_json`, then deserialized through
 //! [`ValueDeserializer`], which tracks the field path and words every error without the body's
 //! text, so record access fails with a coded `INVALID_EVENT` that names the path.
 
@@ -61,9 +61,9 @@ const BEYOND_F64: &str = "holds a number beyond f64 (JSON.parse reads it as Infi
 
 impl Event {
     /// The record of an OBJECT_CHANGE event, typed by `data.objectType` and `data.eventType`:
-    /// [`Record::Contact`](crate::models::Record::Contact) for a Contact's CREATE or UPDATE …,
-    /// [`Record::Deleted`](crate::models::Record::Deleted) (its ids only) for any DELETE, and
-    /// [`Record::Other`](crate::models::Record::Other) (the JSON as sent) for an object type or
+    /// [`Record::Contact`] for a Contact's CREATE or UPDATE …,
+    /// [`Record::Deleted`] (its ids only) for any DELETE, and
+    /// [`Record::Other`] (the JSON as sent) for an object type or
     /// change type this version does not know. Read on each call; nothing is cached.
     ///
     /// # Errors

@@ -294,7 +294,7 @@ pub(crate) fn signer_of_pieces(
 /// How many bytes of small pieces [`signer_of_pieces`] gathers before it hashes them.
 const GATHER_BYTES: usize = 4096;
 
-/// SHA-256 fed in pieces: `sha2`'s natively, [`crate::sha256`]'s in wasm.
+/// SHA-256 fed in pieces: `sha2`'s natively, `crate::sha256`'s in wasm.
 #[cfg(not(target_arch = "wasm32"))]
 type PieceSha256 = Sha256;
 #[cfg(target_arch = "wasm32")]

@@ -13,7 +13,7 @@
 //! Node, and takes ~30 µs with this (BENCHMARKS.md, session 21).
 //!
 //! Natively `std::str::from_utf8` is used; the algorithm is compiled natively for its tests,
-//! which check it against `from_utf8` byte pattern by byte pattern, with [`Lanes`] on arrays.
+//! which check it against `from_utf8` byte pattern by byte pattern, with `Lanes` on arrays.
 
 /// Whether `text[start..end]` is valid UTF-8 (the same answer as `std::str::from_utf8`); the
 /// bytes after it may be read, not checked.
