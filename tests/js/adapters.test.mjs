@@ -344,17 +344,24 @@ for (const name of [
       // Review BN: the cap was checked once 64 KiB had come (a body 1 KiB over a 1 KiB cap that
       // then stalled got no answer until the deadline), and after a 413 the rest was read and
       // dropped on a kept-alive connection, with no deadline: a client sending on held it.
-      const { webhooks, ran } = receiver({ maxBodyBytes: 1024 });
-      const url = new URL(await frameworks[name](t, webhooks));
-      const answer = await rawPost(
-        url,
-        () => 'transfer-encoding: chunked',
-        () => `800\r\n${' '.repeat(2048)}\r\n`,
-        '1\r\n \r\n',
-      );
-      assert.match(answer, /^HTTP\/1\.1 413 /);
-      assert.match(answer, /connection: close/i);
-      assert.deepEqual(ran, []);
+      // Its own cap (1 KiB, or 0 bytes), and the default one (4 MiB) when none is given.
+      for (const [options, size] of [
+        [{ maxBodyBytes: 1024 }, 2048],
+        [{ maxBodyBytes: 0 }, 1],
+        [{}, 4 * 1024 ** 2 + 1],
+      ]) {
+        const { webhooks, ran } = receiver(options);
+        const url = new URL(await frameworks[name](t, webhooks));
+        const answer = await rawPost(
+          url,
+          () => 'transfer-encoding: chunked',
+          () => `${size.toString(16)}\r\n${' '.repeat(size)}\r\n`,
+          '1\r\n \r\n',
+        );
+        assert.match(answer, /^HTTP\/1\.1 413 /, JSON.stringify(options));
+        assert.match(answer, /connection: close/i);
+        assert.deepEqual(ran, []);
+      }
     },
   );
 }

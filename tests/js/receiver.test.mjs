@@ -112,6 +112,13 @@ test('removeListener stops a handler for those names, its last registration each
   await deliver('READY');
   await deliver('NEW_CONNECTION');
   assert.deepEqual(runs, []);
+  // Only its own registration goes: not another handler's where it has none, nor the next one.
+  const other = (event, { name }) => runs.push(`other:${name}`);
+  webhooks.on('status.READY', handler).on('status.READY', other);
+  webhooks.removeListener('status.READY', () => {});
+  webhooks.removeListener('status.READY', handler);
+  await deliver('READY');
+  assert.deepEqual(runs, ['other:status.READY']);
   assert.throws(() => webhooks.removeListener('status.ready', handler), {
     name: 'TypeError',
     message: /^names: "status\.ready" is not an event name this version knows/,
@@ -265,10 +272,14 @@ test('a handler, hook or store method that is no function is a TypeError when gi
     assert.throws(register, { name: 'TypeError', message: 'handler: expected a function' });
   }
   const { claim, done } = memoryStore();
-  assert.throws(() => new VesselWebhooks({ accessToken: TOKEN, store: { claim, done } }), {
-    name: 'TypeError',
-    message: 'options.store.release: expected a function',
-  });
+  for (const [options, message] of [
+    [{ accessToken: TOKEN, store: { claim, done } }, 'options.store.release: expected a function'],
+    [{ accessToken: TOKEN, store: null }, 'options.store.claim: expected a function'],
+    [{ getAccessToken: TOKEN }, 'options.getAccessToken: expected a function'],
+    [{ accessToken: TOKEN, onDelivery: true }, 'options.onDelivery: expected a function'],
+  ]) {
+    assert.throws(() => new VesselWebhooks(options), { name: 'TypeError', message });
+  }
 });
 
 test('without a store, handlers run on every delivery', async () => {
@@ -423,6 +434,29 @@ test('the store key: SHA-256(label, token, "0") and of the eventId, the same on 
   }
   assert.deepEqual(keys, expected);
   for (const key of keys) assert.ok(!key.includes(TOKEN) && !key.includes('tok_b'));
+});
+
+test('each claim has a token of its own, also where crypto.randomUUID is missing (http: pages)', async (t) => {
+  const store = memoryStore();
+  const tokens = [];
+  const recording = {
+    ...store,
+    claim: (key, token, ...rest) => (tokens.push(token), store.claim(key, token, ...rest)),
+  };
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: recording }).onAny(() => {});
+  const deliver = (eventId) =>
+    webhooks.verifyAndReceive(
+      delivery({ eventId, type: 'STATUS_CHANGE', data: { status: 'READY' } }),
+    );
+  await deliver('evt_uuid_1');
+  // Browsers give randomUUID to secure contexts only.
+  Object.defineProperty(globalThis.crypto, 'randomUUID', { value: undefined, configurable: true });
+  t.after(() => delete globalThis.crypto.randomUUID);
+  await deliver('evt_uuid_2');
+  await deliver('evt_uuid_3');
+  assert.equal(tokens.length, 3);
+  assert.equal(new Set(tokens).size, 3);
+  for (const token of tokens) assert.match(token, /^\S{10,}$/);
 });
 
 test('eventIds that differ only in lone surrogates are two events, in a store keeping UTF-8', async () => {
@@ -744,6 +778,51 @@ test('doneTtlSeconds shorter than twice the replay window is a TypeError', () =>
   }
 });
 
+test('the options given, else their defaults: the lease and done TTL the store gets, the deadlines', async (t) => {
+  const event = { eventId: 'evt_defaults', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  for (const [options, leaseMs, doneTtlMs] of [
+    [{}, 60_000, 7 * 24 * 3600 * 1000],
+    [{ leaseSeconds: 1.5, doneTtlSeconds: 600 }, 1500, 600_000],
+  ]) {
+    const store = memoryStore();
+    const calls = [];
+    const recording = {
+      ...store,
+      claim: (...args) => (calls.push(['claim', args[2]]), store.claim(...args)),
+      done: (...args) => (calls.push(['done', args[2]]), store.done(...args)),
+    };
+    const webhooks = new VesselWebhooks({ accessToken: TOKEN, store: recording, ...options });
+    await webhooks.onAny(() => {}).verifyAndReceive(delivery(event));
+    assert.deepEqual(calls, [
+      ['claim', leaseMs],
+      ['done', doneTtlMs],
+    ]);
+  }
+  // A store that does not answer is STORE_UNAVAILABLE after 5 s, a resolver after 10 s (on mock
+  // timers: no test waits for them).
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const hung = () => new Promise(() => {});
+  for (const [options, ms, message] of [
+    [
+      { accessToken: TOKEN, store: { ...memoryStore(), claim: hung } },
+      5000,
+      'store.claim: no answer within 5000 ms',
+    ],
+    [{ getAccessToken: hung }, 10_000, 'getAccessToken: no answer within 10000 ms'],
+  ]) {
+    const webhooks = new VesselWebhooks(options).onAny(() => {});
+    let answer;
+    webhooks.verifyAndReceive(delivery(event)).catch((error) => (answer = error.message));
+    await new Promise((resolve) => setImmediate(resolve));
+    t.mock.timers.tick(ms - 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(answer, undefined);
+    t.mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(answer, message);
+  }
+});
+
 test('an event no handler takes is 200 with no store call (a store outage does not hold it)', async () => {
   const calls = [];
   const store = {
@@ -935,8 +1014,11 @@ test('getAccessToken(connectionId, request) picks the token; no connection is re
   assert.deepEqual(asked, [[CONNECTION, 'req']]);
 });
 
-/** Serves `handler` on 127.0.0.1 and posts `body` with `headers` to it. */
-async function postTo(handler, body, headers) {
+/**
+ * Serves `handler` on 127.0.0.1 and posts `body` with `headers` to it: the answer's status and
+ * JSON, and with `type`, its content-type.
+ */
+async function postTo(handler, body, headers, { type = false } = {}) {
   const server = createServer(handler);
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
@@ -947,7 +1029,9 @@ async function postTo(handler, body, headers) {
     });
     const text = await response.text();
     try {
-      return { status: response.status, json: JSON.parse(text) };
+      const json = JSON.parse(text);
+      if (!type) return { status: response.status, json };
+      return { status: response.status, type: response.headers.get('content-type'), json };
     } catch {
       throw new Error(`status ${response.status}: ${text.slice(0, 80)}`);
     }
@@ -1057,6 +1141,11 @@ test("a resolver's error carrying a 4xx/5xx status: answered and reported with i
   assert.equal(printed.length, 1);
   assert.match(printed[0][0].message, /^vessel-webhooks: the delivery could not be received/);
   assert.equal(printed[0][0].cause.message, 'tokens-db: no such tenant');
+  // fetch has no final handler: the resolver's own error is thrown, for the runtime's 500.
+  await assert.rejects(webhooks.fetch(requestOf({ body, headers })), {
+    message: 'tokens-db: no such tenant',
+    statusCode: 404,
+  });
 
   // A 2xx or 3xx it carries is no answer for a delivery that was not processed: 500, so that
   // Vessel retries (review CO: nothing checked it).
@@ -1318,6 +1407,21 @@ test('middleware(): node:http and Express (raw or after express.json()), forged,
   assert.equal(received.length, 3);
 });
 
+test('the 200 of fetch and of middleware() is {"received":true} as application/json', async () => {
+  const webhooks = new VesselWebhooks({ accessToken: TOKEN }).onAny(() => {});
+  const d = delivery({ eventId: 'evt_json', type: 'STATUS_CHANGE', data: { status: 'READY' } });
+  const response = await webhooks.fetch(requestOf(d));
+  assert.deepEqual(
+    [response.status, response.headers.get('content-type'), await response.text()],
+    [200, 'application/json', '{"received":true}'],
+  );
+  assert.deepEqual(await postTo(webhooks.middleware(), d.body, d.headers, { type: true }), {
+    status: 200,
+    type: 'application/json',
+    json: { received: true },
+  });
+});
+
 test('middleware(): a body that does not arrive within 10 s is 408 BODY_TIMEOUT, connection closed', async () => {
   const webhooks = new VesselWebhooks({ accessToken: TOKEN });
   const ran = [];
@@ -1360,26 +1464,33 @@ test('middleware(): a 413 before the body ended closes the connection; text mode
   const webhooks = new VesselWebhooks({ accessToken: TOKEN, maxBodyBytes: 1024 });
   const event = { eventId: 'evt_early', type: 'STATUS_CHANGE', data: { status: 'READY' } };
   const { body, headers } = delivery(event);
-  const server = createServer(webhooks.middleware());
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    // 2 KiB of a chunked body, then nothing: the socket is closed after the 413.
-    const socket = connect(server.address().port, '127.0.0.1');
-    const head = Object.entries(headers)
-      .map(([name, value]) => `${name}: ${value}\r\n`)
-      .join('');
-    socket.write(
-      `POST /hook HTTP/1.1\r\nhost: 127.0.0.1\r\n${head}transfer-encoding: chunked\r\n\r\n` +
-        `800\r\n${' '.repeat(2048)}\r\n`,
-    );
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
-    await once(socket, 'close');
-    assert.match(answer, /^HTTP\/1\.1 413 /);
-    assert.match(answer, /connection: close/i);
-    assert.match(answer, /\{"error":"BODY_TOO_LARGE"\}/);
-  } finally {
-    server.close();
+  // A chunk over the cap of a chunked body, then nothing: the socket is closed after the 413. Its
+  // own cap (1 KiB, or 0 bytes), and the default one (4 MiB) when none is given.
+  for (const [middleware, size] of [
+    [webhooks.middleware(), 2048],
+    [new VesselWebhooks({ accessToken: TOKEN, maxBodyBytes: 0 }).middleware(), 1],
+    [new VesselWebhooks({ accessToken: TOKEN }).middleware(), 4 * 1024 ** 2 + 1],
+  ]) {
+    const server = createServer(middleware);
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = connect(server.address().port, '127.0.0.1');
+      const head = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
+      socket.write(
+        `POST /hook HTTP/1.1\r\nhost: 127.0.0.1\r\n${head}transfer-encoding: chunked\r\n\r\n` +
+          `${size.toString(16)}\r\n${' '.repeat(size)}\r\n`,
+      );
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk));
+      await once(socket, 'close');
+      assert.match(answer, /^HTTP\/1\.1 413 /);
+      assert.match(answer, /connection: close/i);
+      assert.match(answer, /\{"error":"BODY_TOO_LARGE"\}/);
+    } finally {
+      server.close();
+    }
   }
   const textMode = express()
     .use((req, res, next) => {
@@ -1484,6 +1595,30 @@ test('accessToken is checked and copied at construction: null is a TypeError, a 
   tokens[1] = 'tok_other';
   const event = { eventId: 'evt_copy', type: 'STATUS_CHANGE', data: { status: 'READY' } };
   assert.deepEqual(await webhooks.verifyAndReceive(delivery(event)), event);
+});
+
+test('strict: true refuses the kinds this version does not know, which onAny gets otherwise', async () => {
+  const known = { eventId: 'evt_known', type: 'STATUS_CHANGE', data: { status: 'READY' } };
+  const unknown = { eventId: 'evt_unknown', type: 'ACCOUNT_MERGED', data: {} };
+  for (const [strict, answer] of [
+    [undefined, 'evt_unknown'],
+    [false, 'evt_unknown'],
+    [true, 'INVALID_EVENT'],
+  ]) {
+    const seen = [];
+    const webhooks = new VesselWebhooks({ accessToken: TOKEN, strict });
+    webhooks.onAny((event) => seen.push(event.eventId));
+    await webhooks.verifyAndReceive(delivery(known));
+    const got = await webhooks.verifyAndReceive(delivery(unknown)).then(
+      (event) => event.eventId,
+      (error) => error.code,
+    );
+    assert.deepEqual([got, seen], [answer, strict ? ['evt_known'] : ['evt_known', 'evt_unknown']]);
+  }
+  assert.throws(() => new VesselWebhooks({ accessToken: TOKEN, strict: 'yes' }), {
+    name: 'TypeError',
+    message: /^options\.strict: /,
+  });
 });
 
 test('only names Vessel spells are routed: `contact` or `Ready,` reach onAny alone, with no name', async () => {
