@@ -328,7 +328,9 @@ for (const name of [
         (body) => `content-length: ${Buffer.byteLength(body) + 1}`,
         (body) => body,
       );
-      assert.doesNotMatch(answer, /^HTTP\/1\.1 2/);
+      // The request is destroyed, which closes the connection with no answer (review DT: behind
+      // the hook, destroying the hook's stream alone let a 408 through first).
+      assert.equal(answer, '');
       assert.deepEqual(ran, []);
       // Over HTTP/1 no one hears the answer, but onDelivery does: BODY_TIMEOUT's 408 (review DT:
       // another status passed).
