@@ -992,8 +992,12 @@ test('hono: a store call past its deadline goes to the ExecutionContext’s wait
 });
 
 test('the adapters refuse what is not a receiver, at once', () => {
-  assert.throws(() => koaWebhook({}), { name: 'TypeError', message: /^webhooks: / });
-  assert.throws(() => honoWebhook(undefined), { name: 'TypeError', message: /^webhooks: / });
+  // null, and a fetch that is not a function: refused here, not a TypeError at each delivery.
+  for (const notReceiver of [undefined, null, {}, { fetch: 'https://example.com/hook' }]) {
+    for (const adapter of [koaWebhook, honoWebhook]) {
+      assert.throws(() => adapter(notReceiver), { name: 'TypeError', message: /^webhooks: / });
+    }
+  }
 });
 
 test('fastify: a plugin registered without a receiver fails to start', async () => {

@@ -164,6 +164,23 @@ for (const [name, make] of Object.entries(SHAPES)) {
   });
 }
 
+// signers.js records which of several tokens verified an event (for the receiver's store key):
+// weakly, or every event verified during a token rotation would be held for the process's life.
+test('an event verified with several tokens is not held once the caller drops it', () => {
+  const script = `
+    const { constructEvent, sign } = require('vessel-webhooks');
+    const body = JSON.stringify({ eventId: 'evt_gc', type: 'STATUS_CHANGE', data: { status: 'READY' } });
+    const held = new WeakRef(constructEvent(body, sign(body, 'tok_new'), ['tok_old', 'tok_new']));
+    setImmediate(() => {
+      gc();
+      console.log(held.deref() === undefined ? 'released' : 'held');
+    });
+  `;
+  const child = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  assert.equal(child.stdout.trim(), 'released');
+});
+
 // Finding 18: a body sent a byte per chunk was held as one object per chunk (~100 bytes of heap
 // each) until its end, whichever reader read it; now as its bytes in one buffer.
 test('a body sent a byte per chunk is held as its bytes, not as an object per chunk', () => {

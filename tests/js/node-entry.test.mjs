@@ -15,9 +15,13 @@ import { constructEvent, sign, verify } from 'vessel-webhooks';
 // Node ≥ 20.12 has crypto.hash, which the entry uses; older ones use createHash.
 const skip = typeof crypto.hash !== 'function';
 
-/** Runs `script` in a fresh Node with crypto.hash wrapped by `wrapper`; returns what it prints. */
-function run(wrapper) {
+/**
+ * Runs `script` in a fresh Node with crypto.hash wrapped by `wrapper`, after `prelude` (code run
+ * before the package loads); returns what it prints.
+ */
+function run(wrapper, prelude = '') {
   const script = `
+    ${prelude}
     // The longest text V8's own UTF-8 conversions see: the body must not pass through them.
     let converted = 0;
     for (const [type, method] of [[TextEncoder, 'encodeInto'], [TextDecoder, 'decode']]) {
@@ -69,6 +73,9 @@ const expected = {
 test('in Node, every digest comes from node:crypto', { skip }, () => {
   // sign 1, verify 1 + 1, the object body with two tokens 2 (every token is hashed), constructEvent 1.
   assert.deepEqual(run('(hash, args) => hash(...args)'), { ...expected, calls: 6 });
+  // Node before 20.16 has no process.getBuiltinModule: node:crypto is then require's.
+  const older = 'delete process.getBuiltinModule;';
+  assert.deepEqual(run('(hash, args) => hash(...args)', older), { ...expected, calls: 6 });
   // And each is the one compared, not hashed again by the wasm (review DL: a digest dropped gave
   // the same verdicts): after sign's (the first call), digests of other bytes fail every check.
   const other = '(hash, [a, message, e]) => hash(a, calls === 1 ? message : "other bytes", e)';

@@ -16,7 +16,8 @@ import {
   redisStore,
   sign,
 } from 'vessel-webhooks';
-import { samples } from 'vessel-webhooks/samples';
+import { sample, samples } from 'vessel-webhooks/samples';
+import { vectors } from './vectors.mjs';
 
 const TOKEN = 'tok_routing_83b1c2d4';
 const CONNECTION = 'conn_routing';
@@ -49,6 +50,20 @@ test('every event name reaches its handlers, and only those; onAny sees every ev
     any,
     samples.map((s) => s.event.eventId),
   );
+});
+
+// The same samples the Rust tests read (tests/vectors/samples.json, generated with them): each
+// event, in order, DELETE records with their nativeId and connectionId, no key added.
+test('the samples are tests/vectors/samples.json’s; sample(name) copies one, or throws RangeError', () => {
+  assert.deepEqual(samples, vectors('samples.json', 'samples'));
+  const copy = sample('contact.updated');
+  assert.deepEqual(copy, samples.find((s) => s.name === 'contact.updated').event);
+  copy.data.record.firstName = 'Changed';
+  assert.notEqual(sample('contact.updated').data.record.firstName, 'Changed');
+  assert.notEqual(sample('contact.created').data.record.firstName, 'Changed');
+  for (const unknown of ['Contact.created', 'CONTACT.CREATED', 'status.ready', 'contact', '']) {
+    assert.throws(() => sample(unknown), RangeError, unknown);
+  }
 });
 
 test('an array of names; unknown kinds reach onAny only; names are checked', async () => {

@@ -22,6 +22,46 @@ test('require, import and the generic entry give the same exports, and nothing i
   assert.deepEqual(Object.keys(generic).sort(), names);
 });
 
+// embedded.js decodes the .wasm's base64 with Uint8Array.fromBase64 where there is one, else
+// Node's Buffer, else atob (browsers before fromBase64): each way compiles the .wasm's own bytes.
+test('the embedded .wasm is decoded to the same bytes with fromBase64, Buffer or atob alone', async () => {
+  const pkg = dirname(require.resolve('vessel-webhooks/package.json'));
+  const wasm = new Uint8Array(await readFile(join(pkg, 'dist/vessel_webhooks_bg.wasm')));
+  const { embeddedModule } = await import(pathToFileURL(join(pkg, 'src/embedded.js')));
+  const { Buffer } = globalThis;
+  const { fromBase64 } = Uint8Array;
+  const { Module } = WebAssembly;
+  const ways = {
+    fromBase64: () => {
+      Uint8Array.fromBase64 = (text) => new Uint8Array(Buffer.from(text, 'base64'));
+    },
+    Buffer: () => {
+      Uint8Array.fromBase64 = undefined;
+    },
+    atob: () => {
+      Uint8Array.fromBase64 = undefined;
+      globalThis.Buffer = undefined;
+    },
+  };
+  for (const [way, install] of Object.entries(ways)) {
+    let compiled;
+    try {
+      install();
+      WebAssembly.Module = function (bytes) {
+        compiled = new Uint8Array(bytes);
+        return new Module(bytes);
+      };
+      assert(embeddedModule() instanceof Module, way);
+    } finally {
+      WebAssembly.Module = Module;
+      globalThis.Buffer = Buffer;
+      if (fromBase64 === undefined) delete Uint8Array.fromBase64;
+      else Uint8Array.fromBase64 = fromBase64;
+    }
+    assert.deepEqual(compiled, wasm, way);
+  }
+});
+
 test('the declaration files import only the package itself and Node (@types/node)', async () => {
   // The package declares no framework, not even as a peer: where node_modules is not hoisted
   // (pnpm's hoist=false, Yarn PnP), an import of one from a .d.ts resolves to nothing and the

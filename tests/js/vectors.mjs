@@ -1,9 +1,9 @@
 // Reading tests/vectors/*.json in the JS tests (the Rust tests read the same files).
 import { readFileSync } from 'node:fs';
 
-/** The cases of a vector file. */
-export const vectors = (file) =>
-  JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')).cases;
+/** The cases of a vector file (or its list named `list`: samples.json's `samples`). */
+export const vectors = (file, list = 'cases') =>
+  JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8'))[list];
 
 /** A case's body as bytes: `body` (UTF-8 text) or `bodyBase64`. */
 export const bodyBytes = (c) =>

@@ -9,7 +9,7 @@
 
 const TOKEN = 'tok_spy_51d0e7a2';
 const nodeCrypto = globalThis.process?.getBuiltinModule?.('node:crypto');
-const calls = { nodeCrypto: 0, subtle: 0, reads: 0, utf16: 0 };
+const calls = { nodeCrypto: 0, subtle: 0, reads: 0, utf16: 0, ucs2Write: 0, ucs2Slice: 0 };
 
 /** Counts the calls of object[name] for which `when(...args)` (with them as `this`) holds. */
 function spy(object, name, counter, when = () => true) {
@@ -33,6 +33,9 @@ spy(TextDecoder.prototype, 'decode', 'utf16', function (input) {
 });
 const buffer = globalThis.process?.getBuiltinModule?.('node:buffer')?.Buffer;
 spy(buffer?.prototype, 'ucs2Slice', 'utf16', (start, end) => end - start >= 400);
+// node:buffer's UTF-16 copies, which the package takes with nodejs_compat (workerd-start.js).
+spy(buffer?.prototype, 'ucs2Write', 'ucs2Write');
+spy(buffer?.prototype, 'ucs2Slice', 'ucs2Slice');
 const { constructEvent, verifyRequest, VesselWebhookError } = await import('vessel-webhooks');
 
 export default {
@@ -67,6 +70,8 @@ export default {
       subtle: calls.subtle - before.subtle,
       reads: calls.reads - before.reads,
       utf16: calls.utf16 - before.utf16,
+      ucs2Write: calls.ucs2Write - before.ucs2Write,
+      ucs2Slice: calls.ucs2Slice - before.ucs2Slice,
       hasNodeCrypto: nodeCrypto !== undefined,
     });
   },

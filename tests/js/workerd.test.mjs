@@ -189,6 +189,9 @@ for (const [mode, flags] of Object.entries(MODES)) {
         assert.ok(construct.nodeCrypto > 0, JSON.stringify(construct));
         // verifyRequest: node:crypto too.
         assert.ok(request.nodeCrypto > 0, JSON.stringify(request));
+        // And node:buffer's UTF-16 copies: the string body written with ucs2Write, the byte body
+        // read back with ucs2Slice.
+        assert.deepEqual([construct.ucs2Write > 0, request.ucs2Slice > 0], [true, true]);
       } else {
         assert.equal(construct.hasNodeCrypto, false);
         // constructEvent: nothing native and synchronous, so the wasm's SHA-256.
@@ -360,6 +363,17 @@ test('the verdicts are the same with and without nodejs_compat', () => {
     Object.fromEntries(Object.entries(answers[mode] ?? {}).map(([k, v]) => [k, v.verdict]));
   assert.equal(Object.keys(verdicts('nodejs_compat')).length, 2 * Object.keys(deliveries).length);
   assert.deepEqual(verdicts('without flags'), verdicts('nodejs_compat'));
+});
+
+test('a process polyfill without getBuiltinModule: the package loads and gives the same verdicts', async (t) => {
+  const worker = await startWorker('tests/js/workerd-process-env.mjs');
+  t.after(() => worker.dispose());
+  for (const [name, [payload, headers, construct, request]] of Object.entries(deliveries)) {
+    for (const [route, verdict] of Object.entries({ construct, request })) {
+      const answer = await post(worker.mf, payload, headers, `http://localhost/${route}`);
+      assert.equal(answer.json?.verdict, verdict, `${name}, ${route}`);
+    }
+  }
 });
 
 test('a process polyfill whose node:crypto does not hash is not used: a signature of zeros is refused', async (t) => {
