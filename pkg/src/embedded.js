@@ -1,7 +1,7 @@
 // The .wasm compiled from the bytes embedded in dist/wasm.js (base64): the node, browser and
 // default entries load with no file read, no fetch and no bundler plugin. Synchronous, so that no
 // entry needs top-level await (Chrome compiles modules below 8 MB synchronously on the main
-// thread; this one is ~120 KB). Not part of the public API.
+// thread; this one is ~140 KB). Not part of the public API.
 import { base64 } from '../dist/wasm.js';
 
 function decode(text) {
