@@ -31,7 +31,9 @@ fn options(case: &Value) -> Options {
     let mut options = Options::default();
     match &o["toleranceSeconds"] {
         Value::String(s) if s == "Infinity" => options.tolerance = None,
-        Value::Number(n) => options.tolerance = n.as_u64().map(Duration::from_secs),
+        Value::Number(n) => {
+            options.tolerance = n.as_f64().and_then(|s| Duration::try_from_secs_f64(s).ok());
+        }
         _ => {}
     }
     if let Some(max) = o["maxBodyBytes"].as_u64() {

@@ -4,7 +4,8 @@
 // repeated or inherited header is never picked, and a trap does not outlive its call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -143,7 +144,13 @@ for (const [name, api, internal] of entries) {
     // Refused by its length alone, a body over the cap is never copied (review DL: copied, 20 MiB
     // given under the default cap of 4 MiB grew wasm memory to hold them).
     const memory = internal.wasmMemory().buffer.byteLength;
-    for (const big of ['x'.repeat(20 << 20), new Uint8Array(20 << 20)]) {
+    // A parsed body too (review DU): its JSON.stringify text, over the cap in UTF-16 units, is
+    // refused before it crosses into wasm memory.
+    for (const big of [
+      'x'.repeat(20 << 20),
+      new Uint8Array(20 << 20),
+      { s: 'x'.repeat(20 << 20) },
+    ]) {
       const what = typeof big;
       assert.equal(
         code(() => api.constructEvent(big, signed(body), token, options)),
@@ -475,6 +482,91 @@ for (const [name, api, internal] of entries) {
     assert.deepEqual([...escaped], ['RangeError']);
   });
 }
+
+test('the wasm checks what JS hands it: the room taken for a body, tokens, and what a digest callback says it wrote', async () => {
+  // api.js writes every body before its check, passes only non-empty tokens, and instance.js's
+  // callbacks answer 32 or 0; these are the wasm's own checks of those values (src/wasm.rs:
+  // with_body, authenticate, Hasher::native), made on an instance of its own, called as api.js
+  // calls it (review DU).
+  const glue = await import(`${pathToFileURL(join(pkg, 'dist/vessel_webhooks.js'))}?binding`);
+  const wasm = await readFile(join(pkg, 'dist/vessel_webhooks_bg.wasm'));
+  glue.initSync({ module: new WebAssembly.Module(wasm) });
+  const body = JSON.stringify(eventOf('e-binding'));
+  const stamp = String(now / 1000);
+  const sha256 = (...parts) => parts.reduce((h, part) => h.update(part), createHash('sha256'));
+  const signature = sha256(token, body, stamp).digest('hex');
+  const write = (text) => {
+    const bytes = Buffer.from(text);
+    new Uint8Array(glue.instance_memory().buffer).set(bytes, glue.input(bytes.length));
+    return bytes.length;
+  };
+  const max = 1 << 20;
+  let error;
+  // The signer's index, or the code of the check that failed.
+  const check = (length, sent = signature, tokens = undefined) => {
+    const signer = glue.authenticate(length, sent, stamp, tokens, 300, now, max, false, true);
+    if (signer !== undefined) return signer;
+    error = glue.take_error();
+    return error.name;
+  };
+  glue.set_token(token);
+  // Each check takes the room JS took for its body: a second check of that length, or one after
+  // the checks that need no token, reads no bytes JS did not write for it (reviews DE, DG).
+  const length = write(body);
+  assert.equal(check(length), 0);
+  assert.equal(check(length), 'BODY_TOO_LARGE');
+  assert.equal(glue.parse(length, max, false), false);
+  assert.equal(glue.take_error().name, 'BODY_TOO_LARGE');
+  assert.throws(() => glue.sign(length, token, stamp), {
+    message: `body: more than the limit of ${length} bytes`,
+  });
+  write(body);
+  assert.equal(glue.check_headers(length, signature, stamp, 300, now, max), true);
+  assert.equal(check(length), 'BODY_TOO_LARGE');
+  // A body over the 64 MiB budget, not copied, gets the budget's message (as a string or bytes
+  // body over it does through the API), not the cap's.
+  assert.equal(check(2 ** 26 + 1), 'BODY_TOO_LARGE');
+  assert.match(error.message, /^body: 67108865 bytes; checking it could need more than/);
+  // Several tokens: were one not a token, none is used (the index names one of what JS sent).
+  assert.equal(check(write(body), signature, ['tok_other', token]), 1);
+  assert.equal(check(write(body), signature, ['', token]), 'SIGNATURE_MISMATCH');
+  // A digest callback is believed only when it says it wrote all 32 bytes (issue 14): for any
+  // other answer, or a throw, the wasm hashes with its own SHA-256, and a digest of zeros (the
+  // digest's room before the callback) never matches. A body not in canonical form is hashed as
+  // one range, then its canonical form in three parts.
+  const spaced = body.replace('{', '{ ');
+  const spacedSignature = sha256(token, spaced, stamp).digest('hex');
+  const zeros = '0'.repeat(64);
+  const view = (address, size) => new Uint8Array(glue.instance_memory().buffer, address, size);
+  const answers = {
+    0: () => 0,
+    1: () => 1,
+    31: () => 31,
+    33: () => 33,
+    '-1': () => -1,
+    throws: () => {
+      throw new Error('no digest');
+    },
+    'the digest, 32': (...ranges) => {
+      const out = ranges.pop();
+      const parts = [];
+      for (let k = 0; k < ranges.length; k += 2) parts.push(view(ranges[k], ranges[k + 1]));
+      view(out, 32).set(sha256(...parts).digest());
+      return 32;
+    },
+  };
+  for (const [answer, callback] of Object.entries(answers)) {
+    glue.use_native_sha256({ sha256: callback, sha256_parts: callback });
+    for (const [text, sent] of [
+      [body, signature],
+      [spaced, signature],
+      [spaced, spacedSignature],
+    ]) {
+      assert.equal(check(write(text), sent), 0, `${answer}: ${text}`);
+      assert.equal(check(write(text), zeros), 'SIGNATURE_MISMATCH', `${answer}: ${text}`);
+    }
+  }
+});
 
 test('an instance replaced after a call cut short between a borrow and its release gets the glue anew', async () => {
   // Review BM: the end of the JS stack can cut a call with a parsed body off after the glue set

@@ -298,6 +298,18 @@ delivery('a year old with the check disabled', compact, OK, {
 delivery('milliseconds timestamp two hours old', compact, fails('TIMESTAMP_OUT_OF_TOLERANCE'), {
   ts: '1699992800000',
 });
+// A tolerance of a fraction of a second, against a timestamp in milliseconds: the binding reads
+// toleranceSeconds as a number of seconds, not as whole ones (review DU).
+for (const [age, expect] of [
+  [400, OK],
+  [600, fails('TIMESTAMP_OUT_OF_TOLERANCE')],
+]) {
+  delivery(`${age} ms old with toleranceSeconds 0.5`, compact, expect, {
+    ts: '1700000000000',
+    now: 1700000000000 + age,
+    options: { toleranceSeconds: 0.5 },
+  });
+}
 delivery(
   'replayed with a forged signature: the stale timestamp is reported first',
   compact,
