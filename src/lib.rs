@@ -92,14 +92,15 @@ pub const MAX_BODY_BYTES_LIMIT: usize = 64 * 1024 * 1024;
 pub const MEMORY_PER_BODY_BYTE: usize = 16;
 
 /// `BODY_TOO_LARGE` for a body of `len` bytes above `max_body_bytes` or above
-/// [`MAX_BODY_BYTES_LIMIT`], before anything is allocated for it.
+/// [`MAX_BODY_BYTES_LIMIT`], before anything is allocated for it. `len` may be a lower bound (a
+/// string's UTF-16 length): neither message states it.
 pub(crate) fn check_size(len: usize, max_body_bytes: usize) -> Result<(), Error> {
     if len > MAX_BODY_BYTES_LIMIT {
         return Err(Error::new(
             ErrorCode::BodyTooLarge,
             format!(
-                "body: {len} bytes; checking it could need more than {} bytes of memory, the \
-                 budget of one request (bodies of at most {MAX_BODY_BYTES_LIMIT} bytes)",
+                "body: more than {MAX_BODY_BYTES_LIMIT} bytes; checking it could need more than \
+                 {} bytes of memory, the budget of one request",
                 MAX_BODY_BYTES_LIMIT * MEMORY_PER_BODY_BYTE
             ),
         ));

@@ -1204,13 +1204,9 @@ fn with_body<T>(
 #[wasm_bindgen]
 pub fn write_parsed(body: &JsValue, max_body_bytes: f64) -> Result<f64, JsValue> {
     let max = max_body_bytes as usize;
-    let text = stringify(body, max)?.and_then(|text| {
-        if text.len() > max {
-            // What a raw body of its length gets (over the cap, or over the memory budget).
-            crate::check_size(text.len(), max)?;
-        }
-        Ok(text)
-    });
+    // Refused by its UTF-8 length as a raw body of that length is (over the cap or the budget).
+    let text =
+        stringify(body, max)?.and_then(|text| crate::check_size(text.len(), max).map(|()| text));
     Ok(passed(text).map_or(-1.0, |text| {
         input(text.len());
         INPUT.with_borrow_mut(|buf| {
@@ -1232,8 +1228,9 @@ fn stringify(body: &JsValue, max: usize) -> Result<Result<String, Error>, JsValu
         Ok(text) if !text.is_string() => {
             Err(js_sys::TypeError::new("body: JSON.stringify gave no text").into())
         }
-        Ok(text) if text.length() as usize > max => Ok(Err(crate::too_large(max))),
-        Ok(text) => Ok(Ok(String::from(text))),
+        // A UTF-16 code unit is at least one UTF-8 byte: a text longer than `max` in units is
+        // refused as a string body of that length is, before it is copied.
+        Ok(text) => Ok(crate::check_size(text.length() as usize, max).map(|()| String::from(text))),
         // V8 runs out of stack on objects nested some thousands deep, which express.json()
         // builds from a hostile request: a body problem, not a programmer error.
         Err(e) if e.is_instance_of::<js_sys::RangeError>() => Ok(Err(Error::new(

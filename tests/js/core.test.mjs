@@ -527,6 +527,23 @@ test('a body over maxBodyBytes is one message, whatever its form', async () => {
     messages.add(`${error.code}: ${error.message}`);
   });
   assert.deepEqual([...messages], ['BODY_TOO_LARGE: body: more than the limit of 10 bytes']);
+  // Over the 64 MiB budget, under the default cap too, every form gets the budget's message (a
+  // parsed body got the cap's: session 42).
+  const budget = new Set();
+  const big = JSON.stringify({ s: 'x'.repeat(2 ** 26 - 7) }); // 2 ** 26 + 1 bytes
+  for (const body of [big, Buffer.from(big), JSON.parse(big)]) {
+    try {
+      esm.constructEvent(body, headers, 't');
+    } catch (error) {
+      budget.add(`${error.code}: ${error.message}`);
+    }
+  }
+  assert.deepEqual(
+    [...budget],
+    [
+      'BODY_TOO_LARGE: body: more than 67108864 bytes; checking it could need more than 1073741824 bytes of memory, the budget of one request',
+    ],
+  );
 });
 
 test('a body much smaller than the one before is read whole (the input buffer gives back room)', () => {

@@ -523,10 +523,10 @@ test('the wasm checks what JS hands it: the room taken for a body, tokens, and w
   write(body);
   assert.equal(glue.check_headers(length, signature, stamp, 300, now, max), true);
   assert.equal(check(length), 'BODY_TOO_LARGE');
-  // A body over the 64 MiB budget, not copied, gets the budget's message (as a string or bytes
-  // body over it does through the API), not the cap's.
+  // A body over the 64 MiB budget, not copied, gets the budget's message (as a body of any form
+  // over it does through the API), not the cap's.
   assert.equal(check(2 ** 26 + 1), 'BODY_TOO_LARGE');
-  assert.match(error.message, /^body: 67108865 bytes; checking it could need more than/);
+  assert.match(error.message, /^body: more than 67108864 bytes; checking it could need more than/);
   // Several tokens: were one not a token, none is used (the index names one of what JS sent).
   assert.equal(check(write(body), signature, ['tok_other', token]), 1);
   assert.equal(check(write(body), signature, ['', token]), 'SIGNATURE_MISMATCH');
