@@ -4,6 +4,13 @@
 //! code; `pkg/src/api.js` (the package's hand-written API) validates arguments, reads headers
 //! and rethrows those as `VesselWebhookError`.
 
+// Built with wasm SIMD (.cargo/config.toml), which every runtime the package targets has: the
+// converters below have no scalar twin, which no build would compile or test.
+#[cfg(not(target_feature = "simd128"))]
+compile_error!(
+    "src/wasm.rs is built with wasm SIMD: `-C target-feature=+simd128` (.cargo/config.toml)"
+);
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use std::cell::RefCell;
@@ -213,21 +220,11 @@ fn utf8_len(unit: u16) -> usize {
 
 /// How many bytes more than one a code unit the eight little-endian code units of `block` take
 /// in UTF-8 (as [`utf8_bound`] counts them).
-#[cfg(target_feature = "simd128")]
 fn extra_bytes(block: u128) -> usize {
     use core::arch::wasm32::{i16x8_bitmask, u16x8_ge, u16x8_splat, u64x2};
     let u = u64x2(block as u64, (block >> 64) as u64);
     let above = |least: u16| i16x8_bitmask(u16x8_ge(u, u16x8_splat(least))).count_ones() as usize;
     above(0x80) + above(0x800)
-}
-
-/// How many bytes more than one a code unit the eight little-endian code units of `block` take
-/// in UTF-8 (as [`utf8_bound`] counts them).
-#[cfg(not(target_feature = "simd128"))]
-fn extra_bytes(block: u128) -> usize {
-    (0..8)
-        .map(|k| utf8_len((block >> (16 * k)) as u16) - 1)
-        .sum()
 }
 
 /// Decodes the `len` bytes of the checked body in the input buffer (valid UTF-8: the strict JSON
@@ -285,20 +282,11 @@ pub fn input_to_escaped(len: usize, latin1: bool) -> usize {
 
 /// Whether a byte of `bytes` is `least` or more: sixteen bytes at a time, up to the first.
 fn any_from(bytes: &[u8], least: u8) -> bool {
+    use core::arch::wasm32::{u8x16_ge, u8x16_splat, v128_any_true};
     let mut blocks = bytes.chunks_exact(16);
-    #[cfg(target_feature = "simd128")]
-    {
-        use core::arch::wasm32::{u8x16_ge, u8x16_splat, v128_any_true};
-        let least = u8x16_splat(least);
-        if blocks.any(|block| v128_any_true(u8x16_ge(vector_at(block, 0), least))) {
-            return true;
-        }
-    }
-    #[cfg(not(target_feature = "simd128"))]
-    if (&mut blocks).any(|block| block.iter().any(|&b| b >= least)) {
-        return true;
-    }
-    blocks.remainder().iter().any(|&b| b >= least)
+    let vector = u8x16_splat(least);
+    blocks.any(|block| v128_any_true(u8x16_ge(vector_at(block, 0), vector)))
+        || blocks.remainder().iter().any(|&b| b >= least)
 }
 
 /// How many bytes longer valid UTF-8 `text` is with its non-ASCII characters as `\uXXXX`
@@ -306,24 +294,17 @@ fn any_from(bytes: &[u8], least: u8) -> bool {
 /// one of four twelve (a surrogate pair): 4 more a lead byte from 0xC0, 1 less from 0xE0, 5 more
 /// from 0xF0 ([`escapes_of`]). Sixteen bytes at a time.
 fn escapes_extra(text: &[u8], most: usize) -> Option<usize> {
+    use core::arch::wasm32::{i8x16_bitmask, u8x16_ge, u8x16_splat};
     let mut blocks = text.chunks_exact(16);
     let mut extra = 0;
     for block in &mut blocks {
-        #[cfg(target_feature = "simd128")]
-        {
-            use core::arch::wasm32::{i8x16_bitmask, u8x16_ge, u8x16_splat};
-            let v = vector_at(block, 0);
-            if i8x16_bitmask(v) == 0 {
-                continue;
-            }
-            extra += escapes_of(|least| {
-                i8x16_bitmask(u8x16_ge(v, u8x16_splat(least))).count_ones() as usize
-            });
+        let v = vector_at(block, 0);
+        if i8x16_bitmask(v) == 0 {
+            continue;
         }
-        #[cfg(not(target_feature = "simd128"))]
-        {
-            extra += escapes_of(|least| block.iter().filter(|&&b| b >= least).count());
-        }
+        extra += escapes_of(|least| {
+            i8x16_bitmask(u8x16_ge(v, u8x16_splat(least))).count_ones() as usize
+        });
         if extra > most {
             return None;
         }
@@ -381,7 +362,6 @@ fn escape_utf8(src: &[u8], dst: &mut [u8]) -> Option<usize> {
 /// The first position at or after `i` of a byte of `bytes` from 0x80, else its end: sixteen
 /// bytes at a time (their high bits).
 fn ascii_end(bytes: &[u8], mut i: usize) -> usize {
-    #[cfg(target_feature = "simd128")]
     while let Some(block) = bytes.get(i..i + 16) {
         let high = core::arch::wasm32::i8x16_bitmask(vector_at(block, 0));
         if high != 0 {
@@ -463,7 +443,6 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         (i, j) = blocks(src, dst, (i, j), ascii_bytes::<16, 32>);
         (i, j) = blocks(src, dst, (i, j), ascii_bytes::<8, 16>);
         // Then blocks of one- and two-byte characters mixed, as encode_utf8 does.
-        #[cfg(target_feature = "simd128")]
         if let Some(at) = mixed(src, dst, (i, j), wide_chars, mixed_chars) {
             (i, j) = at;
             continue;
@@ -487,7 +466,6 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
         // character, where its next 16 bytes are non-ASCII, blocks of characters of one length
         // while they come so (non_ascii_chars), as in encode_utf8.
         let mut lead = lead;
-        #[cfg(target_feature = "simd128")]
         let mut second = true;
         loop {
             let tail = |k: usize| u32::from(src.get(i + k).map_or(0, |&b| b & 0x3F));
@@ -516,7 +494,6 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
                 Some(&next @ 0x80..) => lead = next,
                 _ => break,
             }
-            #[cfg(target_feature = "simd128")]
             if std::mem::take(&mut second) && non_ascii_bytes(src, i) {
                 (i, j) = non_ascii_chars(src, dst, (i, j));
                 match src.get(i) {
@@ -532,7 +509,6 @@ fn decode_utf8(src: &[u8], dst: &mut [u8]) -> usize {
 /// come, up to one that is all ASCII: each block's characters as little-endian UTF-16 code units,
 /// written with room for 32 bytes. A two-byte character whose second byte is in the next block
 /// waits for it: that block is 15 bytes.
-#[cfg(target_feature = "simd128")]
 #[inline(never)]
 fn mixed_chars(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (usize, usize) {
     use core::arch::wasm32::{
@@ -589,7 +565,6 @@ fn mixed_chars(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (u
 /// block of [`non_ascii_chars`] may be, tested inline. A test of two bytes of them let runs of
 /// short words (`ЖЖЖ a`) try a block at each, and decoding them cost half as much again
 /// (review AP).
-#[cfg(target_feature = "simd128")]
 fn non_ascii_bytes(bytes: &[u8], i: usize) -> bool {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     word_at(bytes, i) & word_at(bytes, i + 8) & HIGH == HIGH
@@ -599,7 +574,6 @@ fn non_ascii_bytes(bytes: &[u8], i: usize) -> bool {
 /// of four) from valid UTF-8, then of the next one's length, until a block fails: one failed
 /// block at most, where trying each length in turn cost text of mixed lengths three (review AQ).
 /// Not inlined: see [`non_ascii_blocks`].
-#[cfg(target_feature = "simd128")]
 #[inline(never)]
 fn non_ascii_chars(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usize, usize) {
     loop {
@@ -618,7 +592,6 @@ fn non_ascii_chars(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usize
 
 /// Four characters of valid UTF-8 as their 16 bytes of little-endian UTF-16 (surrogate pairs),
 /// when all are of four bytes: a lead byte from F0 at every fourth byte.
-#[cfg(target_feature = "simd128")]
 fn four_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
         u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, u32x4_sub,
@@ -644,7 +617,6 @@ fn four_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
 /// Eight characters of valid UTF-8 as their 16 bytes of little-endian UTF-16, when all are of
 /// two bytes: a lead byte from C0 at every other byte (the bytes were checked, so each is
 /// followed by its continuation byte).
-#[cfg(target_feature = "simd128")]
 fn two_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
         u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_shr, u16x8_splat, v128_and, v128_or,
@@ -661,7 +633,6 @@ fn two_byte_chars(bytes: [u8; 16]) -> Option<[u8; 16]> {
 
 /// Eight characters of valid UTF-8 as their 16 bytes of little-endian UTF-16, when all are of
 /// three bytes: a lead byte from E0 to EF at every third byte.
-#[cfg(target_feature = "simd128")]
 fn three_byte_chars(bytes: [u8; 24]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
         i8x16_shuffle, u16x8_all_true, u16x8_eq, u16x8_shl, u16x8_splat, u64x2, v128_and, v128_or,
@@ -689,14 +660,12 @@ fn three_byte_chars(bytes: [u8; 24]) -> Option<[u8; 16]> {
 }
 
 /// The 16 bytes of `bytes` at `k` as a vector (0 past its end).
-#[cfg(target_feature = "simd128")]
 #[inline(always)]
 fn vector_at(bytes: &[u8], k: usize) -> core::arch::wasm32::v128 {
     core::arch::wasm32::u64x2(word_at(bytes, k), word_at(bytes, k + 8))
 }
 
 /// The little-endian word of the eight bytes of `bytes` at `k` (0 past its end).
-#[cfg(target_feature = "simd128")]
 fn word_at(bytes: &[u8], k: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(bytes.get(k..k + 8).unwrap_or(&[0; 8]));
@@ -704,7 +673,6 @@ fn word_at(bytes: &[u8], k: usize) -> u64 {
 }
 
 /// The first `M` bytes of `vectors` as they lie in memory, one after the other.
-#[cfg(target_feature = "simd128")]
 fn first_bytes<const M: usize>(vectors: &[core::arch::wasm32::v128]) -> Option<[u8; M]> {
     use core::arch::wasm32::u64x2_extract_lane;
     let mut bytes = [0u8; 32];
@@ -721,7 +689,6 @@ fn first_bytes<const M: usize>(vectors: &[core::arch::wasm32::v128]) -> Option<[
 
 /// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
 /// all are ASCII.
-#[cfg(target_feature = "simd128")]
 fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]> {
     use core::arch::wasm32::{u16x8_extend_high_u8x16, u16x8_extend_low_u8x16, u64x2};
     let (lo, hi) = (
@@ -735,23 +702,8 @@ fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]
     first_bytes(&[u16x8_extend_low_u8x16(v), u16x8_extend_high_u8x16(v)])
 }
 
-/// `N` bytes (`N` is 8 or 16) as their `M = 2 N` bytes of little-endian UTF-16 code units, when
-/// all are ASCII.
-#[cfg(not(target_feature = "simd128"))]
-fn ascii_bytes<const N: usize, const M: usize>(bytes: [u8; N]) -> Option<[u8; M]> {
-    let mut out = [0; M];
-    for (o, &b) in out.chunks_exact_mut(2).zip(&bytes) {
-        if b >= 0x80 {
-            return None;
-        }
-        o.copy_from_slice(&[b, 0]);
-    }
-    Some(out)
-}
-
 /// `N / 2` little-endian UTF-16 code units (`N` is 16 or 32) as their `M = N / 2` bytes, when
 /// all are ASCII.
-#[cfg(target_feature = "simd128")]
 fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]> {
     use core::arch::wasm32::{u16x8_splat, u8x16_narrow_i16x8, v128_and, v128_any_true, v128_or};
     let lo = vector_at(&units, 0);
@@ -763,23 +715,8 @@ fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]
     first_bytes(&[u8x16_narrow_i16x8(lo, hi)])
 }
 
-/// `N / 2` little-endian UTF-16 code units (`N` is 16 or 32) as their `M = N / 2` bytes, when
-/// all are ASCII.
-#[cfg(not(target_feature = "simd128"))]
-fn ascii_units<const N: usize, const M: usize>(units: [u8; N]) -> Option<[u8; M]> {
-    let mut out = [0; M];
-    for (o, u) in out.iter_mut().zip(units.chunks_exact(2)) {
-        match u {
-            [low @ 0..=0x7F, 0] => *o = *low,
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 /// Eight little-endian UTF-16 code units as their 16 bytes of UTF-8, when all are of two bytes
 /// (U+0080 to U+07FF: Latin accents, Greek, Cyrillic, Hebrew, Arabic).
-#[cfg(target_feature = "simd128")]
 fn two_byte_units(units: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
         u16x8_all_true, u16x8_lt, u16x8_shl, u16x8_shr, u16x8_splat, u16x8_sub, v128_and, v128_or,
@@ -799,7 +736,6 @@ fn two_byte_units(units: [u8; 16]) -> Option<[u8; 16]> {
 
 /// Eight little-endian UTF-16 code units as their 24 bytes of UTF-8, when all are of three bytes
 /// and none is a surrogate (U+0800 to U+FFFF: CJK, kana, Hangul, Indic scripts, and `—`).
-#[cfg(target_feature = "simd128")]
 fn three_byte_units(units: [u8; 16]) -> Option<[u8; 24]> {
     use core::arch::wasm32::{
         i8x16_shuffle, u16x8_all_true, u16x8_ge, u16x8_ne, u16x8_shl, u16x8_shr, u16x8_splat,
@@ -832,7 +768,6 @@ fn three_byte_units(units: [u8; 16]) -> Option<[u8; 24]> {
 /// For each of the 16 patterns of four items (bit k set or not for item k), which bytes of a
 /// vector of two bytes an item to keep, packed: `taken[bit]` of item k's two (its first, or
 /// both); 0x80 fills the rest, which `i8x16.swizzle` reads as zeros.
-#[cfg(target_feature = "simd128")]
 #[allow(clippy::indexing_slicing)] // evaluated when compiled: an index out of range fails the build
 const fn packing(taken: [usize; 2]) -> [[u8; 16]; 16] {
     let mut table = [[0x80; 16]; 16];
@@ -854,16 +789,13 @@ const fn packing(taken: [usize; 2]) -> [[u8; 16]; 16] {
 }
 
 /// [`mixed_units`]'s: of four code units (bit set: ASCII), where their UTF-8 bytes lie.
-#[cfg(target_feature = "simd128")]
 const UNIT_BYTES: [[u8; 16]; 16] = packing([2, 1]);
 
 /// [`mixed_chars`]'s: of four UTF-8 bytes (bit set: a character starts there), where the code
 /// units of the characters lie.
-#[cfg(target_feature = "simd128")]
 const CHAR_UNITS: [[u8; 16]; 16] = packing([0, 2]);
 
 /// Row `mask` of `table` as a vector, each index plus `offset` (8 for a vector's upper half).
-#[cfg(target_feature = "simd128")]
 fn pattern(table: &[[u8; 16]; 16], mask: u16, offset: u8) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::{u8x16_add, u8x16_splat};
     let row = table.get(usize::from(mask)).copied().unwrap_or_default();
@@ -871,13 +803,11 @@ fn pattern(table: &[[u8; 16]; 16], mask: u16, offset: u8) -> core::arch::wasm32:
 }
 
 /// A converter of blocks from `src[i..]` to `dst[j..]`: the positions after them.
-#[cfg(target_feature = "simd128")]
 type Converter = fn(&[u8], &mut [u8], (usize, usize)) -> (usize, usize);
 
 /// [`mixed_units`] or [`mixed_chars`] (`convert`) from `at`, when the block there fits it (no
 /// lane that `wide` marks; tested inline: a call for each run of CJK text cost it 2 %) and it
 /// converted one: the positions after its blocks.
-#[cfg(target_feature = "simd128")]
 #[inline(always)]
 fn mixed(
     src: &[u8],
@@ -894,7 +824,6 @@ fn mixed(
 
 /// The lanes of eight little-endian UTF-16 code units from U+0800 (three bytes of UTF-8 or a
 /// surrogate), non-zero: a block of them is not [`mixed_units`]'.
-#[cfg(target_feature = "simd128")]
 fn wide_units(units: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::{u16x8_splat, v128_and};
     v128_and(units, u16x8_splat(0xF800))
@@ -902,7 +831,6 @@ fn wide_units(units: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
 
 /// The bytes of 16 of UTF-8 from 0xE0 (the lead of a character of three or four), non-zero: a
 /// block of them is not [`mixed_chars`]'.
-#[cfg(target_feature = "simd128")]
 fn wide_chars(bytes: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::{u8x16_ge, u8x16_splat};
     u8x16_ge(bytes, u8x16_splat(0xE0))
@@ -912,7 +840,6 @@ fn wide_chars(bytes: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
 /// in any mix) while they come, up to one that is all ASCII (the ASCII blocks are quicker):
 /// written in 8 to 16 bytes each, with room for 16. A run of `éé\n` took one unit at a time 3.5
 /// ns a unit, 3× what Node's own UTF-8 writer takes.
-#[cfg(target_feature = "simd128")]
 #[inline(never)]
 fn mixed_units(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (usize, usize) {
     use core::arch::wasm32::{
@@ -953,7 +880,6 @@ fn mixed_units(src: &[u8], dst: &mut [u8], (mut i, mut j): (usize, usize)) -> (u
 /// Whether the eight little-endian UTF-16 code units of `units` from `i` are all non-ASCII (none
 /// past its end): where a block of [`non_ascii_blocks`] may be, tested inline (as
 /// [`non_ascii_bytes`]).
-#[cfg(target_feature = "simd128")]
 fn non_ascii_units(units: &[u8], i: usize) -> bool {
     use core::arch::wasm32::{u16x8_all_true, u16x8_splat, v128_and};
     let block = vector_at(units, i);
@@ -964,7 +890,6 @@ fn non_ascii_units(units: &[u8], i: usize) -> bool {
 /// surrogate pairs), then of the next one's, until a block fails (as [`non_ascii_chars`]). Not
 /// inlined (nor is [`non_ascii_chars`]): inlined, they made [`encode_utf8`] and
 /// [`decode_utf8`] 3–10 % slower on text of short runs (`ЖЖЖ a`, Russian, `ééé\n`).
-#[cfg(target_feature = "simd128")]
 #[inline(never)]
 fn non_ascii_blocks(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usize, usize) {
     loop {
@@ -984,7 +909,6 @@ fn non_ascii_blocks(src: &[u8], dst: &mut [u8], mut at: (usize, usize)) -> (usiz
 /// Four surrogate pairs (eight little-endian UTF-16 code units) as their 16 bytes of UTF-8, when
 /// each of the four is a high surrogate followed by a low one (U+10000 to U+10FFFF: emoji,
 /// historic scripts, rare CJK).
-#[cfg(target_feature = "simd128")]
 fn surrogate_pairs(units: [u8; 16]) -> Option<[u8; 16]> {
     use core::arch::wasm32::{
         u32x4_add, u32x4_all_true, u32x4_eq, u32x4_shl, u32x4_shr, u32x4_splat, v128_and, v128_or,
@@ -1034,7 +958,6 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
         (i, j) = blocks(src, dst, (i, j), ascii_units::<16, 8>);
         // Then blocks of one- and two-byte characters mixed (accented Latin text, Cyrillic,
         // Greek between spaces), back to the ASCII blocks after them.
-        #[cfg(target_feature = "simd128")]
         if let Some(at) = mixed(src, dst, (i, j), wide_units, mixed_units) {
             (i, j) = at;
             continue;
@@ -1058,7 +981,6 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
         // letter among ASCII, the commonest run, pays nothing for it; trying again where a
         // run's blocks end cost runs of short words more than it gained (BENCHMARKS.md).
         let mut first = first;
-        #[cfg(target_feature = "simd128")]
         let mut second = true;
         loop {
             i += 2;
@@ -1094,7 +1016,6 @@ fn encode_utf8(src: &[u8], dst: &mut [u8]) -> (usize, bool) {
                 Some(next @ 0x80..) => first = next,
                 _ => break,
             }
-            #[cfg(target_feature = "simd128")]
             if std::mem::take(&mut second) && non_ascii_units(src, i) {
                 (i, j) = non_ascii_blocks(src, dst, (i, j));
                 match unit(i) {
