@@ -191,11 +191,14 @@ pub(crate) fn check_tolerance(
         Err(ahead) => (ahead.duration(), "in the future"),
     };
     if skew > tolerance {
+        // In milliseconds, rounded up: whole seconds (rounded down) said "300 seconds in the
+        // future, tolerance is 300 seconds" of a timestamp 300.5 s ahead.
+        let skew_ms = skew.as_nanos().div_ceil(1_000_000) as f64;
         return Err(Error::new(
             ErrorCode::TimestampOutOfTolerance,
             format!(
                 "x-vessel-timestamp: {} seconds {direction}, tolerance is {} seconds",
-                skew.as_secs(),
+                crate::number::to_js_string(skew_ms / 1000.0),
                 crate::number::to_js_string(tolerance.as_secs_f64())
             ),
         ));
@@ -478,6 +481,24 @@ mod tests {
             half.message(),
             "x-vessel-timestamp: 1 seconds old, tolerance is 0.5 seconds"
         );
+        // The skew as it is, to the millisecond rounded up, never the tolerance itself.
+        for (now, skew) in [
+            (
+                Duration::from_millis(699_500),
+                "300.5 seconds in the future",
+            ),
+            (
+                Duration::from_nanos(1_300_000_000_001),
+                "300.001 seconds old",
+            ),
+            (Duration::from_millis(1_300_123), "300.123 seconds old"),
+        ] {
+            let err = check_tolerance(&ts, UNIX_EPOCH + now, tol).expect_err("outside");
+            assert_eq!(
+                err.message(),
+                format!("x-vessel-timestamp: {skew}, tolerance is 300 seconds")
+            );
+        }
     }
 
     /// Observes the comparison: whichever token matches (first, last, none), every token's digest
