@@ -546,7 +546,7 @@ export declare function redisStore(
   options?: { prefix?: string | undefined },
 ): VesselStore;
 /**
- * A store in PostgreSQL through your `pg` Pool; creates its table when missing, and gives a
+ * A store in PostgreSQL through your `pg` Pool; creates its table when missing, and gives its
  * set-up up after `setupTimeoutSeconds` (default 10; the next call tries again).
  */
 export declare function postgresStore(

@@ -269,7 +269,7 @@ function readBody(body, maxBodyBytes = Infinity) {
     const proto = Object.getPrototypeOf(body);
     if (!Array.isArray(body) && proto !== null && Object.getPrototypeOf(proto) !== null) {
       throw new TypeError(
-        `body: a ${tag(body).slice(8, -1)} is no parsed JSON; expected a plain object or array, or the raw body`,
+        `body: an object of a class (${tag(body)}) is no parsed JSON; expected a plain object or array, or the raw body`,
       );
     }
     const length = runningCallerCode(() => wasm.write_parsed(body, maxBodyBytes));

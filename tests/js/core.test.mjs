@@ -426,16 +426,20 @@ test('sign: no signature over bytes a client would not send, and TypeError only'
   // connectionId that no header carries unchanged was returned.
   const event = { eventId: 'e', type: 'STATUS_CHANGE', data: { status: 'READY' } };
   const text = JSON.stringify(event);
-  for (const body of [
-    new String(text),
-    new Map([['eventId', 'e']]),
-    new Set(),
-    new URLSearchParams('eventId=e'),
-    new Date(0),
-    new (class Event {})(),
+  for (const [body, tag] of [
+    [new String(text), 'String'],
+    [new Map([['eventId', 'e']]), 'Map'],
+    [new Set(), 'Set'],
+    [new URLSearchParams('eventId=e'), 'URLSearchParams'],
+    [new Date(0), 'Date'],
+    [new (class Event {})(), 'Object'],
   ]) {
-    assert.throws(() => esm.sign(body, 'tok'), TypeError, String(body));
-    assert.throws(() => esm.verify(body, esm.sign(text, 'tok'), 'tok'), TypeError);
+    const message = `body: an object of a class ([object ${tag}]) is no parsed JSON; expected a plain object or array, or the raw body`;
+    assert.throws(() => esm.sign(body, 'tok'), { name: 'TypeError', message });
+    assert.throws(() => esm.verify(body, esm.sign(text, 'tok'), 'tok'), {
+      name: 'TypeError',
+      message,
+    });
   }
   // Objects a parser makes, of this realm or another, and null-prototype ones, are signed.
   const signed = esm.sign(text, 'tok', { timestamp: 1 });
