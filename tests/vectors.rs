@@ -31,8 +31,11 @@ fn options(case: &Value) -> Options {
     let mut options = Options::default();
     match &o["toleranceSeconds"] {
         Value::String(s) if s == "Infinity" => options.tolerance = None,
+        // As given, fractions too; a value that is no duration fails the test rather than turning
+        // the check off.
         Value::Number(n) => {
-            options.tolerance = n.as_f64().and_then(|s| Duration::try_from_secs_f64(s).ok());
+            let seconds = n.as_f64().expect("toleranceSeconds: a number");
+            options.tolerance = Some(Duration::from_secs_f64(seconds));
         }
         _ => {}
     }

@@ -151,7 +151,7 @@ for (const [name, api, internal] of entries) {
       new Uint8Array(20 << 20),
       { s: 'x'.repeat(20 << 20) },
     ]) {
-      const what = typeof big;
+      const what = big.constructor.name;
       assert.equal(
         code(() => api.constructEvent(big, signed(body), token, options)),
         'BODY_TOO_LARGE',
